@@ -1,0 +1,617 @@
+// The hart: fetch through a page cache, decode through a decoded-instruction cache, execute.
+// Exports are the host's whole interface to one core instance (see src/core/hart.ts).
+import {
+  DC_BASE, DC_END, DC_ENTRIES, DECODE_SCRATCH, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, RES_NONE,
+  STATE_END, S_EXIT_INFO, S_INSTRET, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
+  S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ,
+} from "./layout";
+import * as O from "./ops";
+import {
+  EXC_BREAKPOINT, EXC_ECALL_U, EXC_ILLEGAL, EXC_LOAD_MISALIGNED, EXC_STORE_MISALIGNED,
+  EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_IDLE, MIP_MEIP, MIP_SEIP,
+  MS_TSR, MS_TVM, MS_TW, PRIV_M, PRIV_S, PRIV_U, pendingEnabled, updateTimerLine, xget, xset,
+  hostClock,
+} from "./state";
+import {
+  ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, excCause, excTval, fetchHost, fetchTlb, htifPending,
+  loadSlow, markCodePage, noteRamStore, ramHost, selectTlbSets, setMmioFaulted, storeSlow,
+  tlbFlushAll, tlbLoad, tlbStore, translate, invalidateCodePage,
+} from "./mmu";
+import { decode16, decode32 } from "./decode";
+import { csrIllegal, csrRead, csrWrite, MSTATUS_FIXED } from "./csr";
+import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
+import * as mmu from "./mmu";
+import * as csr from "./csr";
+
+export {
+  X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
+  S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
+  S_SATP, S_MIP_HW,
+} from "./layout";
+export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL } from "./state";
+
+// TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.
+const M1: u64 = ~(<u64>0xfff);
+const M2: u64 = ~(<u64>0xffe);
+const M4: u64 = ~(<u64>0xffc);
+const M8: u64 = ~(<u64>0xff8);
+
+// @ts-ignore: decorator
+@inline function loadHost(va: u64, mask: u64): u32 {
+  const e = tlbLoad + ((<u32>(va >> 12) & 255) << 4);
+  return (va & mask) == load<u64>(e) ? <u32>(va + load<u64>(e, 8)) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function storeHost(va: u64, mask: u64): u32 {
+  const e = tlbStore + ((<u32>(va >> 12) & 255) << 4);
+  return (va & mask) == load<u64>(e) ? <u32>(va + load<u64>(e, 8)) : 0;
+}
+
+/** Takes the exception left by a slow path and clears it; returns the handler's pc. */
+function raise(pc: u64): u64 {
+  const c = <u64>mmu.excCause;
+  mmu.excCause = -1;
+  return takeTrap(c, mmu.excTval, pc, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// M extension helpers (no 128-bit multiply in Wasm: build the high half from 32-bit parts).
+
+function mulhu(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+function mulh(a: u64, b: u64): u64 {
+  let h = mulhu(a, b);
+  if (<i64>a < 0) h -= b;
+  if (<i64>b < 0) h -= a;
+  return h;
+}
+
+function mulhsu(a: u64, b: u64): u64 {
+  let h = mulhu(a, b);
+  if (<i64>a < 0) h -= b;
+  return h;
+}
+
+// @ts-ignore: decorator
+@inline function sext32(v: u64): u64 { return <u64><i64><i32>v; }
+
+function amoCompute(f5: u32, old: u64, src: u64, word: bool): u64 {
+  if (word) {
+    const o = <i32>old, s = <i32>src;
+    switch (f5) {
+      case O.AMO_SWAP: return <u64><u32>s;
+      case O.AMO_ADD: return <u64><u32>(o + s);
+      case O.AMO_XOR: return <u64><u32>(o ^ s);
+      case O.AMO_AND: return <u64><u32>(o & s);
+      case O.AMO_OR: return <u64><u32>(o | s);
+      case O.AMO_MIN: return <u64><u32>(o < s ? o : s);
+      case O.AMO_MAX: return <u64><u32>(o > s ? o : s);
+      case O.AMO_MINU: return <u64><u32>(<u32>o < <u32>s ? o : s);
+      default: return <u64><u32>(<u32>o > <u32>s ? o : s);
+    }
+  }
+  switch (f5) {
+    case O.AMO_SWAP: return src;
+    case O.AMO_ADD: return old + src;
+    case O.AMO_XOR: return old ^ src;
+    case O.AMO_AND: return old & src;
+    case O.AMO_OR: return old | src;
+    case O.AMO_MIN: return <i64>old < <i64>src ? old : src;
+    case O.AMO_MAX: return <i64>old > <i64>src ? old : src;
+    case O.AMO_MINU: return old < src ? old : src;
+    default: return old > src ? old : src;
+  }
+}
+
+/**
+ * Host address for an atomic access of `size` bytes at `va` (translated as a store, or as a
+ * load for LR). AMOs work on RAM only; anything else is an access fault. 0 on a fault.
+ */
+function atomicHost(va: u64, size: u32, acc: u32): u32 {
+  if ((va & (size - 1)) != 0) {
+    mmu.excCause = acc == ACC_LOAD ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED;
+    mmu.excTval = va;
+    return 0;
+  }
+  const pa = translate(va, acc, dataPriv(), true);
+  if (mmu.excCause >= 0) return 0;
+  const h = ramHost(pa, size);
+  if (h == 0) {
+    mmu.excCause = acc == ACC_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
+    mmu.excTval = va;
+  }
+  return h;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoded-instruction cache fill
+
+/**
+ * Decodes the instruction at `pc` (host address `h` of its first halfword) into cache entry
+ * `e`. Instructions that cross a page are decoded into the scratch entry, uncached. Returns
+ * the entry to execute, or 0 with excCause set when the second half cannot be fetched.
+ */
+function fill(e: u32, h: u32, pc: u64): u32 {
+  const lo = <u32>load<u16>(h);
+  if ((lo & 3) != 3) {
+    decode16(e, lo);
+  } else if ((pc & 0xfff) != 0xffe) {
+    decode32(e, load<u32>(h));
+  } else {
+    const pc2 = pc + 2;
+    let d = fetchTlb(pc2);
+    let h2: u32;
+    if (d == 1) {
+      h2 = fetchHost(pc2);
+      if (mmu.excCause >= 0) return 0;
+    } else {
+      h2 = <u32>(pc2 + d);
+    }
+    decode32(DECODE_SCRATCH, lo | (<u32>load<u16>(h2) << 16));
+    return DECODE_SCRATCH;
+  }
+  store<u32>(e, h);
+  markCodePage(h);
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The interpreter loop
+
+let exitReason: u32 = EXIT_BUDGET;
+
+/**
+ * Executes up to `budget` instructions. Returns EXIT_BUDGET, EXIT_IDLE (WFI: wait for an
+ * interrupt, the deadline is mtimecmp), EXIT_HTIF (a tohost command) or EXIT_FATAL.
+ * Interrupts are checked when the run starts and at every block boundary: after a trap, an
+ * xRET, a CSR write, WFI or SFENCE.VMA, i.e. whenever enables or translation may change.
+ */
+export function run(budget: u32): u32 {
+  exitReason = EXIT_BUDGET;
+  mmu.htifPending = false;
+  updateTimerLine();
+  if (load<u64>(S_WFI) != 0) {
+    if (pendingEnabled() == 0) return EXIT_IDLE;
+    store<u64>(S_WFI, 0);
+  }
+  const base = load<u64>(S_INSTRET);
+  let pc = load<u64>(S_PC);
+  let n: u32 = 0;
+  while (n < budget) {
+    const irq = pendingInterrupt();
+    if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
+    let limit = budget;
+    let fetchPage: u64 = TLB_INVALID;
+    let fetchDelta: u64 = 0;
+    while (n < limit) {
+      n++;
+      if ((pc & M1) != fetchPage) {
+        let d = fetchTlb(pc);
+        if (d == 1) {
+          const fh = fetchHost(pc);
+          if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; }
+          d = <u64>(fh & ~0xfff) - (pc & M1);
+        }
+        fetchPage = pc & M1;
+        fetchDelta = d;
+      }
+      const h = <u32>(pc + fetchDelta);
+      let e = DC_BASE + (((h >> 1) & (DC_ENTRIES - 1)) << 4);
+      if (load<u32>(e) != h) {
+        e = fill(e, h, pc);
+        if (e == 0) { pc = raise(pc); limit = n; continue; }
+      }
+      const w = load<u32>(e, 4);
+      const rd = (w >> 16) & 0xff;
+      const rs1 = w >> 24;
+      const w2 = load<u32>(e, 8);
+      const rs2 = w2 & 0xff;
+      const len = <u64>((w2 >> 8) & 0xff);
+      const imm = <u64><i64>load<i32>(e, 12);
+      switch (w & 0xffff) {
+        case O.OP_ILLEGAL: {
+          pc = takeTrap(EXC_ILLEGAL, <u64><u32>imm, pc, false); limit = n; continue;
+        }
+        case O.OP_LUI: xset(rd, imm); pc += len; break;
+        case O.OP_AUIPC: xset(rd, pc + imm); pc += len; break;
+        case O.OP_JAL: xset(rd, pc + len); pc += imm; break;
+        case O.OP_JALR: {
+          const t = (xget(rs1) + imm) & ~(<u64>1);
+          xset(rd, pc + len);
+          pc = t;
+          break;
+        }
+        case O.OP_BEQ: pc = xget(rs1) == xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_BNE: pc = xget(rs1) != xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_BLT: pc = <i64>xget(rs1) < <i64>xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_BGE: pc = <i64>xget(rs1) >= <i64>xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_BLTU: pc = xget(rs1) < xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_BGEU: pc = xget(rs1) >= xget(rs2) ? pc + imm : pc + len; break;
+        case O.OP_LB: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M1);
+          let v: u64;
+          if (a != 0) v = <u64><i64>load<i8>(a);
+          else { v = <u64><i64><i8>loadSlow(va, 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LH: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M2);
+          let v: u64;
+          if (a != 0) v = <u64><i64>load<i16>(a);
+          else { v = <u64><i64><i16>loadSlow(va, 2); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LW: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M4);
+          let v: u64;
+          if (a != 0) v = <u64><i64>load<i32>(a);
+          else { v = <u64><i64><i32>loadSlow(va, 4); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LD: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M8);
+          let v: u64;
+          if (a != 0) v = load<u64>(a);
+          else { v = loadSlow(va, 8); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LBU: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M1);
+          let v: u64;
+          if (a != 0) v = <u64>load<u8>(a);
+          else { v = loadSlow(va, 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LHU: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M2);
+          let v: u64;
+          if (a != 0) v = <u64>load<u16>(a);
+          else { v = loadSlow(va, 2); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_LWU: {
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, M4);
+          let v: u64;
+          if (a != 0) v = <u64>load<u32>(a);
+          else { v = loadSlow(va, 4); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          xset(rd, v); pc += len; break;
+        }
+        case O.OP_SB: {
+          const va = xget(rs1) + imm;
+          const a = storeHost(va, M1);
+          if (a != 0) store<u8>(a, <u8>xget(rs2));
+          else if (storeMiss(va, 1, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          pc += len; break;
+        }
+        case O.OP_SH: {
+          const va = xget(rs1) + imm;
+          const a = storeHost(va, M2);
+          if (a != 0) store<u16>(a, <u16>xget(rs2));
+          else if (storeMiss(va, 2, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          pc += len; break;
+        }
+        case O.OP_SW: {
+          const va = xget(rs1) + imm;
+          const a = storeHost(va, M4);
+          if (a != 0) store<u32>(a, <u32>xget(rs2));
+          else if (storeMiss(va, 4, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          pc += len; break;
+        }
+        case O.OP_SD: {
+          const va = xget(rs1) + imm;
+          const a = storeHost(va, M8);
+          if (a != 0) store<u64>(a, xget(rs2));
+          else if (storeMiss(va, 8, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          pc += len; break;
+        }
+        case O.OP_ADDI: xset(rd, xget(rs1) + imm); pc += len; break;
+        case O.OP_SLTI: xset(rd, <i64>xget(rs1) < <i64>imm ? 1 : 0); pc += len; break;
+        case O.OP_SLTIU: xset(rd, xget(rs1) < imm ? 1 : 0); pc += len; break;
+        case O.OP_XORI: xset(rd, xget(rs1) ^ imm); pc += len; break;
+        case O.OP_ORI: xset(rd, xget(rs1) | imm); pc += len; break;
+        case O.OP_ANDI: xset(rd, xget(rs1) & imm); pc += len; break;
+        case O.OP_SLLI: xset(rd, xget(rs1) << imm); pc += len; break;
+        case O.OP_SRLI: xset(rd, xget(rs1) >> imm); pc += len; break;
+        case O.OP_SRAI: xset(rd, <u64>(<i64>xget(rs1) >> <i64>imm)); pc += len; break;
+        case O.OP_ADD: xset(rd, xget(rs1) + xget(rs2)); pc += len; break;
+        case O.OP_SUB: xset(rd, xget(rs1) - xget(rs2)); pc += len; break;
+        case O.OP_SLL: xset(rd, xget(rs1) << (xget(rs2) & 63)); pc += len; break;
+        case O.OP_SLT: xset(rd, <i64>xget(rs1) < <i64>xget(rs2) ? 1 : 0); pc += len; break;
+        case O.OP_SLTU: xset(rd, xget(rs1) < xget(rs2) ? 1 : 0); pc += len; break;
+        case O.OP_XOR: xset(rd, xget(rs1) ^ xget(rs2)); pc += len; break;
+        case O.OP_SRL: xset(rd, xget(rs1) >> (xget(rs2) & 63)); pc += len; break;
+        case O.OP_SRA: xset(rd, <u64>(<i64>xget(rs1) >> <i64>(xget(rs2) & 63))); pc += len; break;
+        case O.OP_OR: xset(rd, xget(rs1) | xget(rs2)); pc += len; break;
+        case O.OP_AND: xset(rd, xget(rs1) & xget(rs2)); pc += len; break;
+        case O.OP_ADDIW: xset(rd, sext32(xget(rs1) + imm)); pc += len; break;
+        case O.OP_SLLIW: xset(rd, sext32(xget(rs1) << imm)); pc += len; break;
+        case O.OP_SRLIW: xset(rd, <u64><i64><i32>(<u32>xget(rs1) >> <u32>imm)); pc += len; break;
+        case O.OP_SRAIW: xset(rd, <u64><i64>(<i32>xget(rs1) >> <i32>imm)); pc += len; break;
+        case O.OP_ADDW: xset(rd, sext32(xget(rs1) + xget(rs2))); pc += len; break;
+        case O.OP_SUBW: xset(rd, sext32(xget(rs1) - xget(rs2))); pc += len; break;
+        case O.OP_SLLW: xset(rd, <u64><i64>(<i32>xget(rs1) << (<i32>xget(rs2) & 31))); pc += len; break;
+        case O.OP_SRLW: xset(rd, <u64><i64><i32>(<u32>xget(rs1) >> (<u32>xget(rs2) & 31))); pc += len; break;
+        case O.OP_SRAW: xset(rd, <u64><i64>(<i32>xget(rs1) >> (<i32>xget(rs2) & 31))); pc += len; break;
+        case O.OP_MUL: xset(rd, xget(rs1) * xget(rs2)); pc += len; break;
+        case O.OP_MULH: xset(rd, mulh(xget(rs1), xget(rs2))); pc += len; break;
+        case O.OP_MULHSU: xset(rd, mulhsu(xget(rs1), xget(rs2))); pc += len; break;
+        case O.OP_MULHU: xset(rd, mulhu(xget(rs1), xget(rs2))); pc += len; break;
+        case O.OP_DIV: {
+          const a = <i64>xget(rs1), b = <i64>xget(rs2);
+          // Division by zero gives -1; MIN / -1 overflows to MIN (unprivileged spec 7.2).
+          xset(rd, b == 0 ? <u64>-1 : (b == -1 ? <u64>(0 - a) : <u64>(a / b)));
+          pc += len; break;
+        }
+        case O.OP_DIVU: {
+          const a = xget(rs1), b = xget(rs2);
+          xset(rd, b == 0 ? <u64>-1 : a / b); pc += len; break;
+        }
+        case O.OP_REM: {
+          const a = <i64>xget(rs1), b = <i64>xget(rs2);
+          xset(rd, b == 0 ? <u64>a : (b == -1 ? 0 : <u64>(a % b))); pc += len; break;
+        }
+        case O.OP_REMU: {
+          const a = xget(rs1), b = xget(rs2);
+          xset(rd, b == 0 ? a : a % b); pc += len; break;
+        }
+        case O.OP_MULW: xset(rd, sext32(xget(rs1) * xget(rs2))); pc += len; break;
+        case O.OP_DIVW: {
+          const a = <i32>xget(rs1), b = <i32>xget(rs2);
+          xset(rd, b == 0 ? <u64>-1 : (b == -1 ? <u64><i64>(0 - a) : <u64><i64>(a / b))); pc += len; break;
+        }
+        case O.OP_DIVUW: {
+          const a = <u32>xget(rs1), b = <u32>xget(rs2);
+          xset(rd, b == 0 ? <u64>-1 : <u64><i64><i32>(a / b)); pc += len; break;
+        }
+        case O.OP_REMW: {
+          const a = <i32>xget(rs1), b = <i32>xget(rs2);
+          xset(rd, b == 0 ? <u64><i64>a : (b == -1 ? 0 : <u64><i64>(a % b))); pc += len; break;
+        }
+        case O.OP_REMUW: {
+          const a = <u32>xget(rs1), b = <u32>xget(rs2);
+          xset(rd, b == 0 ? <u64><i64><i32>a : <u64><i64><i32>(a % b)); pc += len; break;
+        }
+        case O.OP_FENCE: pc += len; break;
+        case O.OP_ECALL: {
+          pc = takeTrap(EXC_ECALL_U + load<u64>(S_PRIV), 0, pc, false); limit = n; continue;
+        }
+        case O.OP_EBREAK: {
+          pc = takeTrap(EXC_BREAKPOINT, pc, pc, false); limit = n; continue;
+        }
+        case O.OP_MRET: {
+          if (load<u64>(S_PRIV) != PRIV_M) { pc = takeTrap(EXC_ILLEGAL, <u64><u32>imm, pc, false); limit = n; continue; }
+          pc = mret(); limit = n; break;
+        }
+        case O.OP_SRET: {
+          const p = load<u64>(S_PRIV);
+          if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TSR) != 0)) {
+            pc = takeTrap(EXC_ILLEGAL, <u64><u32>imm, pc, false); limit = n; continue;
+          }
+          pc = sret(); limit = n; break;
+        }
+        case O.OP_WFI: {
+          const p = load<u64>(S_PRIV);
+          if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TW) != 0)) {
+            pc = takeTrap(EXC_ILLEGAL, <u64><u32>imm, pc, false); limit = n; continue;
+          }
+          pc += len;
+          if (pendingEnabled() == 0) { store<u64>(S_WFI, 1); exitReason = EXIT_IDLE; }
+          limit = n; break;
+        }
+        case O.OP_SFENCE_VMA: {
+          const p = load<u64>(S_PRIV);
+          if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0)) {
+            pc = takeTrap(EXC_ILLEGAL, <u64><u32>imm, pc, false); limit = n; continue;
+          }
+          tlbFlushAll();
+          pc += len; limit = n; break;
+        }
+        case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:
+        case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
+          store<u64>(S_INSTRET, base + n - 1);
+          if (!csrInstruction(w & 0xffff, <u32>imm & 0xfff, rd, rs1)) {
+            pc = takeTrap(EXC_ILLEGAL, csrBits(w & 0xffff, <u32>imm & 0xfff, rd, rs1), pc, false);
+            limit = n; continue;
+          }
+          pc += len; limit = n; break;
+        }
+        case O.OP_LR_W: case O.OP_LR_D: {
+          const d = (w & 0xffff) == O.OP_LR_D;
+          const va = xget(rs1);
+          const a = atomicHost(va, d ? 8 : 4, ACC_LOAD);
+          if (a == 0) { pc = raise(pc); limit = n; continue; }
+          xset(rd, d ? load<u64>(a) : <u64><i64>load<i32>(a));
+          store<u64>(S_RES_ADDR, va);
+          pc += len; break;
+        }
+        case O.OP_SC_W: case O.OP_SC_D: {
+          const d = (w & 0xffff) == O.OP_SC_D;
+          const va = xget(rs1);
+          const size: u32 = d ? 8 : 4;
+          if ((va & (size - 1)) != 0) {
+            pc = takeTrap(EXC_STORE_MISALIGNED, va, pc, false); limit = n; continue;
+          }
+          if (load<u64>(S_RES_ADDR) != va) {
+            xset(rd, 1);
+          } else {
+            const a = atomicHost(va, size, ACC_STORE);
+            if (a == 0) { pc = raise(pc); limit = n; continue; }
+            if (d) store<u64>(a, xget(rs2)); else store<u32>(a, <u32>xget(rs2));
+            noteRamStore(a, size);
+            xset(rd, 0);
+            if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          }
+          store<u64>(S_RES_ADDR, RES_NONE);
+          pc += len; break;
+        }
+        case O.OP_AMO_W: case O.OP_AMO_D: {
+          const d = (w & 0xffff) == O.OP_AMO_D;
+          const size: u32 = d ? 8 : 4;
+          const va = xget(rs1);
+          let a = storeHost(va, d ? M8 : M4);
+          if (a == 0) {
+            a = atomicHost(va, size, ACC_STORE);
+            if (a == 0) { pc = raise(pc); limit = n; continue; }
+            noteRamStore(a, size);
+          }
+          const old = d ? load<u64>(a) : <u64><i64>load<i32>(a);
+          const nv = amoCompute(<u32>imm, old, xget(rs2), !d);
+          if (d) store<u64>(a, nv); else store<u32>(a, <u32>nv);
+          xset(rd, old);
+          if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          pc += len; break;
+        }
+        case O.OP_NOP: pc += len; break;
+        default: {
+          pc = takeTrap(EXC_ILLEGAL, 0, pc, false); limit = n; continue;
+        }
+      }
+    }
+    if (exitReason != EXIT_BUDGET) break;
+  }
+  store<u64>(S_PC, pc);
+  store<u64>(S_INSTRET, base + n);
+  return exitReason;
+}
+
+/** Store slow path; true if it faulted. */
+// @ts-ignore: decorator
+@inline function storeMiss(va: u64, size: u32, v: u64): bool {
+  storeSlow(va, size, v);
+  return mmu.excCause >= 0;
+}
+
+/** Executes a Zicsr instruction; false if it is illegal. */
+function csrInstruction(op: u32, num: u32, rd: u32, rs1: u32): bool {
+  const imm = op >= O.OP_CSRRWI;
+  const src: u64 = imm ? <u64>rs1 : xget(rs1);
+  const kind = imm ? op - O.OP_CSRRWI : op - O.OP_CSRRW; // 0 write, 1 set, 2 clear
+  csr.csrIllegal = false;
+  const old = csrRead(num);
+  if (csr.csrIllegal) return false;
+  // CSRRS/CSRRC with x0 / zero immediate do not write (and so may target read-only CSRs).
+  if (kind == 0 || rs1 != 0) {
+    const next = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
+    csrWrite(num, next);
+    if (csr.csrIllegal) return false;
+  }
+  if (rd != 0) xset(rd, old);
+  return true;
+}
+
+/** Re-encodes a Zicsr instruction for mtval on an illegal-instruction trap. */
+function csrBits(op: u32, num: u32, rd: u32, rs1: u32): u64 {
+  const f3: u32 = op >= O.OP_CSRRWI ? op - O.OP_CSRRWI + 5 : op - O.OP_CSRRW + 1;
+  return <u64>((num << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x73);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host interface
+
+/** Resets the hart: M-mode at `pc`, RAM of `ramSize` bytes (its contents are kept). */
+export function reset(pc: u64, ramSize: u32, hartId: u64): void {
+  memory.fill(0, 0, STATE_END);
+  store<u64>(S_PC, pc);
+  store<u64>(S_PRIV, PRIV_M);
+  store<u64>(S_MSTATUS, MSTATUS_FIXED);
+  store<u64>(S_MHARTID, hartId);
+  store<u64>(S_RAM_SIZE, ramSize);
+  store<u64>(S_RES_ADDR, RES_NONE);
+  store<u64>(S_MTIMECMP, <u64>-1);
+  store<u64>(S_MTIME_ADJ, 0 - <u64>hostClock());
+  memory.fill(PAGE_FLAGS, 0, (ramSize + 4095) >> 12);
+  afterRestore();
+}
+
+/**
+ * Rebuilds derived state after the host wrote the state block (snapshot restore) or changed
+ * RAM wholesale: TLBs, the decoded-instruction cache, the TLB set selection.
+ */
+export function afterRestore(): void {
+  tlbFlushAll();
+  memory.fill(DC_BASE, 0, DC_END - DC_BASE);
+  const pages = (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12;
+  for (let i: u32 = 0; i < pages; i++) store<u8>(PAGE_FLAGS + i, load<u8>(PAGE_FLAGS + i) & PAGE_WATCH);
+  selectTlbSets();
+  mmu.excCause = -1;
+}
+
+/** Declares the HTIF mailboxes (physical addresses, 0 for none). Stores to tohost exit run(). */
+export function setHtif(tohost: u64, fromhost: u64): void {
+  store<u64>(S_TOHOST, tohost);
+  store<u64>(S_FROMHOST, fromhost);
+  const h = ramHost(tohost, 8);
+  if (h != 0) {
+    const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
+    store<u8>(f, load<u8>(f) | PAGE_WATCH);
+    tlbFlushAll();
+  }
+}
+
+/** Drives the external interrupt lines (MEIP, SEIP) from the host's interrupt controller. */
+export function setExternalIrq(meip: bool, seip: bool): void {
+  let hw = load<u64>(S_MIP_HW) & ~(MIP_MEIP | MIP_SEIP);
+  if (meip) hw |= MIP_MEIP;
+  if (seip) hw |= MIP_SEIP;
+  store<u64>(S_MIP_HW, hw);
+}
+
+/** The host wrote guest RAM [pa, pa+len) (DMA, loader): drop decoded code there. */
+export function invalidateRange(pa: u64, len: u32): void {
+  if (len == 0) return;
+  const h = ramHost(pa, len);
+  if (h != 0) noteRamStore(h, len);
+}
+
+/** Called by the host from inside mmioRead/mmioWrite: the access is a bus error. */
+export function mmioFault(): void { setMmioFaulted(); }
+
+/**
+ * Reads `size` bytes at virtual `va` as the current data privilege would, without side
+ * effects (no A/D update, no device access). Returns -1 if it cannot. For the debugger/trace.
+ */
+export function peek(va: u64, size: u32, fetch: bool): i64 {
+  mmu.excCause = -1;
+  const pa = translate(va, fetch ? ACC_FETCH : ACC_LOAD, fetch ? load<u64>(S_PRIV) : dataPriv(), false);
+  if (mmu.excCause >= 0) { mmu.excCause = -1; return -1; }
+  const h = ramHost(pa, size);
+  if (h == 0) return -1;
+  if (size == 1) return <i64>load<u8>(h);
+  if (size == 2) return <i64>load<u16>(h);
+  if (size == 4) return <i64>load<u32>(h);
+  return <i64>load<u64>(h);
+}
+
+/** CSR read as the current privilege would do it; -1 and `csrAccessFailed` if illegal. */
+export function debugCsrRead(num: u32): u64 {
+  csr.csrIllegal = false;
+  return csrRead(num);
+}
+
+/** CSR write as a CSRRW at the current privilege; false if it would be illegal. */
+export function debugCsrWrite(num: u32, v: u64): bool {
+  csr.csrIllegal = false;
+  csrRead(num);
+  if (csr.csrIllegal) return false;
+  csrWrite(num, v);
+  return !csr.csrIllegal;
+}
+
+export function csrAccessFailed(): bool { return csr.csrIllegal; }

@@ -1,0 +1,85 @@
+// Fixed linear-memory layout of one hart. The host owns the memory (it is imported) and
+// reads/writes state at these offsets; they are exported as globals so the TypeScript side
+// never hard-codes them. Everything architectural lives here so a snapshot is a byte copy.
+
+// Integer registers x0..x31 at 8-byte stride, plus x32: a sink that decoded instructions use
+// as their destination when rd = x0, so x0 stays zero without a branch on every write.
+export const X_BASE: u32 = 0x0000;
+export const X_SINK: u32 = 32;
+// Floating-point registers f0..f31 (reserved for the F/D extensions).
+export const F_BASE: u32 = 0x0200;
+
+// Scalar hart state, 8 bytes each.
+export const S_BASE: u32 = 0x0400;
+export const S_PC: u32 = S_BASE + 0x000;
+export const S_PRIV: u32 = S_BASE + 0x008;
+export const S_MSTATUS: u32 = S_BASE + 0x010;
+export const S_MEDELEG: u32 = S_BASE + 0x018;
+export const S_MIDELEG: u32 = S_BASE + 0x020;
+export const S_MIE: u32 = S_BASE + 0x028;
+export const S_MIP: u32 = S_BASE + 0x030; // software-writable bits (SSIP, STIP, SEIP)
+export const S_MIP_HW: u32 = S_BASE + 0x038; // lines driven by devices (MSIP, MTIP, MEIP, SEIP)
+export const S_MTVEC: u32 = S_BASE + 0x040;
+export const S_MEPC: u32 = S_BASE + 0x048;
+export const S_MCAUSE: u32 = S_BASE + 0x050;
+export const S_MTVAL: u32 = S_BASE + 0x058;
+export const S_MSCRATCH: u32 = S_BASE + 0x060;
+export const S_STVEC: u32 = S_BASE + 0x068;
+export const S_SEPC: u32 = S_BASE + 0x070;
+export const S_SCAUSE: u32 = S_BASE + 0x078;
+export const S_STVAL: u32 = S_BASE + 0x080;
+export const S_SSCRATCH: u32 = S_BASE + 0x088;
+export const S_SATP: u32 = S_BASE + 0x090;
+export const S_MCOUNTEREN: u32 = S_BASE + 0x098;
+export const S_SCOUNTEREN: u32 = S_BASE + 0x0a0;
+export const S_MENVCFG: u32 = S_BASE + 0x0a8;
+export const S_SENVCFG: u32 = S_BASE + 0x0b0;
+export const S_MCOUNTINHIBIT: u32 = S_BASE + 0x0b8;
+export const S_INSTRET: u32 = S_BASE + 0x0c0; // retired-instruction counter (minstret)
+export const S_CYCLE_ADJ: u32 = S_BASE + 0x0c8; // mcycle = instret + adj (one cycle per instruction)
+export const S_INSTRET_ADJ: u32 = S_BASE + 0x0d0; // minstret = instret + adj (after CSR writes)
+export const S_MTIMECMP: u32 = S_BASE + 0x0d8;
+export const S_MTIME_ADJ: u32 = S_BASE + 0x0e0; // mtime = host clock + adj
+export const S_MHARTID: u32 = S_BASE + 0x0e8;
+export const S_RES_ADDR: u32 = S_BASE + 0x0f0; // LR/SC reservation (physical), RES_NONE if none
+export const S_TOHOST: u32 = S_BASE + 0x0f8; // HTIF tohost physical address (0: none)
+export const S_FROMHOST: u32 = S_BASE + 0x100;
+export const S_FCSR: u32 = S_BASE + 0x108;
+export const S_TSELECT: u32 = S_BASE + 0x110;
+export const S_WFI: u32 = S_BASE + 0x118; // 1 while the hart waits for an interrupt
+export const S_RAM_SIZE: u32 = S_BASE + 0x120;
+export const S_EXIT_INFO: u32 = S_BASE + 0x128; // detail of the last exit (e.g. fatal cause)
+export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
+export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
+export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
+
+// Scratch decoded-instruction entry for instructions that are not cached (they cross a page).
+export const DECODE_SCRATCH: u32 = 0x0900;
+
+// TLBs: 3 privilege sets (U, S, M) × 3 access kinds (fetch, load, store), 256 entries each.
+// An entry is { tag: page-aligned VA (or TLB_INVALID), delta: host address - VA }.
+export const TLB_BASE: u32 = 0x10000;
+export const TLB_ENTRIES: u32 = 256;
+export const TLB_KIND_BYTES: u32 = TLB_ENTRIES * 16;
+export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
+export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
+export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
+
+// Decoded-instruction cache: direct mapped on host address >> 1, 16-byte entries.
+export const DC_BASE: u32 = 0x100000;
+export const DC_ENTRIES: u32 = 1 << 16;
+export const DC_END: u32 = DC_BASE + DC_ENTRIES * 16;
+
+// One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 4 GiB.
+export const PAGE_FLAGS: u32 = 0x200000;
+export const PAGE_CODE: u8 = 1; // the decoded-instruction cache holds entries from this page
+export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF tohost)
+
+// Guest RAM: physical DRAM_BASE maps to linear address RAM_OFF.
+export const RAM_OFF: u32 = 0x400000;
+export const DRAM_BASE: u64 = 0x80000000;
+export const RES_NONE: u64 = 0xffffffffffffffff;
+
+// Core-local interruptor (SiFive CLINT layout), emulated inside the core.
+export const CLINT_BASE: u64 = 0x2000000;
+export const CLINT_SIZE: u64 = 0x10000;

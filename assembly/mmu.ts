@@ -1,0 +1,357 @@
+// Address translation (privileged spec 4.3–4.5: Sv39 and Sv48), the TLBs, physical memory
+// dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads and stores.
+import {
+  DC_BASE, DC_ENTRIES, DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
+  S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
+  CLINT_BASE, CLINT_SIZE,
+} from "./layout";
+import {
+  EXC_FETCH_ACCESS, EXC_FETCH_PAGE, EXC_LOAD_ACCESS, EXC_LOAD_PAGE, EXC_STORE_ACCESS,
+  EXC_STORE_PAGE, MS_MPP, MS_MPP_SHIFT, MS_MPRV, MS_MXR, MS_SUM, PRIV_M, PRIV_S, PRIV_U,
+  mmioRead, mmioWrite,
+} from "./state";
+import { clintRead, clintWrite } from "./clint";
+
+export const ACC_FETCH: u32 = 0;
+export const ACC_LOAD: u32 = 1;
+export const ACC_STORE: u32 = 2;
+
+// Fault reported by the slow paths: excCause < 0 means none.
+export let excCause: i64 = -1;
+export let excTval: u64 = 0;
+// Set when a store touched HTIF tohost with a non-zero command.
+export let htifPending: bool = false;
+// Set by the host (through the mmioFault export) while it serves an mmio call.
+export let mmioFaulted: bool = false;
+export function setMmioFaulted(): void { mmioFaulted = true; }
+
+// Base of the current TLB tables for each access kind; they follow the effective privilege.
+export let tlbFetch: u32 = TLB_BASE + 2 * TLB_SET_BYTES;
+export let tlbLoad: u32 = TLB_BASE + 2 * TLB_SET_BYTES + TLB_KIND_BYTES;
+export let tlbStore: u32 = TLB_BASE + 2 * TLB_SET_BYTES + 2 * TLB_KIND_BYTES;
+
+// @ts-ignore: decorator
+@inline function setIndex(p: u64): u32 { return p == PRIV_M ? 2 : <u32>p; }
+
+/** Privilege used for loads and stores: MPRV in M-mode borrows MPP (privileged spec 3.1.6.3). */
+export function dataPriv(): u64 {
+  const p = load<u64>(S_PRIV);
+  const ms = load<u64>(S_MSTATUS);
+  if (p == PRIV_M && (ms & MS_MPRV) != 0) return (ms & MS_MPP) >> MS_MPP_SHIFT;
+  return p;
+}
+
+/** Points the TLB tables at the sets of the current privilege (after priv or MPRV/MPP change). */
+export function selectTlbSets(): void {
+  const f = TLB_BASE + setIndex(load<u64>(S_PRIV)) * TLB_SET_BYTES;
+  const d = TLB_BASE + setIndex(dataPriv()) * TLB_SET_BYTES;
+  tlbFetch = f;
+  tlbLoad = d + TLB_KIND_BYTES;
+  tlbStore = d + 2 * TLB_KIND_BYTES;
+}
+
+function clearTable(base: u32): void {
+  for (let e = base; e < base + TLB_KIND_BYTES; e += 16) store<u64>(e, TLB_INVALID);
+}
+
+/** SFENCE.VMA, satp writes: forget every translation. */
+export function tlbFlushAll(): void {
+  for (let s: u32 = 0; s < 3; s++) {
+    for (let k: u32 = 0; k < 3; k++) clearTable(TLB_BASE + s * TLB_SET_BYTES + k * TLB_KIND_BYTES);
+  }
+}
+
+/** SUM/MXR changed: load/store permissions of S and U sets may differ now. */
+export function tlbFlushData(): void {
+  for (let s: u32 = 0; s < 2; s++) {
+    clearTable(TLB_BASE + s * TLB_SET_BYTES + TLB_KIND_BYTES);
+    clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
+  }
+}
+
+function tlbFlushStores(): void {
+  for (let s: u32 = 0; s < 3; s++) clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
+}
+
+// @ts-ignore: decorator
+@inline function tlbFill(table: u32, va: u64, host: u32): void {
+  const e = table + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
+  const page = va & ~(<u64>0xfff);
+  store<u64>(e, page);
+  store<u64>(e, (<u64>(host & ~0xfff)) - page, 8);
+}
+
+/** Host (linear-memory) address of physical `pa` if [pa, pa+size) is RAM, else 0. */
+// @ts-ignore: decorator
+@inline export function ramHost(pa: u64, size: u64): u32 {
+  const off = pa - DRAM_BASE;
+  if (off < load<u64>(S_RAM_SIZE) && off + size <= load<u64>(S_RAM_SIZE)) return RAM_OFF + <u32>off;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Translation
+
+/**
+ * Translates `va` for an access of kind `acc` at privilege `p`. Returns the physical address,
+ * or sets excCause/excTval and returns 0. `update` = false walks without setting A/D bits
+ * (debugger reads); such a walk fails where an update would be needed.
+ */
+export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
+  const satp = load<u64>(S_SATP);
+  const mode = satp >> 60;
+  if (p == PRIV_M || mode == 0) return va;
+  const levels: i32 = mode == 9 ? 4 : 3;
+  // The VA must be the sign extension of its top translated bit (4.3.2, 4.4.1).
+  const vaBits = 12 + 9 * levels;
+  const top = (<i64>va) >> (vaBits - 1);
+  if (top != 0 && top != -1) return pageFault(va, acc);
+  let table = (satp & 0xfffffffffff) << 12;
+  for (let level = levels - 1; level >= 0; level--) {
+    const ptePa = table + (((va >> (12 + 9 * <u64>level)) & 511) << 3);
+    const h = ramHost(ptePa, 8);
+    if (h == 0) return accessFault(va, acc);
+    let pte = load<u64>(h);
+    const v = pte & 1, r = (pte >> 1) & 1, w = (pte >> 2) & 1, x = (pte >> 3) & 1;
+    // Reserved bits 63:54 (no Svpbmt/Svnapot) and W-without-R are reserved encodings.
+    if (v == 0 || (r == 0 && w == 1) || (pte >> 54) != 0) return pageFault(va, acc);
+    if (r == 0 && x == 0) { // pointer to the next level
+      table = ((pte >> 10) & 0xfffffffffff) << 12;
+      continue;
+    }
+    // Leaf: check permissions (4.3.2 step 5).
+    const u = (pte >> 4) & 1;
+    const ms = load<u64>(S_MSTATUS);
+    if (p == PRIV_U && u == 0) return pageFault(va, acc);
+    if (p == PRIV_S && u == 1 && (acc == ACC_FETCH || (ms & MS_SUM) == 0)) return pageFault(va, acc);
+    if (acc == ACC_FETCH && x == 0) return pageFault(va, acc);
+    if (acc == ACC_LOAD && r == 0 && !((ms & MS_MXR) != 0 && x == 1)) return pageFault(va, acc);
+    if (acc == ACC_STORE && w == 0) return pageFault(va, acc);
+    const ppn = (pte >> 10) & 0xfffffffffff;
+    const lowMask: u64 = (<u64>1 << (9 * <u64>level)) - 1;
+    if ((ppn & lowMask) != 0) return pageFault(va, acc); // misaligned superpage
+    // Hardware A/D update (Svadu behaviour, 4.3.2 step 7).
+    const need = (<u64>1 << 6) | (acc == ACC_STORE ? (<u64>1 << 7) : 0);
+    if ((pte & need) != need) {
+      if (!update) return pageFault(va, acc);
+      pte |= need;
+      store<u64>(h, pte);
+      noteRamStore(h, 8);
+    }
+    const pagePpn = ppn | ((va >> 12) & lowMask);
+    return (pagePpn << 12) | (va & 0xfff);
+  }
+  return pageFault(va, acc);
+}
+
+function pageFault(va: u64, acc: u32): u64 {
+  excCause = acc == ACC_FETCH ? EXC_FETCH_PAGE : acc == ACC_LOAD ? EXC_LOAD_PAGE : EXC_STORE_PAGE;
+  excTval = va;
+  return 0;
+}
+
+function accessFault(va: u64, acc: u32): u64 {
+  excCause = acc == ACC_FETCH ? EXC_FETCH_ACCESS : acc == ACC_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
+  excTval = va;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decode-cache coherence: pages that hold decoded instructions are never in a store TLB, so a
+// store to one takes the slow path, which drops the page's decoded entries.
+
+/** Marks the RAM page of host address `h` as holding decoded code. */
+export function markCodePage(h: u32): void {
+  const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
+  const flags = load<u8>(f);
+  if ((flags & PAGE_CODE) != 0) return;
+  store<u8>(f, flags | PAGE_CODE);
+  tlbFlushStores();
+}
+
+/** Drops every decoded entry of the RAM page containing host address `h`. */
+export function invalidateCodePage(h: u32): void {
+  const page = h & ~0xfff;
+  const f = PAGE_FLAGS + ((page - RAM_OFF) >> 12);
+  store<u8>(f, load<u8>(f) & ~PAGE_CODE);
+  const first = DC_BASE + (((page >> 1) & (DC_ENTRIES - 1)) << 4);
+  for (let e = first; e < first + (2048 << 4); e += 16) {
+    if ((load<u32>(e) & ~0xfff) == page) store<u32>(e, 0);
+  }
+}
+
+/** A store of `size` bytes reached RAM at host address `h` behind the TLB's back. */
+export function noteRamStore(h: u32, size: u32): void {
+  const firstPage = (h - RAM_OFF) >> 12;
+  const lastPage = (h + size - 1 - RAM_OFF) >> 12;
+  for (let pg = firstPage; pg <= lastPage; pg++) {
+    const flags = load<u8>(PAGE_FLAGS + pg);
+    if (flags == 0) continue;
+    if ((flags & PAGE_CODE) != 0) invalidateCodePage(RAM_OFF + (pg << 12));
+    if ((flags & PAGE_WATCH) != 0) checkTohost();
+  }
+}
+
+function checkTohost(): void {
+  const th = load<u64>(S_TOHOST);
+  if (th == 0) return;
+  const h = ramHost(th, 8);
+  if (h != 0 && load<u64>(h) != 0) htifPending = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Physical access (after translation)
+
+function physRead(pa: u64, size: u32, va: u64): u64 {
+  const h = ramHost(pa, size);
+  if (h != 0) {
+    if (size == 1) return load<u8>(h);
+    if (size == 2) return load<u16>(h);
+    if (size == 4) return load<u32>(h);
+    return load<u64>(h);
+  }
+  if ((pa & (size - 1)) != 0) { accessFault(va, ACC_LOAD); return 0; }
+  if (pa - CLINT_BASE < CLINT_SIZE) return clintRead(pa - CLINT_BASE, size);
+  mmioFaulted = false;
+  let v: u64;
+  if (size == 8) {
+    const lo = <u32>mmioRead(<f64>pa, 4);
+    const hi = <u32>mmioRead(<f64>(pa + 4), 4);
+    v = (<u64>hi << 32) | lo;
+  } else {
+    v = <u64><u32>mmioRead(<f64>pa, size);
+  }
+  if (mmioFaulted) { accessFault(va, ACC_LOAD); return 0; }
+  return v;
+}
+
+function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
+  const h = ramHost(pa, size);
+  if (h != 0) {
+    if (size == 1) store<u8>(h, <u8>v);
+    else if (size == 2) store<u16>(h, <u16>v);
+    else if (size == 4) store<u32>(h, <u32>v);
+    else store<u64>(h, v);
+    noteRamStore(h, size);
+    return;
+  }
+  if ((pa & (size - 1)) != 0) { accessFault(va, ACC_STORE); return; }
+  if (pa - CLINT_BASE < CLINT_SIZE) { clintWrite(pa - CLINT_BASE, size, v); return; }
+  mmioFaulted = false;
+  if (size == 8) {
+    mmioWrite(<f64>pa, 4, <i32>v);
+    mmioWrite(<f64>(pa + 4), 4, <i32>(v >> 32));
+  } else {
+    mmioWrite(<f64>pa, size, <i32>v);
+  }
+  if (mmioFaulted) accessFault(va, ACC_STORE);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slow paths of loads and stores (TLB miss, misaligned, device, watched page)
+
+/** Loads `size` bytes at `va`, zero-extended. On a fault sets excCause and returns 0. */
+export function loadSlow(va: u64, size: u32): u64 {
+  const p = dataPriv();
+  const pageEnd = (va & 0xfff) + size;
+  if (pageEnd > 4096) { // crosses a page: translate both halves, then assemble bytes
+    const pa0 = translate(va, ACC_LOAD, p, true);
+    if (excCause >= 0) return 0;
+    const va1 = (va + 4096) & ~(<u64>0xfff);
+    const pa1 = translate(va1, ACC_LOAD, p, true);
+    if (excCause >= 0) return 0;
+    let v: u64 = 0;
+    for (let i: u32 = 0; i < size; i++) {
+      const a = va + i;
+      const pa = a < va1 ? pa0 + i : pa1 + (a - va1);
+      const b = physRead(pa, 1, a);
+      if (excCause >= 0) return 0;
+      v |= b << (<u64>i << 3);
+    }
+    return v;
+  }
+  const pa = translate(va, ACC_LOAD, p, true);
+  if (excCause >= 0) return 0;
+  const h = ramHost(pa, size);
+  if (h != 0) {
+    tlbFill(tlbLoad, va, h);
+    if (size == 1) return load<u8>(h);
+    if (size == 2) return load<u16>(h);
+    if (size == 4) return load<u32>(h);
+    return load<u64>(h);
+  }
+  if ((pa & (size - 1)) != 0) { // misaligned device access: split into bytes
+    let v: u64 = 0;
+    for (let i: u32 = 0; i < size; i++) {
+      v |= physRead(pa + i, 1, va + i) << (<u64>i << 3);
+      if (excCause >= 0) return 0;
+    }
+    return v;
+  }
+  return physRead(pa, size, va);
+}
+
+/** Stores `size` bytes of `v` at `va`. On a fault sets excCause; nothing is written then. */
+export function storeSlow(va: u64, size: u32, v: u64): void {
+  const p = dataPriv();
+  const pageEnd = (va & 0xfff) + size;
+  if (pageEnd > 4096) {
+    const pa0 = translate(va, ACC_STORE, p, true);
+    if (excCause >= 0) return;
+    const va1 = (va + 4096) & ~(<u64>0xfff);
+    const pa1 = translate(va1, ACC_STORE, p, true);
+    if (excCause >= 0) return;
+    // Both pages must be writable memory before any byte is written.
+    if (ramHost(pa0, va1 - va) == 0 || ramHost(pa1, va + size - va1) == 0) {
+      accessFault(ramHost(pa0, va1 - va) == 0 ? va : va1, ACC_STORE);
+      return;
+    }
+    for (let i: u32 = 0; i < size; i++) {
+      const a = va + i;
+      const pa = a < va1 ? pa0 + i : pa1 + (a - va1);
+      physWrite(pa, 1, v >> (<u64>i << 3), a);
+    }
+    return;
+  }
+  const pa = translate(va, ACC_STORE, p, true);
+  if (excCause >= 0) return;
+  const h = ramHost(pa, size);
+  if (h != 0) {
+    if (size == 1) store<u8>(h, <u8>v);
+    else if (size == 2) store<u16>(h, <u16>v);
+    else if (size == 4) store<u32>(h, <u32>v);
+    else store<u64>(h, v);
+    noteRamStore(h, size);
+    if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h);
+    return;
+  }
+  if ((pa & (size - 1)) != 0) {
+    for (let i: u32 = 0; i < size; i++) {
+      physWrite(pa + i, 1, v >> (<u64>i << 3), va + i);
+      if (excCause >= 0) return;
+    }
+    return;
+  }
+  physWrite(pa, size, v, va);
+}
+
+/**
+ * Host address for an instruction fetch at `pc` (a halfword in RAM), filling the fetch TLB;
+ * 0 with excCause set on a fault.
+ */
+export function fetchHost(pc: u64): u32 {
+  const pa = translate(pc, ACC_FETCH, load<u64>(S_PRIV), true);
+  if (excCause >= 0) return 0;
+  const h = ramHost(pa, 2);
+  if (h == 0) { accessFault(pc, ACC_FETCH); return 0; }
+  tlbFill(tlbFetch, pc, h);
+  return h;
+}
+
+/** Host address of the fetch page for `pc` from the fetch TLB, or 0 on a miss. */
+// @ts-ignore: decorator
+@inline export function fetchTlb(pc: u64): u64 {
+  const e = tlbFetch + ((<u32>(pc >> 12) & (TLB_ENTRIES - 1)) << 4);
+  if ((pc & ~(<u64>0xfff)) == load<u64>(e)) return load<u64>(e, 8);
+  return 1; // deltas are page aligned, so 1 never is one
+}

@@ -1,0 +1,109 @@
+// Accessors for the hart state at its fixed linear-memory offsets, and the host imports.
+import { X_BASE, S_PRIV, S_MSTATUS, S_MIP, S_MIP_HW, S_MIE, S_MTIME_ADJ, S_MTIMECMP } from "./layout";
+
+export const PRIV_U: u64 = 0;
+export const PRIV_S: u64 = 1;
+export const PRIV_M: u64 = 3;
+
+// mstatus fields (privileged spec 3.1.6).
+export const MS_SIE: u64 = 1 << 1;
+export const MS_MIE: u64 = 1 << 3;
+export const MS_SPIE: u64 = 1 << 5;
+export const MS_UBE: u64 = 1 << 6;
+export const MS_MPIE: u64 = 1 << 7;
+export const MS_SPP: u64 = 1 << 8;
+export const MS_VS: u64 = 3 << 9;
+export const MS_MPP_SHIFT: u64 = 11;
+export const MS_MPP: u64 = 3 << 11;
+export const MS_FS: u64 = 3 << 13;
+export const MS_XS: u64 = 3 << 15;
+export const MS_MPRV: u64 = 1 << 17;
+export const MS_SUM: u64 = 1 << 18;
+export const MS_MXR: u64 = 1 << 19;
+export const MS_TVM: u64 = 1 << 20;
+export const MS_TW: u64 = 1 << 21;
+export const MS_TSR: u64 = 1 << 22;
+export const MS_UXL: u64 = 3 << 32;
+export const MS_SXL: u64 = 3 << 34;
+export const MS_SD: u64 = 1 << 63;
+
+// Interrupt numbers / mip bits (privileged spec 3.1.9).
+export const IRQ_SSI: u64 = 1;
+export const IRQ_MSI: u64 = 3;
+export const IRQ_STI: u64 = 5;
+export const IRQ_MTI: u64 = 7;
+export const IRQ_SEI: u64 = 9;
+export const IRQ_MEI: u64 = 11;
+export const MIP_SSIP: u64 = 1 << 1;
+export const MIP_MSIP: u64 = 1 << 3;
+export const MIP_STIP: u64 = 1 << 5;
+export const MIP_MTIP: u64 = 1 << 7;
+export const MIP_SEIP: u64 = 1 << 9;
+export const MIP_MEIP: u64 = 1 << 11;
+
+// Exception causes (privileged spec table 3.6).
+export const EXC_FETCH_MISALIGNED: u64 = 0;
+export const EXC_FETCH_ACCESS: u64 = 1;
+export const EXC_ILLEGAL: u64 = 2;
+export const EXC_BREAKPOINT: u64 = 3;
+export const EXC_LOAD_MISALIGNED: u64 = 4;
+export const EXC_LOAD_ACCESS: u64 = 5;
+export const EXC_STORE_MISALIGNED: u64 = 6;
+export const EXC_STORE_ACCESS: u64 = 7;
+export const EXC_ECALL_U: u64 = 8;
+export const EXC_FETCH_PAGE: u64 = 12;
+export const EXC_LOAD_PAGE: u64 = 13;
+export const EXC_STORE_PAGE: u64 = 15;
+
+// Exit reasons of run().
+export const EXIT_BUDGET: u32 = 0; // the budget is spent
+export const EXIT_IDLE: u32 = 1; // WFI with no interrupt pending: wait for one
+export const EXIT_HTIF: u32 = 2; // the guest wrote a command to HTIF tohost
+export const EXIT_FATAL: u32 = 3; // the hart cannot continue (detail in S_EXIT_INFO)
+
+// Host imports. hostClock returns the 10 MHz time base in ticks; device registers outside
+// the core go through mmioRead/mmioWrite, which may call mmioFault() to report a bus error.
+// @ts-ignore: decorator
+@external("env", "hostClock") export declare function hostClock(): f64;
+// @ts-ignore: decorator
+@external("env", "mmioRead") export declare function mmioRead(pa: f64, size: i32): i32;
+// @ts-ignore: decorator
+@external("env", "mmioWrite") export declare function mmioWrite(pa: f64, size: i32, value: i32): void;
+
+// @ts-ignore: decorator
+@inline export function xget(r: u32): u64 { return load<u64>(X_BASE + (r << 3)); }
+// @ts-ignore: decorator
+@inline export function xset(r: u32, v: u64): void { store<u64>(X_BASE + (r << 3), v); }
+// @ts-ignore: decorator
+@inline export function rd64(off: u32): u64 { return load<u64>(off); }
+// @ts-ignore: decorator
+@inline export function wr64(off: u32, v: u64): void { store<u64>(off, v); }
+
+// @ts-ignore: decorator
+@inline export function priv(): u64 { return load<u64>(S_PRIV); }
+// @ts-ignore: decorator
+@inline export function mstatus(): u64 { return load<u64>(S_MSTATUS); }
+
+/** Current value of mtime. */
+export function mtimeNow(): u64 {
+  return (<u64>hostClock()) + load<u64>(S_MTIME_ADJ);
+}
+
+/** Recomputes the MTIP line from mtime and mtimecmp. */
+export function updateTimerLine(): void {
+  const hw = load<u64>(S_MIP_HW);
+  if (mtimeNow() >= load<u64>(S_MTIMECMP)) store<u64>(S_MIP_HW, hw | MIP_MTIP);
+  else store<u64>(S_MIP_HW, hw & ~MIP_MTIP);
+}
+
+/** mip as software sees it: the writable bits OR the device lines. */
+// @ts-ignore: decorator
+@inline export function mipValue(): u64 {
+  return load<u64>(S_MIP) | load<u64>(S_MIP_HW);
+}
+
+/** Pending and enabled, before the global enables and delegation are applied. */
+// @ts-ignore: decorator
+@inline export function pendingEnabled(): u64 {
+  return mipValue() & load<u64>(S_MIE);
+}

@@ -1,0 +1,208 @@
+// TypeScript face of one core instance: instantiation with a host-owned memory, typed access
+// to the state the core keeps at fixed linear-memory offsets, and run slices.
+// Browser-safe: no Node APIs here; the compiled module is passed in.
+import { instantiateSync } from "@assemblyscript/loader";
+
+/** Why run() returned. */
+export enum Exit {
+  /** The instruction budget is spent. */
+  Budget = 0,
+  /** WFI with nothing pending: wait for an interrupt (the timer deadline is `mtimecmp`). */
+  Idle = 1,
+  /** The guest wrote an HTIF command to tohost. */
+  Htif = 2,
+  /** The hart cannot continue. */
+  Fatal = 3,
+}
+
+export const PRIV_U = 0;
+export const PRIV_S = 1;
+export const PRIV_M = 3;
+
+/** Physical base of guest RAM (as on QEMU `virt`). */
+export const DRAM_BASE = 0x8000_0000;
+/** Time base of mtime/time: 10 MHz. */
+export const TIMEBASE_HZ = 10_000_000;
+
+/** Device registers outside the core. `read` returns the value zero-extended to 32 bits. */
+export interface MmioHandler {
+  read(pa: number, size: number): number;
+  write(pa: number, size: number, value: number): void;
+}
+
+export interface HartOptions {
+  /** Guest RAM in bytes (a multiple of 4 KiB, at most 2 GiB). */
+  memSize: number;
+  hartId?: number;
+  /** mtime source in 10 MHz ticks; defaults to wall-clock time since creation. */
+  clock?: () => number;
+  /** Device accesses that are neither RAM nor the in-core CLINT; default: bus error. */
+  mmio?: MmioHandler;
+}
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  run(budget: number): number;
+  reset(pc: bigint, ramSize: number, hartId: bigint): void;
+  afterRestore(): void;
+  setHtif(tohost: bigint, fromhost: bigint): void;
+  setExternalIrq(meip: number, seip: number): void;
+  invalidateRange(pa: bigint, len: number): void;
+  mmioFault(): void;
+  peek(va: bigint, size: number, fetch: number): bigint;
+  debugCsrRead(num: number): bigint;
+  debugCsrWrite(num: number, v: bigint): number;
+  csrAccessFailed(): number;
+  [layout: string]: unknown;
+}
+
+export const MAX_MEM = 2 ** 31;
+const RAM_OFF = 0x400000;
+
+/** One RISC-V hart with its RAM, in its own Wasm instance and memory. */
+export class Hart {
+  readonly memory: WebAssembly.Memory;
+  readonly memSize: number;
+  private readonly core: CoreExports;
+  private readonly view: DataView;
+  private readonly off: Record<string, number> = {};
+  private readonly ramOff: number;
+  private mmio: MmioHandler | undefined;
+
+  constructor(module: WebAssembly.Module, options: HartOptions) {
+    const { memSize } = options;
+    if (!Number.isInteger(memSize) || memSize <= 0 || memSize % 4096 !== 0 || memSize > MAX_MEM) {
+      throw new RangeError(`guest memory must be a positive multiple of 4 KiB up to 2 GiB, got ${memSize}`);
+    }
+    this.memSize = memSize;
+    const start = typeof performance !== "undefined" ? performance.now() : Date.now();
+    const clock = options.clock ?? (() => Math.floor((performance.now() - start) * (TIMEBASE_HZ / 1000)));
+    this.mmio = options.mmio;
+    // Linear address of guest RAM in the core's layout (assembly/layout.ts RAM_OFF); the memory
+    // must exist before instantiation, so it is sized from this value and checked after.
+    const ramOff = RAM_OFF;
+    const pages = Math.ceil((ramOff + memSize) / 65536);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const imports = {
+      env: {
+        memory: this.memory,
+        hostClock: () => clock(),
+        mmioRead: (pa: number, size: number) => {
+          if (!this.mmio) { this.core.mmioFault(); return 0; }
+          return this.mmio.read(pa, size) | 0;
+        },
+        mmioWrite: (pa: number, size: number, value: number) => {
+          if (!this.mmio) { this.core.mmioFault(); return; }
+          this.mmio.write(pa, size, value >>> 0);
+        },
+      },
+    };
+    const { exports } = instantiateSync<Record<string, unknown>>(module, imports);
+    this.core = exports as unknown as CoreExports;
+    for (const [name, value] of Object.entries(exports)) {
+      if (value instanceof WebAssembly.Global) this.off[name] = Number(value.value);
+    }
+    this.ramOff = this.off.RAM_OFF;
+    if (this.ramOff !== ramOff) throw new Error(`core layout mismatch: RAM_OFF ${this.ramOff}`);
+    this.view = new DataView(this.memory.buffer);
+    this.core.reset(BigInt(DRAM_BASE), memSize, BigInt(options.hartId ?? 0));
+  }
+
+  /** Sets the device handler for physical addresses outside RAM and the CLINT. */
+  setMmio(handler: MmioHandler | undefined): void { this.mmio = handler; }
+
+  /** Resets the hart to M-mode at `pc`; RAM keeps its contents. */
+  reset(pc: bigint | number, hartId = 0): void {
+    this.core.reset(BigInt(pc), this.memSize, BigInt(hartId));
+  }
+
+  /** Runs at most `budget` instructions (keep slices near 1e5–1e6, see DESIGN.md). */
+  run(budget: number): Exit {
+    return this.core.run(budget >>> 0) as Exit;
+  }
+
+  private u64(name: string): bigint { return this.view.getBigUint64(this.off[name], true); }
+
+  get pc(): bigint { return this.u64("S_PC"); }
+  set pc(v: bigint) { this.view.setBigUint64(this.off.S_PC, BigInt.asUintN(64, v), true); }
+  get priv(): number { return Number(this.u64("S_PRIV")); }
+  /** Instructions executed (minstret before any CSR write to it). */
+  get instret(): bigint { return this.u64("S_INSTRET"); }
+  /** True while the hart waits in WFI. */
+  get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
+  get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
+
+  x(i: number): bigint {
+    if (i === 0) return 0n;
+    return this.view.getBigUint64(this.off.X_BASE + i * 8, true);
+  }
+  setX(i: number, v: bigint): void {
+    if (i <= 0 || i > 31) return;
+    this.view.setBigUint64(this.off.X_BASE + i * 8, BigInt.asUintN(64, v), true);
+  }
+
+  /** Reads a CSR with the current privilege's rights; undefined if that access is illegal. */
+  csr(num: number): bigint | undefined {
+    const v = BigInt.asUintN(64, this.core.debugCsrRead(num));
+    return this.core.csrAccessFailed() ? undefined : v;
+  }
+  /** Writes a CSR as CSRRW would at the current privilege; false if illegal. */
+  writeCsr(num: number, v: bigint): boolean {
+    return this.core.debugCsrWrite(num, BigInt.asUintN(64, v)) !== 0;
+  }
+
+  /** Guest RAM as bytes; index 0 is physical DRAM_BASE. Call invalidate() after writing code. */
+  get ram(): Uint8Array { return new Uint8Array(this.memory.buffer, this.ramOff, this.memSize); }
+
+  /** True if [pa, pa+len) is guest RAM. */
+  isRam(pa: number, len: number): boolean {
+    return pa >= DRAM_BASE && len >= 0 && pa + len <= DRAM_BASE + this.memSize;
+  }
+
+  /** Copies `bytes` into guest physical memory and drops any decoded code there. */
+  writePhys(pa: number, bytes: Uint8Array): void {
+    if (!this.isRam(pa, bytes.length)) {
+      throw new RangeError(`physical range 0x${pa.toString(16)}+${bytes.length} is outside guest RAM`);
+    }
+    this.ram.set(bytes, pa - DRAM_BASE);
+    this.invalidate(pa, bytes.length);
+  }
+
+  readPhys(pa: number, len: number): Uint8Array {
+    if (!this.isRam(pa, len)) {
+      throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside guest RAM`);
+    }
+    return this.ram.slice(pa - DRAM_BASE, pa - DRAM_BASE + len);
+  }
+
+  readPhys64(pa: number): bigint { return this.view.getBigUint64(this.ramOff + pa - DRAM_BASE, true); }
+  writePhys64(pa: number, v: bigint): void {
+    this.view.setBigUint64(this.ramOff + pa - DRAM_BASE, BigInt.asUintN(64, v), true);
+    this.invalidate(pa, 8);
+  }
+
+  /** The host changed guest RAM in [pa, pa+len): forget decoded instructions there. */
+  invalidate(pa: number, len: number): void { this.core.invalidateRange(BigInt(pa), len); }
+
+  /** HTIF mailboxes (physical addresses; 0 = none). A guest store to tohost exits run(). */
+  setHtif(tohost: number, fromhost: number): void { this.core.setHtif(BigInt(tohost), BigInt(fromhost)); }
+
+  setExternalIrq(meip: boolean, seip: boolean): void { this.core.setExternalIrq(meip ? 1 : 0, seip ? 1 : 0); }
+
+  /** Reads virtual memory without side effects; undefined if unmapped or not RAM. */
+  peek(va: bigint, size: 1 | 2 | 4 | 8, fetch = false): bigint | undefined {
+    const v = this.core.peek(BigInt.asUintN(64, va), size, fetch ? 1 : 0);
+    return v < 0n ? undefined : v;
+  }
+
+  /** Architectural state (registers, CSRs, timer), to be saved with RAM. */
+  saveState(): Uint8Array { return new Uint8Array(this.memory.buffer, 0, this.off.STATE_END).slice(); }
+
+  restoreState(state: Uint8Array): void {
+    if (state.length !== this.off.STATE_END) {
+      throw new RangeError(`hart state is ${state.length} bytes, expected ${this.off.STATE_END}`);
+    }
+    new Uint8Array(this.memory.buffer, 0, state.length).set(state);
+    this.core.afterRestore();
+  }
+}
