@@ -157,8 +157,10 @@ export function csrWrite(csr: u32, v: u64): void {
     case 0x343: store<u64>(S_MTVAL, v); return;
     case 0x344: store<u64>(S_MIP, v & S_INTS); return; // MSIP/MTIP/MEIP come from devices
     case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3: return;
-    case 0xb00: store<u64>(S_CYCLE_ADJ, v - load<u64>(S_INSTRET)); return;
-    case 0xb02: store<u64>(S_INSTRET_ADJ, v - load<u64>(S_INSTRET)); return;
+    // The write replaces the writing instruction's own increment: the next instruction reads v
+    // (unprivileged spec, Zicsr "CSR access ordering").
+    case 0xb00: store<u64>(S_CYCLE_ADJ, v - load<u64>(S_INSTRET) - 1); return;
+    case 0xb02: store<u64>(S_INSTRET_ADJ, v - load<u64>(S_INSTRET) - 1); return;
   }
   if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f)) return;
   if (csr >= 0x3a0 && csr <= 0x3af) {

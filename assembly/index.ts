@@ -175,6 +175,7 @@ let exitReason: u32 = EXIT_BUDGET;
 export function run(budget: u32): u32 {
   exitReason = EXIT_BUDGET;
   mmu.htifPending = false;
+  mmu.deviceWritten = false;
   updateTimerLine();
   if (load<u64>(S_WFI) != 0) {
     if (pendingEnabled() == 0) return EXIT_IDLE;
@@ -294,7 +295,7 @@ export function run(budget: u32): u32 {
           const a = storeHost(va, M1);
           if (a != 0) store<u8>(a, <u8>xget(rs2));
           else if (storeMiss(va, 1, xget(rs2))) { pc = raise(pc); limit = n; continue; }
-          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
         case O.OP_SH: {
@@ -302,7 +303,7 @@ export function run(budget: u32): u32 {
           const a = storeHost(va, M2);
           if (a != 0) store<u16>(a, <u16>xget(rs2));
           else if (storeMiss(va, 2, xget(rs2))) { pc = raise(pc); limit = n; continue; }
-          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
         case O.OP_SW: {
@@ -310,7 +311,7 @@ export function run(budget: u32): u32 {
           const a = storeHost(va, M4);
           if (a != 0) store<u32>(a, <u32>xget(rs2));
           else if (storeMiss(va, 4, xget(rs2))) { pc = raise(pc); limit = n; continue; }
-          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
         case O.OP_SD: {
@@ -318,7 +319,7 @@ export function run(budget: u32): u32 {
           const a = storeHost(va, M8);
           if (a != 0) store<u64>(a, xget(rs2));
           else if (storeMiss(va, 8, xget(rs2))) { pc = raise(pc); limit = n; continue; }
-          else if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
         case O.OP_ADDI: xset(rd, xget(rs1) + imm); pc += len; break;
@@ -456,7 +457,7 @@ export function run(budget: u32): u32 {
             if (d) store<u64>(a, xget(rs2)); else store<u32>(a, <u32>xget(rs2));
             noteRamStore(a, size);
             xset(rd, 0);
-            if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+            if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           }
           store<u64>(S_RES_ADDR, RES_NONE);
           pc += len; break;
@@ -475,7 +476,7 @@ export function run(budget: u32): u32 {
           const nv = amoCompute(<u32>imm, old, xget(rs2), !d);
           if (d) store<u64>(a, nv); else store<u32>(a, <u32>nv);
           xset(rd, old);
-          if (mmu.htifPending) { exitReason = EXIT_HTIF; limit = n; }
+          if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
         case O.OP_NOP: pc += len; break;
@@ -489,6 +490,16 @@ export function run(budget: u32): u32 {
   store<u64>(S_PC, pc);
   store<u64>(S_INSTRET, base + n);
   return exitReason;
+}
+
+/**
+ * A store reached a device or HTIF tohost: end the block (returns the new loop limit) so
+ * interrupts are re-checked, and leave run() if tohost holds a command.
+ */
+function endBlockAfterStore(n: u32): u32 {
+  mmu.deviceWritten = false;
+  if (mmu.htifPending) exitReason = EXIT_HTIF;
+  return n;
 }
 
 /** Store slow path; true if it faulted. */
@@ -551,6 +562,12 @@ export function afterRestore(): void {
   for (let i: u32 = 0; i < pages; i++) store<u8>(PAGE_FLAGS + i, load<u8>(PAGE_FLAGS + i) & PAGE_WATCH);
   selectTlbSets();
   mmu.excCause = -1;
+}
+
+/** Puts the hart in privilege mode `p` (0 U, 1 S, 3 M) without a trap. */
+export function setPrivilege(p: u32): void {
+  store<u64>(S_PRIV, <u64>p);
+  selectTlbSets();
 }
 
 /** Declares the HTIF mailboxes (physical addresses, 0 for none). Stores to tohost exit run(). */

@@ -21,6 +21,9 @@ export let excCause: i64 = -1;
 export let excTval: u64 = 0;
 // Set when a store touched HTIF tohost with a non-zero command.
 export let htifPending: bool = false;
+// Set when a store reached a device: interrupt lines may have changed, so the interpreter
+// ends its block and re-checks interrupts before the next instruction.
+export let deviceWritten: bool = false;
 // Set by the host (through the mmioFault export) while it serves an mmio call.
 export let mmioFaulted: bool = false;
 export function setMmioFaulted(): void { mmioFaulted = true; }
@@ -196,7 +199,7 @@ function checkTohost(): void {
   const th = load<u64>(S_TOHOST);
   if (th == 0) return;
   const h = ramHost(th, 8);
-  if (h != 0 && load<u64>(h) != 0) htifPending = true;
+  if (h != 0 && load<u64>(h) != 0) { htifPending = true; deviceWritten = true; }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,6 +239,7 @@ function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
     return;
   }
   if ((pa & (size - 1)) != 0) { accessFault(va, ACC_STORE); return; }
+  deviceWritten = true;
   if (pa - CLINT_BASE < CLINT_SIZE) { clintWrite(pa - CLINT_BASE, size, v); return; }
   mmioFaulted = false;
   if (size == 8) {

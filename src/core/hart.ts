@@ -49,6 +49,7 @@ interface CoreExports {
   setExternalIrq(meip: number, seip: number): void;
   invalidateRange(pa: bigint, len: number): void;
   mmioFault(): void;
+  setPrivilege(p: number): void;
   peek(va: bigint, size: number, fetch: number): bigint;
   debugCsrRead(num: number): bigint;
   debugCsrWrite(num: number, v: bigint): number;
@@ -108,6 +109,9 @@ export class Hart {
     this.core.reset(BigInt(DRAM_BASE), memSize, BigInt(options.hartId ?? 0));
   }
 
+  /** From inside MmioHandler.read/write: the access is a bus error (the guest takes an access fault). */
+  busError(): void { this.core.mmioFault(); }
+
   /** Sets the device handler for physical addresses outside RAM and the CLINT. */
   setMmio(handler: MmioHandler | undefined): void { this.mmio = handler; }
 
@@ -126,8 +130,18 @@ export class Hart {
   get pc(): bigint { return this.u64("S_PC"); }
   set pc(v: bigint) { this.view.setBigUint64(this.off.S_PC, BigInt.asUintN(64, v), true); }
   get priv(): number { return Number(this.u64("S_PRIV")); }
+  /** Sets the privilege mode (e.g. to start a paravirtual kernel in S-mode). */
+  set priv(p: number) {
+    if (p !== PRIV_U && p !== PRIV_S && p !== PRIV_M) throw new RangeError(`no privilege mode ${p}`);
+    this.core.setPrivilege(p);
+  }
   /** Instructions executed (minstret before any CSR write to it). */
   get instret(): bigint { return this.u64("S_INSTRET"); }
+  /** The same counter as a number, without allocating (exact below 2^53). */
+  get instretNumber(): number {
+    const o = this.off.S_INSTRET;
+    return this.view.getUint32(o, true) + this.view.getUint32(o + 4, true) * 4294967296;
+  }
   /** True while the hart waits in WFI. */
   get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
   get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
