@@ -8,9 +8,9 @@ import {
 import * as O from "./ops";
 import {
   EXC_BREAKPOINT, EXC_ECALL_U, EXC_ILLEGAL, EXC_LOAD_MISALIGNED, EXC_STORE_MISALIGNED,
-  EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_IDLE, MIP_MEIP, MIP_SEIP,
+  EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_HOST, EXIT_IDLE, MIP_MEIP, MIP_SEIP,
   MS_TSR, MS_TVM, MS_TW, PRIV_M, PRIV_S, PRIV_U, pendingEnabled, updateTimerLine, xget, xset,
-  hostClock,
+  hostClock, mtimeNow,
 } from "./state";
 import {
   ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, excCause, excTval, fetchHost, fetchTlb, htifPending,
@@ -28,7 +28,7 @@ export {
   S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
   S_SATP, S_MIP_HW,
 } from "./layout";
-export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL } from "./state";
+export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST } from "./state";
 
 // TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.
 const M1: u64 = ~(<u64>0xfff);
@@ -176,6 +176,7 @@ export function run(budget: u32): u32 {
   exitReason = EXIT_BUDGET;
   mmu.htifPending = false;
   mmu.deviceWritten = false;
+  mmu.hostExitRequested = false;
   updateTimerLine();
   if (load<u64>(S_WFI) != 0) {
     if (pendingEnabled() == 0) return EXIT_IDLE;
@@ -499,6 +500,7 @@ export function run(budget: u32): u32 {
 function endBlockAfterStore(n: u32): u32 {
   mmu.deviceWritten = false;
   if (mmu.htifPending) exitReason = EXIT_HTIF;
+  else if (mmu.hostExitRequested) exitReason = EXIT_HOST;
   return n;
 }
 
@@ -599,6 +601,12 @@ export function invalidateRange(pa: u64, len: u32): void {
 
 /** Called by the host from inside mmioRead/mmioWrite: the access is a bus error. */
 export function mmioFault(): void { setMmioFaulted(); }
+
+/** Called by the host from inside mmioWrite: run() returns EXIT_HOST after this instruction. */
+export function requestExit(): void { mmu.requestHostExit(); }
+
+/** Current mtime (10 MHz ticks). */
+export function mtime(): u64 { return mtimeNow(); }
 
 /**
  * Reads `size` bytes at virtual `va` as the current data privilege would, without side

@@ -24,6 +24,9 @@ export let htifPending: bool = false;
 // Set when a store reached a device: interrupt lines may have changed, so the interpreter
 // ends its block and re-checks interrupts before the next instruction.
 export let deviceWritten: bool = false;
+// Set by the host from inside a device callback: leave run() after this instruction.
+export let hostExitRequested: bool = false;
+export function requestHostExit(): void { hostExitRequested = true; deviceWritten = true; }
 // Set by the host (through the mmioFault export) while it serves an mmio call.
 export let mmioFaulted: bool = false;
 export function setMmioFaulted(): void { mmioFaulted = true; }

@@ -60,6 +60,7 @@ export const EXIT_BUDGET: u32 = 0; // the budget is spent
 export const EXIT_IDLE: u32 = 1; // WFI with no interrupt pending: wait for one
 export const EXIT_HTIF: u32 = 2; // the guest wrote a command to HTIF tohost
 export const EXIT_FATAL: u32 = 3; // the hart cannot continue (detail in S_EXIT_INFO)
+export const EXIT_HOST: u32 = 4; // a device asked the host to take over (requestExit)
 
 // Host imports. hostClock returns the 10 MHz time base in ticks; device registers outside
 // the core go through mmioRead/mmioWrite, which may call mmioFault() to report a bus error.

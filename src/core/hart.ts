@@ -13,6 +13,8 @@ export enum Exit {
   Htif = 2,
   /** The hart cannot continue. */
   Fatal = 3,
+  /** A device called `Hart.requestExit()` during an access (e.g. a power-off register). */
+  Host = 4,
 }
 
 export const PRIV_U = 0;
@@ -50,6 +52,8 @@ interface CoreExports {
   invalidateRange(pa: bigint, len: number): void;
   mmioFault(): void;
   setPrivilege(p: number): void;
+  requestExit(): void;
+  mtime(): bigint;
   peek(va: bigint, size: number, fetch: number): bigint;
   debugCsrRead(num: number): bigint;
   debugCsrWrite(num: number, v: bigint): number;
@@ -112,6 +116,12 @@ export class Hart {
   /** From inside MmioHandler.read/write: the access is a bus error (the guest takes an access fault). */
   busError(): void { this.core.mmioFault(); }
 
+  /** From inside MmioHandler.write: make run() return Exit.Host after the current instruction. */
+  requestExit(): void { this.core.requestExit(); }
+
+  /** Current mtime in 10 MHz ticks (the host clock plus the guest's adjustments). */
+  get mtime(): bigint { return BigInt.asUintN(64, this.core.mtime()); }
+
   /** Sets the device handler for physical addresses outside RAM and the CLINT. */
   setMmio(handler: MmioHandler | undefined): void { this.mmio = handler; }
 
@@ -145,6 +155,12 @@ export class Hart {
   /** True while the hart waits in WFI. */
   get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
   get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
+  /** mtimecmp as a number without allocating; Infinity when it is 2^53 or more (no deadline). */
+  get deadline(): number {
+    const o = this.off.S_MTIMECMP;
+    const hi = this.view.getUint32(o + 4, true);
+    return hi >= 0x200000 ? Infinity : hi * 4294967296 + this.view.getUint32(o, true);
+  }
 
   x(i: number): bigint {
     if (i === 0) return 0n;

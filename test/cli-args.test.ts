@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs, parseCount, parseMemSize, UsageError } from "../src/cli/args.js";
+import { exitStatus } from "../src/cli/run-command.js";
+
+describe("parseMemSize", () => {
+  it.each([
+    ["134217728", 134217728], ["4096", 4096], ["64K", 65536], ["64k", 65536], ["128M", 128 << 20],
+    ["128MiB", 128 << 20], ["1G", 1 << 30], ["2G", 2 ** 31], ["2048M", 2 ** 31], ["4KB", 4096],
+  ])("%s = %d bytes", (text, bytes) => {
+    expect(parseMemSize(text)).toBe(bytes);
+  });
+
+  it.each([
+    ["abc", /expected a size such as 128M/], ["12T", /expected a size/], ["-4K", /expected a size/], ["1.5M", /expected a size/],
+    ["0", /more than 0/], ["0M", /more than 0/], ["5000", /multiple of 4K/], ["3K", /multiple of 4K/],
+    ["3G", /at most 2G/], ["2049M", /at most 2G/],
+  ])("refuses %s", (text, message) => {
+    expect(() => parseMemSize(text)).toThrow(UsageError);
+    expect(() => parseMemSize(text)).toThrow(message);
+  });
+});
+
+describe("parseCount", () => {
+  it("accepts digits, underscores between digits and 1e9 forms", () => {
+    expect(parseCount("1000", "--n")).toBe(1000);
+    expect(parseCount("1_000_000", "--n")).toBe(1e6);
+    expect(parseCount("2.5e6", "--n")).toBe(2.5e6);
+  });
+  it.each(["0", "-5", "1.5", "x", "1e400", "99999999999999999999", "_1", ""])("refuses %s", (t) => {
+    expect(() => parseCount(t, "--max-instructions")).toThrow(/invalid --max-instructions value/);
+  });
+});
+
+describe("parseArgs", () => {
+  it("parses run with every option, in any order, with = or a separate value", () => {
+    expect(parseArgs(["run", "g.elf", "--mem", "64M", "--max-instructions=500", "--trace", "--stats"])).toEqual({
+      kind: "run", file: "g.elf", memSize: 64 << 20, maxInstructions: 500, trace: true, stats: true,
+    });
+    expect(parseArgs(["--stats", "run", "--mem=1G", "g.elf"])).toMatchObject({ kind: "run", file: "g.elf", memSize: 1 << 30, stats: true, trace: false });
+    expect(parseArgs(["run", "--", "-weird-name.elf"])).toMatchObject({ file: "-weird-name.elf", memSize: 128 << 20 });
+  });
+
+  it("help and version win over everything else", () => {
+    expect(parseArgs(["--help"])).toEqual({ kind: "help" });
+    expect(parseArgs(["-h"])).toEqual({ kind: "help" });
+    expect(parseArgs(["help"])).toEqual({ kind: "help" });
+    expect(parseArgs(["run", "--help"])).toEqual({ kind: "help" });
+    expect(parseArgs(["--version"])).toEqual({ kind: "version" });
+    expect(parseArgs(["-V"])).toEqual({ kind: "version" });
+  });
+
+  it.each([
+    [[], /no command given/],
+    [["--stats"], /no command given/],
+    [["start", "x"], /unknown command 'start'/],
+    [["run"], /run: missing guest file/],
+    [["run", "a", "b"], /extra argument 'b'/],
+    [["run", "a", "--bogus"], /unknown option '--bogus'/],
+    [["run", "a", "--mem"], /option --mem needs a value/],
+    [["run", "a", "--trace=yes"], /option --trace takes no value/],
+    [["run", "a", "--mem", "7"], /multiple of 4K/],
+    [["run", "a", "--max-instructions", "lots"], /invalid --max-instructions value 'lots'/],
+  ] as [string[], RegExp][])("%j is refused", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe("exitStatus", () => {
+  it("keeps the low byte, but never turns a failure into success", () => {
+    expect(exitStatus(0)).toBe(0);
+    expect(exitStatus(3)).toBe(3);
+    expect(exitStatus(255)).toBe(255);
+    expect(exitStatus(256)).toBe(1);
+    expect(exitStatus(257)).toBe(1);
+    expect(exitStatus(-1)).toBe(255);
+  });
+});

@@ -1,0 +1,139 @@
+// The `wasmvisor` command as a user runs it: spawned as `node --import tsx src/cli/main.ts`.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { echoGuest, exitGuest, helloGuest, loopGuest, sysconGuest, wfiGuest } from "./helpers/guests.js";
+import { buildElf, guestElf } from "./helpers/elf-builder.js";
+import { Asm } from "./helpers/rv-asm.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+let dir: string;
+const guest = (name: string) => join(dir, name);
+
+interface Outcome { code: number | null; stdout: string; stderr: string }
+
+function cli(args: string[], input?: string): Promise<Outcome> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT });
+    let stdout = "", stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "wasmvisor-cli-"));
+  writeFileSync(guest("hello.elf"), helloGuest("hello from the guest\n", 3));
+  writeFileSync(guest("exit256.elf"), exitGuest(256));
+  writeFileSync(guest("echo.elf"), echoGuest());
+  writeFileSync(guest("fail5.elf"), sysconGuest((5 << 16) | 0x3333));
+  writeFileSync(guest("loop.elf"), loopGuest());
+  writeFileSync(guest("wfi.elf"), wfiGuest());
+  // Prints "ready\n", then loops forever.
+  const ready = new Asm();
+  ready.la("s0", "tohost");
+  for (const c of new TextEncoder().encode("ready\n")) ready.li("t0", (0x0101n << 48n) | BigInt(c)).sd("t0", 0, "s0");
+  ready.label("spin").j("spin").align(8).label("tohost").dword(0).label("fromhost").dword(0);
+  writeFileSync(guest("ready.elf"), guestElf(ready));
+  const elf32 = helloGuest("x");
+  elf32[4] = 1;
+  writeFileSync(guest("elf32.elf"), elf32);
+  writeFileSync(guest("high.elf"), buildElf({ entry: 0x8000_0000, segments: [{ paddr: 0x8000_0000, data: new Uint8Array(4), memsz: 0x2000 }] }).bytes);
+});
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe.concurrent("wasmvisor CLI", () => {
+  it("--help prints the usage on stdout", async () => {
+    const r = await cli(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: wasmvisor run <guest.elf> \[options\]/);
+    expect(r.stdout).toMatch(/--max-instructions/);
+    expect(r.stderr).toBe("");
+  });
+
+  it("--version prints the package version", async () => {
+    const r = await cli(["--version"]);
+    expect(r).toMatchObject({ code: 0, stdout: "wasmvisor 0.1.0\n" });
+  });
+
+  it("runs a guest: console on stdout, its exit code as ours", async () => {
+    const r = await cli(["run", guest("hello.elf")]);
+    expect(r).toEqual({ code: 3, stdout: "hello from the guest\n", stderr: "" });
+  });
+
+  it("--stats reports instructions, seconds and MIPS on stderr", async () => {
+    const r = await cli(["run", guest("hello.elf"), "--stats", "--mem", "1M"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("hello from the guest\n");
+    expect(r.stderr).toMatch(/^wasmvisor: \d+ instructions in \d+\.\d{3} s \(\d+\.\d\d MIPS\)\n$/);
+  });
+
+  it("feeds piped stdin to the guest", async () => {
+    const r = await cli(["run", guest("echo.elf")], "hi\n");
+    expect(r).toMatchObject({ code: 3, stdout: "HI\n" });
+  });
+
+  it("passes the syscon failure code through", async () => {
+    expect((await cli(["run", guest("fail5.elf")])).code).toBe(5);
+  });
+
+  it("never reports a failing guest as success (exit code 256 → 1)", async () => {
+    expect((await cli(["run", guest("exit256.elf")])).code).toBe(1);
+  });
+
+  it("--max-instructions stops a runaway guest with status 124", async () => {
+    const r = await cli(["run", guest("loop.elf"), "--max-instructions", "1000", "--stats"]);
+    expect(r.code).toBe(124);
+    expect(r.stderr).toMatch(/^wasmvisor: 1000 instructions in/m);
+    expect(r.stderr).toMatch(/^wasmvisor: instruction limit \(1000\) reached$/m);
+  });
+
+  it("a guest idle forever with stdin closed is a deadlock (status 125)", async () => {
+    const r = await cli(["run", guest("wfi.elf")]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/^wasmvisor: deadlock: the hart waits for an interrupt/);
+  });
+
+  it("--trace prints each executed instruction on stderr", async () => {
+    const r = await cli(["run", guest("hello.elf"), "--trace"]);
+    expect(r.code).toBe(3);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines[0]).toBe("M 0000000080000000 00000417 auipc s0,0x0");
+    expect(lines[1]).toMatch(/^M 0000000080000004 [0-9a-f]{8} addi s0,s0,\d+$/);
+    expect(lines.every((l) => /^M [0-9a-f]{16} [ 0-9a-f]{8} \S/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/ sd t0,0\(s0\)$/);
+  });
+
+  it("SIGINT stops the guest with status 130", async () => {
+    const r = await new Promise<Outcome>((done) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "run", guest("ready.elf")], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "", stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; if (stdout.includes("ready\n")) child.kill("SIGINT"); });
+      child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+      child.on("close", (code) => done({ code, stdout, stderr }));
+    });
+    expect(r).toEqual({ code: 130, stdout: "ready\n", stderr: "wasmvisor: stopped\n" });
+  });
+
+  const refusals: [string, () => string[], RegExp][] = [
+    ["no arguments", () => [], /^wasmvisor: no command given \(try 'wasmvisor --help'\)\n$/],
+    ["an unknown option", () => ["run", guest("hello.elf"), "--turbo"], /^wasmvisor: unknown option '--turbo'/],
+    ["a bad --mem", () => ["run", guest("hello.elf"), "--mem", "3G"], /^wasmvisor: invalid --mem value '3G': at most 2G\n$/],
+    ["a missing file", () => ["run", guest("nope.elf")], /^wasmvisor: cannot read .*nope\.elf: no such file\n$/],
+    ["a directory", () => ["run", dir], /^wasmvisor: cannot read .*: is a directory\n$/],
+    ["a 32-bit ELF", () => ["run", guest("elf32.elf")], /^wasmvisor: .*elf32\.elf: 32-bit ELF \(ELFCLASS32\) is not supported.*\n$/],
+    ["segments outside RAM", () => ["run", guest("high.elf"), "--mem", "4K"], /^wasmvisor: .*high\.elf: segment 0 \[0x80000000, 0x80002000\) lies outside guest RAM \[0x80000000, 0x80001000\)\n$/],
+  ];
+  it.each(refusals)("refuses %s: one line on stderr, status 2, nothing run", async (_n, args, message) => {
+    const r = await cli(args());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.split("\n")).toHaveLength(2);
+  });
+});
