@@ -2,7 +2,7 @@
 // Exports are the host's whole interface to one core instance (see src/core/hart.ts).
 import {
   DC_BASE, DC_END, DC_ENTRIES, DECODE_SCRATCH, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, RES_NONE,
-  STATE_END, S_EXIT_INFO, S_INSTRET, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
+  STATE_END, S_EXIT_INFO, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
   S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ,
 } from "./layout";
 import * as O from "./ops";
@@ -20,11 +20,12 @@ import {
 import { decode16, decode32 } from "./decode";
 import { csrIllegal, csrRead, csrWrite, MSTATUS_FIXED } from "./csr";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
+import * as trap from "./trap";
 import * as mmu from "./mmu";
 import * as csr from "./csr";
 
 export {
-  X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
+  X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_STEPS, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
   S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
   S_SATP, S_MIP_HW,
 } from "./layout";
@@ -183,6 +184,8 @@ export function run(budget: u32): u32 {
     store<u64>(S_WFI, 0);
   }
   const base = load<u64>(S_INSTRET);
+  const exc0 = trap.exceptionsTaken;
+  const steps0 = load<u64>(S_STEPS);
   let pc = load<u64>(S_PC);
   let n: u32 = 0;
   while (n < budget) {
@@ -240,7 +243,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M1);
           let v: u64;
           if (a != 0) v = <u64><i64>load<i8>(a);
-          else { v = <u64><i64><i8>loadSlow(va, 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = <u64><i64><i8>loadMiss(va, 1, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LH: {
@@ -248,7 +251,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M2);
           let v: u64;
           if (a != 0) v = <u64><i64>load<i16>(a);
-          else { v = <u64><i64><i16>loadSlow(va, 2); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = <u64><i64><i16>loadMiss(va, 2, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LW: {
@@ -256,7 +259,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M4);
           let v: u64;
           if (a != 0) v = <u64><i64>load<i32>(a);
-          else { v = <u64><i64><i32>loadSlow(va, 4); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = <u64><i64><i32>loadMiss(va, 4, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LD: {
@@ -264,7 +267,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M8);
           let v: u64;
           if (a != 0) v = load<u64>(a);
-          else { v = loadSlow(va, 8); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = loadMiss(va, 8, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LBU: {
@@ -272,7 +275,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M1);
           let v: u64;
           if (a != 0) v = <u64>load<u8>(a);
-          else { v = loadSlow(va, 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = loadMiss(va, 1, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LHU: {
@@ -280,7 +283,7 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M2);
           let v: u64;
           if (a != 0) v = <u64>load<u16>(a);
-          else { v = loadSlow(va, 2); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = loadMiss(va, 2, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_LWU: {
@@ -288,14 +291,14 @@ export function run(budget: u32): u32 {
           const a = loadHost(va, M4);
           let v: u64;
           if (a != 0) v = <u64>load<u32>(a);
-          else { v = loadSlow(va, 4); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          else { v = loadMiss(va, 4, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
           xset(rd, v); pc += len; break;
         }
         case O.OP_SB: {
           const va = xget(rs1) + imm;
           const a = storeHost(va, M1);
           if (a != 0) store<u8>(a, <u8>xget(rs2));
-          else if (storeMiss(va, 1, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (storeMiss(va, 1, xget(rs2), steps0 + n - 1)) { pc = raise(pc); limit = n; continue; }
           else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
@@ -303,7 +306,7 @@ export function run(budget: u32): u32 {
           const va = xget(rs1) + imm;
           const a = storeHost(va, M2);
           if (a != 0) store<u16>(a, <u16>xget(rs2));
-          else if (storeMiss(va, 2, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (storeMiss(va, 2, xget(rs2), steps0 + n - 1)) { pc = raise(pc); limit = n; continue; }
           else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
@@ -311,7 +314,7 @@ export function run(budget: u32): u32 {
           const va = xget(rs1) + imm;
           const a = storeHost(va, M4);
           if (a != 0) store<u32>(a, <u32>xget(rs2));
-          else if (storeMiss(va, 4, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (storeMiss(va, 4, xget(rs2), steps0 + n - 1)) { pc = raise(pc); limit = n; continue; }
           else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
@@ -319,7 +322,7 @@ export function run(budget: u32): u32 {
           const va = xget(rs1) + imm;
           const a = storeHost(va, M8);
           if (a != 0) store<u64>(a, xget(rs2));
-          else if (storeMiss(va, 8, xget(rs2))) { pc = raise(pc); limit = n; continue; }
+          else if (storeMiss(va, 8, xget(rs2), steps0 + n - 1)) { pc = raise(pc); limit = n; continue; }
           else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
           pc += len; break;
         }
@@ -374,21 +377,23 @@ export function run(budget: u32): u32 {
           xset(rd, b == 0 ? a : a % b); pc += len; break;
         }
         case O.OP_MULW: xset(rd, sext32(xget(rs1) * xget(rs2))); pc += len; break;
+        // W divisions in 64-bit arithmetic: a 32-bit quotient cannot overflow there (MIN / -1 is
+        // +2^31, whose low word sign-extends back to MIN as the spec's overflow row requires).
         case O.OP_DIVW: {
-          const a = <i32>xget(rs1), b = <i32>xget(rs2);
-          xset(rd, b == 0 ? <u64>-1 : (b == -1 ? <u64><i64>(0 - a) : <u64><i64>(a / b))); pc += len; break;
+          const a = <i64><i32>xget(rs1), b = <i64><i32>xget(rs2);
+          xset(rd, b == 0 ? <u64>-1 : sext32(<u64>(a / b))); pc += len; break;
         }
         case O.OP_DIVUW: {
-          const a = <u32>xget(rs1), b = <u32>xget(rs2);
-          xset(rd, b == 0 ? <u64>-1 : <u64><i64><i32>(a / b)); pc += len; break;
+          const a = xget(rs1) & 0xffffffff, b = xget(rs2) & 0xffffffff;
+          xset(rd, b == 0 ? <u64>-1 : sext32(a / b)); pc += len; break;
         }
         case O.OP_REMW: {
-          const a = <i32>xget(rs1), b = <i32>xget(rs2);
-          xset(rd, b == 0 ? <u64><i64>a : (b == -1 ? 0 : <u64><i64>(a % b))); pc += len; break;
+          const a = <i64><i32>xget(rs1), b = <i64><i32>xget(rs2);
+          xset(rd, b == 0 ? <u64>a : sext32(<u64>(a % b))); pc += len; break;
         }
         case O.OP_REMUW: {
-          const a = <u32>xget(rs1), b = <u32>xget(rs2);
-          xset(rd, b == 0 ? <u64><i64><i32>a : <u64><i64><i32>(a % b)); pc += len; break;
+          const a = xget(rs1) & 0xffffffff, b = xget(rs2) & 0xffffffff;
+          xset(rd, sext32(b == 0 ? a : a % b)); pc += len; break;
         }
         case O.OP_FENCE: pc += len; break;
         case O.OP_ECALL: {
@@ -427,7 +432,8 @@ export function run(budget: u32): u32 {
         }
         case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:
         case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
-          store<u64>(S_INSTRET, base + n - 1);
+          store<u64>(S_INSTRET, base + n - 1 - (trap.exceptionsTaken - exc0));
+          store<u64>(S_STEPS, steps0 + n - 1);
           if (!csrInstruction(w & 0xffff, <u32>imm & 0xfff, rd, rs1)) {
             pc = takeTrap(EXC_ILLEGAL, csrBits(w & 0xffff, <u32>imm & 0xfff, rd, rs1), pc, false);
             limit = n; continue;
@@ -489,7 +495,8 @@ export function run(budget: u32): u32 {
     if (exitReason != EXIT_BUDGET) break;
   }
   store<u64>(S_PC, pc);
-  store<u64>(S_INSTRET, base + n);
+  store<u64>(S_INSTRET, base + n - (trap.exceptionsTaken - exc0));
+  store<u64>(S_STEPS, steps0 + n);
   return exitReason;
 }
 
@@ -504,11 +511,22 @@ function endBlockAfterStore(n: u32): u32 {
   return n;
 }
 
+// The slow paths may reach a device or the clock; a virtual clock counts instructions, so the
+// step counter is brought up to date first (`live` = steps before this instruction).
+
 /** Store slow path; true if it faulted. */
 // @ts-ignore: decorator
-@inline function storeMiss(va: u64, size: u32, v: u64): bool {
+@inline function storeMiss(va: u64, size: u32, v: u64, live: u64): bool {
+  store<u64>(S_STEPS, live);
   storeSlow(va, size, v);
   return mmu.excCause >= 0;
+}
+
+/** Load slow path (check mmu.excCause afterwards). */
+// @ts-ignore: decorator
+@inline function loadMiss(va: u64, size: u32, live: u64): u64 {
+  store<u64>(S_STEPS, live);
+  return loadSlow(va, size);
 }
 
 /** Executes a Zicsr instruction; false if it is illegal. */

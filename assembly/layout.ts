@@ -49,6 +49,9 @@ export const S_TSELECT: u32 = S_BASE + 0x110;
 export const S_WFI: u32 = S_BASE + 0x118; // 1 while the hart waits for an interrupt
 export const S_RAM_SIZE: u32 = S_BASE + 0x120;
 export const S_EXIT_INFO: u32 = S_BASE + 0x128; // detail of the last exit (e.g. fatal cause)
+// Instructions executed including those that trapped: what budgets, instruction limits and a
+// virtual clock count (minstret leaves trapping instructions out, so a trap loop would stall it).
+export const S_STEPS: u32 = S_BASE + 0x130;
 export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves

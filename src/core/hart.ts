@@ -147,9 +147,12 @@ export class Hart {
   }
   /** Instructions executed (minstret before any CSR write to it). */
   get instret(): bigint { return this.u64("S_INSTRET"); }
-  /** The same counter as a number, without allocating (exact below 2^53). */
-  get instretNumber(): number {
-    const o = this.off.S_INSTRET;
+  /**
+   * Instructions executed, including those that raised an exception (which do not retire):
+   * what run() budgets count. A number, read without allocating (exact below 2^53).
+   */
+  get steps(): number {
+    const o = this.off.S_STEPS;
     return this.view.getUint32(o, true) + this.view.getUint32(o + 4, true) * 4294967296;
   }
   /** True while the hart waits in WFI. */

@@ -5,7 +5,7 @@
 //
 // Time. mtime counts 10 MHz ticks and comes from one of two clocks:
 //   "wall"     elapsed real time since the machine was created;
-//   "virtual"  instructions retired / 10 (a nominal 100 MHz hart): deterministic.
+//   "virtual"  instructions executed / 10 (a nominal 100 MHz hart): deterministic.
 // When the hart idles in WFI the host skips ahead to the next timer deadline (mtimecmp): the
 // virtual clock always jumps, and runSync() (which never sleeps) makes the wall clock jump
 // too; run() with the wall clock sleeps until the deadline, new input or an abort.
@@ -89,7 +89,8 @@ export class Machine {
   private readonly consoleOut: OutputBuffer;
   private readonly virtual: boolean;
   private readonly t0 = now();
-  private readonly instret: () => number;
+  /** Instructions executed (retired or trapped): limits and the virtual clock count these. */
+  private readonly steps: () => number;
   /** Ticks added to the clock: idle time skipped. */
   private skew = 0;
   private lastIdleInstret = -1;
@@ -122,7 +123,7 @@ export class Machine {
         this.hart.busError();
       },
     };
-    // The core reads the clock while the Hart is being built (reset): instret is 0 then.
+    // The core reads the clock while the Hart is being built (reset): no instruction has run yet.
     let hart: Hart | undefined;
     hart = new Hart(module, {
       memSize: options.memSize ?? DEFAULT_MEM_SIZE,
@@ -130,12 +131,12 @@ export class Machine {
       mmio,
     });
     this.hart = hart;
-    this.instret = () => this.hart.instretNumber;
+    this.steps = () => this.hart.steps;
     this.htif = new Htif(this.hart, this.consoleOut, this.consoleIn);
   }
 
   private ticks(hart: Hart | undefined): number {
-    if (this.virtual) return Math.floor((hart ? hart.instretNumber : 0) / 10) + this.skew;
+    if (this.virtual) return Math.floor((hart ? hart.steps : 0) / 10) + this.skew;
     return Math.floor((now() - this.t0) * 10_000) + this.skew;
   }
 
@@ -186,10 +187,10 @@ export class Machine {
   runSync(opts: RunOptions = {}): RunResult {
     const { max, slice } = this.checkOptions(opts);
     const onSlice = opts.onSlice;
-    const start = this.instret();
+    const start = this.steps();
     const t = now();
     for (;;) {
-      const done = this.instret() - start;
+      const done = this.steps() - start;
       if (done >= max) { this.finish("limit", -1, `instruction limit (${max}) reached`); break; }
       if (onSlice) onSlice(this.hart);
       const step = this.slice(Math.min(slice, max - done));
@@ -210,12 +211,12 @@ export class Machine {
   async run(opts: AsyncRunOptions = {}): Promise<RunResult> {
     const { max, slice } = this.checkOptions(opts);
     const { signal, onSlice } = opts;
-    const start = this.instret();
+    const start = this.steps();
     const t = now();
     let lastYield = t;
     for (;;) {
       if (signal?.aborted) { this.finish("aborted", -1, "run aborted"); break; }
-      const done = this.instret() - start;
+      const done = this.steps() - start;
       if (done >= max) { this.finish("limit", -1, `instruction limit (${max}) reached`); break; }
       if (onSlice) onSlice(this.hart);
       const step = this.slice(Math.min(slice, max - done));
@@ -318,7 +319,7 @@ export class Machine {
       this.lastIdleInstret = -1;
       return d > FAR_TICKS ? IDLE_NO_WAKE : Number(d);
     }
-    const n = this.instret();
+    const n = this.steps();
     if (n === this.lastIdleInstret) return IDLE_NO_WAKE;
     this.lastIdleInstret = n;
     return IDLE_RUN_AGAIN;
@@ -343,7 +344,7 @@ export class Machine {
     const r: RunResult = {
       reason: this.doneReason,
       exitCode: this.doneCode,
-      instructions: BigInt(this.instret() - startInstret),
+      instructions: BigInt(this.steps() - startInstret),
       seconds: (now() - t) / 1000,
     };
     if (this.doneMessage !== undefined) r.message = this.doneMessage;
