@@ -84,3 +84,9 @@ if [[ $VARIANT == htif ]]; then
     -lgcc -o demo.elf
   echo "build.sh: demo guest -> guests/demo/demo.elf ($(stat -c %s demo.elf) bytes)"
 fi
+
+# -------------------------------------------------------------------------------------------
+# CPU benchmarks (npm run bench): guests/bench/bin/*.elf
+if [[ $VARIANT == htif ]]; then
+  bash "$HERE/bench/build.sh"
+fi

@@ -1,0 +1,319 @@
+// Interpreter throughput: runs the CPU-bound guests of guests/bench on a bare Hart (tinybench,
+// fresh Hart per iteration, instructions from instret) and the same binaries under
+// qemu-system-riscv64 (TCG, wall time of the whole process minus QEMU's start-up cost).
+//
+//   npm run build:ts && npm run bench -- [--quick] [--filter name[,name]] [--iterations N]
+//                                        [--no-qemu] [--out basename]
+//
+// Writes bench/results/<basename>.json and .md (basename: `interp`, or `interp-quick` with
+// --quick). Never run from the tests.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { coreWasmPath, loadCoreModule } from "../src/node/core-module.js";
+import { prepareHart, runToExit, SLICE, type BenchGuest, type PreparedGuest } from "./guest.js";
+
+interface Options {
+  quick: boolean;
+  filter: string[];
+  iterations: number;
+  qemu: boolean;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { quick: false, filter: [], iterations: 0, qemu: true, out: "" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--quick") o.quick = true;
+    else if (a === "--no-qemu") o.qemu = false;
+    else if (a.startsWith("--filter")) o.filter.push(...value().split(",").filter(Boolean));
+    else if (a.startsWith("--iterations")) o.iterations = Number(value());
+    else if (a.startsWith("--out")) o.out = value();
+    else if (a === "--help" || a === "-h") {
+      console.log("usage: npm run bench -- [--quick] [--filter name[,name]] [--iterations N] [--no-qemu] [--out basename]");
+      process.exit(0);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  if (!o.iterations) o.iterations = o.quick ? 5 : 3;
+  if (!Number.isInteger(o.iterations) || o.iterations < 1) throw new Error("--iterations must be a positive integer");
+  if (!o.out) o.out = o.quick ? "interp-quick" : "interp";
+  return o;
+}
+
+/** The repository root: the first ancestor of this file holding guests/bench/bin. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "guests/bench/bin/manifest.json"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error("guests/bench/bin/manifest.json not found: run guests/bench/build.sh");
+}
+
+interface ManifestEntry { name: string; iters: number; quickIters: number; expected: string; quickExpected: string }
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+const loads = (): number[] => loadavg().map((x) => round(x, 2));
+
+interface ProgramResult {
+  name: string;
+  file: string;
+  iters: number;
+  instructions: number;
+  /** Wall time of one run on wasmvisor (ms): median, min, max over the samples. */
+  ms: { median: number; min: number; max: number; samples: number[] };
+  mips: { median: number; min: number; max: number };
+  qemu: null | {
+    /** Median wall time of the whole QEMU process (ms) and that minus the start-up cost. */
+    wallMs: number;
+    netMs: number;
+    samplesMs: number[];
+    mips: number;
+    /** wasmvisor median time / QEMU net time. */
+    ratio: number;
+  };
+}
+
+function qemuAvailable(): string | null {
+  const r = spawnSync("qemu-system-riscv64", ["--version"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) return null;
+  return r.stdout.split("\n")[0].trim();
+}
+
+/** Wall time (ms) of one QEMU run of `elf`; throws unless the guest exits with code 0. */
+function qemuRun(elf: string): number {
+  const args = ["-M", "virt", "-bios", "none", "-nographic", "-kernel", elf];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("qemu-system-riscv64", args, { stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.error) throw r.error;
+  if (r.status !== 0) {
+    throw new Error(`qemu-system-riscv64 ${args.join(" ")}: exit status ${r.status} signal ${r.signal}\n${r.stderr}`);
+  }
+  return ms;
+}
+
+function gitInfo(root: string): { commit: string | null; dirty: boolean | null } {
+  const rev = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
+  if (rev.status !== 0) return { commit: null, dirty: null };
+  const st = spawnSync("git", ["status", "--porcelain", "--", "assembly", "src", "bench", "guests/bench"], { cwd: root, encoding: "utf8" });
+  return { commit: rev.stdout.trim(), dirty: st.status === 0 ? st.stdout.trim().length > 0 : null };
+}
+
+async function main(): Promise<void> {
+  const opt = parseOptions(process.argv.slice(2));
+  const root = repoRoot();
+  const binDir = join(root, "guests/bench/bin");
+  const manifest = JSON.parse(readFileSync(join(binDir, "manifest.json"), "utf8")) as { programs: ManifestEntry[] };
+  let programs = manifest.programs;
+  if (opt.filter.length) {
+    programs = programs.filter((p) => opt.filter.some((f) => p.name.includes(f)));
+    if (!programs.length) throw new Error(`--filter ${opt.filter.join(",")} matches none of ${manifest.programs.map((p) => p.name).join(", ")}`);
+  }
+  const fileOf = (p: ManifestEntry) => join(binDir, `${p.name}${opt.quick ? "-quick" : ""}.elf`);
+
+  const loadBefore = loads();
+  const cpuModel = cpus()[0]?.model ?? "unknown";
+  const wasmBytes = readFileSync(coreWasmPath());
+  const env = {
+    date: new Date().toISOString(),
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${platform()} ${release()}`,
+    cpu: cpuModel,
+    cpuCount: cpus().length,
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    ...gitInfo(root),
+    coreWasmSha256: createHash("sha256").update(wasmBytes).digest("hex").slice(0, 16),
+  };
+  console.log(`wasmvisor interpreter benchmark (${opt.quick ? "quick" : "full"}), ${opt.iterations} iterations per program`);
+  console.log(`node ${env.node}, ${cpuModel} × ${env.cpuCount}, load average ${loadBefore.join(" ")}`);
+
+  const module = loadCoreModule();
+  const guests = new Map<string, BenchGuest>();
+  for (const p of programs) guests.set(p.name, { name: p.name, bytes: readFileSync(fileOf(p)) });
+
+  // Warm-up: one untimed quick run, so that run() is past V8's baseline tier before timing.
+  {
+    const w = { name: `${programs[0].name}-quick`, bytes: readFileSync(join(binDir, `${programs[0].name}-quick.elf`)) };
+    const out = runToExit(prepareHart(module, w));
+    if (out.code !== 0) throw new Error(`warm-up run of ${programs[0].name}-quick failed with code ${out.code}`);
+  }
+
+  const instret = new Map<string, bigint>();
+  const bench = new Bench({
+    name: "wasmvisor interpreter",
+    iterations: opt.iterations,
+    time: 0,
+    warmup: false,
+    retainSamples: true,
+    throws: true,
+  });
+  for (const p of programs) {
+    const g = guests.get(p.name)!;
+    let guest: PreparedGuest | undefined;
+    bench.add(p.name, () => {
+      const out = runToExit(guest!);
+      if (out.code !== 0) {
+        const res = guest!.symbols.get("bench_result");
+        const got = res !== undefined ? guest!.hart.readPhys64(Number(res)) : undefined;
+        throw new Error(`${p.name}: guest exit code ${out.code} (checksum 0x${got?.toString(16)}, expected ${opt.quick ? p.quickExpected : p.expected})`);
+      }
+      const prev = instret.get(p.name);
+      if (prev !== undefined && prev !== out.instret) throw new Error(`${p.name}: instruction count changed between runs (${prev} vs ${out.instret})`);
+      instret.set(p.name, out.instret);
+    }, {
+      // A fresh Hart (own memory, cold decode cache) per iteration, created outside the timing.
+      beforeEach: () => { guest = prepareHart(module, g); },
+      afterEach: () => { guest = undefined; },
+    });
+  }
+  bench.addEventListener("cycle", (e) => {
+    const t = e.task;
+    if (!t || t.result.state !== "completed") return;
+    const n = Number(instret.get(t.name));
+    console.log(`  ${t.name.padEnd(8)} ${(n / 1e6).toFixed(0).padStart(6)} M instructions, median ${t.result.latency.p50.toFixed(0)} ms = ${(n / t.result.latency.p50 / 1e3).toFixed(1)} MIPS`);
+  });
+  await bench.run();
+
+  const results: ProgramResult[] = [];
+  for (const p of programs) {
+    const task = bench.getTask(p.name)!;
+    const r = task.result;
+    if (r.state !== "completed") throw new Error(`${p.name}: ${r.state}`);
+    const samples = [...(r.latency.samples ?? [])];
+    const n = Number(instret.get(p.name));
+    const med = median(samples);
+    results.push({
+      name: p.name,
+      file: `guests/bench/bin/${p.name}${opt.quick ? "-quick" : ""}.elf`,
+      iters: opt.quick ? p.quickIters : p.iters,
+      instructions: n,
+      ms: { median: round(med, 2), min: round(Math.min(...samples), 2), max: round(Math.max(...samples), 2), samples: samples.map((s) => round(s, 2)) },
+      mips: { median: round(n / med / 1e3, 1), min: round(n / Math.max(...samples) / 1e3, 1), max: round(n / Math.min(...samples) / 1e3, 1) },
+      qemu: null,
+    });
+  }
+
+  // QEMU: same binaries, whole-process wall time minus the start-up cost of nop.elf.
+  const qemuVersion = opt.qemu ? qemuAvailable() : null;
+  let qemuStartupMs: number | null = null;
+  let qemuNote: string | null = null;
+  if (!opt.qemu) {
+    qemuNote = "QEMU comparison skipped (--no-qemu)";
+  } else if (!qemuVersion) {
+    qemuNote = "qemu-system-riscv64 not found: QEMU comparison skipped";
+  } else {
+    const nop = join(binDir, "nop.elf");
+    qemuRun(nop); // page cache, dynamic libraries
+    qemuStartupMs = median(Array.from({ length: 7 }, () => qemuRun(nop)));
+    console.log(`${qemuVersion}: start-up ${qemuStartupMs.toFixed(1)} ms (median of 7 runs of nop.elf)`);
+    for (const r of results) {
+      const file = join(root, r.file);
+      const wall = Array.from({ length: opt.iterations }, () => qemuRun(file));
+      const wallMs = median(wall);
+      const netMs = Math.max(wallMs - qemuStartupMs, 0.001);
+      r.qemu = {
+        wallMs: round(wallMs, 2),
+        netMs: round(netMs, 2),
+        samplesMs: wall.map((s) => round(s, 2)),
+        mips: round(r.instructions / netMs / 1e3, 0),
+        ratio: round(r.ms.median / netMs, 1),
+      };
+      console.log(`  ${r.name.padEnd(8)} qemu ${netMs.toFixed(0)} ms net (${wallMs.toFixed(0)} ms wall): wasmvisor/qemu time ${r.qemu.ratio}×`);
+    }
+  }
+  if (qemuNote) console.log(qemuNote);
+
+  const loadAfter = loads();
+  const totalInstructions = results.reduce((s, r) => s + r.instructions, 0);
+  const totalMs = results.reduce((s, r) => s + r.ms.median, 0);
+  const qemuRatios = results.filter((r) => r.qemu).map((r) => r.qemu!.ratio);
+  const summary = {
+    medianMips: round(median(results.map((r) => r.mips.median)), 1),
+    aggregateMips: round(totalInstructions / totalMs / 1e3, 1),
+    medianQemuRatio: qemuRatios.length ? round(median(qemuRatios), 1) : null,
+  };
+  const report = {
+    benchmark: "interp",
+    mode: opt.quick ? "quick" : "full",
+    command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
+    iterationsPerProgram: opt.iterations,
+    sliceInstructions: SLICE,
+    filter: opt.filter.length ? opt.filter : null,
+    env,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    qemu: { version: qemuVersion, startupMs: qemuStartupMs === null ? null : round(qemuStartupMs, 2), note: qemuNote },
+    summary,
+    programs: results,
+  };
+
+  const outDir = join(root, "bench/results");
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = join(outDir, `${opt.out}.json`);
+  const mdPath = join(outDir, `${opt.out}.md`);
+  writeFileSync(jsonPath, JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(mdPath, markdown(report));
+  console.log(`overall: median ${summary.medianMips} MIPS, aggregate ${summary.aggregateMips} MIPS` +
+    (summary.medianQemuRatio !== null ? `, median wasmvisor/qemu time ${summary.medianQemuRatio}×` : ""));
+  console.log(`load average after: ${loadAfter.join(" ")}`);
+  console.log(`wrote ${resolve(jsonPath)} and ${resolve(mdPath)}`);
+}
+
+function markdown(r: {
+  mode: string; command: string; iterationsPerProgram: number; sliceInstructions: number;
+  env: Record<string, unknown>; loadAverage: { before: number[]; after: number[] };
+  qemu: { version: string | null; startupMs: number | null; note: string | null };
+  summary: { medianMips: number; aggregateMips: number; medianQemuRatio: number | null };
+  programs: ProgramResult[];
+}): string {
+  const e = r.env;
+  const lines = [
+    `# Interpreter benchmark (${r.mode})`,
+    "",
+    `- date: ${e.date}; command: \`${r.command}\``,
+    `- node ${e.node} (V8 ${e.v8}), ${e.platform}; CPU: ${e.cpu} × ${e.cpuCount}; RAM ${e.memoryGiB} GiB`,
+    `- commit ${e.commit ?? "?"}${e.dirty ? " (with local changes)" : ""}; build/core.wasm sha256 ${e.coreWasmSha256}`,
+    `- load average (1/5/15 min): before ${r.loadAverage.before.join(" / ")}, after ${r.loadAverage.after.join(" / ")}`,
+    `- wasmvisor: bare \`Hart\`, fresh per iteration, ${r.iterationsPerProgram} iterations per program (tinybench), run() slices of ${r.sliceInstructions} instructions; MIPS = instret / wall time`,
+    r.qemu.version
+      ? `- QEMU: ${r.qemu.version}, \`-M virt -bios none -nographic -kernel X\` (TCG), median of ${r.iterationsPerProgram} whole-process wall times minus the start-up cost (${r.qemu.startupMs} ms, nop.elf)`
+      : `- QEMU: ${r.qemu.note}`,
+    "",
+    "| program | instructions | median MIPS | min MIPS | max MIPS | median time (s) | QEMU net (s) | QEMU MIPS | wasmvisor / QEMU time |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const p of r.programs) {
+    lines.push(`| ${p.name} | ${p.instructions.toLocaleString("en-US")} | ${p.mips.median.toFixed(1)} | ${p.mips.min.toFixed(1)} | ${p.mips.max.toFixed(1)} | ${(p.ms.median / 1e3).toFixed(3)} | ` +
+      (p.qemu ? `${(p.qemu.netMs / 1e3).toFixed(3)} | ${p.qemu.mips} | ${p.qemu.ratio.toFixed(1)}× |` : "– | – | – |"));
+  }
+  lines.push("");
+  lines.push(`**Overall: median ${r.summary.medianMips} MIPS** (of the per-program medians); aggregate ${r.summary.aggregateMips} MIPS (all instructions / sum of median times)` +
+    (r.summary.medianQemuRatio !== null ? `; median wasmvisor / QEMU time ratio ${r.summary.medianQemuRatio}×.` : "."));
+  lines.push("");
+  if (r.qemu.startupMs !== null && r.programs.some((p) => p.qemu && p.qemu.netMs < 5 * r.qemu.startupMs!)) {
+    lines.push("Note: some QEMU net times are below five times QEMU's start-up cost, so their ratios are rough (use the full run for figures).");
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exit(1);
+});
