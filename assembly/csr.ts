@@ -2,7 +2,7 @@
 import {
   PMPADDR_BASE, PMPCFG_BASE, S_INSTRET, S_CYCLE_ADJ, S_INSTRET_ADJ, S_MCAUSE, S_MCOUNTEREN,
   S_MEDELEG, S_MENVCFG, S_MEPC, S_MHARTID, S_MIDELEG, S_MIE, S_MIP, S_MSCRATCH, S_MSTATUS,
-  S_MTVAL, S_MTVEC, S_PRIV, S_SATP, S_SCAUSE, S_SCOUNTEREN, S_SENVCFG, S_SEPC, S_SSCRATCH,
+  S_MTVAL, S_MTVEC, S_PRIV, S_SATP, S_FCSR, S_SCAUSE, S_SCOUNTEREN, S_SENVCFG, S_SEPC, S_SSCRATCH,
   S_STVAL, S_STVEC,
 } from "./layout";
 import {
@@ -11,9 +11,11 @@ import {
   MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow,
 } from "./state";
 import { selectTlbSets, tlbFlushAll, tlbFlushData } from "./mmu";
+import { fpDirty, fpOff } from "./fpu";
 
-// misa: MXL=2 (RV64) and the extensions A, C, I, M, S, U.
-export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+// misa: MXL=2 (RV64) and the extensions A, C, D, F, I, M, S, U.
+export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) |
+  (1 << 18) | (1 << 20);
 
 const MSTATUS_WRITABLE: u64 = MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS |
   MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
@@ -53,6 +55,10 @@ export function csrRead(csr: u32): u64 {
   const p = load<u64>(S_PRIV);
   if (<u64>((csr >> 8) & 3) > p) return illegal();
   switch (csr) {
+    // Floating point: fflags, frm, fcsr exist only while mstatus.FS is not Off.
+    case 0x001: return fpOff() ? illegal() : load<u64>(S_FCSR) & 0x1f;
+    case 0x002: return fpOff() ? illegal() : (load<u64>(S_FCSR) >> 5) & 7;
+    case 0x003: return fpOff() ? illegal() : load<u64>(S_FCSR) & 0xff;
     // Supervisor
     case 0x100: return withSd(load<u64>(S_MSTATUS)) & SSTATUS_VISIBLE;
     case 0x104: return load<u64>(S_MIE) & load<u64>(S_MIDELEG) & S_INTS;
@@ -113,6 +119,9 @@ export function csrRead(csr: u32): u64 {
 export function csrWrite(csr: u32, v: u64): void {
   if ((csr >> 10) == 3) { csrIllegal = true; return; }
   switch (csr) {
+    case 0x001: store<u64>(S_FCSR, (load<u64>(S_FCSR) & ~(<u64>0x1f)) | (v & 0x1f)); fpDirty(); return;
+    case 0x002: store<u64>(S_FCSR, (load<u64>(S_FCSR) & 0x1f) | ((v & 7) << 5)); fpDirty(); return;
+    case 0x003: store<u64>(S_FCSR, v & 0xff); fpDirty(); return;
     case 0x100: {
       const ms = load<u64>(S_MSTATUS);
       writeMstatus((ms & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE));

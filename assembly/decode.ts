@@ -15,6 +15,17 @@ import * as O from "./ops";
   store<i32>(e, imm, 12);
 }
 
+/** Like put, for a destination in the FP register file (f0 is a real register). */
+// @ts-ignore: decorator
+@inline function putF(e: u32, op: u16, rd: u32, rs1: u32, rs2: u32, imm: i32, len: u32): void {
+  store<u16>(e, op, 4);
+  store<u8>(e, <u8>rd, 6);
+  store<u8>(e, <u8>rs1, 7);
+  store<u8>(e, <u8>rs2, 8);
+  store<u8>(e, <u8>len, 9);
+  store<i32>(e, imm, 12);
+}
+
 // @ts-ignore: decorator
 @inline function illegal(e: u32, insn: u32, len: u32): void {
   put(e, O.OP_ILLEGAL, 0, 0, 0, <i32>insn, len);
@@ -148,6 +159,24 @@ export function decode32(e: u32, i: u32): void {
       store<i32>(e, <i32>(i >> 20), 12);
       return;
     }
+    case 0x01: // LOAD-FP
+      if (f3 == 2) { putF(e, O.OP_FLW, rd, rs1, 0, immI(i), 4); return; }
+      if (f3 == 3) { putF(e, O.OP_FLD, rd, rs1, 0, immI(i), 4); return; }
+      break;
+    case 0x09: // STORE-FP
+      if (f3 == 2) { put(e, O.OP_FSW, 0, rs1, rs2, immS(i), 4); return; }
+      if (f3 == 3) { put(e, O.OP_FSD, 0, rs1, rs2, immS(i), 4); return; }
+      break;
+    case 0x10: case 0x11: case 0x12: case 0x13: { // FMADD, FMSUB, FNMSUB, FNMADD
+      const fmt = (i >> 25) & 3;
+      if (fmt > 1 || f3 == 5 || f3 == 6) break;
+      const op = (fmt == 1 ? O.OP_FMADD_D : O.OP_FMADD_S) + <u16>(((i >> 2) & 31) - 0x10);
+      putF(e, op, rd, rs1, rs2, <i32>(f3 | ((i >> 27) << 8)), 4);
+      return;
+    }
+    case 0x14: // OP-FP
+      if (decodeOpFp(e, i, rd, rs1, rs2, f3)) return;
+      break;
     case 0x0b: { // AMO
       if (f3 != 2 && f3 != 3) break;
       const f5 = i >> 27;
@@ -168,6 +197,51 @@ export function decode32(e: u32, i: u32): void {
   illegal(e, i, 4);
 }
 
+/** OP-FP (unprivileged spec, F and D chapters); false if the encoding is reserved. */
+function decodeOpFp(e: u32, i: u32, rd: u32, rs1: u32, rs2: u32, f3: u32): bool {
+  const f7 = i >> 25;
+  const fmt = f7 & 3;
+  if (fmt > 1) return false; // H and Q are not implemented
+  const d: u16 = fmt == 1 ? O.FP_D_OFFSET : 0;
+  const rmOk = f3 != 5 && f3 != 6; // static rounding modes 5 and 6 are reserved
+  switch (f7 >> 2) {
+    case 0x00: case 0x01: case 0x02: case 0x03: // FADD FSUB FMUL FDIV
+      if (!rmOk) return false;
+      putF(e, O.OP_FADD_S + d + <u16>(f7 >> 2), rd, rs1, rs2, <i32>f3, 4); return true;
+    case 0x0b: // FSQRT
+      if (!rmOk || rs2 != 0) return false;
+      putF(e, O.OP_FSQRT_S + d, rd, rs1, 0, <i32>f3, 4); return true;
+    case 0x04: // FSGNJ FSGNJN FSGNJX
+      if (f3 > 2) return false;
+      putF(e, O.OP_FSGNJ_S + d + <u16>f3, rd, rs1, rs2, 0, 4); return true;
+    case 0x05: // FMIN FMAX
+      if (f3 > 1) return false;
+      putF(e, O.OP_FMIN_S + d + <u16>f3, rd, rs1, rs2, 0, 4); return true;
+    case 0x08: // FCVT.S.D (fmt S, rs2 1) and FCVT.D.S (fmt D, rs2 0)
+      if (!rmOk) return false;
+      if (fmt == 0 && rs2 == 1) { putF(e, O.OP_FCVT_S_D, rd, rs1, 0, <i32>f3, 4); return true; }
+      if (fmt == 1 && rs2 == 0) { putF(e, O.OP_FCVT_D_S, rd, rs1, 0, <i32>f3, 4); return true; }
+      return false;
+    case 0x14: // FLE FLT FEQ (integer destination)
+      if (f3 > 2) return false;
+      put(e, (f3 == 2 ? O.OP_FEQ_S : f3 == 1 ? O.OP_FLT_S : O.OP_FLE_S) + d, rd, rs1, rs2, 0, 4);
+      return true;
+    case 0x18: // FCVT.W/WU/L/LU from floating point (integer destination)
+      if (!rmOk || rs2 > 3) return false;
+      put(e, O.OP_FCVT_W_S + d + <u16>rs2, rd, rs1, 0, <i32>f3, 4); return true;
+    case 0x1a: // FCVT to floating point from W/WU/L/LU
+      if (!rmOk || rs2 > 3) return false;
+      putF(e, O.OP_FCVT_S_W + d + <u16>rs2, rd, rs1, 0, <i32>f3, 4); return true;
+    case 0x1c: // FMV.X.W/D (f3 0) and FCLASS (f3 1), integer destination
+      if (rs2 != 0 || f3 > 1) return false;
+      put(e, (f3 == 0 ? O.OP_FMV_X_W : O.OP_FCLASS_S) + d, rd, rs1, 0, 0, 4); return true;
+    case 0x1e: // FMV.W.X / FMV.D.X
+      if (rs2 != 0 || f3 != 0) return false;
+      putF(e, O.OP_FMV_W_X + d, rd, rs1, 0, 0, 4); return true;
+  }
+  return false;
+}
+
 // Compressed register fields name x8..x15 (unprivileged spec 16.2, "RVC" register numbers).
 // @ts-ignore: decorator
 @inline function cr(v: u32): u32 { return 8 + (v & 7); }
@@ -183,7 +257,10 @@ export function decode16(e: u32, i: u32): void {
       if (imm == 0) break; // includes the all-zero illegal instruction
       put(e, O.OP_ADDI, cr(i >> 2), 2, 0, <i32>imm, 2); return;
     }
-    case 0x04: break; // C.FLD: needs the D extension
+    case 0x04: { // C.FLD
+      const imm = ((i >> 7) & 0x38) | ((i << 1) & 0xc0);
+      putF(e, O.OP_FLD, cr(i >> 2), cr(i >> 7), 0, <i32>imm, 2); return;
+    }
     case 0x08: { // C.LW
       const imm = ((i >> 7) & 0x38) | ((i >> 4) & 4) | ((i << 1) & 0x40);
       put(e, O.OP_LW, cr(i >> 2), cr(i >> 7), 0, <i32>imm, 2); return;
@@ -193,7 +270,10 @@ export function decode16(e: u32, i: u32): void {
       put(e, O.OP_LD, cr(i >> 2), cr(i >> 7), 0, <i32>imm, 2); return;
     }
     case 0x10: break; // reserved
-    case 0x14: break; // C.FSD: needs the D extension
+    case 0x14: { // C.FSD
+      const imm = ((i >> 7) & 0x38) | ((i << 1) & 0xc0);
+      put(e, O.OP_FSD, 0, cr(i >> 7), cr(i >> 2), <i32>imm, 2); return;
+    }
     case 0x18: { // C.SW
       const imm = ((i >> 7) & 0x38) | ((i >> 4) & 4) | ((i << 1) & 0x40);
       put(e, O.OP_SW, 0, cr(i >> 7), cr(i >> 2), <i32>imm, 2); return;
@@ -251,7 +331,10 @@ export function decode16(e: u32, i: u32): void {
       const sh = ((i >> 7) & 0x20) | rs2Full;
       alu(e, O.OP_SLLI, rdFull, rdFull, 0, <i32>sh, 2); return;
     }
-    case 0x06: break; // C.FLDSP: needs the D extension
+    case 0x06: { // C.FLDSP (f0 is a valid destination)
+      const imm = ((i >> 7) & 0x20) | ((i >> 2) & 0x18) | ((i << 4) & 0x1c0);
+      putF(e, O.OP_FLD, rdFull, 2, 0, <i32>imm, 2); return;
+    }
     case 0x0a: { // C.LWSP
       if (rdFull == 0) break;
       const imm = ((i >> 7) & 0x20) | ((i >> 2) & 0x1c) | ((i << 4) & 0xc0);
@@ -276,7 +359,10 @@ export function decode16(e: u32, i: u32): void {
       }
       alu(e, O.OP_ADD, rdFull, rdFull, rs2Full, 0, 2); return; // C.ADD
     }
-    case 0x16: break; // C.FSDSP: needs the D extension
+    case 0x16: { // C.FSDSP
+      const imm = ((i >> 7) & 0x38) | ((i >> 1) & 0x1c0);
+      put(e, O.OP_FSD, 0, 2, rs2Full, <i32>imm, 2); return;
+    }
     case 0x1a: { // C.SWSP
       const imm = ((i >> 7) & 0x3c) | ((i >> 1) & 0xc0);
       put(e, O.OP_SW, 0, 2, rs2Full, <i32>imm, 2); return;

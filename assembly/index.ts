@@ -21,6 +21,7 @@ import { decode16, decode32 } from "./decode";
 import { csrIllegal, csrRead, csrWrite, MSTATUS_FIXED } from "./csr";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
 import * as trap from "./trap";
+import { execFp, fget, fpDirty, fpOff, fset } from "./fpu";
 import * as mmu from "./mmu";
 import * as csr from "./csr";
 
@@ -487,8 +488,35 @@ export function run(budget: u32): u32 {
           pc += len; break;
         }
         case O.OP_NOP: pc += len; break;
+        case O.OP_FLW: case O.OP_FLD: {
+          if (fpOff()) { pc = takeTrap(EXC_ILLEGAL, rawInsn(pc, len), pc, false); limit = n; continue; }
+          const d = (w & 0xffff) == O.OP_FLD;
+          const va = xget(rs1) + imm;
+          const a = loadHost(va, d ? M8 : M4);
+          let v: u64;
+          if (a != 0) v = d ? load<u64>(a) : <u64>load<u32>(a);
+          else { v = loadMiss(va, d ? 8 : 4, steps0 + n - 1); if (mmu.excCause >= 0) { pc = raise(pc); limit = n; continue; } }
+          fset(rd, d ? v : v | 0xffffffff00000000); // FLW NaN-boxes
+          fpDirty();
+          pc += len; break;
+        }
+        case O.OP_FSW: case O.OP_FSD: {
+          if (fpOff()) { pc = takeTrap(EXC_ILLEGAL, rawInsn(pc, len), pc, false); limit = n; continue; }
+          const d = (w & 0xffff) == O.OP_FSD;
+          const va = xget(rs1) + imm;
+          const v = fget(rs2); // FSW stores the low 32 bits whatever the boxing
+          const a = storeHost(va, d ? M8 : M4);
+          if (a != 0) { if (d) store<u64>(a, v); else store<u32>(a, <u32>v); }
+          else if (storeMiss(va, d ? 8 : 4, v, steps0 + n - 1)) { pc = raise(pc); limit = n; continue; }
+          else if (mmu.deviceWritten) limit = endBlockAfterStore(n);
+          pc += len; break;
+        }
         default: {
-          pc = takeTrap(EXC_ILLEGAL, 0, pc, false); limit = n; continue;
+          const op = w & 0xffff;
+          if (op >= O.OP_FP_FIRST && op <= O.OP_FP_LAST && execFp(op, rd, rs1, rs2, <u32>imm)) {
+            pc += len; break;
+          }
+          pc = takeTrap(EXC_ILLEGAL, rawInsn(pc, len), pc, false); limit = n; continue;
         }
       }
     }
@@ -509,6 +537,15 @@ function endBlockAfterStore(n: u32): u32 {
   if (mmu.htifPending) exitReason = EXIT_HTIF;
   else if (mmu.hostExitRequested) exitReason = EXIT_HOST;
   return n;
+}
+
+/**
+ * The bits of the instruction at `pc` for mtval, read again (decoded entries do not keep
+ * them). Its fetch just succeeded, so the translation cannot fail.
+ */
+function rawInsn(pc: u64, len: u64): u64 {
+  const v = peek(pc, <u32>len, true);
+  return v < 0 ? 0 : <u64>v;
 }
 
 // The slow paths may reach a device or the clock; a virtual clock counts instructions, so the

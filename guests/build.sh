@@ -90,3 +90,10 @@ fi
 if [[ $VARIANT == htif ]]; then
   bash "$HERE/bench/build.sh"
 fi
+
+# -------------------------------------------------------------------------------------------
+# FP reference programs: fpref.elf (qemu-riscv64 user mode) and fpbare.elf (bare-metal, for
+# wasmvisor), one operation table for both.
+if [[ $VARIANT == htif ]]; then
+  bash "$HERE/fpref/build.sh"
+fi

@@ -4,12 +4,12 @@
 # test finisher at 0x100000) and runs each program; a program passes when it prints PASS.
 #   guests/tests/run-qemu.sh              all programs
 #   guests/tests/run-qemu.sh rv64i paging_sv39   selected programs
-# The CPU is limited to what wasmvisor implements (RV64IMAC + S + U, Sv39/Sv48, no Sstc).
+# The CPU is limited to what wasmvisor implements (RV64IMAFDC + S + U, Sv39/Sv48, no Sstc).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$HERE/../build.sh" --qemu >/dev/null || exit 2
 QEMU=${QEMU:-qemu-system-riscv64}
-CPU="rv64,f=off,d=off,h=off,v=off,sstc=off,svpbmt=off,svinval=off,svnapot=off,zba=off,zbb=off,zbc=off,zbs=off"
+CPU="rv64,h=off,v=off,sstc=off,svpbmt=off,svinval=off,svnapot=off,zba=off,zbb=off,zbc=off,zbs=off"
 
 if [[ $# -gt 0 ]]; then
   names=("$@")

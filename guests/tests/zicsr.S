@@ -8,7 +8,7 @@
  */
 #include "harness.h"
 
-#define MISA_VALUE ((2 << 62) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20))
+#define MISA_VALUE ((2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20))
 
 /* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding */
 .macro ILLEGAL_M n, insn:vararg
@@ -135,7 +135,7 @@ ro_zero:
   /* ---- unimplemented CSRs */
   ILLEGAL_M 17, csrr t0, 0x8c0              /* custom read/write, not implemented */
   ILLEGAL_M 18, csrw 0x5c0, t0              /* custom S-mode, not implemented */
-  ILLEGAL_M 19, csrr t0, fcsr               /* no F extension */
+  ILLEGAL_M 19, csrr t0, fcsr               /* mstatus.FS is Off at reset */
   ILLEGAL_M 20, csrr t0, pmpcfg1            /* odd pmpcfg registers do not exist on RV64 */
   ILLEGAL_M 21, csrr t0, 0x7b0              /* dcsr: debug mode only */
 
