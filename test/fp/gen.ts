@@ -2,7 +2,7 @@
 // zeros, subnormals, infinities, quiet and signalling NaNs, extreme normals, values near 1,
 // operands whose exact result lands on or next to a rounding boundary (ties, one ulp either
 // side), overflow/underflow edges, integer limits for conversions, and uniform random bits.
-import type { OpDef } from "./ops.js";
+import { RM_DYN, type OpDef } from "./ops.js";
 
 const M64 = (1n << 64n) - 1n;
 
@@ -464,4 +464,11 @@ export function makeRecords(op: OpDef, rm: number, n: number, seed: number): Buf
     buf.writeBigUInt64LE(c & M64, o + 24);
   }
   return buf;
+}
+
+/** The same records with each static rounding mode rm replaced by DYN with frm = rm. */
+export function dynamicCopy(recs: Buffer): Buffer {
+  const dyn = Buffer.from(recs);
+  for (let o = 0; o < dyn.length; o += IN_REC) dyn.writeUInt32LE(RM_DYN + dyn.readUInt32LE(o + 4), o + 4);
+  return dyn;
 }

@@ -4,6 +4,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Machine } from "../../src/machine/machine.js";
+import { parseElf } from "../../src/machine/elf.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
 import { IN_REC, OUT_REC } from "./gen.js";
 import { OPS, formatFlags, rmName } from "./ops.js";
 
@@ -130,4 +133,32 @@ export function describe(m: Mismatch, wantName = "qemu", gotName = "wasm"): stri
   const args = [m.a, m.b, m.c].slice(0, op.nargs).map(v).join(" ");
   return `${op.name} ${rmName(m.rm)} ${args}: ${wantName} ${hex(m.want)} ${formatFlags(m.wantFlags)}, ` +
     `${gotName} ${hex(m.got)} ${formatFlags(m.gotFlags)}`;
+}
+
+const FPBARE = join(ROOT, "guests/fpref/fpbare.elf");
+const BATCH = 4096; // FP_MAX in fpbare.S
+
+function fpbareSymbols(): { fpIn: number; fpOut: number; fpCount: number } {
+  const elf = parseElf(readFileSync(FPBARE));
+  const sym = (n: string) => Number(elf.symbols.get(n)!);
+  return { fpIn: sym("fp_in"), fpOut: sym("fp_out"), fpCount: sym("fp_count") };
+}
+
+/** Runs records through fpbare.elf on a whole wasmvisor hart (decoder, FP registers, fcsr). */
+export function runHart(recs: Buffer): Buffer {
+  const image = readFileSync(FPBARE);
+  const { fpIn, fpOut, fpCount } = fpbareSymbols();
+  const out = Buffer.alloc((recs.length / IN_REC) * OUT_REC);
+  for (let off = 0; off < recs.length; off += BATCH * IN_REC) {
+    const chunk = recs.subarray(off, Math.min(recs.length, off + BATCH * IN_REC));
+    const n = chunk.length / IN_REC;
+    const m = new Machine(loadCoreModule(), { memSize: 4 << 20, clock: "virtual" });
+    m.load(image);
+    m.hart.writePhys(fpIn, chunk);
+    m.hart.writePhys64(fpCount, BigInt(n));
+    const r = m.runSync({ maxInstructions: 200 * n + 10_000 });
+    if (r.reason !== "exit" || r.exitCode !== 0) throw new Error(`fpbare: ${r.reason} ${r.exitCode} ${r.message ?? ""}`);
+    Buffer.from(m.hart.readPhys(fpOut, n * OUT_REC)).copy(out, (off / IN_REC) * OUT_REC);
+  }
+  return out;
 }
