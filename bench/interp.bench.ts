@@ -60,7 +60,8 @@ function repoRoot(): string {
   throw new Error("guests/bench/bin/manifest.json not found: run guests/bench/build.sh");
 }
 
-interface ManifestEntry { name: string; iters: number; quickIters: number; expected: string; quickExpected: string }
+/** kind "int": integer mix; "fp": floating-point mix (F/D), reported apart with its slowdown. */
+interface ManifestEntry { name: string; kind?: "int" | "fp"; iters: number; quickIters: number; expected: string; quickExpected: string }
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -72,6 +73,7 @@ const loads = (): number[] => loadavg().map((x) => round(x, 2));
 
 interface ProgramResult {
   name: string;
+  kind: "int" | "fp";
   file: string;
   iters: number;
   instructions: number;
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     const med = median(samples);
     results.push({
       name: p.name,
+      kind: p.kind ?? "int",
       file: `guests/bench/bin/${p.name}${opt.quick ? "-quick" : ""}.elf`,
       iters: opt.quick ? p.quickIters : p.iters,
       instructions: n,
@@ -244,8 +247,14 @@ async function main(): Promise<void> {
   const totalInstructions = results.reduce((s, r) => s + r.instructions, 0);
   const totalMs = results.reduce((s, r) => s + r.ms.median, 0);
   const qemuRatios = results.filter((r) => r.qemu).map((r) => r.qemu!.ratio);
+  const intMips = results.filter((r) => r.kind === "int").map((r) => r.mips.median);
+  const fpMips = results.filter((r) => r.kind === "fp").map((r) => r.mips.median);
   const summary = {
     medianMips: round(median(results.map((r) => r.mips.median)), 1),
+    // Integer and floating-point mixes apart: the FP slowdown is integer MIPS / FP MIPS.
+    intMedianMips: intMips.length ? round(median(intMips), 1) : null,
+    fpMedianMips: fpMips.length ? round(median(fpMips), 1) : null,
+    fpSlowdown: intMips.length && fpMips.length ? round(median(intMips) / median(fpMips), 2) : null,
     aggregateMips: round(totalInstructions / totalMs / 1e3, 1),
     medianQemuRatio: qemuRatios.length ? round(median(qemuRatios), 1) : null,
   };
@@ -269,6 +278,9 @@ async function main(): Promise<void> {
   const mdPath = join(outDir, `${opt.out}.md`);
   writeFileSync(jsonPath, JSON.stringify(report, null, 2) + "\n");
   writeFileSync(mdPath, markdown(report));
+  if (summary.fpSlowdown !== null) {
+    console.log(`integer mix: median ${summary.intMedianMips} MIPS; FP mix: median ${summary.fpMedianMips} MIPS (${summary.fpSlowdown}× slower)`);
+  }
   console.log(`overall: median ${summary.medianMips} MIPS, aggregate ${summary.aggregateMips} MIPS` +
     (summary.medianQemuRatio !== null ? `, median wasmvisor/qemu time ${summary.medianQemuRatio}×` : ""));
   console.log(`load average after: ${loadAfter.join(" ")}`);
@@ -279,7 +291,10 @@ function markdown(r: {
   mode: string; command: string; iterationsPerProgram: number; sliceInstructions: number;
   env: Record<string, unknown>; loadAverage: { before: number[]; after: number[] };
   qemu: { version: string | null; startupMs: number | null; note: string | null };
-  summary: { medianMips: number; aggregateMips: number; medianQemuRatio: number | null };
+  summary: {
+    medianMips: number; aggregateMips: number; medianQemuRatio: number | null;
+    intMedianMips: number | null; fpMedianMips: number | null; fpSlowdown: number | null;
+  };
   programs: ProgramResult[];
 }): string {
   const e = r.env;
@@ -295,17 +310,22 @@ function markdown(r: {
       ? `- QEMU: ${r.qemu.version}, \`-M virt -bios none -nographic -kernel X\` (TCG), median of ${r.iterationsPerProgram} whole-process wall times minus the start-up cost (${r.qemu.startupMs} ms, nop.elf)`
       : `- QEMU: ${r.qemu.note}`,
     "",
-    "| program | instructions | median MIPS | min MIPS | max MIPS | median time (s) | QEMU net (s) | QEMU MIPS | wasmvisor / QEMU time |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| program | mix | instructions | median MIPS | min MIPS | max MIPS | median time (s) | QEMU net (s) | QEMU MIPS | wasmvisor / QEMU time |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const p of r.programs) {
-    lines.push(`| ${p.name} | ${p.instructions.toLocaleString("en-US")} | ${p.mips.median.toFixed(1)} | ${p.mips.min.toFixed(1)} | ${p.mips.max.toFixed(1)} | ${(p.ms.median / 1e3).toFixed(3)} | ` +
+    lines.push(`| ${p.name} | ${p.kind} | ${p.instructions.toLocaleString("en-US")} | ${p.mips.median.toFixed(1)} | ${p.mips.min.toFixed(1)} | ${p.mips.max.toFixed(1)} | ${(p.ms.median / 1e3).toFixed(3)} | ` +
       (p.qemu ? `${(p.qemu.netMs / 1e3).toFixed(3)} | ${p.qemu.mips} | ${p.qemu.ratio.toFixed(1)}× |` : "– | – | – |"));
   }
   lines.push("");
   lines.push(`**Overall: median ${r.summary.medianMips} MIPS** (of the per-program medians); aggregate ${r.summary.aggregateMips} MIPS (all instructions / sum of median times)` +
     (r.summary.medianQemuRatio !== null ? `; median wasmvisor / QEMU time ratio ${r.summary.medianQemuRatio}×.` : "."));
   lines.push("");
+  if (r.summary.fpSlowdown !== null) {
+    lines.push(`Integer mix: median ${r.summary.intMedianMips} MIPS; floating-point mix: median ${r.summary.fpMedianMips} MIPS; ` +
+      `the FP mix runs ${r.summary.fpSlowdown}× slower per instruction.`);
+    lines.push("");
+  }
   if (r.qemu.startupMs !== null && r.programs.some((p) => p.qemu && p.qemu.netMs < 5 * r.qemu.startupMs!)) {
     lines.push("Note: some QEMU net times are below five times QEMU's start-up cost, so their ratios are rough (use the full run for figures).");
     lines.push("");

@@ -12,6 +12,11 @@ _start:
     # Trap vector: any trap is a failure (exit code 3).
     la      t0, trap_entry
     csrw    mtvec, t0
+#ifdef __riscv_flen
+    # Floating-point programs: mstatus.FS = Initial (the FP unit is off at reset).
+    li      t0, 1 << 13
+    csrs    mstatus, t0
+#endif
     # Clear .bss (QEMU and a fresh Hart both start with zeroed RAM, but do not rely on it).
     la      t0, __bss_start
     la      t1, __bss_end
