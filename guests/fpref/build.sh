@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 for prog in fpref fpbare; do
   "$CC" -march=rv64gc -mabi=lp64d -c -o "$tmp/$prog.o" "$prog.S"
   ttext=()
-  [ "$prog" = fpbare ] && ttext=(-Wl,-N -Wl,-Ttext=0x80000000)
+  [ "$prog" = fpbare ] && ttext=(-Wl,-N -Wl,-Ttext=0x80000000 -Wl,--no-warn-rwx-segments)
   "$CC" -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static -Wl,--build-id=none \
     -Wl,-z,noexecstack "${ttext[@]}" -o "$prog.elf" "$tmp/$prog.o"
   echo "fpref: built guests/fpref/$prog.elf"
