@@ -25,12 +25,7 @@ _start:
 loop:
         DISPATCH
 done:
-        csrr t4, fflags
-        sd t3, 0(s4)
-        sd t4, 8(s4)
-        addi s3, s3, 32
-        addi s4, s4, 16
-        bltu s3, s6, loop
+        NEXT_RECORD
 finish:
         li t0, 1
         j exit

@@ -43,12 +43,7 @@ fill:
 loop:
         DISPATCH
 done:
-        csrr t4, fflags
-        sd t3, 0(s4)
-        sd t4, 8(s4)
-        addi s3, s3, 32
-        addi s4, s4, 16
-        bltu s3, s6, loop
+        NEXT_RECORD
         # write outbuf[0 .. s4)
         mv s8, s1
 4:      li a7, 64

@@ -10,20 +10,6 @@
 
         .option arch, +d, +c
 
-/* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding */
-.macro ILLEGAL_M n, insn:vararg
-  TEST \n
-  EXPECT_TRAP .Lr\@
-.Li\@:
-  \insn
-  FAIL_NOW
-.Lr\@:
-  CHECK_TRAP CAUSE_ILLEGAL, .Li\@
-  la a0, .Li\@
-  lwu a0, 0(a0)
-  CHECK_TVAL_REG a0
-.endm
-
 /* compressed variant: mtval holds the 16-bit parcel */
 .macro ILLEGAL_C n, insn:vararg
   TEST \n

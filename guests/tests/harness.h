@@ -254,6 +254,20 @@ test_main:
   CHECK_REG t5, \reg
 .endm
 
+/* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding */
+.macro ILLEGAL_M n, insn:vararg
+  TEST \n
+  EXPECT_TRAP .Lr\@
+.Li\@:
+  \insn
+  FAIL_NOW
+.Lr\@:
+  CHECK_TRAP CAUSE_ILLEGAL, .Li\@
+  la a0, .Li\@
+  lwu a0, 0(a0)
+  CHECK_TVAL_REG a0
+.endm
+
 /* Last S-mode trap: scause == cause and sepc == label */
 .macro CHECK_STRAP cause, label
   CHECK_MEM strap_cause, \cause

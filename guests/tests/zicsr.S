@@ -10,20 +10,6 @@
 
 #define MISA_VALUE ((2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20))
 
-/* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding */
-.macro ILLEGAL_M n, insn:vararg
-  TEST \n
-  EXPECT_TRAP .Lr\@
-.Li\@:
-  \insn
-  FAIL_NOW
-.Lr\@:
-  CHECK_TRAP CAUSE_ILLEGAL, .Li\@
-  la a0, .Li\@
-  lwu a0, 0(a0)
-  CHECK_TVAL_REG a0
-.endm
-
 /* the first instruction at `label` must trap (illegal) when run in `priv` */
 .macro TRAPS_IN n, priv, label
   TEST \n
