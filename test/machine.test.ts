@@ -210,3 +210,25 @@ describe("Machine: traps", () => {
     expect(runGuest(trapGuest((a) => { a.ecall(); })).result.exitCode).toBe(11);
   });
 });
+
+describe("Machine: UART console", () => {
+  it("prints what the guest writes to the 16550 THR and feeds input to its receiver", () => {
+    // Echo two received bytes, upper-cased, after a prompt; then power off through syscon.
+    const a = new Asm();
+    a.li("s0", 0x1000_0000).li("s1", 0x100000);
+    for (const ch of "> ") a.li("t0", ch.charCodeAt(0)).sb("t0", 0, "s0");
+    a.li("s2", 2);
+    a.label("wait").lbu("t0", 5, "s0").andi("t0", "t0", 1).beqz("t0", "wait"); // LSR.DR
+    a.lbu("t1", 0, "s0").addi("t1", "t1", -32).sb("t1", 0, "s0"); // RBR -> THR
+    a.addi("s2", "s2", -1).bnez("s2", "wait");
+    a.li("t0", 0x5555).sw("t0", 0, "s1").label("spin").j("spin");
+    const out: number[] = [];
+    const m = new Machine(loadCoreModule(), { memSize: 1 << 20, clock: "virtual", output: (b) => out.push(...b) });
+    m.load(guestElf(a));
+    m.input(new TextEncoder().encode("ok"));
+    const r = m.runSync({ maxInstructions: 100_000 });
+    expect(r.reason).toBe("exit");
+    expect(r.exitCode).toBe(0);
+    expect(new TextDecoder().decode(Uint8Array.from(out))).toBe("> OK");
+  });
+});

@@ -1,5 +1,6 @@
 // A minimal board around one hart: RAM at 0x80000000, the in-core CLINT, HTIF through the
-// guest's tohost/fromhost symbols and the SiFive test finisher (syscon) at 0x100000. Every
+// guest's tohost/fromhost symbols, the SiFive test finisher (syscon) at 0x100000 and an
+// ns16550A UART console at 0x10000000 (polled). Every
 // other physical address is a bus error. Loads a guest (ELF or raw) and runs it in slices.
 // Browser-safe: the compiled core module and an output callback are passed in.
 //
@@ -15,6 +16,7 @@ import { isElf } from "./elf.js";
 import { HTIF_EXIT, Htif } from "./htif.js";
 import { loadElf, loadRaw } from "./loader.js";
 import { SYSCON_BASE, SYSCON_NONE, SYSCON_RESET, SYSCON_SIZE, Syscon } from "../devices/syscon.js";
+import { UART16550_BASE, UART16550_SIZE, Uart16550 } from "../devices/uart16550.js";
 
 export interface MachineOptions {
   /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB); default 128 MiB. */
@@ -84,6 +86,8 @@ const now = () => performance.now();
 export class Machine {
   readonly hart: Hart;
   readonly syscon = new Syscon();
+  /** ns16550A console at 0x10000000 (polled: there is no interrupt controller yet). */
+  readonly uart: Uart16550;
   readonly htif: Htif;
   private readonly consoleIn = new InputQueue();
   private readonly consoleOut: OutputBuffer;
@@ -108,13 +112,20 @@ export class Machine {
     const sink = options.output ?? (() => {});
     this.consoleOut = new OutputBuffer(sink);
     const syscon = this.syscon;
+    const consoleOut = this.consoleOut;
+    const uart = this.uart = new Uart16550({ onTx: (byte) => consoleOut.push(byte) });
     const mmio: MmioHandler = {
       read: (pa, size) => {
+        if (pa >= UART16550_BASE && pa < UART16550_BASE + UART16550_SIZE) return uart.read(pa - UART16550_BASE, size);
         if (pa >= SYSCON_BASE && pa < SYSCON_BASE + SYSCON_SIZE) return syscon.read(pa - SYSCON_BASE, size);
         this.hart.busError();
         return 0;
       },
       write: (pa, size, value) => {
+        if (pa >= UART16550_BASE && pa < UART16550_BASE + UART16550_SIZE) {
+          uart.write(pa - UART16550_BASE, size, value);
+          return;
+        }
         if (pa >= SYSCON_BASE && pa < SYSCON_BASE + SYSCON_SIZE) {
           syscon.write(pa - SYSCON_BASE, size, value);
           if (syscon.request !== SYSCON_NONE) this.hart.requestExit(); // power off now, not at slice end
@@ -165,9 +176,13 @@ export class Machine {
   /** Sets the HTIF mailboxes by hand (e.g. for a raw image); 0 = none. */
   setHtif(tohost: number, fromhost: number): void { this.htif.setMailboxes(tohost, fromhost); }
 
-  /** Queues console input for the guest (HTIF getchar). */
+  /**
+   * Queues console input for the guest. Both consoles receive it (HTIF getchar and the UART's
+   * receiver): a guest reads from the one it uses.
+   */
   input(bytes: Uint8Array): void {
     this.consoleIn.push(bytes);
+    this.uart.receive(bytes);
     if (this.htif.pendingReads > 0) this.htif.poll();
     this.wake?.();
   }
