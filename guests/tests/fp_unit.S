@@ -10,20 +10,6 @@
 
         .option arch, +d, +c
 
-/* compressed variant: mtval holds the 16-bit parcel */
-.macro ILLEGAL_C n, insn:vararg
-  TEST \n
-  EXPECT_TRAP .Lr\@
-.Li\@:
-  \insn
-  FAIL_NOW
-.Lr\@:
-  CHECK_TRAP CAUSE_ILLEGAL, .Li\@
-  la a0, .Li\@
-  lhu a0, 0(a0)
-  CHECK_TVAL_REG a0
-.endm
-
 TEST_BEGIN
   /* ---- FS = Off at reset: every FP instruction and FP CSR is illegal */
   TEST 1

@@ -254,8 +254,9 @@ test_main:
   CHECK_REG t5, \reg
 .endm
 
-/* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding */
-.macro ILLEGAL_M n, insn:vararg
+/* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding, which
+   `load` (lwu for a 32-bit instruction, lhu for a compressed one) reads back */
+.macro ILLEGAL_ENC n, load, insn:vararg
   TEST \n
   EXPECT_TRAP .Lr\@
 .Li\@:
@@ -264,8 +265,14 @@ test_main:
 .Lr\@:
   CHECK_TRAP CAUSE_ILLEGAL, .Li\@
   la a0, .Li\@
-  lwu a0, 0(a0)
+  \load a0, 0(a0)
   CHECK_TVAL_REG a0
+.endm
+.macro ILLEGAL_M n, insn:vararg
+  ILLEGAL_ENC \n, lwu, \insn
+.endm
+.macro ILLEGAL_C n, insn:vararg
+  ILLEGAL_ENC \n, lhu, \insn
 .endm
 
 /* Last S-mode trap: scause == cause and sepc == label */
