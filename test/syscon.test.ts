@@ -58,7 +58,7 @@ describe("Syscon on the machine (0x100000, as on QEMU virt)", () => {
   it("other device addresses are bus errors (store and load access faults)", () => {
     const store = runGuest(trapGuest((a) => { a.li("t1", 0x200000).sw("zero", 0, "t1"); }));
     expect(store.result).toMatchObject({ reason: "exit", exitCode: 7 });
-    const load = runGuest(trapGuest((a) => { a.li("t1", 0x1000_0000).lw("t2", 0, "t1"); }));
+    const load = runGuest(trapGuest((a) => { a.li("t1", 0x3000_0000).lw("t2", 0, "t1"); }));
     expect(load.result).toMatchObject({ reason: "exit", exitCode: 5 });
     const nearby = runGuest(trapGuest((a) => { a.li("t1", SYSCON + 0x1000).sw("zero", 0, "t1"); }));
     expect(nearby.result).toMatchObject({ reason: "exit", exitCode: 7 });
