@@ -2,7 +2,7 @@
 // Exports are the host's whole interface to one core instance (see src/core/hart.ts).
 import {
   DC_BASE, DC_END, DC_ENTRIES, DECODE_SCRATCH, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, RES_NONE,
-  STATE_END, S_EXIT_INFO, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
+  STATE_END, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
   S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ,
 } from "./layout";
 import * as O from "./ops";
@@ -13,12 +13,12 @@ import {
   hostClock, mtimeNow,
 } from "./state";
 import {
-  ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, excCause, excTval, fetchHost, fetchTlb, htifPending,
+  ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb,
   loadSlow, markCodePage, noteRamStore, ramHost, selectTlbSets, setMmioFaulted, storeSlow,
-  tlbFlushAll, tlbLoad, tlbStore, translate, invalidateCodePage,
+  tlbFlushAll, tlbLoad, tlbStore, translate,
 } from "./mmu";
 import { decode16, decode32 } from "./decode";
-import { csrIllegal, csrRead, csrWrite, MSTATUS_FIXED } from "./csr";
+import { csrRead, csrWrite, MSTATUS_FIXED } from "./csr";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
 import * as trap from "./trap";
 import { execFp, fget, fpDirty, fpOff, fset } from "./fpu";
@@ -679,7 +679,7 @@ export function peek(va: u64, size: u32, fetch: bool): i64 {
   return <i64>load<u64>(h);
 }
 
-/** CSR read as the current privilege would do it; -1 and `csrAccessFailed` if illegal. */
+/** CSR read as the current privilege would do it; if that is illegal, csrAccessFailed() says so. */
 export function debugCsrRead(num: u32): u64 {
   csr.csrIllegal = false;
   return csrRead(num);
