@@ -604,7 +604,6 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
   store<u64>(S_RES_ADDR, RES_NONE);
   store<u64>(S_MTIMECMP, <u64>-1);
   store<u64>(S_MTIME_ADJ, 0 - <u64>hostClock());
-  memory.fill(PAGE_FLAGS, 0, (ramSize + 4095) >> 12);
   afterRestore();
 }
 
@@ -615,10 +614,19 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
 export function afterRestore(): void {
   tlbFlushAll();
   memory.fill(DC_BASE, 0, DC_END - DC_BASE);
-  const pages = (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12;
-  for (let i: u32 = 0; i < pages; i++) store<u8>(PAGE_FLAGS + i, load<u8>(PAGE_FLAGS + i) & PAGE_WATCH);
+  memory.fill(PAGE_FLAGS, 0, (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12);
+  watchTohost(load<u64>(S_TOHOST), true);
   selectTlbSets();
   mmu.excCause = -1;
+}
+
+/** Sets or clears the store watch on the RAM page of HTIF tohost (derived from S_TOHOST). */
+function watchTohost(tohost: u64, on: bool): void {
+  const h = ramHost(tohost, 8);
+  if (h == 0) return;
+  const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
+  store<u8>(f, on ? load<u8>(f) | PAGE_WATCH : load<u8>(f) & ~PAGE_WATCH);
+  tlbFlushAll();
 }
 
 /** Puts the hart in privilege mode `p` (0 U, 1 S, 3 M) without a trap. */
@@ -629,14 +637,10 @@ export function setPrivilege(p: u32): void {
 
 /** Declares the HTIF mailboxes (physical addresses, 0 for none). Stores to tohost exit run(). */
 export function setHtif(tohost: u64, fromhost: u64): void {
+  watchTohost(load<u64>(S_TOHOST), false);
   store<u64>(S_TOHOST, tohost);
   store<u64>(S_FROMHOST, fromhost);
-  const h = ramHost(tohost, 8);
-  if (h != 0) {
-    const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
-    store<u8>(f, load<u8>(f) | PAGE_WATCH);
-    tlbFlushAll();
-  }
+  watchTohost(tohost, true);
 }
 
 /** Drives the external interrupt lines (MEIP, SEIP) from the host's interrupt controller. */
