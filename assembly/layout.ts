@@ -73,10 +73,13 @@ export const DC_BASE: u32 = 0x100000;
 export const DC_ENTRIES: u32 = 1 << 16;
 export const DC_END: u32 = DC_BASE + DC_ENTRIES * 16;
 
-// One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 4 GiB.
+// One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 2 GiB.
 export const PAGE_FLAGS: u32 = 0x200000;
 export const PAGE_CODE: u8 = 1; // the decoded-instruction cache holds entries from this page
 export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF tohost)
+// One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
+export const PAGE_STORES: u32 = 0x280000;
+export const PAGE_STORES_MAX: u32 = 4095;
 
 // Guest RAM: physical DRAM_BASE maps to linear address RAM_OFF.
 export const RAM_OFF: u32 = 0x400000;

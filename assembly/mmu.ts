@@ -1,7 +1,8 @@
 // Address translation (privileged spec 4.3–4.5: Sv39 and Sv48), the TLBs, physical memory
 // dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads and stores.
 import {
-  DC_BASE, DC_ENTRIES, DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
+  DC_BASE, DC_ENTRIES, DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
+  PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
   CLINT_BASE, CLINT_SIZE,
 } from "./layout";
@@ -164,7 +165,11 @@ function accessFault(va: u64, acc: u32): u64 {
 
 // ---------------------------------------------------------------------------------------------
 // Decode-cache coherence: pages that hold decoded instructions are never in a store TLB, so a
-// store to one takes the slow path, which drops the page's decoded entries.
+// store to one takes the slow path. A guest store drops only the decoded entries it overlaps,
+// so data that shares a page with running code (small guests' .data next to .text) costs a
+// slow-path store, not a re-decode of the page. After PAGE_STORES_MAX such stores the page is
+// treated as data again: all its entries are dropped and stores go back to the TLB until code
+// runs from it once more.
 
 /** Marks the RAM page of host address `h` as holding decoded code. */
 export function markCodePage(h: u32): void {
@@ -172,6 +177,7 @@ export function markCodePage(h: u32): void {
   const flags = load<u8>(f);
   if ((flags & PAGE_CODE) != 0) return;
   store<u8>(f, flags | PAGE_CODE);
+  store<u16>(PAGE_STORES + ((h - RAM_OFF) >> 12 << 1), 0);
   tlbFlushStores();
 }
 
@@ -186,16 +192,39 @@ export function invalidateCodePage(h: u32): void {
   }
 }
 
-/** A store of `size` bytes reached RAM at host address `h` behind the TLB's back. */
+/** Drops the decoded entries that overlap [h, h+size): an instruction starts at most 2 bytes before. */
+function invalidateCodeBytes(h: u32, size: u32): void {
+  for (let a = (h - 2) & ~1; a < h + size; a += 2) {
+    const e = DC_BASE + (((a >> 1) & (DC_ENTRIES - 1)) << 4);
+    if (load<u32>(e) == a) store<u32>(e, 0);
+  }
+}
+
+/**
+ * A store of `size` bytes reached RAM at host address `h` behind the TLB's back: a guest store
+ * (size <= 8) or a host write (DMA, loader), which drops whole pages.
+ */
 export function noteRamStore(h: u32, size: u32): void {
   const firstPage = (h - RAM_OFF) >> 12;
   const lastPage = (h + size - 1 - RAM_OFF) >> 12;
+  let overlapped = false;
   for (let pg = firstPage; pg <= lastPage; pg++) {
-    const flags = load<u8>(PAGE_FLAGS + pg);
+    const f = PAGE_FLAGS + pg;
+    const flags = load<u8>(f);
     if (flags == 0) continue;
-    if ((flags & PAGE_CODE) != 0) invalidateCodePage(RAM_OFF + (pg << 12));
+    if ((flags & PAGE_CODE) != 0) {
+      const c = PAGE_STORES + (pg << 1);
+      const stores = <u32>load<u16>(c) + 1;
+      if (size > 8 || stores > PAGE_STORES_MAX) {
+        invalidateCodePage(RAM_OFF + (pg << 12));
+      } else {
+        store<u16>(c, <u16>stores);
+        overlapped = true;
+      }
+    }
     if ((flags & PAGE_WATCH) != 0) checkTohost();
   }
+  if (overlapped) invalidateCodeBytes(h, size);
 }
 
 function checkTohost(): void {

@@ -33,7 +33,7 @@ export interface MmioHandler {
 }
 
 export interface HartOptions {
-  /** Guest RAM in bytes (a multiple of 4 KiB, at most 2 GiB). */
+  /** Guest RAM in bytes (a multiple of 4 KiB, at most 2 GiB: the core's per-page tables are sized for that). */
   memSize: number;
   hartId?: number;
   /** mtime source in 10 MHz ticks; defaults to wall-clock time since creation. */
