@@ -8,6 +8,22 @@
  */
 #include "harness.h"
 
+/* Records the trap in t0 (cause) at `count`: count += 1, then cause, epc, tval, status. */
+.macro RECORD_TRAP count, epc, tval, status
+  la t1, \count
+  ld t2, 0(t1)
+  addi t2, t2, 1
+  sd t2, 0(t1)
+  sd t0, 8(t1)
+  csrr t2, \epc
+  sd t2, 16(t1)
+  csrr t2, \tval
+  sd t2, 24(t1)
+  csrr t2, \status
+  sd t2, 32(t1)
+.endm
+
+
 #define UART_BASE 0x10000000
 
   .section .text.init, "ax", @progbits
@@ -340,17 +356,7 @@ harness_trap_m:
   bne a7, t2, 1f
   j harness_fail_m
 1:
-  la t1, trap_count
-  ld t2, 0(t1)
-  addi t2, t2, 1
-  sd t2, 0(t1)
-  sd t0, 8(t1)           /* trap_cause */
-  csrr t2, mepc
-  sd t2, 16(t1)          /* trap_epc */
-  csrr t2, mtval
-  sd t2, 24(t1)          /* trap_tval */
-  csrr t2, mstatus
-  sd t2, 32(t1)          /* trap_status */
+  RECORD_TRAP trap_count, mepc, mtval, mstatus
   mv t3, t0
   la t1, trap_log_n
   ld t2, 0(t1)
@@ -430,17 +436,7 @@ harness_trap_s:
   bne a7, t2, 1f
   ecall
 1:
-  la t1, strap_count
-  ld t2, 0(t1)
-  addi t2, t2, 1
-  sd t2, 0(t1)
-  sd t0, 8(t1)           /* strap_cause */
-  csrr t2, sepc
-  sd t2, 16(t1)          /* strap_epc */
-  csrr t2, stval
-  sd t2, 24(t1)          /* strap_tval */
-  csrr t2, sstatus
-  sd t2, 32(t1)          /* strap_status */
+  RECORD_TRAP strap_count, sepc, stval, sstatus
   li t3, 1
   slli t3, t3, 62        /* log entries of the S handler have bit 62 set */
   or t3, t3, t0

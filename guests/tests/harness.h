@@ -195,19 +195,13 @@ test_main:
  */
 .macro EXPECT_TRAP label, priv=PRV_M
   la t6, \label
-  la t5, trap_resume
-  sd t6, 0(t5)
-  li t6, \priv
-  sd t6, 8(t5)
+  EXPECT_TRAP_REG t6, \priv
 .endm
 
 /* Same for the S-mode handler (stvec = harness_trap_s): SRET to `label` in `priv` (S/U). */
 .macro EXPECT_STRAP label, priv=PRV_S
   la t6, \label
-  la t5, strap_resume
-  sd t6, 0(t5)
-  li t6, \priv
-  sd t6, 8(t5)
+  EXPECT_STRAP_REG t6, \priv
 .endm
 
 /* Like EXPECT_STRAP with the resume address in a register (e.g. an alias VA). */
@@ -252,6 +246,15 @@ test_main:
   la t5, trap_tval
   ld t5, 0(t5)
   CHECK_REG t5, \reg
+.endm
+
+/* op rd, rs1, rs2 with rs1 = a, rs2 = b; expect e */
+.macro RR n, op, a, b, e
+  TEST \n
+  li t0, \a
+  li t1, \b
+  \op t2, t0, t1
+  CHECK_EQ t2, \e
 .endm
 
 /* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding, which

@@ -5,15 +5,6 @@
  */
 #include "harness.h"
 
-/* op rd, rs1, rs2 with rs1 = a, rs2 = b; expect e */
-.macro RR n, op, a, b, e
-  TEST \n
-  li t0, \a
-  li t1, \b
-  \op t2, t0, t1
-  CHECK_EQ t2, \e
-.endm
-
 /* op rd, rs1, imm with rs1 = a; expect e */
 .macro RI n, op, a, imm, e
   TEST \n

@@ -5,14 +5,6 @@
  */
 #include "harness.h"
 
-.macro RR n, op, a, b, e
-  TEST \n
-  li t0, \a
-  li t1, \b
-  \op t2, t0, t1
-  CHECK_EQ t2, \e
-.endm
-
 #define MIN 0x8000000000000000
 #define MAX 0x7fffffffffffffff
 #define A 0x123456789abcdef0
