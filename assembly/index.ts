@@ -14,7 +14,7 @@ import {
 } from "./state";
 import {
   ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb,
-  loadSlow, markCodePage, noteRamStore, ramHost, selectTlbSets, setMmioFaulted, storeSlow,
+  loadSlow, markCodePage, noteRamStore, ramHost, ramLoad, selectTlbSets, setMmioFaulted, storeSlow,
   tlbFlushAll, tlbLoad, tlbStore, translate,
 } from "./mmu";
 import { decode16, decode32 } from "./decode";
@@ -677,10 +677,7 @@ export function peek(va: u64, size: u32, fetch: bool): i64 {
   if (mmu.excCause >= 0) { mmu.excCause = -1; return -1; }
   const h = ramHost(pa, size);
   if (h == 0) return -1;
-  if (size == 1) return <i64>load<u8>(h);
-  if (size == 2) return <i64>load<u16>(h);
-  if (size == 4) return <i64>load<u32>(h);
-  return <i64>load<u64>(h);
+  return <i64>ramLoad(h, size);
 }
 
 /** CSR read as the current privilege would do it; if that is illegal, csrAccessFailed() says so. */

@@ -237,13 +237,29 @@ function checkTohost(): void {
 // ---------------------------------------------------------------------------------------------
 // Physical access (after translation)
 
+/** Reads `size` (1, 2, 4 or 8) bytes of RAM at host address `h`, zero-extended. */
+// @ts-ignore: decorator
+@inline export function ramLoad(h: u32, size: u32): u64 {
+  if (size == 1) return load<u8>(h);
+  if (size == 2) return load<u16>(h);
+  if (size == 4) return load<u32>(h);
+  return load<u64>(h);
+}
+
+/** Writes the low `size` (1, 2, 4 or 8) bytes of `v` to RAM at host address `h`. */
+// @ts-ignore: decorator
+@inline function ramStore(h: u32, size: u32, v: u64): void {
+  if (size == 1) store<u8>(h, <u8>v);
+  else if (size == 2) store<u16>(h, <u16>v);
+  else if (size == 4) store<u32>(h, <u32>v);
+  else store<u64>(h, v);
+}
+
+
 function physRead(pa: u64, size: u32, va: u64): u64 {
   const h = ramHost(pa, size);
   if (h != 0) {
-    if (size == 1) return load<u8>(h);
-    if (size == 2) return load<u16>(h);
-    if (size == 4) return load<u32>(h);
-    return load<u64>(h);
+    return ramLoad(h, size);
   }
   if ((pa & (size - 1)) != 0) { accessFault(va, ACC_LOAD); return 0; }
   if (pa - CLINT_BASE < CLINT_SIZE) return clintRead(pa - CLINT_BASE, size);
@@ -263,10 +279,7 @@ function physRead(pa: u64, size: u32, va: u64): u64 {
 function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
   const h = ramHost(pa, size);
   if (h != 0) {
-    if (size == 1) store<u8>(h, <u8>v);
-    else if (size == 2) store<u16>(h, <u16>v);
-    else if (size == 4) store<u32>(h, <u32>v);
-    else store<u64>(h, v);
+    ramStore(h, size, v);
     noteRamStore(h, size);
     return;
   }
@@ -311,10 +324,7 @@ export function loadSlow(va: u64, size: u32): u64 {
   const h = ramHost(pa, size);
   if (h != 0) {
     tlbFill(tlbLoad, va, h);
-    if (size == 1) return load<u8>(h);
-    if (size == 2) return load<u16>(h);
-    if (size == 4) return load<u32>(h);
-    return load<u64>(h);
+    return ramLoad(h, size);
   }
   if ((pa & (size - 1)) != 0) { // misaligned device access: split into bytes
     let v: u64 = 0;
@@ -353,10 +363,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
   if (excCause >= 0) return;
   const h = ramHost(pa, size);
   if (h != 0) {
-    if (size == 1) store<u8>(h, <u8>v);
-    else if (size == 2) store<u16>(h, <u16>v);
-    else if (size == 4) store<u32>(h, <u32>v);
-    else store<u64>(h, v);
+    ramStore(h, size, v);
     noteRamStore(h, size);
     if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h);
     return;
