@@ -1,15 +1,17 @@
 // Control and status registers (privileged spec 1.12, chapters 2, 3 and 4).
 import {
-  PMPADDR_BASE, PMPCFG_BASE, S_INSTRET, S_CYCLE_ADJ, S_INSTRET_ADJ, S_MCAUSE, S_MCOUNTEREN,
+  S_INSTRET, S_CYCLE_ADJ, S_INSTRET_ADJ, S_MCAUSE, S_MCOUNTEREN,
   S_MEDELEG, S_MENVCFG, S_MEPC, S_MHARTID, S_MIDELEG, S_MIE, S_MIP, S_MSCRATCH, S_MSTATUS,
   S_MTVAL, S_MTVEC, S_PRIV, S_SATP, S_FCSR, S_SCAUSE, S_SCOUNTEREN, S_SENVCFG, S_SEPC, S_SSCRATCH,
-  S_STVAL, S_STVEC,
+  S_STVAL, S_STVEC, S_STIMECMP, S_MCOUNTINHIBIT, S_CY_HOLD, S_IR_HOLD,
 } from "./layout";
 import {
   MIP_SEIP, MIP_SSIP, MIP_STIP, MS_FS, MS_MIE, MS_MPIE, MS_MPP, MS_MPP_SHIFT, MS_MPRV,
   MS_MXR, MS_SD, MS_SIE, MS_SPIE, MS_SPP, MS_SUM, MS_TSR, MS_TVM, MS_TW, MS_UBE,
-  MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow,
+  MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow, ENVCFG_FIOM, ENVCFG_STCE,
+  updateTimerLine,
 } from "./state";
+import { pmpReadAddr, pmpReadCfg, pmpWriteAddr, pmpWriteCfg } from "./pmp";
 import { selectTlbSets, tlbFlushAll, tlbFlushData } from "./mmu";
 import { fpDirty, fpOff } from "./fpu";
 
@@ -50,6 +52,39 @@ function counterAllowed(index: u32): bool {
   return true;
 }
 
+// mcountinhibit (3.1.12): CY (bit 0) and IR (bit 2) stop mcycle and minstret; the HPM bits are
+// writable too (their counters are hardwired to zero).
+const INHIBIT_CY: u64 = 1, INHIBIT_IR: u64 = 4;
+const INHIBIT_WRITABLE: u64 = 0xfffffffd;
+
+function mcycle(): u64 {
+  if ((load<u64>(S_MCOUNTINHIBIT) & INHIBIT_CY) != 0) return load<u64>(S_CY_HOLD);
+  return load<u64>(S_INSTRET) + load<u64>(S_CYCLE_ADJ);
+}
+function minstret(): u64 {
+  if ((load<u64>(S_MCOUNTINHIBIT) & INHIBIT_IR) != 0) return load<u64>(S_IR_HOLD);
+  return load<u64>(S_INSTRET) + load<u64>(S_INSTRET_ADJ);
+}
+
+function writeCountInhibit(v: u64): void {
+  const old = load<u64>(S_MCOUNTINHIBIT);
+  const next = v & INHIBIT_WRITABLE;
+  const instret = load<u64>(S_INSTRET);
+  // Stopping holds the current value; restarting continues from the held one. The write's own
+  // instruction counts as executed before the change.
+  if ((next & ~old & INHIBIT_CY) != 0) store<u64>(S_CY_HOLD, instret + 1 + load<u64>(S_CYCLE_ADJ));
+  if ((old & ~next & INHIBIT_CY) != 0) store<u64>(S_CYCLE_ADJ, load<u64>(S_CY_HOLD) - instret - 1);
+  if ((next & ~old & INHIBIT_IR) != 0) store<u64>(S_IR_HOLD, instret + 1 + load<u64>(S_INSTRET_ADJ));
+  if ((old & ~next & INHIBIT_IR) != 0) store<u64>(S_INSTRET_ADJ, load<u64>(S_IR_HOLD) - instret - 1);
+  store<u64>(S_MCOUNTINHIBIT, next);
+}
+
+/** Sstc: may the current privilege use stimecmp? (M always; S if mcounteren.TM and menvcfg.STCE.) */
+function stimecmpAllowed(): bool {
+  if (load<u64>(S_PRIV) == PRIV_M) return true;
+  return (load<u64>(S_MCOUNTEREN) & 2) != 0 && (load<u64>(S_MENVCFG) & ENVCFG_STCE) != 0;
+}
+
 /** Reads CSR `csr` at the current privilege; sets csrIllegal if the access is not allowed. */
 export function csrRead(csr: u32): u64 {
   const p = load<u64>(S_PRIV);
@@ -70,6 +105,7 @@ export function csrRead(csr: u32): u64 {
     case 0x142: return load<u64>(S_SCAUSE);
     case 0x143: return load<u64>(S_STVAL);
     case 0x144: return mipValue() & load<u64>(S_MIDELEG) & S_INTS;
+    case 0x14d: return stimecmpAllowed() ? load<u64>(S_STIMECMP) : illegal();
     case 0x180:
       if (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0) return illegal();
       return load<u64>(S_SATP);
@@ -82,6 +118,7 @@ export function csrRead(csr: u32): u64 {
     case 0x305: return load<u64>(S_MTVEC);
     case 0x306: return load<u64>(S_MCOUNTEREN);
     case 0x30a: return load<u64>(S_MENVCFG);
+    case 0x320: return load<u64>(S_MCOUNTINHIBIT);
     case 0x340: return load<u64>(S_MSCRATCH);
     case 0x341: return load<u64>(S_MEPC);
     case 0x342: return load<u64>(S_MCAUSE);
@@ -89,11 +126,11 @@ export function csrRead(csr: u32): u64 {
     case 0x344: return mipValue();
     case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3:
       return 0; // tselect/tdata1-3: no triggers (tdata1.type = 0)
-    case 0xb00: return load<u64>(S_INSTRET) + load<u64>(S_CYCLE_ADJ);
-    case 0xb02: return load<u64>(S_INSTRET) + load<u64>(S_INSTRET_ADJ);
-    case 0xc00: return counterAllowed(0) ? load<u64>(S_INSTRET) + load<u64>(S_CYCLE_ADJ) : illegal();
+    case 0xb00: return mcycle();
+    case 0xb02: return minstret();
+    case 0xc00: return counterAllowed(0) ? mcycle() : illegal();
     case 0xc01: return counterAllowed(1) ? mtimeNow() : illegal();
-    case 0xc02: return counterAllowed(2) ? load<u64>(S_INSTRET) + load<u64>(S_INSTRET_ADJ) : illegal();
+    case 0xc02: return counterAllowed(2) ? minstret() : illegal();
     case 0xf11: case 0xf12: case 0xf13: case 0xf15:
       return 0; // mvendorid, marchid, mimpid: not implemented (0); mconfigptr: none
     case 0xf14: return load<u64>(S_MHARTID);
@@ -102,12 +139,12 @@ export function csrRead(csr: u32): u64 {
   if (csr >= 0xb03 && csr <= 0xb1f) return 0;
   if (csr >= 0x323 && csr <= 0x33f) return 0;
   if (csr >= 0xc03 && csr <= 0xc1f) return counterAllowed(csr - 0xc00) ? 0 : illegal();
-  // PMP: pmpcfg0,2,..,14 (odd ones do not exist on RV64) and pmpaddr0..63; stored, not enforced.
+  // PMP (pmp.ts): pmpcfg0,2,..,14 (odd ones do not exist on RV64) and pmpaddr0..63.
   if (csr >= 0x3a0 && csr <= 0x3af) {
     if ((csr & 1) != 0) return illegal();
-    return load<u64>(PMPCFG_BASE + ((csr - 0x3a0) >> 1) * 8);
+    return pmpReadCfg(csr - 0x3a0);
   }
-  if (csr >= 0x3b0 && csr <= 0x3ef) return load<u64>(PMPADDR_BASE + (csr - 0x3b0) * 8);
+  if (csr >= 0x3b0 && csr <= 0x3ef) return pmpReadAddr(csr - 0x3b0);
   return illegal();
 }
 
@@ -144,6 +181,10 @@ export function csrWrite(csr: u32, v: u64): void {
       store<u64>(S_MIP, (load<u64>(S_MIP) & ~m) | (v & m));
       return;
     }
+    case 0x14d:
+      store<u64>(S_STIMECMP, v);
+      updateTimerLine();
+      return;
     case 0x180: {
       const mode = v >> 60;
       // An unsupported mode leaves satp unchanged (4.1.11), which is how Linux probes Sv57/48/39.
@@ -159,27 +200,40 @@ export function csrWrite(csr: u32, v: u64): void {
     case 0x304: store<u64>(S_MIE, v & MIE_WRITABLE); return;
     case 0x305: writeTvec(S_MTVEC, v); return;
     case 0x306: store<u64>(S_MCOUNTEREN, v & 0xffffffff); return;
-    case 0x30a: store<u64>(S_MENVCFG, v & 1); return; // FIOM only (no Svpbmt, no Sstc)
+    case 0x30a: { // FIOM and STCE (Sstc); no Svpbmt, no Zicbo*
+      const next = v & (ENVCFG_FIOM | ENVCFG_STCE);
+      store<u64>(S_MENVCFG, next);
+      // With STCE, STIP in mip is read-only and follows stimecmp: drop the software bit.
+      if ((next & ENVCFG_STCE) != 0) store<u64>(S_MIP, load<u64>(S_MIP) & ~MIP_STIP);
+      updateTimerLine();
+      return;
+    }
+    case 0x320: writeCountInhibit(v); return;
     case 0x340: store<u64>(S_MSCRATCH, v); return;
     case 0x341: store<u64>(S_MEPC, v & ~(<u64>1)); return;
     case 0x342: store<u64>(S_MCAUSE, v); return;
     case 0x343: store<u64>(S_MTVAL, v); return;
-    case 0x344: store<u64>(S_MIP, v & S_INTS); return; // MSIP/MTIP/MEIP come from devices
+    case 0x344: { // MSIP/MTIP/MEIP come from devices; STIP too while Sstc is on
+      const w = (load<u64>(S_MENVCFG) & ENVCFG_STCE) != 0 ? S_INTS & ~MIP_STIP : S_INTS;
+      store<u64>(S_MIP, (load<u64>(S_MIP) & ~w) | (v & w));
+      return;
+    }
     case 0x7a0: case 0x7a1: case 0x7a2: case 0x7a3: return;
     // The write replaces the writing instruction's own increment: the next instruction reads v
     // (unprivileged spec, Zicsr "CSR access ordering").
-    case 0xb00: store<u64>(S_CYCLE_ADJ, v - load<u64>(S_INSTRET) - 1); return;
-    case 0xb02: store<u64>(S_INSTRET_ADJ, v - load<u64>(S_INSTRET) - 1); return;
+    case 0xb00:
+      if ((load<u64>(S_MCOUNTINHIBIT) & INHIBIT_CY) != 0) store<u64>(S_CY_HOLD, v);
+      else store<u64>(S_CYCLE_ADJ, v - load<u64>(S_INSTRET) - 1);
+      return;
+    case 0xb02:
+      if ((load<u64>(S_MCOUNTINHIBIT) & INHIBIT_IR) != 0) store<u64>(S_IR_HOLD, v);
+      else store<u64>(S_INSTRET_ADJ, v - load<u64>(S_INSTRET) - 1);
+      return;
   }
   if ((csr >= 0xb03 && csr <= 0xb1f) || (csr >= 0x323 && csr <= 0x33f)) return;
-  if (csr >= 0x3a0 && csr <= 0x3af) {
-    store<u64>(PMPCFG_BASE + ((csr - 0x3a0) >> 1) * 8, v);
-    return;
-  }
-  if (csr >= 0x3b0 && csr <= 0x3ef) {
-    store<u64>(PMPADDR_BASE + (csr - 0x3b0) * 8, v & 0x3fffffffffffff);
-    return;
-  }
+  // PMP changes what every cached translation may do: flush the TLBs.
+  if (csr >= 0x3a0 && csr <= 0x3af) { pmpWriteCfg(csr - 0x3a0, v); tlbFlushAll(); return; }
+  if (csr >= 0x3b0 && csr <= 0x3ef) { pmpWriteAddr(csr - 0x3b0, v); tlbFlushAll(); return; }
   csrIllegal = true;
 }
 

@@ -3,8 +3,9 @@
 import {
   DC_BASE, DC_END, DC_ENTRIES, DECODE_SCRATCH, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, RES_NONE,
   STATE_END, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
-  S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ,
+  S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ, S_STIMECMP, S_RES_VA,
 } from "./layout";
+import { pmpRecompute } from "./pmp";
 import * as O from "./ops";
 import {
   EXC_BREAKPOINT, EXC_ECALL_U, EXC_ILLEGAL, EXC_LOAD_MISALIGNED, EXC_STORE_MISALIGNED,
@@ -13,7 +14,7 @@ import {
   hostClock, mtimeNow,
 } from "./state";
 import {
-  ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb,
+  ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb, pmpCheck,
   loadSlow, markCodePage, noteRamStore, ramHost, ramLoad, selectTlbSets, setMmioFaulted, storeSlow,
   tlbFlushAll, tlbLoad, tlbStore, translate,
 } from "./mmu";
@@ -28,7 +29,7 @@ import * as csr from "./csr";
 export {
   X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_STEPS, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
   S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
-  S_SATP, S_MIP_HW,
+  S_SATP, S_MIP_HW, S_STIMECMP, S_MENVCFG, CLINT_BASE, CLINT_SIZE,
 } from "./layout";
 export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST } from "./state";
 
@@ -111,6 +112,9 @@ function amoCompute(f5: u32, old: u64, src: u64, word: bool): u64 {
   }
 }
 
+// Physical address of the last atomicHost() access: LR/SC reservations are physical.
+let atomicPa: u64 = 0;
+
 /**
  * Host address for an atomic access of `size` bytes at `va` (translated as a store, or as a
  * load for LR). AMOs work on RAM only; anything else is an access fault. 0 on a fault.
@@ -121,8 +125,13 @@ function atomicHost(va: u64, size: u32, acc: u32): u32 {
     mmu.excTval = va;
     return 0;
   }
-  const pa = translate(va, acc, dataPriv(), true);
+  const p = dataPriv();
+  const pa = translate(va, acc, p, true);
   if (mmu.excCause >= 0) return 0;
+  // An AMO reads and writes: PMP must allow both (an LR only reads).
+  if (!pmpCheck(pa, size, ACC_LOAD, p, va)) { if (acc != ACC_LOAD) mmu.excCause = EXC_STORE_ACCESS; return 0; }
+  if (acc != ACC_LOAD && !pmpCheck(pa, size, ACC_STORE, p, va)) return 0;
+  atomicPa = pa;
   const h = ramHost(pa, size);
   if (h == 0) {
     mmu.excCause = acc == ACC_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
@@ -447,7 +456,8 @@ export function run(budget: u32): u32 {
           const a = atomicHost(va, d ? 8 : 4, ACC_LOAD);
           if (a == 0) { pc = raise(pc); limit = n; continue; }
           xset(rd, d ? load<u64>(a) : <u64><i64>load<i32>(a));
-          store<u64>(S_RES_ADDR, va);
+          store<u64>(S_RES_ADDR, atomicPa);
+          store<u64>(S_RES_VA, va);
           pc += len; break;
         }
         case O.OP_SC_W: case O.OP_SC_D: {
@@ -457,11 +467,17 @@ export function run(budget: u32): u32 {
           if ((va & (size - 1)) != 0) {
             pc = takeTrap(EXC_STORE_MISALIGNED, va, pc, false); limit = n; continue;
           }
-          if (load<u64>(S_RES_ADDR) != va) {
+          // Without a reservation the SC fails without touching memory; with one it must
+          // translate, and succeeds only on the reserved physical address.
+          let a: u32 = 0;
+          if (load<u64>(S_RES_ADDR) != RES_NONE && load<u64>(S_RES_VA) == va) {
+            a = atomicHost(va, size, ACC_STORE);
+            if (a == 0) { pc = raise(pc); limit = n; continue; }
+            if (atomicPa != load<u64>(S_RES_ADDR)) a = 0;
+          }
+          if (a == 0) {
             xset(rd, 1);
           } else {
-            const a = atomicHost(va, size, ACC_STORE);
-            if (a == 0) { pc = raise(pc); limit = n; continue; }
             if (d) store<u64>(a, xget(rs2)); else store<u32>(a, <u32>xget(rs2));
             noteRamStore(a, size);
             xset(rd, 0);
@@ -603,6 +619,7 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
   store<u64>(S_RAM_SIZE, ramSize);
   store<u64>(S_RES_ADDR, RES_NONE);
   store<u64>(S_MTIMECMP, <u64>-1);
+  store<u64>(S_STIMECMP, <u64>-1);
   store<u64>(S_MTIME_ADJ, 0 - <u64>hostClock());
   afterRestore();
 }
@@ -612,6 +629,7 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
  * RAM wholesale: TLBs, the decoded-instruction cache, the TLB set selection.
  */
 export function afterRestore(): void {
+  pmpRecompute();
   tlbFlushAll();
   memory.fill(DC_BASE, 0, DC_END - DC_BASE);
   memory.fill(PAGE_FLAGS, 0, (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12);

@@ -52,12 +52,22 @@ export const S_EXIT_INFO: u32 = S_BASE + 0x128; // detail of the last exit (e.g.
 // Instructions executed including those that trapped: what budgets, instruction limits and a
 // virtual clock count (minstret leaves trapping instructions out, so a trap loop would stall it).
 export const S_STEPS: u32 = S_BASE + 0x130;
+export const S_STIMECMP: u32 = S_BASE + 0x138; // Sstc supervisor timer compare
+// mcycle / minstret values held while mcountinhibit.CY / .IR stops them.
+export const S_CY_HOLD: u32 = S_BASE + 0x140;
+export const S_IR_HOLD: u32 = S_BASE + 0x148;
+// Virtual address of the LR/SC reservation (S_RES_ADDR holds its physical address): an SC to
+// another address fails without translating, as QEMU does, so it raises no page fault.
+export const S_RES_VA: u32 = S_BASE + 0x150;
 export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
 
 // Scratch decoded-instruction entry for instructions that are not cached (they cross a page).
 export const DECODE_SCRATCH: u32 = 0x0900;
+
+// PMP ranges derived from the pmpcfg/pmpaddr CSRs (pmp.ts): 16 entries x 24 bytes.
+export const PMP_TABLE: u32 = 0x1000;
 
 // TLBs: 3 privilege sets (U, S, M) × 3 access kinds (fetch, load, store), 256 entries each.
 // An entry is { tag: page-aligned VA (or TLB_INVALID), delta: host address - VA }.

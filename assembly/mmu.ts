@@ -12,10 +12,21 @@ import {
   mmioRead, mmioWrite,
 } from "./state";
 import { clintRead, clintWrite } from "./clint";
+import { pmpAllows, pmpPageAllows } from "./pmp";
 
 export const ACC_FETCH: u32 = 0;
 export const ACC_LOAD: u32 = 1;
 export const ACC_STORE: u32 = 2;
+// PMP permission bit each access kind needs (pmpcfg X = 4, R = 1, W = 2).
+// @ts-ignore: decorator
+@inline function permOf(acc: u32): u32 { return acc == ACC_FETCH ? 4 : acc == ACC_LOAD ? 1 : 2; }
+
+/** PMP check of a physical access; false (with the access fault set) if it is denied. */
+export function pmpCheck(pa: u64, size: u64, acc: u32, p: u64, va: u64): bool {
+  if (pmpAllows(pa, size, permOf(acc), p)) return true;
+  accessFault(va, acc);
+  return false;
+}
 
 // Fault reported by the slow paths: excCause < 0 means none.
 export let excCause: i64 = -1;
@@ -80,8 +91,13 @@ function tlbFlushStores(): void {
   for (let s: u32 = 0; s < 3; s++) clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
 }
 
+/**
+ * Caches the translation of `va`'s page (RAM at host address `host`, physical `pa`) unless PMP
+ * treats parts of the physical page differently for this access kind and privilege.
+ */
 // @ts-ignore: decorator
-@inline function tlbFill(table: u32, va: u64, host: u32): void {
+@inline function tlbFill(table: u32, va: u64, host: u32, pa: u64, acc: u32, p: u64): void {
+  if (!pmpPageAllows(pa & ~(<u64>0xfff), permOf(acc), p)) return;
   const e = table + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
   const page = va & ~(<u64>0xfff);
   store<u64>(e, page);
@@ -117,7 +133,8 @@ export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
   for (let level = levels - 1; level >= 0; level--) {
     const ptePa = table + (((va >> (12 + 9 * <u64>level)) & 511) << 3);
     const h = ramHost(ptePa, 8);
-    if (h == 0) return accessFault(va, acc);
+    // Page-table reads are S-mode loads for PMP (3.7.1).
+    if (h == 0 || !pmpAllows(ptePa, 8, 1, PRIV_S)) return accessFault(va, acc);
     let pte = load<u64>(h);
     const v = pte & 1, r = (pte >> 1) & 1, w = (pte >> 2) & 1, x = (pte >> 3) & 1;
     // Reserved bits 63:54 (no Svpbmt/Svnapot) and W-without-R are reserved encodings.
@@ -141,6 +158,7 @@ export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
     const need = (<u64>1 << 6) | (acc == ACC_STORE ? (<u64>1 << 7) : 0);
     if ((pte & need) != need) {
       if (!update) return pageFault(va, acc);
+      if (!pmpAllows(ptePa, 8, 2, PRIV_S)) return accessFault(va, acc);
       pte |= need;
       store<u64>(h, pte);
       noteRamStore(h, 8);
@@ -264,14 +282,7 @@ function physRead(pa: u64, size: u32, va: u64): u64 {
   if ((pa & (size - 1)) != 0) { accessFault(va, ACC_LOAD); return 0; }
   if (pa - CLINT_BASE < CLINT_SIZE) return clintRead(pa - CLINT_BASE, size);
   mmioFaulted = false;
-  let v: u64;
-  if (size == 8) {
-    const lo = <u32>mmioRead(<f64>pa, 4);
-    const hi = <u32>mmioRead(<f64>(pa + 4), 4);
-    v = (<u64>hi << 32) | lo;
-  } else {
-    v = <u64><u32>mmioRead(<f64>pa, size);
-  }
+  const v = <u64>mmioRead(<f64>pa, size);
   if (mmioFaulted) { accessFault(va, ACC_LOAD); return 0; }
   return v;
 }
@@ -287,12 +298,7 @@ function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
   deviceWritten = true;
   if (pa - CLINT_BASE < CLINT_SIZE) { clintWrite(pa - CLINT_BASE, size, v); return; }
   mmioFaulted = false;
-  if (size == 8) {
-    mmioWrite(<f64>pa, 4, <i32>v);
-    mmioWrite(<f64>(pa + 4), 4, <i32>(v >> 32));
-  } else {
-    mmioWrite(<f64>pa, size, <i32>v);
-  }
+  mmioWrite(<f64>pa, size, <i32>v, <i32>(v >> 32));
   if (mmioFaulted) accessFault(va, ACC_STORE);
 }
 
@@ -303,12 +309,13 @@ function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
 export function loadSlow(va: u64, size: u32): u64 {
   const p = dataPriv();
   const pageEnd = (va & 0xfff) + size;
-  if (pageEnd > 4096) { // crosses a page: translate both halves, then assemble bytes
+  if (pageEnd > 4096) { // crosses a page: translate and check both halves, then assemble bytes
     const pa0 = translate(va, ACC_LOAD, p, true);
     if (excCause >= 0) return 0;
     const va1 = (va + 4096) & ~(<u64>0xfff);
     const pa1 = translate(va1, ACC_LOAD, p, true);
     if (excCause >= 0) return 0;
+    if (!pmpCheck(pa0, va1 - va, ACC_LOAD, p, va) || !pmpCheck(pa1, va + size - va1, ACC_LOAD, p, va1)) return 0;
     let v: u64 = 0;
     for (let i: u32 = 0; i < size; i++) {
       const a = va + i;
@@ -321,9 +328,10 @@ export function loadSlow(va: u64, size: u32): u64 {
   }
   const pa = translate(va, ACC_LOAD, p, true);
   if (excCause >= 0) return 0;
+  if (!pmpCheck(pa, size, ACC_LOAD, p, va)) return 0;
   const h = ramHost(pa, size);
   if (h != 0) {
-    tlbFill(tlbLoad, va, h);
+    tlbFill(tlbLoad, va, h, pa, ACC_LOAD, p);
     return ramLoad(h, size);
   }
   if ((pa & (size - 1)) != 0) { // misaligned device access: split into bytes
@@ -347,6 +355,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
     const va1 = (va + 4096) & ~(<u64>0xfff);
     const pa1 = translate(va1, ACC_STORE, p, true);
     if (excCause >= 0) return;
+    if (!pmpCheck(pa0, va1 - va, ACC_STORE, p, va) || !pmpCheck(pa1, va + size - va1, ACC_STORE, p, va1)) return;
     // Both pages must be writable memory before any byte is written.
     if (ramHost(pa0, va1 - va) == 0 || ramHost(pa1, va + size - va1) == 0) {
       accessFault(ramHost(pa0, va1 - va) == 0 ? va : va1, ACC_STORE);
@@ -361,11 +370,12 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
   }
   const pa = translate(va, ACC_STORE, p, true);
   if (excCause >= 0) return;
+  if (!pmpCheck(pa, size, ACC_STORE, p, va)) return;
   const h = ramHost(pa, size);
   if (h != 0) {
     ramStore(h, size, v);
     noteRamStore(h, size);
-    if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h);
+    if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
     return;
   }
   if ((pa & (size - 1)) != 0) {
@@ -383,11 +393,12 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
  * 0 with excCause set on a fault.
  */
 export function fetchHost(pc: u64): u32 {
-  const pa = translate(pc, ACC_FETCH, load<u64>(S_PRIV), true);
+  const p = load<u64>(S_PRIV);
+  const pa = translate(pc, ACC_FETCH, p, true);
   if (excCause >= 0) return 0;
   const h = ramHost(pa, 2);
-  if (h == 0) { accessFault(pc, ACC_FETCH); return 0; }
-  tlbFill(tlbFetch, pc, h);
+  if (h == 0 || !pmpCheck(pa, 2, ACC_FETCH, p, pc)) { accessFault(pc, ACC_FETCH); return 0; }
+  tlbFill(tlbFetch, pc, h, pa, ACC_FETCH, p);
   return h;
 }
 

@@ -1,5 +1,5 @@
 // Accessors for the hart state at its fixed linear-memory offsets, and the host imports.
-import { X_BASE, S_PRIV, S_MSTATUS, S_MIP, S_MIP_HW, S_MIE, S_MTIME_ADJ, S_MTIMECMP } from "./layout";
+import { X_BASE, S_PRIV, S_MSTATUS, S_MIP, S_MIP_HW, S_MIE, S_MTIME_ADJ, S_MTIMECMP, S_MENVCFG, S_STIMECMP } from "./layout";
 
 export const PRIV_U: u64 = 0;
 export const PRIV_S: u64 = 1;
@@ -62,14 +62,20 @@ export const EXIT_HTIF: u32 = 2; // the guest wrote a command to HTIF tohost
 export const EXIT_FATAL: u32 = 3; // the hart cannot continue (detail in S_EXIT_INFO)
 export const EXIT_HOST: u32 = 4; // a device asked the host to take over (requestExit)
 
-// Host imports. hostClock returns the 10 MHz time base in ticks; device registers outside
-// the core go through mmioRead/mmioWrite, which may call mmioFault() to report a bus error.
+// menvcfg fields (privileged spec 3.1.18; Sstc).
+export const ENVCFG_FIOM: u64 = 1;
+export const ENVCFG_STCE: u64 = <u64>1 << 63;
+
+// Host imports. hostClock returns the 10 MHz time base in ticks. Device registers outside the
+// core go through mmioRead/mmioWrite, one call per access of 1, 2, 4 or 8 bytes; either may call
+// mmioFault() to report a bus error. A read returns the value as an f64 (exact: devices answer
+// 8-byte reads with at most 53 significant bits); a write passes the low and high 32 bits.
 // @ts-ignore: decorator
 @external("env", "hostClock") export declare function hostClock(): f64;
 // @ts-ignore: decorator
-@external("env", "mmioRead") export declare function mmioRead(pa: f64, size: i32): i32;
+@external("env", "mmioRead") export declare function mmioRead(pa: f64, size: i32): f64;
 // @ts-ignore: decorator
-@external("env", "mmioWrite") export declare function mmioWrite(pa: f64, size: i32, value: i32): void;
+@external("env", "mmioWrite") export declare function mmioWrite(pa: f64, size: i32, lo: i32, hi: i32): void;
 
 // @ts-ignore: decorator
 @inline export function xget(r: u32): u64 { return load<u64>(X_BASE + (r << 3)); }
@@ -90,11 +96,16 @@ export function mtimeNow(): u64 {
   return (<u64>hostClock()) + load<u64>(S_MTIME_ADJ);
 }
 
-/** Recomputes the MTIP line from mtime and mtimecmp. */
+/**
+ * Recomputes the timer lines: MTIP from mtimecmp (CLINT), and STIP from stimecmp while
+ * menvcfg.STCE enables Sstc (then STIP is read-only in mip and follows the comparison).
+ */
 export function updateTimerLine(): void {
-  const hw = load<u64>(S_MIP_HW);
-  if (mtimeNow() >= load<u64>(S_MTIMECMP)) store<u64>(S_MIP_HW, hw | MIP_MTIP);
-  else store<u64>(S_MIP_HW, hw & ~MIP_MTIP);
+  const now = mtimeNow();
+  let hw = load<u64>(S_MIP_HW) & ~(MIP_MTIP | MIP_STIP);
+  if (now >= load<u64>(S_MTIMECMP)) hw |= MIP_MTIP;
+  if ((load<u64>(S_MENVCFG) & ENVCFG_STCE) != 0 && now >= load<u64>(S_STIMECMP)) hw |= MIP_STIP;
+  store<u64>(S_MIP_HW, hw);
 }
 
 /** mip as software sees it: the writable bits OR the device lines. */

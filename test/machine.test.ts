@@ -110,6 +110,7 @@ describe("Machine: timers, WFI and the virtual clock", () => {
       a.li("t1", 0x200bff8).ld("t2", 0, "t1").li("t3", 3_000_000).add("t2", "t2", "t3");
       a.li("t1", 0x2004000).sd("t2", 0, "t1");
       a.li("t0", 0x80).csrs(CSR.mie, "t0");
+      a.li("t0", -1).csrw(CSR.pmpaddr0, "t0").li("t0", 0x1f).csrw(CSR.pmpcfg0, "t0"); // PMP: S may use all memory
       a.li("t0", 1 << 11).csrs(CSR.mstatus, "t0"); // MPP = S
       a.la("t0", "smode").csrw(CSR.mepc, "t0").mret();
       a.label("smode").wfi().j("smode");

@@ -6,7 +6,7 @@ import { guestElf } from "./elf-builder.js";
 export const CLINT_MTIMECMP = 0x2004000;
 export const CLINT_MTIME = 0x200bff8;
 export const SYSCON = 0x100000;
-export const CSR = { mstatus: 0x300, mie: 0x304, mtvec: 0x305, mepc: 0x341, mcause: 0x342, time: 0xc01 };
+export const CSR = { mstatus: 0x300, mie: 0x304, mtvec: 0x305, mepc: 0x341, mcause: 0x342, time: 0xc01, pmpcfg0: 0x3a0, pmpaddr0: 0x3b0 };
 const PUTCHAR = 0x0101n << 48n;
 const GETCHAR = 0x0100n << 48n;
 
