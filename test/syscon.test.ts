@@ -60,7 +60,7 @@ describe("Syscon on the machine (0x100000, as on QEMU virt)", () => {
     expect(store.result).toMatchObject({ reason: "exit", exitCode: 7 });
     const load = runGuest(trapGuest((a) => { a.li("t1", 0x3000_0000).lw("t2", 0, "t1"); }));
     expect(load.result).toMatchObject({ reason: "exit", exitCode: 5 });
-    const nearby = runGuest(trapGuest((a) => { a.li("t1", SYSCON + 0x1000).sw("zero", 0, "t1"); }));
+    const nearby = runGuest(trapGuest((a) => { a.li("t1", SYSCON + 0x2000).sw("zero", 0, "t1"); }));
     expect(nearby.result).toMatchObject({ reason: "exit", exitCode: 7 });
   });
 });

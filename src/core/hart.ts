@@ -26,10 +26,14 @@ export const DRAM_BASE = 0x8000_0000;
 /** Time base of mtime/time: 10 MHz. */
 export const TIMEBASE_HZ = 10_000_000;
 
-/** Device registers outside the core. `read` returns the value zero-extended to 32 bits. */
+/**
+ * Device registers outside the core, one call per guest access (1, 2, 4 or 8 bytes). `read`
+ * returns the value zero-extended (8-byte values at most 53 bits); `write` gets the low and
+ * high 32 bits. Either may call Hart.busError() to fault the access.
+ */
 export interface MmioHandler {
   read(pa: number, size: number): number;
-  write(pa: number, size: number, value: number): void;
+  write(pa: number, size: number, lo: number, hi: number): void;
 }
 
 export interface HartOptions {
@@ -94,11 +98,11 @@ export class Hart {
         hostClock: () => clock(),
         mmioRead: (pa: number, size: number) => {
           if (!this.mmio) { this.core.mmioFault(); return 0; }
-          return this.mmio.read(pa, size) | 0;
+          return this.mmio.read(pa, size);
         },
-        mmioWrite: (pa: number, size: number, value: number) => {
+        mmioWrite: (pa: number, size: number, lo: number, hi: number) => {
           if (!this.mmio) { this.core.mmioFault(); return; }
-          this.mmio.write(pa, size, value >>> 0);
+          this.mmio.write(pa, size, lo >>> 0, hi >>> 0);
         },
       },
     };
@@ -158,12 +162,24 @@ export class Hart {
   /** True while the hart waits in WFI. */
   get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
   get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
-  /** mtimecmp as a number without allocating; Infinity when it is 2^53 or more (no deadline). */
+  /**
+   * The next timer deadline in ticks, without allocating: mtimecmp, or stimecmp when Sstc is
+   * enabled (menvcfg.STCE) and earlier. Infinity when it is 2^53 or more (no deadline).
+   */
   get deadline(): number {
-    const o = this.off.S_MTIMECMP;
+    const m = this.num53(this.off.S_MTIMECMP);
+    const stce = (this.view.getUint32(this.off.S_MENVCFG + 4, true) >>> 31) !== 0;
+    return stce ? Math.min(m, this.num53(this.off.S_STIMECMP)) : m;
+  }
+
+  private num53(o: number): number {
     const hi = this.view.getUint32(o + 4, true);
     return hi >= 0x200000 ? Infinity : hi * 4294967296 + this.view.getUint32(o, true);
   }
+
+  /** Where the core emulates the CLINT (the board's address table must agree). */
+  get clintBase(): number { return this.off.CLINT_BASE; }
+  get clintSize(): number { return this.off.CLINT_SIZE; }
 
   x(i: number): bigint {
     if (i === 0) return 0n;

@@ -5,7 +5,7 @@
 //   0x7777                  reset request
 // Other values and offsets are ignored; reads return 0. The same guest binary ends the same
 // way on `qemu-system-riscv64 -M virt -bios none`. Browser-safe.
-import type { Device } from "./device.js";
+import type { AccessSize, Device } from "./device.js";
 
 export const SYSCON_BASE = 0x100000;
 export const SYSCON_SIZE = 0x1000;
@@ -26,9 +26,16 @@ export class Syscon implements Device {
   /** Exit code of a power-off request. */
   exitCode = 0;
 
-  read(_offset: number, _size: number): number { return 0; }
+  read(_offset: number, _size: AccessSize): number { return 0; }
 
-  write(offset: number, size: number, value: number): void {
+  write(offset: number, size: AccessSize, value: number): boolean {
+    this.command(offset, size, value);
+    return true;
+  }
+
+  reset(): void { this.clear(); }
+
+  private command(offset: number, size: number, value: number): void {
     if (offset !== 0 || size < 2) return;
     const status = value & 0xffff;
     const code = size >= 4 ? (value >>> 16) & 0xffff : 0;

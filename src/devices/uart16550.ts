@@ -6,7 +6,7 @@
 // `onTx` at once. Received bytes wait in an unbounded host-side queue and move into the
 // receive FIFO as it has room, so input is never lost (no overrun from the host side).
 // Browser-safe: no Node APIs.
-import type { Device } from "./device.js";
+import { BUS_ERROR, type AccessSize, type Device } from "./device.js";
 
 export const UART16550_BASE = 0x1000_0000;
 export const UART16550_SIZE = 0x100;
@@ -146,7 +146,8 @@ export class Uart16550 implements Device {
     this.update();
   }
 
-  read(offset: number, _size: number): number {
+  read(offset: number, size: AccessSize): number {
+    if (size === 8) return BUS_ERROR;
     const dlab = (this.lcr & LCR_DLAB) !== 0;
     switch (offset & 7) {
       case 0: {
@@ -178,7 +179,13 @@ export class Uart16550 implements Device {
     }
   }
 
-  write(offset: number, _size: number, value: number): void {
+  write(offset: number, size: AccessSize, value: number): boolean {
+    if (size === 8) return false;
+    this.writeRegister(offset, value);
+    return true;
+  }
+
+  private writeRegister(offset: number, value: number): void {
     const v = value & 0xff;
     const dlab = (this.lcr & LCR_DLAB) !== 0;
     switch (offset & 7) {

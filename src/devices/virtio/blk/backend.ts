@@ -1,0 +1,80 @@
+// Block backends for virtio-blk: a disk is bytes addressed by offset. MemoryDisk holds them in
+// memory (a browser, tests); CowOverlay puts a copy-on-write layer over any backend, so the base
+// image is never written: written 4 KiB chunks live in the overlay, which can be listed, saved
+// and flattened. A file-backed disk for Node is in src/node/file-disk.ts. Browser-safe.
+
+export interface BlockBackend {
+  /** Size in bytes (a multiple of 512). */
+  readonly size: number;
+  readonly readOnly: boolean;
+  read(offset: number, dst: Uint8Array): void;
+  write(offset: number, src: Uint8Array): void;
+  flush(): void;
+}
+
+export const SECTOR = 512;
+
+export class MemoryDisk implements BlockBackend {
+  constructor(readonly bytes: Uint8Array, readonly readOnly = false) {
+    if (bytes.length % SECTOR !== 0) throw new RangeError(`disk size ${bytes.length} is not a multiple of 512`);
+  }
+  get size(): number { return this.bytes.length; }
+  read(offset: number, dst: Uint8Array): void { dst.set(this.bytes.subarray(offset, offset + dst.length)); }
+  write(offset: number, src: Uint8Array): void { this.bytes.set(src, offset); }
+  flush(): void {}
+}
+
+export const CHUNK = 4096;
+
+export class CowOverlay implements BlockBackend {
+  /** Written chunks by index (offset / CHUNK). */
+  readonly chunks = new Map<number, Uint8Array>();
+  readonly readOnly = false;
+  flushes = 0;
+
+  constructor(readonly base: BlockBackend) {}
+  get size(): number { return this.base.size; }
+
+  read(offset: number, dst: Uint8Array): void {
+    let done = 0;
+    while (done < dst.length) {
+      const at = offset + done;
+      const idx = Math.floor(at / CHUNK), within = at % CHUNK;
+      const n = Math.min(CHUNK - within, dst.length - done);
+      const c = this.chunks.get(idx);
+      if (c) dst.set(c.subarray(within, within + n), done);
+      else this.base.read(at, dst.subarray(done, done + n));
+      done += n;
+    }
+  }
+
+  write(offset: number, src: Uint8Array): void {
+    let done = 0;
+    while (done < src.length) {
+      const at = offset + done;
+      const idx = Math.floor(at / CHUNK), within = at % CHUNK;
+      const n = Math.min(CHUNK - within, src.length - done);
+      let c = this.chunks.get(idx);
+      if (!c) {
+        const len = Math.min(CHUNK, this.size - idx * CHUNK);
+        c = new Uint8Array(len);
+        if (n < len) this.base.read(idx * CHUNK, c); // partial chunk: start from the base's bytes
+        this.chunks.set(idx, c);
+      }
+      c.set(src.subarray(done, done + n), within);
+      done += n;
+    }
+  }
+
+  flush(): void { this.flushes++; }
+
+  /** Bytes held by the overlay. */
+  get overlayBytes(): number { let n = 0; for (const c of this.chunks.values()) n += c.length; return n; }
+
+  /** The disk as the guest sees it (base + overlay), as one byte array. */
+  flatten(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    this.read(0, out);
+    return out;
+  }
+}

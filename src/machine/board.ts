@@ -1,0 +1,338 @@
+// The virtual board: one hart, RAM and the devices of QEMU's `virt` memory map, described by
+// one address table. The same table routes MMIO (through the bus) and generates the device
+// tree, so the two cannot disagree. The board owns devices, memory map, clock and consoles;
+// running it (slices, sleeping, exits) is the runner's job (runner.ts). Browser-safe: the
+// compiled core, output sink, clocks, randomness and disk backends are passed in.
+//
+//   0x00100000  test / syscon (sifive,test0)   poweroff 0x5555, reboot 0x7777
+//   0x00101000  goldfish RTC                   IRQ 11
+//   0x02000000  CLINT (inside the core)        MSIP, MTIP
+//   0x0c000000  PLIC                           contexts: hart 0 M, hart 0 S
+//   0x10000000  ns16550A UART                  IRQ 10
+//   0x10001000  virtio-mmio slot n at +n*0x1000, IRQ 1+n (8 slots)
+//   0x80000000  RAM
+import { DRAM_BASE, Hart } from "../core/hart.js";
+import { BUS_ERROR, type Device } from "../devices/device.js";
+import { GoldfishRtc } from "../devices/goldfish-rtc.js";
+import { Plic, PLIC_SIZE, PLIC_SOURCES } from "../devices/plic.js";
+import { SYSCON_SIZE, Syscon } from "../devices/syscon.js";
+import { UART16550_SIZE, Uart16550 } from "../devices/uart16550.js";
+import type { BlockBackend } from "../devices/virtio/blk/backend.js";
+import { VirtioBlk } from "../devices/virtio/blk/blk.js";
+import { VirtioConsole } from "../devices/virtio/console.js";
+import type { GuestRam } from "../devices/virtio/memory.js";
+import { type VirtioBackend, VirtioTransport, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
+import { VirtioRng } from "../devices/virtio/rng.js";
+import { Bus } from "./bus.js";
+import { InputQueue, OutputBuffer } from "./console.js";
+import { encodeFdt, empty, node, str, u32, u64, type FdtNode } from "./fdt.js";
+import { Htif } from "./htif.js";
+
+export const SYSCON_BASE = 0x100000;
+export const RTC_BASE = 0x101000;
+export const RTC_IRQ = 11;
+export const CLINT_BASE = 0x2000000;
+export const CLINT_SIZE = 0x10000;
+export const PLIC_BASE = 0xc000000;
+export const UART_BASE = 0x10000000;
+export const UART_IRQ = 10;
+export const VIRTIO_BASE = 0x10001000;
+export const VIRTIO_SLOTS = 8;
+export const VIRTIO_IRQ0 = 1;
+export const TIMEBASE_HZ = 10_000_000;
+/** Extensions the hart implements, as the device tree names them. */
+export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zihpm", "sstc"];
+export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zihpm_sstc";
+
+const PH_CPU_INTC = 1, PH_PLIC = 2, PH_TEST = 3;
+
+/** One row of the address table: what sits where, its interrupt and its device-tree node. */
+export interface BoardEntry {
+  name: string;
+  base: number;
+  size: number;
+  irq?: number;
+  /** The device behind the window; undefined for RAM and for the CLINT (emulated in the core). */
+  device?: Device;
+  /** Its device-tree node(s), placed under /soc (RAM's under /). */
+  fdt: () => FdtNode;
+}
+
+export interface DiskConfig {
+  backend: BlockBackend;
+  /** Serial number the guest reads with GET_ID. */
+  id?: string;
+}
+
+export interface BoardOptions {
+  /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB); default 128 MiB. */
+  memSize?: number;
+  /** Source of mtime; default "wall". */
+  clock?: "wall" | "virtual";
+  /** Console output (UART, HTIF, virtio-console). */
+  output?: (bytes: Uint8Array) => void;
+  /** virtio-blk disks, one slot each. */
+  disks?: DiskConfig[];
+  /** Add a virtio-console (hvc0). Default false. */
+  virtioConsole?: boolean;
+  /** Add a virtio-rng. Default true. */
+  rng?: boolean;
+  /** Random bytes for virtio-rng; default Web Crypto. */
+  random?: (buf: Uint8Array) => void;
+  /** Wall clock for the RTC, ms since the epoch; default Date.now. */
+  wallClock?: () => number;
+}
+
+const now = () => performance.now();
+
+/** mtime source: wall time or instructions / 10, plus the idle time the runner skipped. */
+export class BoardClock {
+  /** Ticks added: idle time skipped. */
+  skew = 0;
+  private readonly t0 = now();
+  constructor(readonly virtual: boolean, private readonly steps: () => number) {}
+  ticks(): number {
+    if (this.virtual) return Math.floor(this.steps() / 10) + this.skew;
+    return Math.floor((now() - this.t0) * (TIMEBASE_HZ / 1000)) + this.skew;
+  }
+}
+
+export class Board {
+  readonly hart: Hart;
+  readonly bus = new Bus();
+  readonly table: BoardEntry[] = [];
+  readonly clock: BoardClock;
+  readonly syscon = new Syscon();
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly htif: Htif;
+  readonly virtio: VirtioTransport[] = [];
+  readonly blk: VirtioBlk[] = [];
+  readonly console: VirtioConsole | undefined;
+  readonly consoleIn = new InputQueue();
+  readonly consoleOut: OutputBuffer;
+  readonly memSize: number;
+  readonly ram: GuestRam;
+
+  constructor(module: WebAssembly.Module, options: BoardOptions = {}) {
+    if (options.clock !== undefined && options.clock !== "wall" && options.clock !== "virtual") {
+      throw new RangeError(`clock must be "wall" or "virtual", got ${String(options.clock)}`);
+    }
+    this.memSize = options.memSize ?? 128 << 20;
+    const sink = options.output ?? (() => {});
+    const out = this.consoleOut = new OutputBuffer(sink);
+    let hart: Hart | undefined;
+    this.clock = new BoardClock(options.clock === "virtual", () => (hart ? hart.steps : 0));
+    const bus = this.bus;
+    hart = new Hart(module, {
+      memSize: this.memSize,
+      clock: () => this.clock.ticks(),
+      mmio: {
+        read: (pa, size) => {
+          const v = bus.read(pa, size as 1 | 2 | 4 | 8);
+          if (v === BUS_ERROR) { hart!.busError(); return 0; }
+          return v;
+        },
+        write: (pa, size, lo, hi) => {
+          if (!bus.write(pa, size as 1 | 2 | 4 | 8, lo, hi)) hart!.busError();
+        },
+      },
+    });
+    this.hart = hart;
+    const ramBytes = hart.ram;
+    this.ram = {
+      base: DRAM_BASE,
+      bytes: ramBytes,
+      view: new DataView(ramBytes.buffer, ramBytes.byteOffset, ramBytes.byteLength),
+      written: (pa, len) => hart!.invalidate(pa, len),
+    };
+    this.htif = new Htif(hart, out, this.consoleIn);
+    this.plic = new Plic((ctx, level) => {
+      hart!.setExternalIrq(this.plic.output(0), this.plic.output(1));
+      void ctx; void level;
+    });
+    this.uart = new Uart16550({ onTx: (b) => out.push(b), onIrq: (lv) => this.plic.setLevel(UART_IRQ, lv) });
+    this.rtc = new GoldfishRtc(options.wallClock ?? Date.now, this.plic.line(RTC_IRQ));
+
+    // The address table, in address order.
+    const syscon = this.syscon;
+    const hartRef = hart;
+    const sysconDevice: Device = {
+      size: SYSCON_SIZE,
+      read: (o, s) => syscon.read(o, s),
+      write: (o, s, v) => {
+        const ok = syscon.write(o, s, v);
+        if (syscon.request !== 0) hartRef.requestExit(); // power off / reboot now, not at slice end
+        return ok;
+      },
+      reset: () => syscon.reset(),
+      save: () => syscon.save(),
+      restore: (st) => syscon.restore(st),
+    };
+    this.add({
+      name: "test", base: SYSCON_BASE, size: SYSCON_SIZE, device: sysconDevice,
+      fdt: () => node(`test@${hex(SYSCON_BASE)}`, [
+        ["compatible", str("sifive,test1", "sifive,test0", "syscon")],
+        ["reg", u64(SYSCON_BASE, SYSCON_SIZE)],
+        ["phandle", u32(PH_TEST)],
+      ]),
+    });
+    this.add({
+      name: "rtc", base: RTC_BASE, size: 0x1000, irq: RTC_IRQ, device: this.rtc,
+      fdt: () => node(`rtc@${hex(RTC_BASE)}`, [
+        ["compatible", str("google,goldfish-rtc")],
+        ["reg", u64(RTC_BASE, 0x1000)],
+        ["interrupt-parent", u32(PH_PLIC)],
+        ["interrupts", u32(RTC_IRQ)],
+      ]),
+    });
+    this.add({
+      name: "clint", base: CLINT_BASE, size: CLINT_SIZE,
+      fdt: () => node(`clint@${hex(CLINT_BASE)}`, [
+        ["compatible", str("sifive,clint0", "riscv,clint0")],
+        ["reg", u64(CLINT_BASE, CLINT_SIZE)],
+        ["interrupts-extended", u32(PH_CPU_INTC, 3, PH_CPU_INTC, 7)],
+      ]),
+    });
+    this.add({
+      name: "plic", base: PLIC_BASE, size: PLIC_SIZE, device: this.plic,
+      fdt: () => node(`plic@${hex(PLIC_BASE)}`, [
+        ["compatible", str("sifive,plic-1.0.0", "riscv,plic0")],
+        ["reg", u64(PLIC_BASE, PLIC_SIZE)],
+        ["#address-cells", u32(0)],
+        ["#interrupt-cells", u32(1)],
+        ["interrupt-controller", empty],
+        ["interrupts-extended", u32(PH_CPU_INTC, 11, PH_CPU_INTC, 9)],
+        ["riscv,ndev", u32(PLIC_SOURCES - 1)],
+        ["phandle", u32(PH_PLIC)],
+      ]),
+    });
+    this.add({
+      name: "uart", base: UART_BASE, size: UART16550_SIZE, irq: UART_IRQ, device: this.uart,
+      fdt: () => node(`serial@${hex(UART_BASE)}`, [
+        ["compatible", str("ns16550a")],
+        ["reg", u64(UART_BASE, UART16550_SIZE)],
+        ["clock-frequency", u32(3686400)],
+        ["interrupt-parent", u32(PH_PLIC)],
+        ["interrupts", u32(UART_IRQ)],
+      ]),
+    });
+    // virtio slots: disks first, then the console, then rng (slot n: base + n*0x1000, IRQ 1+n).
+    const backends: VirtioBackend[] = [];
+    (options.disks ?? []).forEach((d, i) => {
+      const b = new VirtioBlk(d.backend, d.id ?? `wasmvisor-disk${i}`);
+      this.blk.push(b);
+      backends.push(b);
+    });
+    if (options.virtioConsole) {
+      this.console = new VirtioConsole((bytes) => out.pushBytes(bytes));
+      backends.push(this.console);
+    }
+    if (options.rng ?? true) backends.push(new VirtioRng(options.random));
+    if (backends.length > VIRTIO_SLOTS) throw new RangeError(`at most ${VIRTIO_SLOTS} virtio devices, got ${backends.length}`);
+    backends.forEach((b, n) => {
+      const base = VIRTIO_BASE + n * VIRTIO_MMIO_SIZE, irq = VIRTIO_IRQ0 + n;
+      const t = new VirtioTransport(b, this.ram, this.plic.line(irq));
+      this.virtio.push(t);
+      this.add({
+        name: `virtio${n}-${b.name}`, base, size: VIRTIO_MMIO_SIZE, irq, device: t,
+        fdt: () => node(`virtio_mmio@${hex(base)}`, [
+          ["compatible", str("virtio,mmio")],
+          ["reg", u64(base, VIRTIO_MMIO_SIZE)],
+          ["interrupt-parent", u32(PH_PLIC)],
+          ["interrupts", u32(irq)],
+        ]),
+      });
+    });
+    this.add({
+      name: "ram", base: DRAM_BASE, size: this.memSize,
+      fdt: () => node(`memory@${hex(DRAM_BASE)}`, [
+        ["device_type", str("memory")],
+        ["reg", u64(DRAM_BASE, this.memSize)],
+      ]),
+    });
+    // The core emulates the CLINT itself and maps RAM: both must sit where the table says.
+    if (hart.clintBase !== CLINT_BASE || hart.clintSize !== CLINT_SIZE) {
+      throw new Error(`core CLINT at 0x${hart.clintBase.toString(16)} disagrees with the board table`);
+    }
+  }
+
+  private add(e: BoardEntry): void {
+    for (const o of this.table) {
+      if (e.base < o.base + o.size && o.base < e.base + e.size) {
+        throw new RangeError(`board: ${e.name} overlaps ${o.name}`);
+      }
+    }
+    this.table.push(e);
+    if (e.device) this.bus.insert(e.name, e.base, e.size, e.device);
+  }
+
+  /**
+   * The flattened device tree of this board: every entry of the address table, the CPU, and
+   * /chosen with the kernel command line and the initrd (if any).
+   */
+  deviceTree(chosen: { bootargs?: string; initrd?: { start: number; end: number } } = {}): Uint8Array {
+    const soc = this.table.filter((e) => e.name !== "ram").map((e) => e.fdt());
+    const ram = this.table.find((e) => e.name === "ram")!;
+    const cpu = node("cpu@0", [
+      ["device_type", str("cpu")],
+      ["reg", u32(0)],
+      ["status", str("okay")],
+      ["compatible", str("riscv")],
+      ["riscv,isa", str(ISA_STRING)],
+      ["riscv,isa-base", str("rv64i")],
+      ["riscv,isa-extensions", str(...ISA_EXTENSIONS)],
+      ["mmu-type", str("riscv,sv48")],
+    ], [node("interrupt-controller", [
+      ["#interrupt-cells", u32(1)],
+      ["interrupt-controller", empty],
+      ["compatible", str("riscv,cpu-intc")],
+      ["phandle", u32(PH_CPU_INTC)],
+    ])]);
+    const chosenProps: [string, Uint8Array][] = [["stdout-path", str(`/soc/serial@${hex(UART_BASE)}`)]];
+    if (chosen.bootargs !== undefined) chosenProps.unshift(["bootargs", str(chosen.bootargs)]);
+    if (chosen.initrd) {
+      chosenProps.push(["linux,initrd-start", u64(chosen.initrd.start)], ["linux,initrd-end", u64(chosen.initrd.end)]);
+    }
+    const root = node("", [
+      ["#address-cells", u32(2)],
+      ["#size-cells", u32(2)],
+      ["compatible", str("riscv-virtio", "wasmvisor,virt")],
+      ["model", str("wasmvisor,virt")],
+    ], [
+      node("chosen", chosenProps),
+      node("cpus", [["#address-cells", u32(1)], ["#size-cells", u32(0)], ["timebase-frequency", u32(TIMEBASE_HZ)]], [cpu]),
+      ram.fdt(),
+      node("poweroff", [["compatible", str("syscon-poweroff")], ["regmap", u32(PH_TEST)], ["offset", u32(0)], ["value", u32(0x5555)]]),
+      node("reboot", [["compatible", str("syscon-reboot")], ["regmap", u32(PH_TEST)], ["offset", u32(0)], ["value", u32(0x7777)]]),
+      node("soc", [["#address-cells", u32(2)], ["#size-cells", u32(2)], ["compatible", str("simple-bus")], ["ranges", empty]], soc),
+    ]);
+    return encodeFdt(root, 16 * 1024);
+  }
+
+  /** Host input for the guest's consoles (UART, HTIF getchar, virtio-console). */
+  input(bytes: Uint8Array): void {
+    this.consoleIn.push(bytes);
+    this.uart.receive(bytes);
+    if (this.console) {
+      const t = this.virtio.find((v) => v.backend === this.console)!;
+      this.console.receive(t, bytes);
+    }
+    if (this.htif.pendingReads > 0) this.htif.poll();
+  }
+
+  /** Device work between slices (RTC alarm, HTIF reads); returns ms until a device wants service. */
+  poll(): number {
+    if (this.htif.pendingReads > 0) this.htif.poll();
+    return this.rtc.poll();
+  }
+
+  /** Every device to its power-on state (host connections, disks and input kept). */
+  resetDevices(): void {
+    for (const e of this.table) e.device?.reset();
+    this.hart.setExternalIrq(false, false);
+  }
+}
+
+function hex(n: number): string { return n.toString(16); }
