@@ -33,8 +33,8 @@ describe("parseCount", () => {
 
 describe("parseArgs", () => {
   it("parses run with every option, in any order, with = or a separate value", () => {
-    expect(parseArgs(["run", "g.elf", "--mem", "64M", "--max-instructions=500", "--trace", "--stats"])).toEqual({
-      kind: "run", file: "g.elf", memSize: 64 << 20, maxInstructions: 500, trace: true, stats: true,
+    expect(parseArgs(["run", "g.elf", "--mem", "64M", "--max-instructions=500", "--trace", "--stats"])).toMatchObject({
+      kind: "run", file: "g.elf", memSize: 64 << 20, maxInstructions: 500, trace: true, stats: true, disks: [],
     });
     expect(parseArgs(["--stats", "run", "--mem=1G", "g.elf"])).toMatchObject({ kind: "run", file: "g.elf", memSize: 1 << 30, stats: true, trace: false });
     expect(parseArgs(["run", "--", "-weird-name.elf"])).toMatchObject({ file: "-weird-name.elf", memSize: 128 << 20 });
@@ -53,7 +53,7 @@ describe("parseArgs", () => {
     [[], /no command given/],
     [["--stats"], /no command given/],
     [["start", "x"], /unknown command 'start'/],
-    [["run"], /run: missing guest file/],
+    [["run"], /run: missing guest/],
     [["run", "a", "b"], /extra argument 'b'/],
     [["run", "a", "--bogus"], /unknown option '--bogus'/],
     [["run", "a", "--mem"], /option --mem needs a value/],

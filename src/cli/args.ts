@@ -1,5 +1,6 @@
-// Command-line parsing for `wasmvisor`. Pure functions: errors are thrown as UsageError with
-// the one-line message the CLI prints.
+// Command-line parsing for `wasmvisor` (node:util parseArgs). Pure: errors are thrown as
+// UsageError with the one-line message the CLI prints.
+import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 
 export class UsageError extends Error {
@@ -9,33 +10,79 @@ export class UsageError extends Error {
   }
 }
 
+export interface DiskArg { path: string; readOnly: boolean }
+
+export interface RunArgs {
+  kind: "run";
+  /** A bare-metal ELF or raw image; undefined with --kernel or a bundled image name. */
+  file?: string;
+  /** A bundled image ("linux"). */
+  bundled?: "linux";
+  kernel?: string;
+  initrd?: string;
+  firmware?: string;
+  append?: string;
+  disks: DiskArg[];
+  mode: "full";
+  memSize: number;
+  /** True when --mem was given (a Linux guest defaults to 256M, a bare-metal one to 128M). */
+  memGiven: boolean;
+  maxInstructions?: number;
+  trace: boolean;
+  stats: boolean;
+  /** Shell commands typed into a Linux guest's console, after which its input ends. */
+  exec?: string;
+}
+
 export type Command =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; file: string; memSize: number; maxInstructions?: number; trace: boolean; stats: boolean };
+  | { kind: "images" }
+  | RunArgs;
+
+export const BUNDLED = ["linux"] as const;
 
 export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
+       wasmvisor run linux [options]
+       wasmvisor run --kernel <Image> [--initrd <file>] [--firmware <fw_dynamic.bin>] [options]
+       wasmvisor images
        wasmvisor --help | --version
 
-Runs a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded at
-0x80000000) on the emulated hart. The guest's console is stdin/stdout; its exit code
-becomes wasmvisor's.
+run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
+                  at 0x80000000); its exit code becomes wasmvisor's
+run linux         the bundled Linux guest (OpenSBI + Linux 6.1 + busybox), fully virtualized
+run --kernel      your own Linux Image (with --initrd, --firmware, --append)
+images            list the guest images this installation has
 
 Options for run:
-  --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M);
+  --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
                             a multiple of 4K, at most 2G
+  --mode full               full virtualization: firmware in the guest's M-mode, every device
+                            register access trapped and emulated (the default and, for now, only mode)
+  --kernel <file>           Linux kernel Image (arch/riscv/boot/Image)
+  --initrd <file>           initramfs (cpio, gzip-compressed or not)
+  --firmware <file>         M-mode firmware for full mode (default: the bundled OpenSBI fw_dynamic)
+  --append <text>           kernel command line (default: console=ttyS0)
+  --disk <file>[,ro]        a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
+                            Writes go to a copy-on-write overlay in memory: the file is never
+                            modified. ,ro makes the disk read-only for the guest
+  --exec <commands>         (Linux) type these commands at the guest's shell, then end its
+                            console input, so the guest powers off
   --max-instructions <n>    stop after n instructions (exit status 124)
   --trace                   print every executed instruction to stderr
   --stats                   print instructions, seconds and MIPS to stderr at the end
   -h, --help                show this help
   -V, --version             show the version
 
-Guests stop through HTIF tohost ((code << 1) | 1) or the SiFive test finisher at 0x100000
-(0x5555 = success, (code << 16) | 0x3333 = failure). On a terminal, stdin is raw: type
-Ctrl-A x to stop the guest, Ctrl-A Ctrl-A to send Ctrl-A.
+Bare-metal guests stop through HTIF tohost ((code << 1) | 1) or the SiFive test finisher at
+0x100000 (0x5555 = success, (code << 16) | 0x3333 = failure). Linux guests stop when they power
+off (status 0); a kernel panic ends the run with status 1 and the panic line on stderr; a
+reboot boots the same images again. On a terminal, stdin is raw: Ctrl-A x stops the guest,
+Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends Ctrl-A. Without a terminal, stdin is the
+console input, and its end closes the guest's console (the bundled Linux then powers off).
 
 Exit status: the guest's exit code (a non-zero code with a zero low byte becomes 1);
-2 for a bad command line or an image that cannot be loaded (nothing runs);
+1 kernel panic; 2 for a bad command line or an image that cannot be loaded (nothing runs);
 124 instruction limit; 125 deadlock or fatal error; 130 stopped by Ctrl-A x or SIGINT.
 `;
 
@@ -64,50 +111,93 @@ export function parseCount(text: string, flag: string): number {
   return n;
 }
 
+/** Parses `--disk file[,ro]`. */
+export function parseDisk(text: string): DiskArg {
+  const parts = text.split(",");
+  const path = parts[0];
+  if (path === "") throw new UsageError(`invalid --disk value '${text}': expected a file name, optionally followed by ,ro`);
+  let readOnly = false;
+  for (const opt of parts.slice(1)) {
+    if (opt === "ro") readOnly = true;
+    else throw new UsageError(`invalid --disk value '${text}': unknown disk option '${opt}' (known: ro)`);
+  }
+  return { path, readOnly };
+}
+
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  mem: { type: "string" },
+  mode: { type: "string" },
+  kernel: { type: "string" },
+  initrd: { type: "string" },
+  firmware: { type: "string" },
+  append: { type: "string" },
+  disk: { type: "string", multiple: true },
+  exec: { type: "string" },
+  "max-instructions": { type: "string" },
+  trace: { type: "boolean" },
+  stats: { type: "boolean" },
+} as const;
+
 export function parseArgs(argv: string[]): Command {
   if (argv.length === 0) throw new UsageError("no command given (try 'wasmvisor --help')");
-  let help = false, version = false;
-  let command: string | undefined;
-  const positional: string[] = [];
-  let memSize = 128 << 20;
-  let maxInstructions: number | undefined;
-  let trace = false, stats = false;
-  let optionsEnded = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (optionsEnded || !arg.startsWith("-") || arg === "-") {
-      if (command === undefined) command = arg; else positional.push(arg);
-      continue;
+  let parsed: ReturnType<typeof parseNodeArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    const name = /'(-[^']*)'/.exec(err.message)?.[1] ?? "";
+    if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option '${name.split("=")[0]}' (try 'wasmvisor --help')`);
+    if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      throw new UsageError(/argument missing/.test(err.message) ? `option ${name.split(" ")[0]} needs a value` : `option ${name.split(" ")[0]} takes no value`);
     }
-    if (arg === "--") { optionsEnded = true; continue; }
-    const eq = arg.indexOf("=");
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[i + 1];
-      if (v === undefined) throw new UsageError(`option ${name} needs a value`);
-      i++;
-      return v;
-    };
-    const flag = () => {
-      if (inline !== undefined) throw new UsageError(`option ${name} takes no value`);
-    };
-    switch (name) {
-      case "-h": case "--help": flag(); help = true; break;
-      case "-V": case "--version": flag(); version = true; break;
-      case "--mem": memSize = parseMemSize(value()); break;
-      case "--max-instructions": maxInstructions = parseCount(value(), "--max-instructions"); break;
-      case "--trace": flag(); trace = true; break;
-      case "--stats": flag(); stats = true; break;
-      default: throw new UsageError(`unknown option '${name}' (try 'wasmvisor --help')`);
+    throw new UsageError(err.message);
+  }
+  const { values: v, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (v.help || command === "help") return { kind: "help" };
+  if (v.version) return { kind: "version" };
+  if (command === undefined) throw new UsageError("no command given (try 'wasmvisor --help')");
+  if (command === "images") {
+    if (rest.length) throw new UsageError(`images: unexpected argument '${rest[0]}'`);
+    return { kind: "images" };
+  }
+  if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
+  if (rest.length > 1) throw new UsageError(`run: one guest expected, got extra argument '${rest[1]}'`);
+  const target = rest[0];
+  if (target === undefined && v.kernel === undefined) {
+    throw new UsageError("run: missing guest (usage: wasmvisor run <guest.elf> | linux | --kernel <Image>)");
+  }
+  if (target !== undefined && v.kernel !== undefined) {
+    throw new UsageError(`run: give either a guest ('${target}') or --kernel, not both`);
+  }
+  const bundled = (BUNDLED as readonly string[]).includes(target ?? "") ? (target as "linux") : undefined;
+  const linux = bundled !== undefined || v.kernel !== undefined;
+  if (!linux) {
+    for (const f of ["initrd", "firmware", "append", "disk", "exec", "mode"] as const) {
+      if (v[f] !== undefined) throw new UsageError(`run: --${f} is for Linux guests (run linux, or --kernel)`);
     }
   }
-  if (help || command === "help") return { kind: "help" };
-  if (version) return { kind: "version" };
-  if (command === undefined) throw new UsageError("no command given (try 'wasmvisor --help')");
-  if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
-  if (positional.length === 0) throw new UsageError("run: missing guest file (usage: wasmvisor run <guest.elf> [options])");
-  if (positional.length > 1) throw new UsageError(`run: one guest file expected, got extra argument '${positional[1]}'`);
-  return { kind: "run", file: positional[0], memSize, maxInstructions, trace, stats };
+  if (v.mode !== undefined && v.mode !== "full") {
+    throw new UsageError(`invalid --mode value '${v.mode}': expected full (para mode is not available yet)`);
+  }
+  const memGiven = v.mem !== undefined;
+  return {
+    kind: "run",
+    file: linux ? undefined : target,
+    bundled,
+    kernel: v.kernel,
+    initrd: v.initrd,
+    firmware: v.firmware,
+    append: v.append,
+    disks: (v.disk ?? []).map(parseDisk),
+    mode: "full",
+    memSize: memGiven ? parseMemSize(v.mem!) : linux ? 256 << 20 : 128 << 20,
+    memGiven,
+    maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"], "--max-instructions") : undefined,
+    trace: v.trace ?? false,
+    stats: v.stats ?? false,
+    exec: v.exec,
+  };
 }

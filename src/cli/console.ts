@@ -1,6 +1,44 @@
 // Node console plumbing for a running guest: stdin (raw mode on a terminal, with the Ctrl-A x
 // escape; piped input as is, end of file passed on) and stdout.
-import type { Machine } from "../machine/machine.js";
+/** Where console input goes: a machine, or a gate in front of one. */
+export interface ConsoleTarget {
+  input(bytes: Uint8Array): void;
+  endInput(): void;
+}
+
+/**
+ * Holds a Linux guest's console input until its shell shows the first prompt (a line ending in
+ * "# " or "$ "), as a person would wait: input that arrives while the kernel brings up the
+ * serial driver would otherwise be flushed with the UART's FIFO.
+ */
+export class PromptGate implements ConsoleTarget {
+  private held: Uint8Array[] = [];
+  private ended = false;
+  private open = false;
+  private tail = "";
+  private readonly dec = new TextDecoder();
+  constructor(private readonly target: ConsoleTarget) {}
+
+  /** Feed the guest's console output. */
+  watch(bytes: Uint8Array): void {
+    if (this.open) return;
+    this.tail = (this.tail + this.dec.decode(bytes, { stream: true })).slice(-64);
+    if (/[#$] $/.test(this.tail)) {
+      this.open = true;
+      for (const b of this.held) this.target.input(b);
+      this.held = [];
+      if (this.ended) this.target.endInput();
+    }
+  }
+
+  input(bytes: Uint8Array): void {
+    if (this.open) this.target.input(bytes); else this.held.push(bytes.slice());
+  }
+
+  endInput(): void {
+    if (this.open) this.target.endInput(); else this.ended = true;
+  }
+}
 
 const CTRL_A = 0x01;
 
@@ -9,8 +47,15 @@ export interface ConsoleHandle {
   detach(): void;
 }
 
-/** Feeds stdin to the guest. `onEscape` is called on Ctrl-A x (terminal only). */
-export function attachStdin(machine: Machine, onEscape: () => void): ConsoleHandle {
+const HELP = "\r\nwasmvisor console escapes:\r\n  Ctrl-A x   stop the guest\r\n  Ctrl-A h   this help\r\n  Ctrl-A Ctrl-A   send Ctrl-A\r\n";
+const EOT = 0x04;
+
+/**
+ * Feeds stdin to the guest. `onEscape` is called on Ctrl-A x (terminal only). With `eofAsEot`
+ * (a Linux guest), the end of piped input is typed as Ctrl-D, which ends the guest's console
+ * shell (the bundled image then powers off).
+ */
+export function attachStdin(machine: ConsoleTarget, onEscape: () => void, eofAsEot = false): ConsoleHandle {
   const stdin = process.stdin;
   const tty = stdin.isTTY === true;
   let escape = false;
@@ -21,6 +66,7 @@ export function attachStdin(machine: Machine, onEscape: () => void): ConsoleHand
       if (escape) {
         escape = false;
         if (b === 0x78 || b === 0x58) { onEscape(); return; } // x / X
+        if (b === 0x68 || b === 0x48) { process.stderr.write(HELP); continue; } // h / H
         if (b !== CTRL_A) out.push(CTRL_A);
         out.push(b);
       } else if (b === CTRL_A) {
@@ -31,7 +77,10 @@ export function attachStdin(machine: Machine, onEscape: () => void): ConsoleHand
     }
     if (out.length) machine.input(Uint8Array.from(out));
   };
-  const onEnd = () => machine.endInput();
+  const onEnd = () => {
+    if (eofAsEot) machine.input(Uint8Array.of(EOT));
+    machine.endInput();
+  };
   if (tty) stdin.setRawMode(true);
   stdin.on("data", onData);
   stdin.on("end", onEnd);

@@ -5,6 +5,17 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, USAGE, UsageError } from "./args.js";
 import { EXIT_SETUP, runCommand, SetupError } from "./run-command.js";
+import { listImages } from "../node/images.js";
+
+function imagesCommand(): number {
+  const rows = listImages();
+  const size = (n: number) => n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+  const lines = [["NAME", "PART", "ORIGIN", "SIZE", "UNPACKED", "PATH"]];
+  for (const r of rows) lines.push([r.name, r.kind, r.origin, size(r.bytes), r.unpacked ? size(r.unpacked) : "-", r.path]);
+  const w = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  process.stdout.write(lines.map((l) => l.map((c, i) => i === l.length - 1 ? c : c.padEnd(w[i])).join("  ")).join("\n") + "\n");
+  return 0;
+}
 
 /** The package version, from the package.json above this file (src/cli or dist/src/cli). */
 function version(): string {
@@ -26,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       case "help": process.stdout.write(USAGE); return 0;
       case "version": process.stdout.write(`wasmvisor ${version()}\n`); return 0;
       case "run": return await runCommand(cmd);
+      case "images": return imagesCommand();
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof SetupError) {

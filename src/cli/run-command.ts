@@ -1,29 +1,31 @@
 // `wasmvisor run`: load a guest, connect its console to stdin/stdout, run it to the end.
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import type { RunArgs } from "./args.js";
+import type { DiskConfig } from "../machine/board.js";
+import { CowOverlay } from "../devices/virtio/blk/backend.js";
+import { parseImageHeader, type LinuxImages } from "../machine/linux-boot.js";
+import { loadBundledFirmware, loadBundledLinux } from "../node/images.js";
+import { FileDisk } from "../node/file-disk.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { Machine, type RunResult } from "../machine/machine.js";
 import { ElfError } from "../machine/elf.js";
 import { LoadError } from "../machine/loader.js";
 import { traceLine } from "../machine/trace.js";
-import { attachStdin } from "./console.js";
+import { attachStdin, PromptGate } from "./console.js";
 
-export interface RunCommand {
-  file: string;
-  memSize: number;
-  maxInstructions?: number;
-  trace: boolean;
-  stats: boolean;
-}
+export type RunCommand = RunArgs;
 
 /** A failure before the guest runs: one line on stderr, exit status 2. */
 export class SetupError extends Error {}
 
+export const EXIT_PANIC = 1;
 export const EXIT_SETUP = 2;
 export const EXIT_LIMIT = 124;
 export const EXIT_STUCK = 125;
 export const EXIT_ABORTED = 130;
 
-function readGuest(file: string): Uint8Array {
+function readFile(file: string, what = ""): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
@@ -32,8 +34,55 @@ function readGuest(file: string): Uint8Array {
       : err.code === "EISDIR" ? "is a directory"
       : err.code === "EACCES" ? "permission denied"
       : err.message;
-    throw new SetupError(`cannot read ${file}: ${why}`);
+    throw new SetupError(`cannot read ${what}${file}: ${why}`);
   }
+}
+
+const GZIP = (b: Uint8Array) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** The Linux images of a run command: bundled, or the files given (gzip-compressed kernels are unpacked). */
+function linuxImages(cmd: RunCommand): LinuxImages {
+  if (cmd.bundled) {
+    try {
+      const b = loadBundledLinux();
+      return { ...b, firmware: cmd.firmware ? readFile(cmd.firmware, "firmware ") : b.firmware, cmdline: cmdline(cmd) };
+    } catch (e) {
+      if (e instanceof SetupError) throw e;
+      throw new SetupError((e as Error).message);
+    }
+  }
+  let kernel = readFile(cmd.kernel!, "kernel ");
+  if (GZIP(kernel)) {
+    try { kernel = gunzipSync(kernel); } catch { throw new SetupError(`${cmd.kernel}: not a valid gzip file`); }
+  }
+  try { parseImageHeader(kernel); } catch (e) { throw new SetupError(`${cmd.kernel}: ${(e as Error).message.replace(/^kernel: /, "")}`); }
+  const initrd = cmd.initrd ? readFile(cmd.initrd, "initrd ") : undefined;
+  if (initrd && !GZIP(initrd) && !isCpio(initrd)) throw new SetupError(`${cmd.initrd}: not an initramfs (neither gzip nor a newc cpio archive)`);
+  const firmware = cmd.firmware ? readFile(cmd.firmware, "firmware ") : loadBundledFirmware();
+  if (cmd.firmware && (isElfBytes(firmware) || firmware.length < 64)) {
+    throw new SetupError(`${cmd.firmware}: not a raw firmware binary (give fw_dynamic.bin, not the .elf)`);
+  }
+  return { kernel, initrd, firmware, cmdline: cmdline(cmd) };
+}
+
+const isCpio = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 6)) === "070701";
+const isElfBytes = (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+function cmdline(cmd: RunCommand): string {
+  return `${cmd.append ?? "console=ttyS0"} wasmvisor.mode=${cmd.mode}`;
+}
+
+function openDisks(cmd: RunCommand): DiskConfig[] {
+  return cmd.disks.map((d, i) => {
+    let base: FileDisk;
+    try { base = new FileDisk(d.path); } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === "ENOENT") throw new SetupError(`cannot read disk ${d.path}: no such file`);
+      if (err.code === "EACCES") throw new SetupError(`cannot read disk ${d.path}: permission denied`);
+      throw new SetupError(err.message);
+    }
+    return { backend: d.readOnly ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
+  });
 }
 
 /** Process exit status for a guest exit code: its low byte, except that a failure never reads as 0. */
@@ -43,32 +92,49 @@ export function exitStatus(code: number): number {
 }
 
 export async function runCommand(cmd: RunCommand): Promise<number> {
-  const image = readGuest(cmd.file);
+  const linux = cmd.file === undefined;
+  const image = linux ? undefined : readFile(cmd.file!);
+  const images = linux ? linuxImages(cmd) : undefined;
+  const disks = openDisks(cmd);
   let module: WebAssembly.Module;
   try {
     module = loadCoreModule();
   } catch (e) {
     throw new SetupError((e as Error).message);
   }
+  // A kernel panic ends the run: watch the console for the panic line.
+  const panic = new PanicWatch();
+  let gate: PromptGate | undefined;
   const machine = new Machine(module, {
     memSize: cmd.memSize,
     clock: "wall",
-    output: (bytes) => { process.stdout.write(bytes); },
+    disks,
+    output: (bytes) => {
+      writeOut(bytes);
+      gate?.watch(bytes);
+      if (linux && panic.scan(bytes)) abortRun(EXIT_PANIC);
+    },
   });
   try {
-    machine.load(image);
+    if (image) machine.load(image);
+    else machine.bootLinux(images!, cmd.mode);
   } catch (e) {
-    if (e instanceof ElfError || e instanceof LoadError) throw new SetupError(`${cmd.file}: ${e.message}`);
+    const what = image ? cmd.file : cmd.kernel ?? "linux";
+    if (e instanceof ElfError || e instanceof LoadError) throw new SetupError(`${what}: ${e.message}`);
     throw e;
   }
 
-  const abort = new AbortController();
-  let abortStatus = EXIT_ABORTED;
-  const stop = (status: number) => () => { abortStatus = status; abort.abort(); };
+  const stop = (status: number) => () => abortRun(status);
   const onSigint = stop(130), onSigterm = stop(143);
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
-  const stdin = attachStdin(machine, stop(EXIT_ABORTED));
+  const target = linux ? (gate = new PromptGate(machine)) : machine;
+  if (cmd.exec !== undefined) {
+    // Typed at the first prompt; then the console input ends (Ctrl-D), so the guest powers off.
+    target.input(new TextEncoder().encode(`${cmd.exec}\n\x04`));
+    target.endInput();
+  }
+  const stdin = cmd.exec !== undefined ? { detach() {} } : attachStdin(target, stop(EXIT_ABORTED), linux);
 
   let traceBuf: string[] = [];
   let traceLen = 0;
@@ -111,17 +177,60 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   }
   switch (result.reason) {
     case "exit": return exitStatus(result.exitCode);
-    case "reset":
+    case "reset": // a bare-metal guest (Linux reboots instead)
       process.stderr.write("wasmvisor: the guest requested a reset; stopping\n");
       return 0;
     case "limit":
       process.stderr.write(`wasmvisor: ${result.message ?? "instruction limit reached"}\n`);
       return EXIT_LIMIT;
     case "aborted":
+      if (abortStatus === EXIT_PANIC) {
+        process.stderr.write(`wasmvisor: ${panic.line || "kernel panic"}\n`);
+        return EXIT_PANIC;
+      }
+      if (stdoutClosed) return 0; // `| head` closed the pipe: end quietly
       process.stderr.write("wasmvisor: stopped\n");
       return abortStatus;
     default:
       process.stderr.write(`wasmvisor: ${result.message ?? result.reason}\n`);
       return EXIT_STUCK;
+  }
+}
+
+const abort = new AbortController();
+let abortStatus = EXIT_ABORTED;
+function abortRun(status: number): void {
+  if (abort.signal.aborted) return;
+  abortStatus = status;
+  abort.abort();
+}
+
+/** Guest output to stdout; a closed stdout (`| head`) stops the run quietly. */
+function writeOut(bytes: Uint8Array): void {
+  if (stdoutClosed) return;
+  process.stdout.write(bytes);
+}
+let stdoutClosed = false;
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") { stdoutClosed = true; abortRun(0); return; }
+  throw e;
+});
+
+/** Finds "Kernel panic - not syncing: ..." in the console stream (lines may arrive in pieces). */
+class PanicWatch {
+  private tail = "";
+  line = "";
+  private readonly dec = new TextDecoder();
+  scan(bytes: Uint8Array): boolean {
+    const text = this.tail + this.dec.decode(bytes, { stream: true });
+    const i = text.indexOf("Kernel panic - not syncing");
+    if (i >= 0) {
+      const end = text.indexOf("\n", i);
+      if (end < 0) { this.tail = text.slice(i); return false; }
+      this.line = text.slice(i, end).trim();
+      return true;
+    }
+    this.tail = text.slice(-64);
+    return false;
   }
 }

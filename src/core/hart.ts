@@ -162,6 +162,13 @@ export class Hart {
   /** True while the hart waits in WFI. */
   get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
   get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
+  /** The earliest timer compare value in force: mtimecmp, and stimecmp while Sstc is on. */
+  get timerCompare(): bigint {
+    const m = this.u64("S_MTIMECMP");
+    if ((this.u64("S_MENVCFG") >> 63n) === 0n) return m;
+    const s = this.u64("S_STIMECMP");
+    return s < m ? s : m;
+  }
   /**
    * The next timer deadline in ticks, without allocating: mtimecmp, or stimecmp when Sstc is
    * enabled (menvcfg.STCE) and earlier. Infinity when it is 2^53 or more (no deadline).

@@ -211,9 +211,11 @@ export class Uart16550 implements Device {
       }
       case 2: {
         const enable = (v & FCR_ENABLE) !== 0;
-        if (enable !== this.fifoEnabled) this.rxFifo = []; // switching modes empties the FIFOs
+        // Switching modes or clearing empties the receive FIFO. Bytes the host sent go back to
+        // the host queue (they arrive again): host input is never lost, e.g. typed before a
+        // driver that clears the FIFO at start-up is ready. Loopback bytes are dropped.
+        if (enable !== this.fifoEnabled || (enable && (v & FCR_CLEAR_RX))) this.unreceive();
         this.fifoEnabled = enable;
-        if (enable && (v & FCR_CLEAR_RX)) this.rxFifo = [];
         this.trigger = TRIGGER[(v >> 6) & 3];
         this.refill();
         this.update();
@@ -232,6 +234,14 @@ export class Uart16550 implements Device {
       case 6: return; // MSR is read-only
       default: this.scr = v;
     }
+  }
+
+  private unreceive(): void {
+    if (!(this.mcr & MCR_LOOP) && this.rxFifo.length) {
+      this.hostQueue = this.rxFifo.concat(this.hostQueue.slice(this.hostHead));
+      this.hostHead = 0;
+    }
+    this.rxFifo = [];
   }
 
   private capacity(): number { return this.fifoEnabled ? FIFO_SIZE : 1; }

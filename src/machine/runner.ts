@@ -87,8 +87,11 @@ export class Runner {
     this.steps = () => this.hart.steps;
   }
 
-  /** Input arrived or the input ended: wake a sleeping run(). */
-  kick(): void { this.wake?.(); }
+  /** Set by kick(): input arrived since the last slice, so the next sleep must not wait. */
+  private kicked = false;
+
+  /** Input arrived or the input ended: wake a sleeping run() (or keep the next sleep short). */
+  kick(): void { this.kicked = true; this.wake?.(); }
 
   /** Forget idle bookkeeping after the guest was (re)loaded. */
   loaded(): void { this.lastIdleInstret = -1; }
@@ -180,6 +183,7 @@ export class Runner {
   /** One core slice and the exit it ends with. */
   private slice(budget: number): number {
     const board = this.board, htif = board.htif, syscon = board.syscon;
+    this.kicked = false;
     board.poll();
     const t0 = board.clock.virtual ? 0 : board.clock.ticks(), s0 = this.steps();
     const exit = this.hart.run(this.untilDeadline(budget));
@@ -240,7 +244,7 @@ export class Runner {
    * timer interrupt is not enabled in mie).
    */
   private idle(): number {
-    const cmp = this.hart.mtimecmp;
+    const cmp = this.hart.timerCompare;
     if (cmp === NO_DEADLINE) return IDLE_NO_WAKE;
     const t = this.mtime();
     if (cmp > t) {
@@ -255,7 +259,7 @@ export class Runner {
   }
 
   private deadlockMessage(): string {
-    const cmp = this.hart.mtimecmp;
+    const cmp = this.hart.timerCompare;
     const why = cmp === NO_DEADLINE ? "no timer deadline is set"
       : cmp - this.mtime() > FAR_TICKS ? `the timer deadline 0x${cmp.toString(16)} is out of reach`
       : "the timer interrupt is not enabled";
@@ -290,7 +294,7 @@ export class Runner {
         this.wake = undefined;
         resolve();
       };
-      if (signal?.aborted) { resolve(); return; }
+      if (signal?.aborted || this.kicked) { this.kicked = false; resolve(); return; }
       this.wake = done;
       signal?.addEventListener("abort", done);
       if (ms !== Infinity) timer = setTimeout(done, Math.max(0, ms));

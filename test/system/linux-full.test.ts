@@ -1,0 +1,74 @@
+// The bundled Linux guest, fully virtualized (OpenSBI in the guest's M-mode), driven through
+// its serial console: shell commands, the RTC, an ext2 disk made on the host with a
+// copy-on-write overlay, reboot and power-off.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CowOverlay } from "../../src/devices/virtio/blk/backend.js";
+import { FileDisk } from "../../src/node/file-disk.js";
+import { LinuxSession } from "./linux-session.js";
+import { requireTool } from "../helpers/tools.js";
+
+let dir = "";
+let diskPath = "";
+let baseBytes: Buffer;
+
+beforeAll(() => {
+  const mke2fs = requireTool("mke2fs", "e2fsprogs");
+  dir = mkdtempSync(join(tmpdir(), "wasmvisor-linux-"));
+  const content = join(dir, "content");
+  execFileSync("mkdir", ["-p", content]);
+  writeFileSync(join(content, "hello.txt"), "written on the host\n");
+  diskPath = join(dir, "disk.img");
+  execFileSync(mke2fs, ["-q", "-F", "-t", "ext2", "-b", "1024", "-E", "root_owner=0:0", "-d", content, diskPath, "4096"], { env: { ...process.env, E2FSPROGS_FAKE_TIME: "0" } });
+  baseBytes = readFileSync(diskPath);
+});
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+describe("Linux in full virtualization (OpenSBI + Linux 6.1 + busybox)", () => {
+  it("boots to a shell, runs commands, reads the RTC, uses a disk, reboots and powers off", async () => {
+    const overlay = new CowOverlay(new FileDisk(diskPath));
+    const s = new LinuxSession({ disks: [{ backend: overlay }] });
+    await s.until(/root@wasmvisor:~# $/);
+    expect(s.out).toMatch(/OpenSBI v1\.\d/);
+    expect(s.out).toMatch(/wasmvisor virtual server - Linux 6\.1\.\d+ \(full virtualization\)/);
+    expect(s.out).toMatch(/virtio: +blk rng/);
+
+    expect(await s.sh("uname -a")).toMatch(/^Linux wasmvisor 6\.1\.\d+ .* riscv64 GNU\/Linux$/);
+    const cpuinfo = await s.sh("cat /proc/cpuinfo");
+    expect(cpuinfo).toMatch(/isa\s+: rv64imafdc/);
+    expect(cpuinfo).toMatch(/mmu\s+: sv48/);
+    expect(await s.sh("echo $((6 * 7 + 1))")).toBe("43");
+    expect(await s.sh("echo one two three | wc -w")).toBe("3");
+    // The goldfish RTC gives the guest the host's date.
+    const guestSecs = Number(await s.sh("date +%s"));
+    expect(Math.abs(guestSecs - Date.now() / 1000)).toBeLessThan(30);
+
+    // The ext2 disk made on the host: read its file, write one, sync.
+    await s.sh("mount -t ext2 /dev/vda /mnt");
+    expect(await s.sh("cat /mnt/hello.txt")).toBe("written on the host");
+    await s.sh("echo written by the guest > /mnt/guest.txt; sync");
+    expect(await s.sh("cat /mnt/guest.txt")).toBe("written by the guest");
+    await s.sh("umount /mnt");
+    expect(overlay.chunks.size).toBeGreaterThan(0);
+    expect(Buffer.from(overlay.flatten()).includes("written by the guest")).toBe(true);
+    expect(readFileSync(diskPath).equals(baseBytes)).toBe(true); // the base image is untouched
+
+    // reboot comes back to a shell (OpenSBI and the kernel run again), with the overlay kept.
+    const mark = s.out.length;
+    s.send("reboot\n");
+    await s.until(/OpenSBI v1\.\d[\s\S]*root@wasmvisor:~# $/, mark, 90_000);
+    expect(s.machine.reboots).toBe(1);
+    await s.sh("mount -t ext2 /dev/vda /mnt");
+    expect(await s.sh("cat /mnt/guest.txt")).toBe("written by the guest");
+    await s.sh("umount /mnt");
+
+    s.send("poweroff\n");
+    const r = await s.done;
+    expect(r).toMatchObject({ reason: "exit", exitCode: 0 });
+    expect(s.out).toMatch(/reboot: Power down/);
+    expect(readFileSync(diskPath).equals(baseBytes)).toBe(true);
+  }, 240_000);
+});
