@@ -1,0 +1,55 @@
+// The device tree the board generates, decoded by dtc (Debian device-tree-compiler): it has
+// every entry of the address table, at the table's address, and nothing else.
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { Board } from "../../src/machine/board.js";
+import { Bus } from "../../src/machine/bus.js";
+import { MemoryDisk } from "../../src/devices/virtio/blk/backend.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
+import { BUS_ERROR, type Device } from "../../src/devices/device.js";
+import { requireTool } from "../helpers/tools.js";
+
+const dtc = () => requireTool("dtc", "device-tree-compiler");
+
+describe("board address table and device tree", () => {
+  it("dtc decodes the tree; it lists every table entry at its address and nothing else", () => {
+    const board = new Board(loadCoreModule(), { memSize: 64 << 20, disks: [{ backend: new MemoryDisk(new Uint8Array(1 << 20)) }], virtioConsole: true });
+    const dtb = board.deviceTree({ bootargs: "console=ttyS0", initrd: { start: 0x84000000, end: 0x84100000 } });
+    const dts = execFileSync(dtc(), ["-I", "dtb", "-O", "dts", "-q", "-"], { input: dtb }).toString();
+    const regs = [...dts.matchAll(/^\s*(\S+)@([0-9a-f]+) \{[^{}]*?reg = <((?:0x[0-9a-f]+ ?){4})>/gm)]
+      .map((m) => { const c = m[3].trim().split(" ").map((x) => Number(x)); return { node: m[1], unit: Number.parseInt(m[2], 16), base: c[0] * 2 ** 32 + c[1], size: c[2] * 2 ** 32 + c[3] }; });
+    const table = board.table.map((e) => ({ base: e.base, size: e.size })).sort((a, b) => a.base - b.base);
+    expect(regs.map((r) => ({ base: r.base, size: r.size })).sort((a, b) => a.base - b.base)).toEqual(table);
+    for (const r of regs) expect(r.unit).toBe(r.base); // unit address = reg
+    expect(dts).toMatch(/bootargs = "console=ttyS0"/);
+    expect(dts).toMatch(/riscv,isa = "rv64imafdc_zicsr_zifencei_zicntr_zihpm_sstc"/);
+    expect(dts).toMatch(/linux,initrd-start = <0x00 0x84000000>/);
+    // virtio slots get their interrupt from the table, in order: blk, console, rng.
+    for (const e of board.table.filter((x) => x.irq !== undefined)) {
+      expect(dts).toMatch(new RegExp(`@${e.base.toString(16)} \\{[^}]*interrupts = <0x${e.irq!.toString(16).padStart(2, "0")}>`));
+    }
+    expect(board.table.map((e) => e.name)).toEqual(["test", "rtc", "clint", "plic", "uart", "virtio0-blk", "virtio1-console", "virtio2-rng", "ram"]);
+  });
+
+  it("routes MMIO through the same table: every device answers at its base", () => {
+    const board = new Board(loadCoreModule(), { memSize: 64 << 20 });
+    for (const e of board.table.filter((x) => x.device)) expect(board.bus.find(e.base)?.name).toBe(e.name);
+    expect(board.bus.read(0x10008000, 4)).toBe(BUS_ERROR); // an empty virtio slot
+    expect(board.bus.read(0x10001000, 4)).toBe(0x74726976); // "virt"
+  });
+});
+
+describe("bus", () => {
+  const dev = (size: number): Device => ({ size, read: () => 7, write: () => true, reset() {}, save: () => new Uint8Array(0), restore() {} });
+  it("refuses empty and overlapping ranges", () => {
+    const bus = new Bus();
+    bus.insert("a", 0x1000, 0x1000, dev(0x1000));
+    expect(() => bus.insert("b", 0x1800, 0x1000, dev(0x1000))).toThrow(/b at 0x1800\+0x1000 overlaps a/);
+    expect(() => bus.insert("c", 0x3000, 0, dev(0))).toThrow(/empty/);
+    bus.insert("d", 0x2000, 0x100, dev(0x100));
+    expect(bus.read(0x2000, 4)).toBe(7);
+    expect(bus.read(0x20fe, 4)).toBe(BUS_ERROR); // runs past the window
+    expect(bus.read(0x2100, 1)).toBe(BUS_ERROR); // a hole
+    expect(bus.write(0x5000, 4, 0, 0)).toBe(false);
+  });
+});
