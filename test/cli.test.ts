@@ -128,7 +128,40 @@ describe.concurrent("wasmvisor CLI", () => {
     ["a directory", () => ["run", dir], /^wasmvisor: cannot read .*: is a directory\n$/],
     ["a 32-bit ELF", () => ["run", guest("elf32.elf")], /^wasmvisor: .*elf32\.elf: 32-bit ELF \(ELFCLASS32\) is not supported.*\n$/],
     ["segments outside RAM", () => ["run", guest("high.elf"), "--mem", "4K"], /^wasmvisor: .*high\.elf: segment 0 \[0x80000000, 0x80002000\) lies outside guest RAM \[0x80000000, 0x80001000\)\n$/],
+    ["an unknown command", () => ["serve", "--help"], /^wasmvisor: unknown command 'serve' \(try 'wasmvisor --help'\)\n$/],
+    ["a kernel that is not an Image", () => ["run", "--kernel", guest("hello.elf")], /^wasmvisor: .*hello\.elf: not a RISC-V Linux Image/],
+    ["a disk whose size is not a multiple of 512", () => ["run", "linux", "--disk", guest("hello.elf")], /^wasmvisor: .*hello\.elf: disk image size \d+ is not a multiple of 512 bytes\n$/],
+    ["a missing disk", () => ["run", "linux", "--disk", guest("nope.img")], /^wasmvisor: cannot read disk .*nope\.img: no such file\n$/],
+    ["Linux in too little RAM", () => ["run", "linux", "--mem", "8M"], /^wasmvisor: linux: kernel and initrd do not fit in 8 MiB of RAM/],
+    ["a bad --disk option", () => ["run", "linux", "--disk", "x.img,rw2"], /^wasmvisor: invalid --disk value 'x\.img,rw2': unknown disk option 'rw2'/],
   ];
+  it("run linux --exec boots the bundled Linux, runs the commands and powers off with status 0", async () => {
+    const r = await cli(["run", "linux", "--exec", "echo $((40 + 2)); uname -m"]);
+    expect(r.stdout).toMatch(/\n42\r?\nriscv64\r?\n/);
+    expect(r.stdout).toMatch(/reboot: Power down/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it("run linux | head ends quietly when the pipe closes", async () => {
+    const r = await new Promise<Outcome>((done) => {
+      const child = spawn("sh", ["-c", `"${process.execPath}" --import tsx src/cli/main.ts run linux --exec 'sleep 5' | head -n 3`], { cwd: ROOT });
+      let stdout = "", stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+      child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+      child.on("close", (code) => done({ code, stdout, stderr }));
+    });
+    expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(r.stderr).toBe("");
+  }, 60_000);
+
+  it("images lists the bundled Linux parts and the demo", async () => {
+    const r = await cli(["images"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^NAME +PART +ORIGIN +SIZE/);
+    for (const part of ["kernel", "initrd", "firmware"]) expect(r.stdout).toMatch(new RegExp(`^linux +${part} +bundled +[\\d.]+ [KM]iB`, "m"));
+    expect(r.stdout).toMatch(/^demo +bare-metal ELF +bundled/m);
+  });
+
   it.each(refusals)("refuses %s: one line on stderr, status 2, nothing run", async (_n, args, message) => {
     const r = await cli(args());
     expect(r.code).toBe(2);

@@ -156,6 +156,10 @@ export function parseArgs(argv: string[]): Command {
   }
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
+  // An unknown command is an error even with --help (it must not print some other help).
+  if (command !== undefined && !["run", "images", "help"].includes(command)) {
+    throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
+  }
   if (v.help || command === "help") return { kind: "help" };
   if (v.version) return { kind: "version" };
   if (command === undefined) throw new UsageError("no command given (try 'wasmvisor --help')");
