@@ -333,7 +333,11 @@ function markdown(r: {
   return lines.join("\n");
 }
 
-main().catch((err: unknown) => {
+const argv = process.argv.slice(2);
+const run = argv[0] === "boot"
+  ? import("./boot.bench.js").then((b) => b.bootBench(Number(argv[argv.indexOf("--runs") + 1]) || 5))
+  : main();
+run.catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack ?? err.message : err);
   process.exit(1);
 });
