@@ -206,3 +206,25 @@ describe("uart16550", () => {
     expect(() => u.restore(Uint8Array.of(...u.save(), 0))).toThrow(RangeError);
   });
 });
+
+describe("uart16550 under random register traffic", () => {
+  it("never throws, keeps IIR/LSR well-formed and restores what it saved", () => {
+    let s = 99;
+    const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s; };
+    const u = new Uart16550();
+    for (let i = 0; i < 100_000; i++) {
+      const off = rnd() % 0x100;
+      if (rnd() & 1) {
+        const v = u.read(off, 1);
+        expect(v >= 0 && v <= 0xff).toBe(true);
+      } else {
+        u.write(off, 1, rnd() & 0xff, 0);
+      }
+      if ((i & 255) === 0) u.receive([rnd() & 0xff]);
+    }
+    expect(u.read(0, 8)).toBe(-1); // 8-byte accesses are bus errors
+    const copy = new Uart16550();
+    copy.restore(u.save());
+    expect(copy.save()).toEqual(u.save());
+  });
+});
