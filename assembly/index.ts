@@ -32,6 +32,7 @@ export {
   S_SATP, S_MIP_HW, S_STIMECMP, S_MENVCFG, CLINT_BASE, CLINT_SIZE,
 } from "./layout";
 export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST } from "./state";
+export { SOURCE_HASH } from "./abi.gen";
 
 // TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.
 const M1: u64 = ~(<u64>0xfff);

@@ -2,19 +2,20 @@
 // to the state the core keeps at fixed linear-memory offsets, and run slices.
 // Browser-safe: no Node APIs here; the compiled module is passed in.
 import { instantiateSync } from "@assemblyscript/loader";
+import { EXIT, L, SOURCE_HASH, type CoreFunctions } from "./abi.gen.js";
 
 /** Why run() returned. */
 export enum Exit {
   /** The instruction budget is spent. */
-  Budget = 0,
+  Budget = EXIT.BUDGET,
   /** WFI with nothing pending: wait for an interrupt (the timer deadline is `mtimecmp`). */
-  Idle = 1,
+  Idle = EXIT.IDLE,
   /** The guest wrote an HTIF command to tohost. */
-  Htif = 2,
+  Htif = EXIT.HTIF,
   /** The hart cannot continue. */
-  Fatal = 3,
+  Fatal = EXIT.FATAL,
   /** A device called `Hart.requestExit()` during an access (e.g. a power-off register). */
-  Host = 4,
+  Host = EXIT.HOST,
 }
 
 export const PRIV_U = 0;
@@ -22,7 +23,7 @@ export const PRIV_S = 1;
 export const PRIV_M = 3;
 
 /** Physical base of guest RAM (as on QEMU `virt`). */
-export const DRAM_BASE = 0x8000_0000;
+export const DRAM_BASE = Number(L.DRAM_BASE);
 /** Time base of mtime/time: 10 MHz. */
 export const TIMEBASE_HZ = 10_000_000;
 
@@ -46,27 +47,16 @@ export interface HartOptions {
   mmio?: MmioHandler;
 }
 
-interface CoreExports {
+interface CoreExports extends CoreFunctions {
   memory: WebAssembly.Memory;
-  run(budget: number): number;
-  reset(pc: bigint, ramSize: number, hartId: bigint): void;
-  afterRestore(): void;
-  setHtif(tohost: bigint, fromhost: bigint): void;
-  setExternalIrq(meip: number, seip: number): void;
-  invalidateRange(pa: bigint, len: number): void;
-  mmioFault(): void;
-  setPrivilege(p: number): void;
-  requestExit(): void;
-  mtime(): bigint;
-  peek(va: bigint, size: number, fetch: number): bigint;
-  debugCsrRead(num: number): bigint;
-  debugCsrWrite(num: number, v: bigint): number;
-  csrAccessFailed(): number;
-  [layout: string]: unknown;
+  SOURCE_HASH: WebAssembly.Global;
 }
 
 export const MAX_MEM = 2 ** 31;
-const RAM_OFF = 0x400000;
+const RAM_OFF = L.RAM_OFF;
+
+/** build/core.wasm was built from other assembly/ sources than the host's interface. */
+export class StaleCoreError extends Error {}
 
 /** One RISC-V hart with its RAM, in its own Wasm instance and memory. */
 export class Hart {
@@ -74,7 +64,6 @@ export class Hart {
   readonly memSize: number;
   private readonly core: CoreExports;
   private readonly view: DataView;
-  private readonly off: Record<string, number> = {};
   private readonly ramOff: number;
   private mmio: MmioHandler | undefined;
 
@@ -108,11 +97,11 @@ export class Hart {
     };
     const { exports } = instantiateSync<Record<string, unknown>>(module, imports);
     this.core = exports as unknown as CoreExports;
-    for (const [name, value] of Object.entries(exports)) {
-      if (value instanceof WebAssembly.Global) this.off[name] = Number(value.value);
+    const built = this.core.SOURCE_HASH instanceof WebAssembly.Global ? Number(this.core.SOURCE_HASH.value) >>> 0 : -1;
+    if (built !== SOURCE_HASH) {
+      throw new StaleCoreError(`build/core.wasm is stale: built from other assembly/ sources (0x${built.toString(16)}, expected 0x${SOURCE_HASH.toString(16)}); run npm run build:core`);
     }
-    this.ramOff = this.off.RAM_OFF;
-    if (this.ramOff !== ramOff) throw new Error(`core layout mismatch: RAM_OFF ${this.ramOff}`);
+    this.ramOff = ramOff;
     this.view = new DataView(this.memory.buffer);
     this.core.reset(BigInt(DRAM_BASE), memSize, BigInt(options.hartId ?? 0));
   }
@@ -139,34 +128,34 @@ export class Hart {
     return this.core.run(budget >>> 0) as Exit;
   }
 
-  private u64(name: string): bigint { return this.view.getBigUint64(this.off[name], true); }
+  private u64(off: number): bigint { return this.view.getBigUint64(off, true); }
 
-  get pc(): bigint { return this.u64("S_PC"); }
-  set pc(v: bigint) { this.view.setBigUint64(this.off.S_PC, BigInt.asUintN(64, v), true); }
-  get priv(): number { return Number(this.u64("S_PRIV")); }
+  get pc(): bigint { return this.u64(L.S_PC); }
+  set pc(v: bigint) { this.view.setBigUint64(L.S_PC, BigInt.asUintN(64, v), true); }
+  get priv(): number { return Number(this.u64(L.S_PRIV)); }
   /** Sets the privilege mode (e.g. to start a paravirtual kernel in S-mode). */
   set priv(p: number) {
     if (p !== PRIV_U && p !== PRIV_S && p !== PRIV_M) throw new RangeError(`no privilege mode ${p}`);
     this.core.setPrivilege(p);
   }
   /** Instructions executed (minstret before any CSR write to it). */
-  get instret(): bigint { return this.u64("S_INSTRET"); }
+  get instret(): bigint { return this.u64(L.S_INSTRET); }
   /**
    * Instructions executed, including those that raised an exception (which do not retire):
    * what run() budgets count. A number, read without allocating (exact below 2^53).
    */
   get steps(): number {
-    const o = this.off.S_STEPS;
+    const o = L.S_STEPS;
     return this.view.getUint32(o, true) + this.view.getUint32(o + 4, true) * 4294967296;
   }
   /** True while the hart waits in WFI. */
-  get waiting(): boolean { return this.u64("S_WFI") !== 0n; }
-  get mtimecmp(): bigint { return this.u64("S_MTIMECMP"); }
+  get waiting(): boolean { return this.u64(L.S_WFI) !== 0n; }
+  get mtimecmp(): bigint { return this.u64(L.S_MTIMECMP); }
   /** The earliest timer compare value in force: mtimecmp, and stimecmp while Sstc is on. */
   get timerCompare(): bigint {
-    const m = this.u64("S_MTIMECMP");
-    if ((this.u64("S_MENVCFG") >> 63n) === 0n) return m;
-    const s = this.u64("S_STIMECMP");
+    const m = this.u64(L.S_MTIMECMP);
+    if ((this.u64(L.S_MENVCFG) >> 63n) === 0n) return m;
+    const s = this.u64(L.S_STIMECMP);
     return s < m ? s : m;
   }
   /**
@@ -174,9 +163,9 @@ export class Hart {
    * enabled (menvcfg.STCE) and earlier. Infinity when it is 2^53 or more (no deadline).
    */
   get deadline(): number {
-    const m = this.num53(this.off.S_MTIMECMP);
-    const stce = (this.view.getUint32(this.off.S_MENVCFG + 4, true) >>> 31) !== 0;
-    return stce ? Math.min(m, this.num53(this.off.S_STIMECMP)) : m;
+    const m = this.num53(L.S_MTIMECMP);
+    const stce = (this.view.getUint32(L.S_MENVCFG + 4, true) >>> 31) !== 0;
+    return stce ? Math.min(m, this.num53(L.S_STIMECMP)) : m;
   }
 
   private num53(o: number): number {
@@ -185,16 +174,16 @@ export class Hart {
   }
 
   /** Where the core emulates the CLINT (the board's address table must agree). */
-  get clintBase(): number { return this.off.CLINT_BASE; }
-  get clintSize(): number { return this.off.CLINT_SIZE; }
+  get clintBase(): number { return Number(L.CLINT_BASE); }
+  get clintSize(): number { return Number(L.CLINT_SIZE); }
 
   x(i: number): bigint {
     if (i === 0) return 0n;
-    return this.view.getBigUint64(this.off.X_BASE + i * 8, true);
+    return this.view.getBigUint64(L.X_BASE + i * 8, true);
   }
   setX(i: number, v: bigint): void {
     if (i <= 0 || i > 31) return;
-    this.view.setBigUint64(this.off.X_BASE + i * 8, BigInt.asUintN(64, v), true);
+    this.view.setBigUint64(L.X_BASE + i * 8, BigInt.asUintN(64, v), true);
   }
 
   /** Reads a CSR with the current privilege's rights; undefined if that access is illegal. */
@@ -252,11 +241,11 @@ export class Hart {
   }
 
   /** Architectural state (registers, CSRs, timer), to be saved with RAM. */
-  saveState(): Uint8Array { return new Uint8Array(this.memory.buffer, 0, this.off.STATE_END).slice(); }
+  saveState(): Uint8Array { return new Uint8Array(this.memory.buffer, 0, L.STATE_END).slice(); }
 
   restoreState(state: Uint8Array): void {
-    if (state.length !== this.off.STATE_END) {
-      throw new RangeError(`hart state is ${state.length} bytes, expected ${this.off.STATE_END}`);
+    if (state.length !== L.STATE_END) {
+      throw new RangeError(`hart state is ${state.length} bytes, expected ${L.STATE_END}`);
     }
     new Uint8Array(this.memory.buffer, 0, state.length).set(state);
     this.core.afterRestore();
