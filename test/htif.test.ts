@@ -124,3 +124,22 @@ describe("HTIF robustness", () => {
     expect(m.htif.tohost).toBe(0x8000_0000);
   });
 });
+
+describe("HTIF as a device", () => {
+  it("reads and writes its mailboxes by offset, and saves/restores them (checked against RAM)", async () => {
+    const { Machine } = await import("../src/machine/machine.js");
+    const { loadCoreModule } = await import("../src/node/core-module.js");
+    const m = new Machine(loadCoreModule(), { memSize: 1 << 20 });
+    m.setHtif(0x80001000, 0x80001008);
+    expect(m.htif.write(0, 8, 0x1234, 0x1, )).toBe(true);
+    expect(m.hart.readPhys64(0x80001000)).toBe(0x1_0000_1234n);
+    expect(m.htif.read(0, 8)).toBe(0x1_0000_1234);
+    expect(m.htif.read(8, 4)).toBe(-1);
+    const saved = m.htif.save();
+    const small = new Machine(loadCoreModule(), { memSize: 4096 });
+    expect(() => small.htif.restore(saved)).toThrow(/not in this machine's RAM/);
+    const other = new Machine(loadCoreModule(), { memSize: 1 << 20 });
+    other.htif.restore(saved);
+    expect(other.htif.tohost).toBe(0x80001000);
+  });
+});

@@ -331,6 +331,7 @@ export class Board {
   /** Every device to its power-on state (host connections, disks and input kept). */
   resetDevices(): void {
     for (const e of this.table) e.device?.reset();
+    this.htif.reset();
     this.hart.setExternalIrq(false, false);
   }
 }

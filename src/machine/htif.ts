@@ -28,6 +28,8 @@
 //   anything else                    tohost = 0, otherwise ignored; counted in `unknownCommands`.
 import { DRAM_BASE, type Hart } from "../core/hart.js";
 import type { InputQueue, OutputBuffer } from "./console.js";
+import { BUS_ERROR, type AccessSize, type Device } from "../devices/device.js";
+import { StateReader, decodeState, encodeState } from "../devices/state.js";
 
 export const SYS_WRITE = 64;
 export const SYS_EXIT = 93;
@@ -38,7 +40,14 @@ const ENOSYS = 38n, EBADF = 9n, EFAULT = 14n;
 export const HTIF_CONTINUE = 0;
 export const HTIF_EXIT = 1;
 
-export class Htif {
+/**
+ * HTIF keeps the device contract too, though its registers are the guest's RAM words found by
+ * symbol (not an MMIO window): offset 0 reads/writes tohost, offset 8 fromhost (8-byte
+ * accesses; the value of an 8-byte read is exact up to 2^53), reset() forgets pending requests,
+ * and save()/restore() carry the mailboxes and the request state.
+ */
+export class Htif implements Device {
+  readonly size = 16;
   /** Physical address of tohost (0: no HTIF). */
   tohost = 0;
   /** Physical address of fromhost (0: none; getchar and syscall replies then cannot be given). */
@@ -67,6 +76,39 @@ export class Htif {
     this.fromhost = fromhost;
     this.pendingReads = 0;
     this.hart.setHtif(tohost, fromhost);
+  }
+
+  read(offset: number, size: AccessSize): number {
+    const pa = offset === 0 ? this.tohost : offset === 8 ? this.fromhost : 0;
+    if (size !== 8 || pa === 0) return BUS_ERROR;
+    const v = this.hart.readPhys64(pa);
+    return v >= 2n ** 53n ? BUS_ERROR : Number(v);
+  }
+
+  write(offset: number, size: AccessSize, value: number, high: number): boolean {
+    const pa = offset === 0 ? this.tohost : offset === 8 ? this.fromhost : 0;
+    if (size !== 8 || pa === 0) return false;
+    this.hart.writePhys64(pa, (BigInt(high >>> 0) << 32n) | BigInt(value >>> 0));
+    return true;
+  }
+
+  reset(): void { this.pendingReads = 0; this.exitCode = 0; }
+
+  save(): Uint8Array {
+    return encodeState("htif", 1, { tohost: this.tohost, fromhost: this.fromhost, exitCode: this.exitCode,
+      unknownCommands: this.unknownCommands, pendingReads: this.pendingReads });
+  }
+
+  restore(state: Uint8Array): void {
+    const r = new StateReader("htif", decodeState(state, "htif", 1));
+    const tohost = r.int("tohost", 0, 2 ** 53), fromhost = r.int("fromhost", 0, 2 ** 53);
+    const exitCode = r.int("exitCode", -(2 ** 31), 2 ** 48), unknown = r.int("unknownCommands", 0, 2 ** 53);
+    const pending = r.int("pendingReads", 0, 2 ** 32);
+    for (const [name, pa] of [["tohost", tohost], ["fromhost", fromhost]] as const) {
+      if (pa !== 0 && (pa % 8 !== 0 || !this.hart.isRam(pa, 8))) throw new RangeError(`htif: saved ${name} 0x${pa.toString(16)} is not in this machine's RAM`);
+    }
+    this.setMailboxes(tohost, fromhost);
+    this.exitCode = exitCode; this.unknownCommands = unknown; this.pendingReads = pending;
   }
 
   /** Serves the command in tohost (call when run() returned Exit.Htif). */
