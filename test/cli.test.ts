@@ -1,6 +1,7 @@
 // The `wasmvisor` command as a user runs it: spawned as `node --import tsx src/cli/main.ts`.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { requireTool } from "./helpers/tools.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +142,31 @@ describe.concurrent("wasmvisor CLI", () => {
     expect(r.stdout).toMatch(/reboot: Power down/);
     expect(r.code).toBe(0);
   }, 60_000);
+
+  it("run linux reads piped stdin as console input; its end powers the guest off (status 0)", async () => {
+    const r = await cli(["run", "linux"], "echo piped-$((1 + 1))\n");
+    expect(r.stdout).toMatch(/\npiped-2\r?\n/);
+    expect(r.stdout).toMatch(/console closed, powering off/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it("a kernel panic ends the run with status 1 and the panic line on stderr", async () => {
+    const r = await cli(["run", "linux", "--append", "console=ttyS0 rdinit=/nonexistent root=/dev/nothing"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^wasmvisor: Kernel panic - not syncing: .+\n$/);
+  }, 60_000);
+
+  it("--disk F,rw writes the guest's changes to the file; without it the file is untouched", async () => {
+    const mke2fs = requireTool("mke2fs", "e2fsprogs"), debugfs = requireTool("debugfs", "e2fsprogs");
+    const img = guest("rw.img");
+    execFileSync(mke2fs, ["-q", "-F", "-t", "ext2", img, "2048"]);
+    const before = readFileSync(img);
+    const script = "mount -t ext2 /dev/vda /mnt && echo from-guest > /mnt/f && umount /mnt";
+    expect((await cli(["run", "linux", "--disk", img, "--exec", script])).code).toBe(0);
+    expect(readFileSync(img).equals(before)).toBe(true);
+    expect((await cli(["run", "linux", "--disk", `${img},rw`, "--exec", script])).code).toBe(0);
+    expect(execFileSync(debugfs, ["-R", "cat /f", img], { stdio: ["ignore", "pipe", "ignore"] }).toString()).toBe("from-guest\n");
+  }, 90_000);
 
   it("run linux | head ends quietly when the pipe closes", async () => {
     const r = await new Promise<Outcome>((done) => {

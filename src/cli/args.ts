@@ -10,7 +10,8 @@ export class UsageError extends Error {
   }
 }
 
-export interface DiskArg { path: string; readOnly: boolean }
+/** ro: read-only for the guest; rw: writes go to the file; neither: a copy-on-write overlay. */
+export interface DiskArg { path: string; readOnly: boolean; writeThrough: boolean }
 
 export interface RunArgs {
   kind: "run";
@@ -63,9 +64,10 @@ Options for run:
   --initrd <file>           initramfs (cpio, gzip-compressed or not)
   --firmware <file>         M-mode firmware for full mode (default: the bundled OpenSBI fw_dynamic)
   --append <text>           kernel command line (default: console=ttyS0)
-  --disk <file>[,ro]        a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
+  --disk <file>[,ro|,rw]    a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
                             Writes go to a copy-on-write overlay in memory: the file is never
-                            modified. ,ro makes the disk read-only for the guest
+                            modified. ,ro makes the disk read-only for the guest; ,rw writes
+                            the guest's changes to the file itself
   --exec <commands>         (Linux) type these commands at the guest's shell, then end its
                             console input, so the guest powers off
   --max-instructions <n>    stop after n instructions (exit status 124)
@@ -116,12 +118,14 @@ export function parseDisk(text: string): DiskArg {
   const parts = text.split(",");
   const path = parts[0];
   if (path === "") throw new UsageError(`invalid --disk value '${text}': expected a file name, optionally followed by ,ro`);
-  let readOnly = false;
+  let readOnly = false, writeThrough = false;
   for (const opt of parts.slice(1)) {
     if (opt === "ro") readOnly = true;
-    else throw new UsageError(`invalid --disk value '${text}': unknown disk option '${opt}' (known: ro)`);
+    else if (opt === "rw") writeThrough = true;
+    else throw new UsageError(`invalid --disk value '${text}': unknown disk option '${opt}' (known: ro, rw)`);
   }
-  return { path, readOnly };
+  if (readOnly && writeThrough) throw new UsageError(`invalid --disk value '${text}': ro and rw exclude each other`);
+  return { path, readOnly, writeThrough };
 }
 
 const OPTIONS = {

@@ -75,13 +75,13 @@ function cmdline(cmd: RunCommand): string {
 function openDisks(cmd: RunCommand): DiskConfig[] {
   return cmd.disks.map((d, i) => {
     let base: FileDisk;
-    try { base = new FileDisk(d.path); } catch (e) {
+    try { base = new FileDisk(d.path, d.writeThrough); } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code === "ENOENT") throw new SetupError(`cannot read disk ${d.path}: no such file`);
       if (err.code === "EACCES") throw new SetupError(`cannot read disk ${d.path}: permission denied`);
       throw new SetupError(err.message);
     }
-    return { backend: d.readOnly ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
+    return { backend: d.readOnly || d.writeThrough ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
   });
 }
 

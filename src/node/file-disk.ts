@@ -1,14 +1,18 @@
-// Node-only: a raw disk image file as a block backend, read with positioned reads (the file
-// is opened read-only and never written: the board puts a copy-on-write overlay over it).
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+// Node-only: a raw disk image file as a block backend, with positioned reads and writes. By
+// default the file is opened read-only and the CLI puts a copy-on-write overlay over it; with
+// `writable` (asked for with --disk F,rw) the guest's writes go to the file itself.
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
 import { type BlockBackend, SECTOR } from "../devices/virtio/blk/backend.js";
 
 export class FileDisk implements BlockBackend {
   readonly size: number;
   private readonly fd: number;
 
-  constructor(readonly path: string, readonly readOnly = true) {
-    this.fd = openSync(path, "r");
+  readonly readOnly: boolean;
+
+  constructor(readonly path: string, writable = false) {
+    this.readOnly = !writable;
+    this.fd = openSync(path, writable ? "r+" : "r");
     const st = fstatSync(this.fd);
     if (!st.isFile()) { closeSync(this.fd); throw new Error(`${path}: not a regular file`); }
     if (st.size % SECTOR !== 0) { closeSync(this.fd); throw new Error(`${path}: disk image size ${st.size} is not a multiple of 512 bytes`); }
@@ -25,7 +29,12 @@ export class FileDisk implements BlockBackend {
     }
   }
 
-  write(): void { throw new Error(`${this.path}: the base image is read-only`); }
-  flush(): void {}
+  write(offset: number, src: Uint8Array): void {
+    if (this.readOnly) throw new Error(`${this.path}: opened read-only`);
+    let done = 0;
+    while (done < src.length) done += writeSync(this.fd, src, done, src.length - done, offset + done);
+  }
+
+  flush(): void { if (!this.readOnly) fsyncSync(this.fd); }
   close(): void { closeSync(this.fd); }
 }
