@@ -36,24 +36,15 @@ export class CowOverlay implements BlockBackend {
   get size(): number { return this.base.size; }
 
   read(offset: number, dst: Uint8Array): void {
-    let done = 0;
-    while (done < dst.length) {
-      const at = offset + done;
-      const idx = Math.floor(at / CHUNK), within = at % CHUNK;
-      const n = Math.min(CHUNK - within, dst.length - done);
+    eachChunk(offset, dst.length, (idx, within, at, done, n) => {
       const c = this.chunks.get(idx);
       if (c) dst.set(c.subarray(within, within + n), done);
       else this.base.read(at, dst.subarray(done, done + n));
-      done += n;
-    }
+    });
   }
 
   write(offset: number, src: Uint8Array): void {
-    let done = 0;
-    while (done < src.length) {
-      const at = offset + done;
-      const idx = Math.floor(at / CHUNK), within = at % CHUNK;
-      const n = Math.min(CHUNK - within, src.length - done);
+    eachChunk(offset, src.length, (idx, within, _at, done, n) => {
       let c = this.chunks.get(idx);
       if (!c) {
         const len = Math.min(CHUNK, this.size - idx * CHUNK);
@@ -62,8 +53,7 @@ export class CowOverlay implements BlockBackend {
         this.chunks.set(idx, c);
       }
       c.set(src.subarray(done, done + n), within);
-      done += n;
-    }
+    });
   }
 
   flush(): void { this.flushes++; }
@@ -76,5 +66,17 @@ export class CowOverlay implements BlockBackend {
     const out = new Uint8Array(this.size);
     this.read(0, out);
     return out;
+  }
+}
+
+/** Splits [offset, offset+length) at CHUNK boundaries: f(chunk index, offset in it, absolute offset, bytes done, bytes here). */
+function eachChunk(offset: number, length: number, f: (idx: number, within: number, at: number, done: number, n: number) => void): void {
+  let done = 0;
+  while (done < length) {
+    const at = offset + done;
+    const idx = Math.floor(at / CHUNK), within = at % CHUNK;
+    const n = Math.min(CHUNK - within, length - done);
+    f(idx, within, at, done, n);
+    done += n;
   }
 }
