@@ -4,14 +4,15 @@ import {
   DC_BASE, DC_END, DC_ENTRIES, DECODE_SCRATCH, PAGE_FLAGS, PAGE_WATCH, RAM_OFF, RES_NONE,
   STATE_END, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
   S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ, S_STIMECMP, S_RES_VA,
+  S_PARA, S_SBI_TIMECMP, STATS_BASE, STATS_END, ST_HYPERCALLS, S_MEDELEG, S_MIDELEG, S_MCOUNTEREN, S_MIP,
 } from "./layout";
-import { pmpRecompute } from "./pmp";
+import { pmpRecompute, pmpWriteAddr, pmpWriteCfg } from "./pmp";
 import * as O from "./ops";
 import {
   EXC_BREAKPOINT, EXC_ECALL_U, EXC_ILLEGAL, EXC_LOAD_MISALIGNED, EXC_STORE_MISALIGNED,
   EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_HOST, EXIT_IDLE, MIP_MEIP, MIP_SEIP,
   MS_TSR, MS_TVM, MS_TW, PRIV_M, PRIV_S, PRIV_U, pendingEnabled, updateTimerLine, xget, xset,
-  hostClock, mtimeNow,
+  hostClock, mtimeNow, EXIT_SBI, EXIT_FATAL, PARA_EXIT, PARA_OFF, SBI_TIMER, SBI_END_BLOCK, SBI_EXIT, SBI_JUMP, sbiCall,
 } from "./state";
 import {
   ACC_FETCH, ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb, pmpCheck,
@@ -29,9 +30,10 @@ import * as csr from "./csr";
 export {
   X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_STEPS, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
   S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
-  S_SATP, S_MIP_HW, S_STIMECMP, S_MENVCFG, CLINT_BASE, CLINT_SIZE,
+  S_SATP, S_MIP_HW, S_STIMECMP, S_MENVCFG, CLINT_BASE, CLINT_SIZE, S_PARA, S_SBI_TIMECMP, STATS_BASE,
+  ST_STEPS_U, ST_STEPS_S, ST_STEPS_M, ST_EXCEPTIONS, ST_INTERRUPTS, ST_HYPERCALLS, STATS_END,
 } from "./layout";
-export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST } from "./state";
+export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST, EXIT_SBI } from "./state";
 export { SOURCE_HASH } from "./abi.gen";
 
 // TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.
@@ -202,6 +204,10 @@ export function run(budget: u32): u32 {
   while (n < budget) {
     const irq = pendingInterrupt();
     if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
+    // Steps are counted by privilege per block (a block runs in one privilege; the instruction
+    // that traps out of it counts where it ran).
+    const blockStart = n;
+    const blockStat = STATS_BASE + (<u32>load<u64>(S_PRIV) << 3);
     let limit = budget;
     let fetchPage: u64 = TLB_INVALID;
     let fetchDelta: u64 = 0;
@@ -408,6 +414,19 @@ export function run(budget: u32): u32 {
         }
         case O.OP_FENCE: pc += len; break;
         case O.OP_ECALL: {
+          const para = load<u64>(S_PARA);
+          if (para != PARA_OFF && load<u64>(S_PRIV) == PRIV_S) { // a hypercall (SBI calling convention)
+            store<u64>(ST_HYPERCALLS, load<u64>(ST_HYPERCALLS) + 1);
+            if (para == PARA_EXIT) { exitReason = EXIT_SBI; limit = n; break; } // pc stays at the ECALL
+            store<u64>(S_PC, pc);
+            store<u64>(S_STEPS, steps0 + n); // the host's clock may count steps
+            const f = sbiCall();
+            pc = (f & SBI_JUMP) != 0 ? load<u64>(S_PC) : pc + len;
+            if ((f & SBI_TIMER) != 0) updateTimerLine();
+            if ((f & SBI_EXIT) != 0) { exitReason = EXIT_HOST; limit = n; break; }
+            if ((f & SBI_END_BLOCK) != 0) limit = n;
+            break;
+          }
           pc = takeTrap(EXC_ECALL_U + load<u64>(S_PRIV), 0, pc, false); limit = n; continue;
         }
         case O.OP_EBREAK: {
@@ -537,6 +556,8 @@ export function run(budget: u32): u32 {
         }
       }
     }
+    store<u64>(blockStat, load<u64>(blockStat) + <u64>(n - blockStart));
+    if (trap.fatalTrap) { trap.clearFatalTrap(); exitReason = EXIT_FATAL; }
     if (exitReason != EXIT_BUDGET) break;
   }
   store<u64>(S_PC, pc);
@@ -613,6 +634,7 @@ function csrBits(op: u32, num: u32, rd: u32, rs1: u32): u64 {
 /** Resets the hart: M-mode at `pc`, RAM of `ramSize` bytes (its contents are kept). */
 export function reset(pc: u64, ramSize: u32, hartId: u64): void {
   memory.fill(0, 0, STATE_END);
+  memory.fill(STATS_BASE, 0, STATS_END - STATS_BASE);
   store<u64>(S_PC, pc);
   store<u64>(S_PRIV, PRIV_M);
   store<u64>(S_MSTATUS, MSTATUS_FIXED);
@@ -621,6 +643,7 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
   store<u64>(S_RES_ADDR, RES_NONE);
   store<u64>(S_MTIMECMP, <u64>-1);
   store<u64>(S_STIMECMP, <u64>-1);
+  store<u64>(S_SBI_TIMECMP, <u64>-1);
   store<u64>(S_MTIME_ADJ, 0 - <u64>hostClock());
   afterRestore();
 }
@@ -676,6 +699,44 @@ export function invalidateRange(pa: u64, len: u32): void {
   const h = ramHost(pa, len);
   if (h != 0) noteRamStore(h, len);
 }
+
+/**
+ * Paravirtual mode: `mode` PARA_OFF, PARA_IMPORT or PARA_EXIT. On, the hart runs without
+ * M-mode software: every exception but ECALL from S and every S interrupt is delegated to S,
+ * S may read all counters, and an S-mode ECALL is a hypercall.
+ */
+export function setPara(mode: u32): void {
+  store<u64>(S_PARA, <u64>mode);
+  store<u64>(S_SBI_TIMECMP, <u64>-1);
+  if (mode != 0) {
+    store<u64>(S_MEDELEG, 0xb1ff);
+    store<u64>(S_MIDELEG, 0x222);
+    store<u64>(S_MCOUNTEREN, 7);
+    // PMP entry 0 grants S and U all memory, as firmware's last entry would (3.7.1).
+    pmpWriteAddr(0, <u64>-1);
+    pmpWriteCfg(0, 0x1f);
+    tlbFlushAll();
+  }
+  updateTimerLine();
+}
+
+/** Para mode: the SBI TIME deadline (set_timer). */
+export function setSbiTimer(t: u64): void {
+  store<u64>(S_SBI_TIMECMP, t);
+  updateTimerLine();
+}
+
+/** Forgets every cached translation (SBI remote SFENCE.VMA on this hart). */
+export function flushTlb(): void { tlbFlushAll(); }
+
+/** Raises or clears SSIP (SBI IPI to this hart). */
+export function setSoftIrq(on: bool): void {
+  const m = load<u64>(S_MIP);
+  store<u64>(S_MIP, on ? m | 2 : m & ~(<u64>2));
+}
+
+/** Zeroes the statistics counters. */
+export function clearStats(): void { memory.fill(STATS_BASE, 0, STATS_END - STATS_BASE); }
 
 /** Called by the host from inside mmioRead/mmioWrite: the access is a bus error. */
 export function mmioFault(): void { setMmioFaulted(); }

@@ -59,12 +59,27 @@ export const S_IR_HOLD: u32 = S_BASE + 0x148;
 // Virtual address of the LR/SC reservation (S_RES_ADDR holds its physical address): an SC to
 // another address fails without translating, as QEMU does, so it raises no page fault.
 export const S_RES_VA: u32 = S_BASE + 0x150;
+// Paravirtual mode (PARA_* in state.ts): S-mode ECALL is a hypercall answered by the host.
+export const S_PARA: u32 = S_BASE + 0x158;
+// The SBI TIME deadline in para mode: STIP is raised while mtime >= this.
+export const S_SBI_TIMECMP: u32 = S_BASE + 0x160;
 export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
 
 // Scratch decoded-instruction entry for instructions that are not cached (they cross a page).
 export const DECODE_SCRATCH: u32 = 0x0900;
+
+// Statistics for the host (not architectural, not saved): steps by the privilege they ran in
+// (indexed by priv * 8: U, S, -, M), exceptions and interrupts taken, hypercalls.
+export const STATS_BASE: u32 = 0x0a00;
+export const ST_STEPS_U: u32 = STATS_BASE + 0x00;
+export const ST_STEPS_S: u32 = STATS_BASE + 0x08;
+export const ST_STEPS_M: u32 = STATS_BASE + 0x18;
+export const ST_EXCEPTIONS: u32 = STATS_BASE + 0x20;
+export const ST_INTERRUPTS: u32 = STATS_BASE + 0x28;
+export const ST_HYPERCALLS: u32 = STATS_BASE + 0x30;
+export const STATS_END: u32 = STATS_BASE + 0x38;
 
 // PMP ranges derived from the pmpcfg/pmpaddr CSRs (pmp.ts): 16 entries x 24 bytes.
 export const PMP_TABLE: u32 = 0x1000;

@@ -1,5 +1,8 @@
 // Accessors for the hart state at its fixed linear-memory offsets, and the host imports.
-import { X_BASE, S_PRIV, S_MSTATUS, S_MIP, S_MIP_HW, S_MIE, S_MTIME_ADJ, S_MTIMECMP, S_MENVCFG, S_STIMECMP } from "./layout";
+import {
+  X_BASE, S_PRIV, S_MSTATUS, S_MIP, S_MIP_HW, S_MIE, S_MTIME_ADJ, S_MTIMECMP, S_MENVCFG, S_STIMECMP,
+  S_PARA, S_SBI_TIMECMP,
+} from "./layout";
 
 export const PRIV_U: u64 = 0;
 export const PRIV_S: u64 = 1;
@@ -61,6 +64,18 @@ export const EXIT_IDLE: u32 = 1; // WFI with no interrupt pending: wait for one
 export const EXIT_HTIF: u32 = 2; // the guest wrote a command to HTIF tohost
 export const EXIT_FATAL: u32 = 3; // the hart cannot continue (detail in S_EXIT_INFO)
 export const EXIT_HOST: u32 = 4; // a device asked the host to take over (requestExit)
+export const EXIT_SBI: u32 = 5; // para mode, PARA_EXIT: an S-mode ECALL waits for the host (pc at it)
+
+// S_PARA values: how an S-mode ECALL reaches the host.
+export const PARA_OFF: u64 = 0; // it traps, as on hardware (firmware in M-mode answers it)
+export const PARA_IMPORT: u64 = 1; // the core calls the host's sbiCall() import and goes on
+export const PARA_EXIT: u64 = 2; // run() returns EXIT_SBI; the host answers and advances pc
+
+// What sbiCall() returns: bits telling the core what the hypercall changed.
+export const SBI_TIMER: i32 = 1; // the SBI deadline changed: recompute STIP
+export const SBI_END_BLOCK: i32 = 2; // interrupt or translation state changed: end the block
+export const SBI_EXIT: i32 = 4; // leave run() after this call (shutdown, reboot, yield)
+export const SBI_JUMP: i32 = 8; // continue at S_PC (the host set it) instead of after the ECALL
 
 // menvcfg fields (privileged spec 3.1.18; Sstc).
 export const ENVCFG_FIOM: u64 = 1;
@@ -76,6 +91,9 @@ export const ENVCFG_STCE: u64 = <u64>1 << 63;
 @external("env", "mmioRead") export declare function mmioRead(pa: f64, size: i32): f64;
 // @ts-ignore: decorator
 @external("env", "mmioWrite") export declare function mmioWrite(pa: f64, size: i32, lo: i32, hi: i32): void;
+// Para mode: the hypercall in a0-a7 (the host reads and writes the registers in memory).
+// @ts-ignore: decorator
+@external("env", "sbiCall") export declare function sbiCall(): i32;
 
 // @ts-ignore: decorator
 @inline export function xget(r: u32): u64 { return load<u64>(X_BASE + (r << 3)); }
@@ -105,6 +123,7 @@ export function updateTimerLine(): void {
   let hw = load<u64>(S_MIP_HW) & ~(MIP_MTIP | MIP_STIP);
   if (now >= load<u64>(S_MTIMECMP)) hw |= MIP_MTIP;
   if ((load<u64>(S_MENVCFG) & ENVCFG_STCE) != 0 && now >= load<u64>(S_STIMECMP)) hw |= MIP_STIP;
+  if (load<u64>(S_PARA) != 0 && now >= load<u64>(S_SBI_TIMECMP)) hw |= MIP_STIP;
   store<u64>(S_MIP_HW, hw);
 }
 

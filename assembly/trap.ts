@@ -1,7 +1,7 @@
 // Trap entry, interrupt selection and trap return (privileged spec 3.1.6.1, 3.1.9, 3.3.2).
 import {
   S_MCAUSE, S_MEPC, S_MIDELEG, S_MEDELEG, S_MSTATUS, S_MTVAL, S_MTVEC, S_PRIV, S_SCAUSE, S_SEPC,
-  S_STVAL, S_STVEC,
+  S_STVAL, S_STVEC, S_PARA, S_EXIT_INFO, ST_EXCEPTIONS, ST_INTERRUPTS,
 } from "./layout";
 import {
   IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, MS_MIE, MS_MPIE, MS_MPP, MS_MPP_SHIFT,
@@ -12,10 +12,16 @@ import { selectTlbSets } from "./mmu";
 // Exceptions taken so far: the instruction that raises one does not retire, so run() leaves
 // it out of minstret (privileged spec 3.3.1) while still counting it against the budget.
 export let exceptionsTaken: u32 = 0;
+// Set when a trap would enter M-mode in para mode, where no firmware exists: the VM cannot go on
+// (run() returns EXIT_FATAL; S_EXIT_INFO holds mcause).
+export let fatalTrap: bool = false;
+export function clearFatalTrap(): void { fatalTrap = false; }
 
 /** Enters the trap handler for `cause`; returns the handler's pc. */
 export function takeTrap(cause: u64, tval: u64, epc: u64, interrupt: bool): u64 {
   if (!interrupt) exceptionsTaken++;
+  const st = interrupt ? ST_INTERRUPTS : ST_EXCEPTIONS;
+  store<u64>(st, load<u64>(st) + 1);
   const p = load<u64>(S_PRIV);
   const deleg = load<u64>(interrupt ? S_MIDELEG : S_MEDELEG);
   let ms = load<u64>(S_MSTATUS);
@@ -29,6 +35,7 @@ export function takeTrap(cause: u64, tval: u64, epc: u64, interrupt: bool): u64 
     store<u64>(S_PRIV, PRIV_S);
     tvec = load<u64>(S_STVEC);
   } else {
+    if (load<u64>(S_PARA) != 0) { fatalTrap = true; store<u64>(S_EXIT_INFO, code); }
     store<u64>(S_MCAUSE, code);
     store<u64>(S_MEPC, epc);
     store<u64>(S_MTVAL, tval);

@@ -51,6 +51,8 @@ function constants(file, filter) {
 
 const layout = constants(join(asm, "layout.ts"));
 const exits = constants(join(asm, "state.ts"), (n) => n.startsWith("EXIT_"));
+const sbiFlags = constants(join(asm, "state.ts"), (n) => n.startsWith("SBI_"));
+const paraModes = constants(join(asm, "state.ts"), (n) => n.startsWith("PARA_"));
 
 const TS_TYPE = { u8: "number", u16: "number", u32: "number", i32: "number", bool: "number", f64: "number", f32: "number", u64: "bigint", i64: "bigint", void: "void" };
 const index = readFileSync(join(asm, "index.ts"), "utf8");
@@ -80,6 +82,16 @@ ${layout.map((c) => `  ${c.name}: ${lit(c)},`).join("\n")}
 /** assembly/state.ts: exit reasons of run(). */
 export const EXIT = {
 ${exits.map((c) => `  ${c.name.slice(5)}: ${lit(c)},`).join("\n")}
+} as const;
+
+/** assembly/state.ts: what the host's sbiCall() returns to the core (bit flags). */
+export const SBI = {
+${sbiFlags.map((c) => `  ${c.name.slice(4)}: ${lit(c)},`).join("\n")}
+} as const;
+
+/** assembly/state.ts: S_PARA values. */
+export const PARA = {
+${paraModes.map((c) => `  ${c.name.slice(5)}: ${Number(c.value)},`).join("\n")}
 } as const;
 
 /** The functions assembly/index.ts exports (u64/i64 travel as bigint, bool as 0/1). */

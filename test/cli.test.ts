@@ -139,7 +139,15 @@ describe.concurrent("wasmvisor CLI", () => {
   it("run linux --exec boots the bundled Linux, runs the commands and powers off with status 0", async () => {
     const r = await cli(["run", "linux", "--exec", "echo $((40 + 2)); uname -m"]);
     expect(r.stdout).toMatch(/\n42\r?\nriscv64\r?\n/);
-    expect(r.stdout).toMatch(/reboot: Power down/);
+    expect(r.stdout).toMatch(/para virtualization/); // the default mode
+    expect(r.stdout).toMatch(/Requesting system poweroff/);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it("--mode full boots through OpenSBI with the UART console", async () => {
+    const r = await cli(["run", "linux", "--mode", "full", "--exec", "cat /proc/consoles"]);
+    expect(r.stdout).toMatch(/OpenSBI v1\.\d/);
+    expect(r.stdout).toMatch(/\nttyS0 /);
     expect(r.code).toBe(0);
   }, 60_000);
 

@@ -24,7 +24,7 @@ export interface RunArgs {
   firmware?: string;
   append?: string;
   disks: DiskArg[];
-  mode: "full";
+  mode: "full" | "para";
   memSize: number;
   /** True when --mem was given (a Linux guest defaults to 256M, a bare-metal one to 128M). */
   memGiven: boolean;
@@ -51,19 +51,21 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
                   at 0x80000000); its exit code becomes wasmvisor's
-run linux         the bundled Linux guest (OpenSBI + Linux 6.1 + busybox), fully virtualized
+run linux         the bundled Linux guest (Linux 6.1 + busybox; OpenSBI in full mode)
 run --kernel      your own Linux Image (with --initrd, --firmware, --append)
 images            list the guest images this installation has
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
                             a multiple of 4K, at most 2G
-  --mode full               full virtualization: firmware in the guest's M-mode, every device
-                            register access trapped and emulated (the default and, for now, only mode)
+  --mode para|full          para (the default): no firmware, the kernel's SBI calls are
+                            hypercalls and its console is virtio; full: unmodified firmware
+                            (OpenSBI) in the guest's M-mode, the console a trapped 16550 UART
   --kernel <file>           Linux kernel Image (arch/riscv/boot/Image)
   --initrd <file>           initramfs (cpio, gzip-compressed or not)
   --firmware <file>         M-mode firmware for full mode (default: the bundled OpenSBI fw_dynamic)
-  --append <text>           kernel command line (default: console=ttyS0)
+  --append <text>           kernel command line (default: console=hvc1 in para mode, the
+                            virtio console; console=ttyS0 in full mode)
   --disk <file>[,ro|,rw]    a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
                             Writes go to a copy-on-write overlay in memory: the file is never
                             modified. ,ro makes the disk read-only for the guest; ,rw writes
@@ -187,8 +189,8 @@ export function parseArgs(argv: string[]): Command {
       if (v[f] !== undefined) throw new UsageError(`run: --${f} is for Linux guests (run linux, or --kernel)`);
     }
   }
-  if (v.mode !== undefined && v.mode !== "full") {
-    throw new UsageError(`invalid --mode value '${v.mode}': expected full (para mode is not available yet)`);
+  if (v.mode !== undefined && v.mode !== "full" && v.mode !== "para") {
+    throw new UsageError(`invalid --mode value '${v.mode}': expected full or para`);
   }
   const memGiven = v.mem !== undefined;
   return {
@@ -200,7 +202,7 @@ export function parseArgs(argv: string[]): Command {
     firmware: v.firmware,
     append: v.append,
     disks: (v.disk ?? []).map(parseDisk),
-    mode: "full",
+    mode: (v.mode as "full" | "para" | undefined) ?? "para",
     memSize: memGiven ? parseMemSize(v.mem!) : linux ? 256 << 20 : 128 << 20,
     memGiven,
     maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"], "--max-instructions") : undefined,

@@ -42,6 +42,7 @@ const GZIP = (b: Uint8Array) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** The Linux images of a run command: bundled, or the files given (gzip-compressed kernels are unpacked). */
 function linuxImages(cmd: RunCommand): LinuxImages {
+  if (cmd.firmware && cmd.mode === "para") throw new SetupError("--firmware is for full mode: in para mode no firmware runs");
   if (cmd.bundled) {
     try {
       const b = loadBundledLinux();
@@ -58,18 +59,21 @@ function linuxImages(cmd: RunCommand): LinuxImages {
   try { parseImageHeader(kernel); } catch (e) { throw new SetupError(`${cmd.kernel}: ${(e as Error).message.replace(/^kernel: /, "")}`); }
   const initrd = cmd.initrd ? readFile(cmd.initrd, "initrd ") : undefined;
   if (initrd && !GZIP(initrd) && !isCpio(initrd)) throw new SetupError(`${cmd.initrd}: not an initramfs (neither gzip nor a newc cpio archive)`);
-  const firmware = cmd.firmware ? readFile(cmd.firmware, "firmware ") : loadBundledFirmware();
-  if (cmd.firmware && (isElfBytes(firmware) || firmware.length < 64)) {
+  const firmware = cmd.firmware ? readFile(cmd.firmware, "firmware ") : cmd.mode === "full" ? loadBundledFirmware() : undefined;
+  if (cmd.firmware && firmware && (isElfBytes(firmware) || firmware.length < 64)) {
     throw new SetupError(`${cmd.firmware}: not a raw firmware binary (give fw_dynamic.bin, not the .elf)`);
   }
   return { kernel, initrd, firmware, cmdline: cmdline(cmd) };
 }
 
+/** The kernel's console in each mode: the trapped UART (full), the virtio console (para; hvc0 is the SBI console). */
+export const DEFAULT_CONSOLE = { full: "console=ttyS0", para: "console=hvc1" } as const;
+
 const isCpio = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 6)) === "070701";
 const isElfBytes = (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 function cmdline(cmd: RunCommand): string {
-  return `${cmd.append ?? "console=ttyS0"} wasmvisor.mode=${cmd.mode}`;
+  return `${cmd.append ?? DEFAULT_CONSOLE[cmd.mode]} wasmvisor.mode=${cmd.mode}`;
 }
 
 function openDisks(cmd: RunCommand): DiskConfig[] {
@@ -107,6 +111,7 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   let gate: PromptGate | undefined;
   const machine = new Machine(module, {
     memSize: cmd.memSize,
+    mode: linux ? cmd.mode : "full",
     clock: "wall",
     disks,
     output: (bytes) => {

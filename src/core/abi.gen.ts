@@ -2,7 +2,7 @@
 // The core's state layout, exit codes and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x3dbb70cb;
+export const SOURCE_HASH = 0xc01c544f;
 
 /** assembly/layout.ts */
 export const L = {
@@ -53,10 +53,20 @@ export const L = {
   S_CY_HOLD: 1344,
   S_IR_HOLD: 1352,
   S_RES_VA: 1360,
+  S_PARA: 1368,
+  S_SBI_TIMECMP: 1376,
   PMPCFG_BASE: 1536,
   PMPADDR_BASE: 1600,
   STATE_END: 2112,
   DECODE_SCRATCH: 2304,
+  STATS_BASE: 2560,
+  ST_STEPS_U: 2560,
+  ST_STEPS_S: 2568,
+  ST_STEPS_M: 2584,
+  ST_EXCEPTIONS: 2592,
+  ST_INTERRUPTS: 2600,
+  ST_HYPERCALLS: 2608,
+  STATS_END: 2616,
   PMP_TABLE: 4096,
   TLB_BASE: 65536,
   TLB_ENTRIES: 256,
@@ -86,6 +96,22 @@ export const EXIT = {
   HTIF: 2,
   FATAL: 3,
   HOST: 4,
+  SBI: 5,
+} as const;
+
+/** assembly/state.ts: what the host's sbiCall() returns to the core (bit flags). */
+export const SBI = {
+  TIMER: 1,
+  END_BLOCK: 2,
+  EXIT: 4,
+  JUMP: 8,
+} as const;
+
+/** assembly/state.ts: S_PARA values. */
+export const PARA = {
+  OFF: 0,
+  IMPORT: 1,
+  EXIT: 2,
 } as const;
 
 /** The functions assembly/index.ts exports (u64/i64 travel as bigint, bool as 0/1). */
@@ -97,6 +123,11 @@ export interface CoreFunctions {
   setHtif(tohost: bigint, fromhost: bigint): void;
   setExternalIrq(meip: number, seip: number): void;
   invalidateRange(pa: bigint, len: number): void;
+  setPara(mode: number): void;
+  setSbiTimer(t: bigint): void;
+  flushTlb(): void;
+  setSoftIrq(on: number): void;
+  clearStats(): void;
   mmioFault(): void;
   requestExit(): void;
   mtime(): bigint;

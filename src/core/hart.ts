@@ -2,7 +2,7 @@
 // to the state the core keeps at fixed linear-memory offsets, and run slices.
 // Browser-safe: no Node APIs here; the compiled module is passed in.
 import { instantiateSync } from "@assemblyscript/loader";
-import { EXIT, L, SOURCE_HASH, type CoreFunctions } from "./abi.gen.js";
+import { EXIT, L, PARA, SOURCE_HASH, type CoreFunctions } from "./abi.gen.js";
 
 /** Why run() returned. */
 export enum Exit {
@@ -14,8 +14,19 @@ export enum Exit {
   Htif = EXIT.HTIF,
   /** The hart cannot continue. */
   Fatal = EXIT.FATAL,
-  /** A device called `Hart.requestExit()` during an access (e.g. a power-off register). */
+  /** A device called `Hart.requestExit()` during an access (e.g. a power-off register), or a hypercall asked to leave. */
   Host = EXIT.HOST,
+  /** Para mode with hypercalls as exits: an S-mode ECALL waits at pc for the host's answer. */
+  Sbi = EXIT.SBI,
+}
+
+/** How S-mode ECALLs reach the host in para mode (see assembly/state.ts PARA_*). */
+export type ParaMode = "off" | "import" | "exit";
+
+/** Statistics the core keeps (since reset or clearStats()). */
+export interface CoreStats {
+  stepsU: number; stepsS: number; stepsM: number;
+  exceptions: number; interrupts: number; hypercalls: number;
 }
 
 export const PRIV_U = 0;
@@ -45,6 +56,11 @@ export interface HartOptions {
   clock?: () => number;
   /** Device accesses that are neither RAM nor the in-core CLINT; default: bus error. */
   mmio?: MmioHandler;
+  /**
+   * Para mode: answers an S-mode ECALL (registers a0-a7 through x()/setX()); returns the
+   * SBI_* flags of assembly/state.ts (1 timer changed, 2 end the block, 4 leave run()).
+   */
+  sbi?: () => number;
 }
 
 interface CoreExports extends CoreFunctions {
@@ -66,6 +82,8 @@ export class Hart {
   private readonly view: DataView;
   private readonly ramOff: number;
   private mmio: MmioHandler | undefined;
+  /** The hypercall handler of para mode. */
+  sbi: (() => number) | undefined;
 
   constructor(module: WebAssembly.Module, options: HartOptions) {
     const { memSize } = options;
@@ -76,6 +94,7 @@ export class Hart {
     const start = typeof performance !== "undefined" ? performance.now() : Date.now();
     const clock = options.clock ?? (() => Math.floor((performance.now() - start) * (TIMEBASE_HZ / 1000)));
     this.mmio = options.mmio;
+    this.sbi = options.sbi;
     // Linear address of guest RAM in the core's layout (assembly/layout.ts RAM_OFF); the memory
     // must exist before instantiation, so it is sized from this value and checked after.
     const ramOff = RAM_OFF;
@@ -93,6 +112,7 @@ export class Hart {
           if (!this.mmio) { this.core.mmioFault(); return; }
           this.mmio.write(pa, size, lo >>> 0, hi >>> 0);
         },
+        sbiCall: () => (this.sbi ? this.sbi() : 0),
       },
     };
     const { exports } = instantiateSync<Record<string, unknown>>(module, imports);
@@ -151,27 +171,53 @@ export class Hart {
   /** True while the hart waits in WFI. */
   get waiting(): boolean { return this.u64(L.S_WFI) !== 0n; }
   get mtimecmp(): bigint { return this.u64(L.S_MTIMECMP); }
-  /** The earliest timer compare value in force: mtimecmp, and stimecmp while Sstc is on. */
+  /**
+   * The earliest timer compare value in force: mtimecmp, stimecmp while Sstc is on, and the
+   * SBI deadline in para mode.
+   */
   get timerCompare(): bigint {
-    const m = this.u64(L.S_MTIMECMP);
-    if ((this.u64(L.S_MENVCFG) >> 63n) === 0n) return m;
-    const s = this.u64(L.S_STIMECMP);
-    return s < m ? s : m;
+    let m = this.u64(L.S_MTIMECMP);
+    if ((this.u64(L.S_MENVCFG) >> 63n) !== 0n) { const s = this.u64(L.S_STIMECMP); if (s < m) m = s; }
+    if (this.u64(L.S_PARA) !== 0n) { const s = this.u64(L.S_SBI_TIMECMP); if (s < m) m = s; }
+    return m;
   }
   /**
-   * The next timer deadline in ticks, without allocating: mtimecmp, or stimecmp when Sstc is
-   * enabled (menvcfg.STCE) and earlier. Infinity when it is 2^53 or more (no deadline).
+   * The next timer deadline in ticks, without allocating: the earliest of mtimecmp, stimecmp
+   * when Sstc is enabled (menvcfg.STCE) and the SBI deadline in para mode. Infinity when it is
+   * 2^53 or more (no deadline).
    */
   get deadline(): number {
-    const m = this.num53(L.S_MTIMECMP);
-    const stce = (this.view.getUint32(L.S_MENVCFG + 4, true) >>> 31) !== 0;
-    return stce ? Math.min(m, this.num53(L.S_STIMECMP)) : m;
+    let m = this.num53(L.S_MTIMECMP);
+    if ((this.view.getUint32(L.S_MENVCFG + 4, true) >>> 31) !== 0) m = Math.min(m, this.num53(L.S_STIMECMP));
+    if (this.view.getUint32(L.S_PARA, true) !== 0) m = Math.min(m, this.num53(L.S_SBI_TIMECMP));
+    return m;
   }
 
   private num53(o: number): number {
     const hi = this.view.getUint32(o + 4, true);
     return hi >= 0x200000 ? Infinity : hi * 4294967296 + this.view.getUint32(o, true);
   }
+
+  /** Para mode: how S-mode ECALLs reach the host ("off": they trap, as on hardware). */
+  setPara(mode: ParaMode): void { this.core.setPara(mode === "off" ? PARA.OFF : mode === "import" ? PARA.IMPORT : PARA.EXIT); }
+  get para(): ParaMode { const m = this.num53(L.S_PARA); return m === PARA.OFF ? "off" : m === PARA.IMPORT ? "import" : "exit"; }
+  /** Para mode: the SBI TIME deadline (ticks); STIP is raised once mtime reaches it. */
+  setSbiTimer(t: bigint): void { this.core.setSbiTimer(BigInt.asUintN(64, t)); }
+  get sbiTimer(): bigint { return this.u64(L.S_SBI_TIMECMP); }
+  /** Forgets all cached translations (remote SFENCE.VMA). */
+  flushTlb(): void { this.core.flushTlb(); }
+  /** Raises or clears SSIP (an IPI). */
+  setSoftIrq(on: boolean): void { this.core.setSoftIrq(on ? 1 : 0); }
+  /** Wait in WFI (SBI HSM retentive suspend). */
+  set waiting(on: boolean) { this.view.setBigUint64(L.S_WFI, on ? 1n : 0n, true); }
+
+  /** Statistics since reset (or clearStats()). */
+  stats(): CoreStats {
+    const n = (o: number) => this.view.getUint32(o, true) + this.view.getUint32(o + 4, true) * 4294967296;
+    return { stepsU: n(L.ST_STEPS_U), stepsS: n(L.ST_STEPS_S), stepsM: n(L.ST_STEPS_M),
+      exceptions: n(L.ST_EXCEPTIONS), interrupts: n(L.ST_INTERRUPTS), hypercalls: n(L.ST_HYPERCALLS) };
+  }
+  clearStats(): void { this.core.clearStats(); }
 
   /** Where the core emulates the CLINT (the board's address table must agree). */
   get clintBase(): number { return Number(L.CLINT_BASE); }

@@ -27,6 +27,8 @@ import { Bus } from "./bus.js";
 import { InputQueue, OutputBuffer } from "./console.js";
 import { encodeFdt, empty, node, str, u32, u64, type FdtNode } from "./fdt.js";
 import { Htif } from "./htif.js";
+import { SbiHost } from "../sbi/host.js";
+import { SYSCON_POWEROFF, SYSCON_RESET } from "../devices/syscon.js";
 
 export const SYSCON_BASE = 0x100000;
 export const RTC_BASE = 0x101000;
@@ -43,6 +45,20 @@ export const TIMEBASE_HZ = 10_000_000;
 /** Extensions the hart implements, as the device tree names them. */
 export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zihpm", "sstc"];
 export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zihpm_sstc";
+/**
+ * In para mode the device tree leaves Sstc out: the kernel then sets its timer with SBI TIME
+ * hypercalls, and the hypervisor injects STIP at the deadline (there is no firmware to enable
+ * Sstc through menvcfg either).
+ */
+export const PARA_ISA_EXTENSIONS = ISA_EXTENSIONS.filter((e) => e !== "sstc");
+export const PARA_ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zihpm";
+
+/**
+ * full: firmware runs in the guest's M-mode and answers the kernel's ECALLs; para: no
+ * firmware, S-mode ECALLs are hypercalls answered by the hypervisor's SBI (src/sbi), and a
+ * virtio console is the kernel's console.
+ */
+export type BoardMode = "full" | "para";
 
 const PH_CPU_INTC = 1, PH_PLIC = 2, PH_TEST = 3;
 
@@ -81,6 +97,10 @@ export interface BoardOptions {
   random?: (buf: Uint8Array) => void;
   /** Wall clock for the RTC, ms since the epoch; default Date.now. */
   wallClock?: () => number;
+  /** Virtualization mode; default "full". */
+  mode?: BoardMode;
+  /** Para mode: hypercalls through a core import ("import", the default) or run() exits ("exit"). */
+  hypercalls?: "import" | "exit";
 }
 
 const now = () => performance.now();
@@ -114,12 +134,19 @@ export class Board {
   readonly consoleOut: OutputBuffer;
   readonly memSize: number;
   readonly ram: GuestRam;
+  readonly mode: BoardMode;
+  /** The SBI of para mode. */
+  readonly sbi: SbiHost | undefined;
+  private readonly hypercalls: "import" | "exit";
 
   constructor(module: WebAssembly.Module, options: BoardOptions = {}) {
     if (options.clock !== undefined && options.clock !== "wall" && options.clock !== "virtual") {
       throw new RangeError(`clock must be "wall" or "virtual", got ${String(options.clock)}`);
     }
     this.memSize = options.memSize ?? 128 << 20;
+    this.mode = options.mode ?? "full";
+    if (this.mode !== "full" && this.mode !== "para") throw new RangeError(`mode must be "full" or "para", got ${String(options.mode)}`);
+    this.hypercalls = options.hypercalls ?? "import";
     const sink = options.output ?? (() => {});
     const out = this.consoleOut = new OutputBuffer(sink);
     let hart: Hart | undefined;
@@ -148,12 +175,22 @@ export class Board {
       written: (pa, len) => hart!.invalidate(pa, len),
     };
     this.htif = new Htif(hart, out, this.consoleIn);
+    const wallClock = options.wallClock ?? Date.now;
+    if (this.mode === "para") {
+      const sbi = this.sbi = new SbiHost({
+        hart, ram: this.ram, wallClockMs: wallClock,
+        consoleWrite: (b) => out.pushBytes(b),
+        consoleRead: () => this.consoleIn.shift(),
+        powerRequest: (kind, failure) => this.powerRequest(kind, failure ? 1 : 0),
+      });
+      hart.sbi = () => sbi.handle();
+    }
     this.plic = new Plic((ctx, level) => {
       hart!.setExternalIrq(this.plic.output(0), this.plic.output(1));
       void ctx; void level;
     });
     this.uart = new Uart16550({ onTx: (b) => out.push(b), onIrq: (lv) => this.plic.setLevel(UART_IRQ, lv) });
-    this.rtc = new GoldfishRtc(options.wallClock ?? Date.now, this.plic.line(RTC_IRQ));
+    this.rtc = new GoldfishRtc(wallClock, this.plic.line(RTC_IRQ));
 
     // The address table, in address order.
     const syscon = this.syscon;
@@ -225,7 +262,7 @@ export class Board {
       this.blk.push(b);
       backends.push(b);
     });
-    if (options.virtioConsole) {
+    if (options.virtioConsole || this.mode === "para") {
       this.console = new VirtioConsole((bytes) => out.pushBytes(bytes));
       backends.push(this.console);
     }
@@ -280,9 +317,9 @@ export class Board {
       ["reg", u32(0)],
       ["status", str("okay")],
       ["compatible", str("riscv")],
-      ["riscv,isa", str(ISA_STRING)],
+      ["riscv,isa", str(this.mode === "para" ? PARA_ISA_STRING : ISA_STRING)],
       ["riscv,isa-base", str("rv64i")],
-      ["riscv,isa-extensions", str(...ISA_EXTENSIONS)],
+      ["riscv,isa-extensions", str(...(this.mode === "para" ? PARA_ISA_EXTENSIONS : ISA_EXTENSIONS))],
       ["mmu-type", str("riscv,sv48")],
     ], [node("interrupt-controller", [
       ["#interrupt-cells", u32(1)],
@@ -326,6 +363,24 @@ export class Board {
   poll(): number {
     if (this.htif.pendingReads > 0) this.htif.poll();
     return this.rtc.poll();
+  }
+
+  /** A power-off (`code` = exit status) or reboot request from the guest, served after the slice. */
+  powerRequest(kind: "shutdown" | "reboot", code: number): void {
+    this.syscon.request = kind === "shutdown" ? SYSCON_POWEROFF : SYSCON_RESET;
+    this.syscon.exitCode = code;
+  }
+
+  /** Puts the hart in the state the mode needs after a reset (para: S-mode hypercalls on). */
+  enterMode(): void {
+    if (this.mode === "para") this.hart.setPara(this.hypercalls);
+  }
+
+  /** Para mode with hypercalls as exits: answers the ECALL run() stopped at. Returns the SBI flags. */
+  serveHypercallExit(): number {
+    const f = this.sbi!.handle();
+    if ((f & 8) === 0) this.hart.pc = this.hart.pc + 4n; // not SBI_JUMP: continue after the ECALL
+    return f;
   }
 
   /** Every device to its power-on state (host connections, disks and input kept). */

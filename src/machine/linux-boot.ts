@@ -3,13 +3,15 @@
 //   full: unmodified firmware (OpenSBI fw_dynamic) at the start of RAM runs in M-mode, entered
 //         with a0 = hart id, a1 = device tree, a2 = struct fw_dynamic_info (OpenSBI's
 //         firmware/fw_dynamic.txt), which names the kernel's address and S-mode as the next stage.
+//   para: no firmware: the kernel is entered directly in S-mode at its load address (2 MiB into
+//         RAM), and its ECALLs are hypercalls (src/sbi). No M-mode code runs.
 // Every image is checked before anything is written: a kernel that is not a RISC-V Image, or
 // images that do not fit in RAM, are a LoadError. Browser-safe.
-import { DRAM_BASE, PRIV_M } from "../core/hart.js";
+import { DRAM_BASE, PRIV_M, PRIV_S } from "../core/hart.js";
 import type { Board } from "./board.js";
 import { LoadError } from "./loader.js";
 
-export type BootMode = "full";
+export type BootMode = "full" | "para";
 
 export interface LinuxImages {
   /** The kernel's flat Image (arch/riscv/boot/Image). */
@@ -57,13 +59,15 @@ export function bootLinux(board: Board, images: LinuxImages, mode: BootMode = "f
   const hart = board.hart;
   const ramEnd = DRAM_BASE + board.memSize;
   const header = parseImageHeader(images.kernel);
+  if (mode !== board.mode) throw new LoadError(`a ${mode} boot needs a board built for ${mode} mode (this one is ${board.mode})`);
   if (mode === "full" && !images.firmware) throw new LoadError("full virtualization needs M-mode firmware (OpenSBI fw_dynamic.bin)");
-  if (images.firmware && images.firmware.length === 0) throw new LoadError("firmware: empty file");
+  if (mode === "full" && images.firmware && images.firmware.length === 0) throw new LoadError("firmware: empty file");
+  const firmware = mode === "full" ? images.firmware : undefined;
   // The kernel sits 2 MiB into RAM (its text offset), where OpenSBI jumps.
   const kernel = DRAM_BASE + (header.textOffset || 2 * MiB);
   const kernelEnd = kernel + header.imageSize;
-  if (images.firmware && DRAM_BASE + images.firmware.length > kernel) {
-    throw new LoadError(`firmware: ${images.firmware.length} bytes do not fit below the kernel at 0x${kernel.toString(16)}`);
+  if (firmware && DRAM_BASE + firmware.length > kernel) {
+    throw new LoadError(`firmware: ${firmware.length} bytes do not fit below the kernel at 0x${kernel.toString(16)}`);
   }
   const cmdline = images.cmdline ?? "console=ttyS0";
   // Device tree at the top of RAM (2 MiB aligned, as QEMU does), the initrd below it.
@@ -83,11 +87,19 @@ export function bootLinux(board: Board, images: LinuxImages, mode: BootMode = "f
   // Everything checked: write. RAM is zeroed first so a reboot starts from the same state.
   hart.ram.fill(0);
   hart.invalidate(DRAM_BASE, board.memSize);
-  if (images.firmware) hart.writePhys(DRAM_BASE, images.firmware);
+  if (firmware) hart.writePhys(DRAM_BASE, firmware);
   hart.writePhys(kernel, images.kernel);
   if (images.initrd && initrd) hart.writePhys(initrd.start, images.initrd);
   hart.writePhys(fdt, dtb);
   board.resetDevices();
+  if (mode === "para") {
+    hart.reset(kernel);
+    board.enterMode();
+    hart.priv = PRIV_S;
+    hart.setX(10, 0n); // a0: hart id
+    hart.setX(11, BigInt(fdt)); // a1: device tree
+    return { mode, firmware: 0, kernel, kernelEnd, initrd, fdt, fdtSize: dtb.length, cmdline };
+  }
   hart.reset(DRAM_BASE);
   hart.priv = PRIV_M;
   // struct fw_dynamic_info { magic, version, next_addr, next_mode, options, boot_hart } (u64 each)

@@ -211,6 +211,9 @@ export class Runner {
         return STEP_IDLE;
       case Exit.Host:
         return STEP_RUN;
+      case Exit.Sbi:
+        this.board.serveHypercallExit();
+        return STEP_RUN;
       default:
         this.finish("fatal", -1, `the hart stopped (fatal exit ${exit}) at pc 0x${this.hart.pc.toString(16)}`);
         return STEP_DONE;

@@ -20,12 +20,14 @@ export class LinuxSession {
   private seq = 0;
   private readonly dec = new TextDecoder();
 
-  constructor(options: MachineOptions = {}, cmdline = "console=ttyS0 wasmvisor.mode=full") {
+  constructor(options: MachineOptions = {}, cmdline?: string) {
+    const mode = options.mode ?? "full";
     this.machine = new Machine(loadCoreModule(), {
       memSize: 256 << 20, ...options,
       output: (b) => { this.out += this.dec.decode(b, { stream: true }); },
     });
-    this.machine.bootLinux({ ...bundled(), cmdline });
+    const console = mode === "para" ? "console=hvc1" : "console=ttyS0";
+    this.machine.bootLinux({ ...bundled(), cmdline: cmdline ?? `${console} wasmvisor.mode=${mode}` }, mode);
     this.done = this.machine.run({ maxInstructions: 5e9 });
   }
 

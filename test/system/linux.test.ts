@@ -1,6 +1,7 @@
-// The bundled Linux guest, fully virtualized (OpenSBI in the guest's M-mode), driven through
-// its serial console: shell commands, the RTC, an ext2 disk made on the host with a
-// copy-on-write overlay, reboot and power-off.
+// The bundled Linux guest in both modes, driven through its console: fully virtualized
+// (OpenSBI in the guest's M-mode, the 16550 UART) and paravirtualized (no firmware, SBI
+// hypercalls, the virtio console). The same checks: shell commands, the RTC, an ext2 disk made
+// on the host with a copy-on-write overlay, reboot and power-off.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,18 +28,19 @@ beforeAll(() => {
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-describe("Linux in full virtualization (OpenSBI + Linux 6.1 + busybox)", () => {
+describe.each(["full", "para"] as const)("Linux in %s virtualization (Linux 6.1 + busybox)", (mode) => {
   it("boots to a shell, runs commands, reads the RTC, uses a disk, reboots and powers off", async () => {
     const overlay = new CowOverlay(new FileDisk(diskPath));
-    const s = new LinuxSession({ disks: [{ backend: overlay }] });
+    const s = new LinuxSession({ mode, disks: [{ backend: overlay }] });
     await s.until(/root@wasmvisor:~# $/);
-    expect(s.out).toMatch(/OpenSBI v1\.\d/);
-    expect(s.out).toMatch(/wasmvisor virtual server - Linux 6\.1\.\d+ \(full virtualization\)/);
-    expect(s.out).toMatch(/virtio: +blk rng/);
+    const firmware = /OpenSBI v1\.\d/;
+    if (mode === "full") expect(s.out).toMatch(firmware); else expect(s.out).not.toMatch(firmware);
+    expect(s.out).toMatch(new RegExp(`wasmvisor virtual server - Linux 6\\.1\\.\\d+ \\(${mode} virtualization\\)`));
+    expect(s.out).toMatch(mode === "full" ? /virtio: +blk rng/ : /virtio: +blk console rng/);
 
     expect(await s.sh("uname -a")).toMatch(/^Linux wasmvisor 6\.1\.\d+ .* riscv64 GNU\/Linux$/);
     const cpuinfo = await s.sh("cat /proc/cpuinfo");
-    expect(cpuinfo).toMatch(/isa\s+: rv64imafdc/);
+    expect(cpuinfo).toMatch(mode === "full" ? /isa\s+: rv64imafdc_sstc/ : /isa\s+: rv64imafdc\n/);
     expect(cpuinfo).toMatch(/mmu\s+: sv48/);
     expect(await s.sh("echo $((6 * 7 + 1))")).toBe("43");
     expect(await s.sh("echo one two three | wc -w")).toBe("3");
@@ -59,7 +61,7 @@ describe("Linux in full virtualization (OpenSBI + Linux 6.1 + busybox)", () => {
     // reboot comes back to a shell (OpenSBI and the kernel run again), with the overlay kept.
     const mark = s.out.length;
     s.send("reboot\n");
-    await s.until(/OpenSBI v1\.\d[\s\S]*root@wasmvisor:~# $/, mark, 90_000);
+    await s.until(mode === "full" ? /OpenSBI v1\.\d[\s\S]*root@wasmvisor:~# $/ : /wasmvisor virtual server[\s\S]*root@wasmvisor:~# $/, mark, 90_000);
     expect(s.machine.reboots).toBe(1);
     await s.sh("mount -t ext2 /dev/vda /mnt");
     expect(await s.sh("cat /mnt/guest.txt")).toBe("written by the guest");
@@ -68,7 +70,8 @@ describe("Linux in full virtualization (OpenSBI + Linux 6.1 + busybox)", () => {
     s.send("poweroff\n");
     const r = await s.done;
     expect(r).toMatchObject({ reason: "exit", exitCode: 0 });
-    expect(s.out).toMatch(/reboot: Power down/);
+    if (mode === "full") expect(s.out).toMatch(/reboot: Power down/);
+    else expect(s.machine.board.sbi!.report()).toMatchObject({ "SRST.system_reset": 2 }); // reboot, power-off
     expect(readFileSync(diskPath).equals(baseBytes)).toBe(true);
   }, 240_000);
 });
