@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import type { RunArgs } from "./args.js";
 import type { DiskConfig } from "../machine/board.js";
 import { CowOverlay } from "../devices/virtio/blk/backend.js";
-import { parseImageHeader, type LinuxImages } from "../machine/linux-boot.js";
+import { DEFAULT_CONSOLE, parseImageHeader, type LinuxImages } from "../machine/linux-boot.js";
 import { loadBundledFirmware, loadBundledLinux } from "../node/images.js";
 import { FileDisk } from "../node/file-disk.js";
 import { loadCoreModule } from "../node/core-module.js";
@@ -65,9 +65,6 @@ function linuxImages(cmd: RunCommand): LinuxImages {
   }
   return { kernel, initrd, firmware, cmdline: cmdline(cmd) };
 }
-
-/** The kernel's console in each mode: the trapped UART (full), the virtio console (para; hvc0 is the SBI console). */
-export const DEFAULT_CONSOLE = { full: "console=ttyS0", para: "console=hvc1" } as const;
 
 const isCpio = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 6)) === "070701";
 const isElfBytes = (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;

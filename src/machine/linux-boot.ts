@@ -13,6 +13,12 @@ import { LoadError } from "./loader.js";
 
 export type BootMode = "full" | "para";
 
+/**
+ * The kernel's console in each mode: the trapped 16550 UART (full), the virtio console (para;
+ * hvc0 is the SBI legacy console, one hypercall per character, hvc1 the virtio one).
+ */
+export const DEFAULT_CONSOLE: Record<BootMode, string> = { full: "console=ttyS0", para: "console=hvc1" };
+
 export interface LinuxImages {
   /** The kernel's flat Image (arch/riscv/boot/Image). */
   kernel: Uint8Array;
