@@ -5,6 +5,7 @@ import {
   STATE_END, S_INSTRET, S_STEPS, S_MHARTID, S_MIP_HW, S_MSTATUS, S_MTIMECMP, S_PC, S_PRIV,
   S_RAM_SIZE, S_RES_ADDR, S_TOHOST, S_FROMHOST, S_WFI, TLB_INVALID, S_MTIME_ADJ, S_STIMECMP, S_RES_VA,
   S_PARA, S_SBI_TIMECMP, STATS_BASE, STATS_END, ST_HYPERCALLS, S_MEDELEG, S_MIDELEG, S_MCOUNTEREN, S_MIP,
+  S_SCOUNTEREN,
 } from "./layout";
 import { pmpRecompute, pmpWriteAddr, pmpWriteCfg } from "./pmp";
 import * as O from "./ops";
@@ -711,7 +712,10 @@ export function setPara(mode: u32): void {
   if (mode != 0) {
     store<u64>(S_MEDELEG, 0xb1ff);
     store<u64>(S_MIDELEG, 0x222);
+    // cycle, time and instret readable in S and in U (firmware does the same: user programs read
+    // time directly, e.g. in the vDSO's clock_gettime).
     store<u64>(S_MCOUNTEREN, 7);
+    store<u64>(S_SCOUNTEREN, 7);
     // PMP entry 0 grants S and U all memory, as firmware's last entry would (3.7.1).
     pmpWriteAddr(0, <u64>-1);
     pmpWriteCfg(0, 0x1f);

@@ -39,6 +39,7 @@ export type Command =
   | { kind: "help" }
   | { kind: "version" }
   | { kind: "images" }
+  | { kind: "bench"; which: "overhead" | "boot"; runs: number }
   | RunArgs;
 
 export const BUNDLED = ["linux"] as const;
@@ -47,6 +48,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor run linux [options]
        wasmvisor run --kernel <Image> [--initrd <file>] [--firmware <fw_dynamic.bin>] [options]
        wasmvisor images
+       wasmvisor bench overhead|boot [--runs N]
        wasmvisor --help | --version
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
@@ -54,6 +56,9 @@ run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw 
 run linux         the bundled Linux guest (Linux 6.1 + busybox; OpenSBI in full mode)
 run --kernel      your own Linux Image (with --initrd, --firmware, --append)
 images            list the guest images this installation has
+bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
+                  and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
+bench boot        Linux boot to the first prompt, next to QEMU (bench/results/boot.*)
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
@@ -73,6 +78,7 @@ Options for run:
   --exec <commands>         (Linux) type these commands at the guest's shell, then end its
                             console input, so the guest powers off
   --max-instructions <n>    stop after n instructions (exit status 124)
+  --runs <n>                (bench) runs per measurement, the median is reported (default 5)
   --trace                   print every executed instruction to stderr
   --stats                   print instructions, seconds and MIPS to stderr at the end
   -h, --help                show this help
@@ -142,6 +148,7 @@ const OPTIONS = {
   disk: { type: "string", multiple: true },
   exec: { type: "string" },
   "max-instructions": { type: "string" },
+  runs: { type: "string" },
   trace: { type: "boolean" },
   stats: { type: "boolean" },
 } as const;
@@ -163,7 +170,7 @@ export function parseArgs(argv: string[]): Command {
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
   // An unknown command is an error even with --help (it must not print some other help).
-  if (command !== undefined && !["run", "images", "help"].includes(command)) {
+  if (command !== undefined && !["run", "images", "bench", "help"].includes(command)) {
     throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
   }
   if (v.help || command === "help") return { kind: "help" };
@@ -172,6 +179,12 @@ export function parseArgs(argv: string[]): Command {
   if (command === "images") {
     if (rest.length) throw new UsageError(`images: unexpected argument '${rest[0]}'`);
     return { kind: "images" };
+  }
+  if (command === "bench") {
+    const which = rest[0];
+    if (which !== "overhead" && which !== "boot") throw new UsageError(`bench: expected overhead or boot, got ${which === undefined ? "nothing" : `'${which}'`}`);
+    if (rest.length > 1) throw new UsageError(`bench: unexpected argument '${rest[1]}'`);
+    return { kind: "bench", which, runs: v.runs !== undefined ? parseCount(v.runs, "--runs") : 5 };
   }
   if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
   if (rest.length > 1) throw new UsageError(`run: one guest expected, got extra argument '${rest[1]}'`);

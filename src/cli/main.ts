@@ -38,6 +38,12 @@ export async function main(argv: string[]): Promise<number> {
       case "version": process.stdout.write(`wasmvisor ${version()}\n`); return 0;
       case "run": return await runCommand(cmd);
       case "images": return imagesCommand();
+      case "bench": {
+        // The benchmarks live in bench/ (beside src/ in the package and in dist/).
+        if (cmd.which === "overhead") await (await import("../../bench/overhead.bench.js")).overheadBench(cmd.runs);
+        else await (await import("../../bench/boot.bench.js")).bootBench(cmd.runs);
+        return 0;
+      }
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof SetupError) {
