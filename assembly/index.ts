@@ -423,8 +423,10 @@ export function run(budget: u32): u32 {
             store<u64>(S_STEPS, steps0 + n); // the host's clock may count steps
             const f = sbiCall();
             pc = (f & SBI_JUMP) != 0 ? load<u64>(S_PC) : pc + len;
-            if ((f & SBI_TIMER) != 0) updateTimerLine();
             if ((f & SBI_EXIT) != 0) { exitReason = EXIT_HOST; limit = n; break; }
+            // A new deadline may raise or drop STIP: recompute it, and check interrupts before
+            // the next instruction, as after a CSR write.
+            if ((f & SBI_TIMER) != 0) { updateTimerLine(); limit = n; }
             if ((f & SBI_END_BLOCK) != 0) limit = n;
             break;
           }

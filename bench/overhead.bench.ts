@@ -127,7 +127,7 @@ function loopGuest(body: (a: Asm) => void): Uint8Array {
   return guestElf(a);
 }
 
-function timeGuest(elf: Uint8Array, opts: { mode?: BootMode; hypercalls?: "import" | "exit" }): { seconds: number; steps: number } {
+export function timeGuest(elf: Uint8Array, opts: { mode?: BootMode; hypercalls?: "import" | "exit" }): { seconds: number; steps: number } {
   const m = new Machine(loadCoreModule(), { memSize: 4 << 20, clock: "virtual", mode: opts.mode ?? "full", hypercalls: opts.hypercalls, rng: true });
   m.load(elf);
   if (opts.mode === "para") { m.board.enterMode(); m.hart.priv = PRIV_S; }
@@ -137,7 +137,47 @@ function timeGuest(elf: Uint8Array, opts: { mode?: BootMode; hypercalls?: "impor
   return { seconds: (performance.now() - t) / 1000, steps: m.hart.steps };
 }
 
-async function micro(): Promise<Record<string, { nsPerOp: number; what: string }>> {
+/**
+ * Timer interrupts, one per loop iteration, taken and handled in S-mode: the loop arms the
+ * timer to fire at once and waits in WFI; the handler disarms it. full: through Sstc (stimecmp,
+ * set up by M-mode code first, as firmware does); para: through SBI set_timer hypercalls.
+ * With `interrupt` false the loop arms and disarms without waiting (the baseline).
+ */
+export function timerGuest(mode: BootMode, interrupt: boolean): Uint8Array {
+  const a = new Asm();
+  const arm = (value: "zero" | "t4") => {
+    if (mode === "full") a.csrw(0x14d, value); // stimecmp
+    else a.li("a7", 0x54494d45).li("a6", 0).addi("a0", value, 0).ecall(); // SBI TIME.set_timer
+  };
+  if (mode === "full") { // M-mode: what firmware does for an S-mode kernel, then enter S at "s"
+    a.li("t0", -1).csrw(0x3b0, "t0").li("t0", 0x1f).csrw(0x3a0, "t0"); // PMP: all memory
+    a.li("t0", 1).slli("t0", "t0", 63).csrs(0x30a, "t0"); // menvcfg.STCE
+    a.li("t0", 2).csrw(0x306, "t0"); // mcounteren.TM
+    a.li("t0", 0x20).csrw(0x303, "t0"); // mideleg: STI to S
+    a.li("t0", 1 << 11).csrs(0x300, "t0").la("t0", "s").csrw(0x341, "t0").mret();
+  }
+  a.label("s").la("t0", "handler").csrw(0x105, "t0"); // stvec
+  a.li("t0", 0x20).csrs(0x104, "t0"); // sie.STIE
+  a.li("t4", -1).li("s1", N).label("loop");
+  if (interrupt) {
+    a.csrsi(0x100, 2); // sstatus.SIE: the pending STIP is taken right here
+    arm("zero");
+    // the interrupt is taken at once; WFI only if it is still pending
+    a.label("w").csrr("t5", 0x144).andi("t5", "t5", 0x20).beqz("t5", "done").wfi().j("w").label("done");
+    a.csrci(0x100, 2);
+  } else {
+    arm("zero");
+    arm("t4");
+  }
+  a.addi("s1", "s1", -1).bnez("s1", "loop");
+  a.li("t0", 0x100000).li("t1", 0x5555).sw("t1", 0, "t0").label("spin").j("spin");
+  a.align(4).label("handler");
+  arm("t4"); // disarm: STIP drops
+  a.sret();
+  return guestElf(a);
+}
+
+export async function micro(): Promise<Record<string, { nsPerOp: number; what: string }>> {
   const ping = (a: Asm) => { a.li("a7", EID_WASMVISOR).li("a6", 0).ecall(); };
   const pingEmpty = (a: Asm) => { a.li("a7", EID_WASMVISOR).li("a6", 0).nop(); };
   const mmio = (a: Asm) => { a.li("t2", 0x10001000).lw("t3", 0, "t2"); }; // virtio MagicValue: one trapped read
@@ -146,6 +186,8 @@ async function micro(): Promise<Record<string, { nsPerOp: number; what: string }
   const per = (op: () => { seconds: number }, base: () => { seconds: number }) => () => ((op().seconds - base().seconds) / N) * 1e9;
   cases.push(["hypercall (ping, core import)", "one SBI round trip: S-mode ECALL to the host and back", per(() => timeGuest(loopGuest(ping), { mode: "para", hypercalls: "import" }), () => timeGuest(loopGuest(pingEmpty), { mode: "para" }))]);
   cases.push(["hypercall (ping, run() exit)", "the same through an exit from run() and re-entry", per(() => timeGuest(loopGuest(ping), { mode: "para", hypercalls: "exit" }), () => timeGuest(loopGuest(pingEmpty), { mode: "para" }))]);
+  cases.push(["timer interrupt (full: Sstc)", "arm stimecmp, take STI in S-mode, disarm in the handler", per(() => timeGuest(timerGuest("full", true), {}), () => timeGuest(timerGuest("full", false), {}))]);
+  cases.push(["timer interrupt (para: SBI)", "set_timer hypercall, STIP injected, disarm with set_timer", per(() => timeGuest(timerGuest("para", true), { mode: "para" }), () => timeGuest(timerGuest("para", false), { mode: "para" }))]);
   cases.push(["trapped MMIO read", "one 32-bit device register read through the bus (virtio-mmio)", per(() => timeGuest(loopGuest(mmio), {}), () => timeGuest(loopGuest(ram), {}))]);
   const out: Record<string, { nsPerOp: number; what: string }> = {};
   for (const [name, what, f] of cases) {

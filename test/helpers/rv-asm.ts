@@ -146,6 +146,7 @@ export class Asm {
   ecall(): this { return this.insn(0x00000073); }
   ebreak(): this { return this.insn(0x00100073); }
   mret(): this { return this.insn(0x30200073); }
+  sret(): this { return this.insn(0x10200073); }
   wfi(): this { return this.insn(0x10500073); }
   fence(): this { return this.insn(0x0ff0000f); }
 
@@ -160,6 +161,8 @@ export class Asm {
   csrr(rd: Reg, csr: number): this { return this.csrrs(rd, csr, 0); }
   csrw(csr: number, rs: Reg): this { return this.csrrw(0, csr, rs); }
   csrs(csr: number, rs: Reg): this { return this.csrrs(0, csr, rs); }
+  csrsi(csr: number, uimm: number): this { return this.csrrsi(0, csr, uimm); }
+  csrci(csr: number, uimm: number): this { return this.csrrci(0, csr, uimm); }
   /** Loads any 64-bit constant (lui/addiw, then shifts and adds for wider values). */
   li(rd: Reg, value: bigint | number): this {
     const v = BigInt.asIntN(64, BigInt(value));
