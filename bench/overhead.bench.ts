@@ -182,13 +182,22 @@ export async function micro(): Promise<Record<string, { nsPerOp: number; what: s
   const pingEmpty = (a: Asm) => { a.li("a7", EID_WASMVISOR).li("a6", 0).nop(); };
   const mmio = (a: Asm) => { a.li("t2", 0x10001000).lw("t3", 0, "t2"); }; // virtio MagicValue: one trapped read
   const ram = (a: Asm) => { a.li("t2", 0x80100000).lw("t3", 0, "t2"); };
+  // The same work both ways: one console byte through the UART's THR (a trapped register
+  // write, as a fully virtualized kernel's driver does) or through an SBI putchar hypercall.
+  const uartByte = (a: Asm) => { a.li("t2", 0x10000000).li("t3", 0x2e).sb("t3", 0, "t2"); };
+  const uartNone = (a: Asm) => { a.li("t2", 0x80100000).li("t3", 0x2e).sb("t3", 0, "t2"); };
+  const sbiByte = (a: Asm) => { a.li("a7", 0x01).li("a0", 0x2e).ecall(); };
+  const sbiNone = (a: Asm) => { a.li("a7", 0x01).li("a0", 0x2e).nop(); };
   const cases: [string, string, () => number][] = [];
   const per = (op: () => { seconds: number }, base: () => { seconds: number }) => () => ((op().seconds - base().seconds) / N) * 1e9;
   cases.push(["hypercall (ping, core import)", "one SBI round trip: S-mode ECALL to the host and back", per(() => timeGuest(loopGuest(ping), { mode: "para", hypercalls: "import" }), () => timeGuest(loopGuest(pingEmpty), { mode: "para" }))]);
   cases.push(["hypercall (ping, run() exit)", "the same through an exit from run() and re-entry", per(() => timeGuest(loopGuest(ping), { mode: "para", hypercalls: "exit" }), () => timeGuest(loopGuest(pingEmpty), { mode: "para" }))]);
   cases.push(["timer interrupt (full: Sstc)", "arm stimecmp, take STI in S-mode, disarm in the handler", per(() => timeGuest(timerGuest("full", true), {}), () => timeGuest(timerGuest("full", false), {}))]);
   cases.push(["timer interrupt (para: SBI)", "set_timer hypercall, STIP injected, disarm with set_timer", per(() => timeGuest(timerGuest("para", true), { mode: "para" }), () => timeGuest(timerGuest("para", false), { mode: "para" }))]);
-  cases.push(["trapped MMIO read", "one 32-bit device register read through the bus (virtio-mmio)", per(() => timeGuest(loopGuest(mmio), {}), () => timeGuest(loopGuest(ram), {}))]);
+  cases.push(["trapped MMIO read (full)", "one 32-bit device register read through the bus (virtio-mmio), M-mode guest", per(() => timeGuest(loopGuest(mmio), {}), () => timeGuest(loopGuest(ram), {}))]);
+  cases.push(["trapped MMIO read (para)", "the same from an S-mode guest in para mode", per(() => timeGuest(loopGuest(mmio), { mode: "para" }), () => timeGuest(loopGuest(ram), { mode: "para" }))]);
+  cases.push(["console byte: UART THR (full)", "a byte to the console through the 16550 (trapped store)", per(() => timeGuest(loopGuest(uartByte), {}), () => timeGuest(loopGuest(uartNone), {}))]);
+  cases.push(["console byte: SBI putchar (para)", "a byte to the console through a legacy putchar hypercall", per(() => timeGuest(loopGuest(sbiByte), { mode: "para" }), () => timeGuest(loopGuest(sbiNone), { mode: "para" }))]);
   const out: Record<string, { nsPerOp: number; what: string }> = {};
   for (const [name, what, f] of cases) {
     const values: number[] = [];
