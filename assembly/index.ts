@@ -173,8 +173,14 @@ function fill(e: u32, h: u32, pc: u64): u32 {
   }
   store<u32>(e, h);
   markCodePage(h);
+  decodeCacheUsed = true;
   return e;
 }
+
+// Whether the decoded-instruction cache and the page flags hold anything. A new instance's
+// memory is all zeros, which is already "empty" for both: reset() then need not touch them, so
+// an idle VM costs only the pages it uses (the cache alone is 1 MiB).
+let decodeCacheUsed = false;
 
 // ---------------------------------------------------------------------------------------------
 // The interpreter loop
@@ -658,8 +664,8 @@ export function reset(pc: u64, ramSize: u32, hartId: u64): void {
 export function afterRestore(): void {
   pmpRecompute();
   tlbFlushAll();
-  memory.fill(DC_BASE, 0, DC_END - DC_BASE);
-  memory.fill(PAGE_FLAGS, 0, (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12);
+  if (decodeCacheUsed) { memory.fill(DC_BASE, 0, DC_END - DC_BASE); decodeCacheUsed = false; }
+  if (mmu.pageFlagsUsed) { memory.fill(PAGE_FLAGS, 0, (<u32>load<u64>(S_RAM_SIZE) + 4095) >> 12); mmu.clearPageFlagsUsed(); }
   watchTohost(load<u64>(S_TOHOST), true);
   selectTlbSets();
   mmu.excCause = -1;
@@ -671,6 +677,7 @@ function watchTohost(tohost: u64, on: bool): void {
   if (h == 0) return;
   const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
   store<u8>(f, on ? load<u8>(f) | PAGE_WATCH : load<u8>(f) & ~PAGE_WATCH);
+  if (on) mmu.notePageFlagsUsed();
   tlbFlushAll();
 }
 

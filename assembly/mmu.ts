@@ -189,12 +189,18 @@ function accessFault(va: u64, acc: u32): u64 {
 // treated as data again: all its entries are dropped and stores go back to the TLB until code
 // runs from it once more.
 
+// Whether any page flag was set since the flags were last cleared (see index.ts afterRestore).
+export let pageFlagsUsed = false;
+export function clearPageFlagsUsed(): void { pageFlagsUsed = false; }
+export function notePageFlagsUsed(): void { pageFlagsUsed = true; }
+
 /** Marks the RAM page of host address `h` as holding decoded code. */
 export function markCodePage(h: u32): void {
   const f = PAGE_FLAGS + ((h - RAM_OFF) >> 12);
   const flags = load<u8>(f);
   if ((flags & PAGE_CODE) != 0) return;
   store<u8>(f, flags | PAGE_CODE);
+  pageFlagsUsed = true;
   store<u16>(PAGE_STORES + ((h - RAM_OFF) >> 12 << 1), 0);
   tlbFlushStores();
 }
