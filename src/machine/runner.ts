@@ -55,10 +55,10 @@ const MAX_SLEEP_MS = 1000;
 /** run() yields to the event loop at least this often (ms). */
 const YIELD_MS = 4;
 
-// Slice outcomes.
-const STEP_RUN = 0;
-const STEP_DONE = 1;
-const STEP_IDLE = 2;
+// Slice outcomes (also what step() returns to a scheduler).
+export const STEP_RUN = 0;
+export const STEP_DONE = 1;
+export const STEP_IDLE = 2;
 // Idle outcomes: ticks to wait (> 0), or one of these.
 const IDLE_RUN_AGAIN = 0;
 const IDLE_NO_WAKE = -1;
@@ -98,6 +98,36 @@ export class Runner {
 
   /** Current mtime in ticks. */
   mtime(): bigint { return this.hart.mtime; }
+
+  /**
+   * One slice of at most `budget` instructions, for a scheduler that drives many boards.
+   * Returns STEP_RUN (runnable again), STEP_IDLE (waiting in WFI: `wakeInMs` says how long
+   * until its timer deadline, Infinity when only input can wake it) or STEP_DONE (the guest
+   * ended: `outcome` says how). Allocates nothing on the way.
+   */
+  step(budget: number): number {
+    const r = this.slice(budget);
+    if (r === STEP_IDLE) {
+      const wait = this.idle();
+      if (wait === IDLE_NO_WAKE) this.wakeInMs = Infinity;
+      else if (wait === IDLE_RUN_AGAIN) return STEP_RUN;
+      else if (this.board.clock.virtual) { this.board.clock.skew += wait; return STEP_RUN; }
+      else this.wakeInMs = wait / 10_000;
+      this.board.consoleOut.flush();
+    }
+    return r;
+  }
+
+  /** After step() returned STEP_IDLE: ms until the timer deadline (Infinity: none). */
+  wakeInMs = Infinity;
+
+  /** After step() returned STEP_DONE: how the guest ended. */
+  get outcome(): { reason: RunResult["reason"]; exitCode: number; message: string | undefined } {
+    return { reason: this.doneReason, exitCode: this.doneCode, message: this.doneMessage };
+  }
+
+  /** Why an idle guest cannot wake (for a deadlock report). */
+  get stuckMessage(): string { return this.deadlockMessage(); }
 
   /** Runs until the guest exits, the limit, a deadlock or a fatal error. Never sleeps. */
   runSync(opts: RunOptions = {}): RunResult {

@@ -1,0 +1,277 @@
+// The machine supervisor: many isolated VMs on one host thread. It admits VMs within a memory
+// limit, runs them through the fair-share scheduler in bounded slices, contains each one (a
+// guest that loops, takes trap storms, floods its console or whose instance traps is that VM's
+// problem: it goes to `crashed` with the reason and the others keep running), and restarts
+// failed ones by policy with exponential backoff. Browser-safe: the compiled core, the clock
+// and the timers are passed in.
+import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
+import { HypervisorError } from "./errors.js";
+import { FairShare } from "./scheduler.js";
+import { Vm, type VmConfig, type VmState } from "./vm.js";
+
+export interface HostTimers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface HypervisorOptions {
+  /** Guest RAM the host may commit in all (bytes); default 16 GiB. */
+  memoryLimit?: number;
+  /** Instructions per slice (default 200,000). */
+  sliceInstructions?: number;
+  /** The loop yields to the event loop at least this often (ms, default 4). */
+  yieldMs?: number;
+  timers?: HostTimers;
+}
+
+const MAX_BACKOFF_MS = 60_000;
+const defaultTimers: HostTimers = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export class Hypervisor {
+  readonly vms = new Map<string, Vm>();
+  readonly memoryLimit: number;
+  private readonly sched = new FairShare();
+  private readonly slice: number;
+  private readonly yieldMs: number;
+  private readonly t: HostTimers;
+  private loopRunning = false;
+  private wakeLoop: (() => void) | undefined;
+  private sleepTimer: unknown;
+  private readonly restartTimers = new Map<string, unknown>();
+  private closed = false;
+
+  constructor(private readonly module: WebAssembly.Module, options: HypervisorOptions = {}) {
+    this.memoryLimit = options.memoryLimit ?? 16 * 2 ** 30;
+    this.slice = options.sliceInstructions ?? 200_000;
+    this.yieldMs = options.yieldMs ?? 4;
+    this.t = options.timers ?? defaultTimers;
+  }
+
+  /** Guest RAM committed by the VMs that exist. */
+  get committed(): number {
+    let n = 0;
+    for (const vm of this.vms.values()) n += vm.config.memSize;
+    return n;
+  }
+
+  private get(id: string): Vm {
+    const vm = this.vms.get(id);
+    if (!vm) throw new HypervisorError("not_found", `no VM '${id}'`);
+    return vm;
+  }
+
+  private expect(vm: Vm, action: string, states: VmState[]): void {
+    if (!states.includes(vm.state)) {
+      throw new HypervisorError("invalid_state", `cannot ${action} VM '${vm.id}': it is ${vm.state} (allowed when ${states.join(" or ")})`);
+    }
+  }
+
+  /** Defines a VM (not started). Refused when its memory would overcommit the host. */
+  create(config: VmConfig): Vm {
+    if (this.vms.has(config?.id)) throw new HypervisorError("already_exists", `a VM '${config.id}' exists`);
+    const vm = new Vm(config, this.module, () => this.t.now());
+    const free = this.memoryLimit - this.committed;
+    if (vm.config.memSize > free) {
+      throw new HypervisorError("insufficient_memory",
+        `VM '${vm.id}' needs ${mib(vm.config.memSize)} MiB of RAM; ${mib(Math.max(0, free))} MiB of the host's ${mib(this.memoryLimit)} MiB are free`);
+    }
+    this.vms.set(vm.id, vm);
+    vm.event("created");
+    return vm;
+  }
+
+  start(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "start", ["created", "shutoff", "crashed"]);
+    this.cancelRestart(id);
+    this.boot(vm, "started");
+  }
+
+  pause(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "pause", ["running"]);
+    vm.state = "paused";
+    vm.event("paused");
+  }
+
+  resume(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "resume", ["paused"]);
+    vm.state = "running";
+    this.sched.admit(vm, this.vms.values());
+    vm.event("resumed");
+    this.kick();
+  }
+
+  /** Stops a running or paused VM at once (its board is dropped). */
+  stop(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "stop", ["running", "paused"]);
+    this.cancelRestart(id);
+    this.shutoff(vm, "stopped by the host");
+  }
+
+  reboot(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "reboot", ["running", "paused"]);
+    this.boot(vm, "rebooted");
+  }
+
+  delete(id: string): void {
+    const vm = this.get(id);
+    this.cancelRestart(id);
+    vm.machine = undefined;
+    this.vms.delete(id);
+    vm.state = "shutoff";
+    vm.event("deleted");
+  }
+
+  /** Console input for a VM. */
+  input(id: string, bytes: Uint8Array): void {
+    this.get(id).input(bytes);
+    this.kick();
+  }
+
+  /** Stops the run loop and every pending restart. */
+  close(): void {
+    this.closed = true;
+    for (const h of this.restartTimers.values()) this.t.clearTimeout(h);
+    this.restartTimers.clear();
+    this.kick();
+  }
+
+  private boot(vm: Vm, event: string): void {
+    try {
+      vm.boot();
+    } catch (e) {
+      this.crash(vm, `boot failed: ${(e as Error).message}`);
+      return;
+    }
+    vm.state = "running";
+    vm.reason = "";
+    vm.exitCode = -1;
+    this.sched.admit(vm, this.vms.values());
+    vm.event(event);
+    this.kick();
+  }
+
+  private shutoff(vm: Vm, reason: string): void {
+    vm.machine = undefined;
+    vm.state = "shutoff";
+    vm.reason = reason;
+    vm.event("shutoff", reason);
+  }
+
+  private crash(vm: Vm, reason: string): void {
+    vm.machine = undefined;
+    vm.state = "crashed";
+    vm.reason = reason;
+    vm.event("crashed", reason);
+    this.maybeRestart(vm, true);
+  }
+
+  /** The guest ended by itself: power-off (exit code) or a fatal condition. */
+  private ended(vm: Vm, reason: string, exitCode: number, message: string | undefined): void {
+    vm.exitCode = exitCode;
+    if (reason === "exit" && exitCode === 0) {
+      this.shutoff(vm, "the guest powered off");
+      this.maybeRestart(vm, false);
+    } else if (reason === "exit") {
+      this.crash(vm, `the guest exited with status ${exitCode}`);
+    } else {
+      this.crash(vm, message ?? reason);
+    }
+  }
+
+  private maybeRestart(vm: Vm, failed: boolean): void {
+    const policy = vm.config.restart;
+    if (policy === "never" || (policy === "on-failure" && !failed) || this.closed) return;
+    if (vm.restarts >= vm.config.maxRestarts) {
+      vm.event("restart-limit", `${vm.restarts} restarts`);
+      if (failed) vm.reason += ` (restart limit of ${vm.config.maxRestarts} reached)`;
+      return;
+    }
+    const delay = Math.min(MAX_BACKOFF_MS, vm.config.backoffMs * 2 ** vm.restarts);
+    vm.event("restart-scheduled", `in ${delay} ms`);
+    const h = this.t.setTimeout(() => {
+      this.restartTimers.delete(vm.id);
+      if (this.vms.get(vm.id) !== vm || (vm.state !== "crashed" && vm.state !== "shutoff")) return;
+      vm.restarts++;
+      this.boot(vm, "restarted");
+    }, delay);
+    this.restartTimers.set(vm.id, h);
+  }
+
+  private cancelRestart(id: string): void {
+    const h = this.restartTimers.get(id);
+    if (h !== undefined) { this.t.clearTimeout(h); this.restartTimers.delete(id); }
+  }
+
+  /** Wakes the run loop (or starts it). */
+  private kick(): void {
+    if (this.wakeLoop) { const w = this.wakeLoop; this.wakeLoop = undefined; w(); }
+    if (!this.loopRunning && !this.closed) { this.loopRunning = true; void this.loop(); }
+  }
+
+  /** Runs one slice of the VM the scheduler picks; false when none is runnable now. */
+  runOnce(): boolean {
+    const now = this.t.now();
+    const vm = this.sched.pick(this.vms.values(), now);
+    if (!vm) return false;
+    const m = vm.machine!;
+    let r: number;
+    try {
+      r = m.step(this.slice);
+    } catch (e) {
+      // A trap of the instance or a fault in a device model: contained in this VM.
+      this.sched.charge(vm, this.t.now() - now);
+      this.crash(vm, `host fault: ${(e as Error).message}`);
+      return true;
+    }
+    const after = this.t.now();
+    this.sched.charge(vm, after - now);
+    m.board.consoleOut.flush(); // console output reaches the ring (and attached consoles) every slice
+    if (r === STEP_IDLE) { vm.idle = true; vm.wakeAt = after + m.wakeInMs; }
+    else if (r === STEP_DONE) { const o = m.outcome; this.ended(vm, o.reason, o.exitCode, o.message); }
+    return true;
+  }
+
+  /** The scheduler loop: slices while something is runnable, sleeps until the next wake-up. */
+  private async loop(): Promise<void> {
+    try {
+      while (!this.closed) {
+        const t0 = this.t.now();
+        let ran = false;
+        while (this.t.now() - t0 < this.yieldMs && this.runOnce()) ran = true;
+        if (ran) { await yieldToEventLoop(); continue; }
+        if (!this.anyRunning()) break; // nothing to do until an action
+        const wake = this.sched.nextWake;
+        await new Promise<void>((resolve) => {
+          this.wakeLoop = resolve;
+          if (wake !== Infinity) this.sleepTimer = this.t.setTimeout(() => { this.wakeLoop = undefined; resolve(); }, Math.max(0, wake - this.t.now()));
+        });
+        if (this.sleepTimer !== undefined) { this.t.clearTimeout(this.sleepTimer); this.sleepTimer = undefined; }
+      }
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  private anyRunning(): boolean {
+    for (const vm of this.vms.values()) if (vm.state === "running") return true;
+    return false;
+  }
+}
+
+function mib(n: number): number { return Math.floor(n / 2 ** 20); }
+
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (cb: () => void) => unknown };
+  if (typeof g.setImmediate === "function") return new Promise((r) => { g.setImmediate!(r); });
+  return new Promise((r) => setTimeout(r, 0));
+}

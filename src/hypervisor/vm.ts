@@ -1,0 +1,140 @@
+// One VM under the hypervisor: its configuration, lifecycle state (libvirt-like: created,
+// running, paused, shutoff, crashed with a reason), event log, console ring buffer, and the
+// board + runner it runs on while it has one. Browser-safe.
+import type { DiskConfig } from "../machine/board.js";
+import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
+import { Machine } from "../machine/machine.js";
+import { HypervisorError } from "./errors.js";
+
+export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
+export type RestartPolicy = "never" | "on-failure" | "always";
+
+/** What the VM boots: a bare-metal image (ELF or raw), or a Linux kernel in a mode. */
+export type BootSource =
+  | { kind: "bare"; image: Uint8Array }
+  | { kind: "linux"; images: LinuxImages; mode: BootMode };
+
+export interface VmConfig {
+  id: string;
+  /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB). */
+  memSize: number;
+  boot: BootSource;
+  disks?: DiskConfig[];
+  /** Weight in the fair share of CPU (default 100). */
+  shares?: number;
+  /** At most this percent of one host core (1-100, default 100). */
+  cpuCap?: number;
+  restart?: RestartPolicy;
+  /** Restarts allowed before the VM stays crashed (default 5). */
+  maxRestarts?: number;
+  /** First restart delay; doubled after each restart, at most 60 s (default 1000 ms). */
+  backoffMs?: number;
+  /** Use the deterministic virtual clock (tests); default the wall clock. */
+  virtualClock?: boolean;
+}
+
+export interface VmEvent { time: number; type: string; detail?: string }
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const EVENTS_KEPT = 1000;
+export const CONSOLE_RING_BYTES = 64 * 1024;
+
+/** Checks a configuration before anything is built; throws HypervisorError(invalid_config). */
+export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks">> & { disks: DiskConfig[] } {
+  const bad = (field: string, why: string): never => { throw new HypervisorError("invalid_config", `${field}: ${why}`); };
+  if (typeof c.id !== "string" || !ID.test(c.id)) bad("id", "1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
+  if (!Number.isInteger(c.memSize) || c.memSize <= 0 || c.memSize % 4096 !== 0 || c.memSize > 2 ** 31) bad("memSize", "a positive multiple of 4 KiB up to 2 GiB");
+  if (!c.boot || (c.boot.kind !== "bare" && c.boot.kind !== "linux")) bad("boot", "kind must be bare or linux");
+  if (c.boot.kind === "linux" && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
+  const shares = c.shares ?? 100;
+  if (!Number.isInteger(shares) || shares < 1 || shares > 10_000) bad("shares", "an integer from 1 to 10000");
+  const cpuCap = c.cpuCap ?? 100;
+  if (!Number.isFinite(cpuCap) || cpuCap < 1 || cpuCap > 100) bad("cpuCap", "a percentage from 1 to 100");
+  const restart = c.restart ?? "never";
+  if (restart !== "never" && restart !== "on-failure" && restart !== "always") bad("restart", "never, on-failure or always");
+  const maxRestarts = c.maxRestarts ?? 5;
+  if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000) bad("maxRestarts", "an integer from 0 to 1000");
+  const backoffMs = c.backoffMs ?? 1000;
+  if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
+  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], virtualClock: c.virtualClock ?? false };
+}
+
+/** The last bytes of a VM's console output. */
+export class ConsoleRing {
+  private readonly buf = new Uint8Array(CONSOLE_RING_BYTES);
+  private end = 0;
+  private total = 0;
+  readonly listeners = new Set<(bytes: Uint8Array) => void>();
+
+  push(bytes: Uint8Array): void {
+    for (const l of this.listeners) l(bytes);
+    const b = bytes.length > this.buf.length ? bytes.subarray(bytes.length - this.buf.length) : bytes;
+    const first = Math.min(b.length, this.buf.length - this.end);
+    this.buf.set(b.subarray(0, first), this.end);
+    this.buf.set(b.subarray(first), 0);
+    this.end = (this.end + b.length) % this.buf.length;
+    this.total += bytes.length;
+  }
+
+  /** Bytes written in all (the ring keeps the last CONSOLE_RING_BYTES). */
+  get written(): number { return this.total; }
+
+  contents(): Uint8Array {
+    if (this.total < this.buf.length) return this.buf.slice(0, this.total);
+    return Uint8Array.from([...this.buf.subarray(this.end), ...this.buf.subarray(0, this.end)]);
+  }
+}
+
+export class Vm {
+  readonly config: ReturnType<typeof checkConfig>;
+  state: VmState = "created";
+  /** Why the VM crashed or stopped. */
+  reason = "";
+  readonly events: VmEvent[] = [];
+  readonly console = new ConsoleRing();
+  machine: Machine | undefined;
+  restarts = 0;
+  // Scheduler bookkeeping.
+  vruntime = 0;
+  cpuMs = 0;
+  windowStart = 0;
+  windowMs = 0;
+  /** While idle: when its timer wakes it (ms, the host clock); Infinity: only input. */
+  wakeAt = 0;
+  idle = false;
+  exitCode = -1;
+
+  constructor(config: VmConfig, private readonly module: WebAssembly.Module, private readonly now: () => number) {
+    this.config = checkConfig(config);
+  }
+
+  get id(): string { return this.config.id; }
+
+  event(type: string, detail?: string): void {
+    this.events.push({ time: this.now(), type, detail });
+    if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
+  }
+
+  /** Builds a fresh board and boots the guest on it. */
+  boot(): void {
+    const c = this.config;
+    const mode = c.boot.kind === "linux" ? c.boot.mode : "full";
+    const m = new Machine(this.module, {
+      memSize: c.memSize, mode, disks: c.disks, clock: c.virtualClock ? "virtual" : "wall",
+      output: (b) => this.console.push(b),
+    });
+    if (c.boot.kind === "bare") m.load(c.boot.image);
+    else m.bootLinux(c.boot.images, c.boot.mode);
+    this.machine = m;
+    this.idle = false;
+    this.wakeAt = 0;
+  }
+
+  /** Console input for the guest; wakes it if it waits. */
+  input(bytes: Uint8Array): void {
+    if (!this.machine) throw new HypervisorError("invalid_state", `VM ${this.id} is ${this.state}: it has no console to type into`);
+    this.machine.input(bytes);
+    this.idle = false;
+    this.wakeAt = 0;
+  }
+}

@@ -1,0 +1,210 @@
+// The supervisor: admission control, lifecycle and wrong-state refusals, containment of
+// misbehaving guests among well-behaved ones, restart policies with backoff, and the fair-share
+// scheduler with shares and CPU caps (on a fake clock, so the shares come out exactly).
+import { describe, expect, it } from "vitest";
+import { HypervisorError } from "../../src/hypervisor/errors.js";
+import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
+import { FairShare, jainIndex } from "../../src/hypervisor/scheduler.js";
+import { Vm } from "../../src/hypervisor/vm.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
+import { guestElf } from "../helpers/elf-builder.js";
+import { mailboxes, timerGuest } from "../helpers/guests.js";
+import { Asm } from "../helpers/rv-asm.js";
+
+const MiB = 1 << 20;
+const mod = loadCoreModule();
+
+/** Sums 1..n, exits with (sum & 0x7f) + code. */
+function countGuest(n: number, code = 0): Uint8Array {
+  const a = new Asm();
+  a.la("s0", "tohost").li("t1", n).li("t2", 0);
+  a.label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
+  a.andi("t2", "t2", 0x7f).addi("t2", "t2", code).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
+  return guestElf(mailboxes(a));
+}
+const expected = (n: number, code = 0) => ((n * (n + 1) / 2) & 0x7f) + code;
+const spinGuest = () => { const a = new Asm(); a.label("s").j("s"); return guestElf(mailboxes(a)); };
+/** Every instruction faults: mtvec points at an unmapped address. */
+const trapStormGuest = () => { const a = new Asm(); a.li("t0", 0x1000).insn(0x30529073 /* csrw mtvec, t0 */).insn(0); return guestElf(mailboxes(a)); };
+/** Prints forever through HTIF putchar. */
+const floodGuest = () => {
+  const a = new Asm();
+  a.la("s0", "tohost").li("t0", (0x0101n << 48n) | 0x41n).label("l").sd("t0", 0, "s0").j("l");
+  return guestElf(mailboxes(a));
+};
+
+function until(cond: () => boolean, ms = 20_000): Promise<void> {
+  const t = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => { if (cond()) resolve(); else if (Date.now() - t > ms) reject(new Error("timeout")); else setTimeout(tick, 2); };
+    tick();
+  });
+}
+
+describe("hypervisor: admission and lifecycle", () => {
+  it("refuses a VM that would overcommit the host, saying how much is free", () => {
+    const hv = new Hypervisor(mod, { memoryLimit: 256 * MiB });
+    hv.create({ id: "a", memSize: 128 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    hv.create({ id: "b", memSize: 100 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    const err = (() => { try { hv.create({ id: "c", memSize: 64 * MiB, boot: { kind: "bare", image: spinGuest() } }); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(HypervisorError);
+    expect((err as HypervisorError).code).toBe("insufficient_memory");
+    expect((err as HypervisorError).message).toBe("VM 'c' needs 64 MiB of RAM; 28 MiB of the host's 256 MiB are free");
+    hv.delete("b");
+    expect(() => hv.create({ id: "c", memSize: 64 * MiB, boot: { kind: "bare", image: spinGuest() } })).not.toThrow();
+  });
+
+  it("moves through created, running, paused, shutoff; refuses actions the state does not allow", async () => {
+    const hv = new Hypervisor(mod);
+    hv.create({ id: "v", memSize: 4 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    const vm = hv.vms.get("v")!;
+    expect(() => hv.pause("v")).toThrow(/cannot pause VM 'v': it is created/);
+    hv.start("v");
+    expect(vm.state).toBe("running");
+    await until(() => vm.cpuMs > 5);
+    hv.pause("v");
+    const steps = vm.machine!.hart.steps;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(vm.machine!.hart.steps).toBe(steps); // a paused VM does not run
+    expect(() => hv.start("v")).toThrow(HypervisorError);
+    hv.resume("v");
+    await until(() => vm.machine!.hart.steps > steps);
+    hv.stop("v");
+    expect([vm.state, vm.reason]).toEqual(["shutoff", "stopped by the host"]);
+    expect(() => hv.resume("v")).toThrow(/it is shutoff/);
+    expect(() => hv.start("nope")).toThrow(/no VM 'nope'/);
+    expect(() => hv.create({ id: "bad id!", memSize: 4096, boot: { kind: "bare", image: spinGuest() } })).toThrow(/id:/);
+    expect(vm.events.map((e) => e.type)).toEqual(["created", "started", "paused", "resumed", "shutoff"]);
+    hv.close();
+  });
+});
+
+describe("hypervisor: containment", () => {
+  it("misbehaving guests crash or keep to themselves; the others finish with the right result", async () => {
+    const hv = new Hypervisor(mod);
+    const good = [1, 2, 3, 4].map((i) => `good${i}`);
+    good.forEach((id, i) => hv.create({ id, memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(200_000 + i, i) } }));
+    hv.create({ id: "spin", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    hv.create({ id: "storm", memSize: 2 * MiB, boot: { kind: "bare", image: trapStormGuest() } });
+    hv.create({ id: "flood", memSize: 2 * MiB, boot: { kind: "bare", image: floodGuest() } });
+    hv.create({ id: "broken", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    for (const id of hv.vms.keys()) hv.start(id);
+    // A device model that throws inside this VM's slice: the fault stays in the VM.
+    const broken = hv.vms.get("broken")!;
+    broken.machine!.hart.run = () => { throw new Error("instance trapped: unreachable"); };
+    await until(() => good.every((id) => hv.vms.get(id)!.state !== "running"));
+    good.forEach((id, i) => {
+      const vm = hv.vms.get(id)!;
+      // the right sum, so the guest ran undisturbed; a non-zero status counts as a failure
+      expect(vm.exitCode).toBe(expected(200_000 + i, i));
+      expect(vm.state).toBe(vm.exitCode === 0 ? "shutoff" : "crashed");
+    });
+    expect(broken.state).toBe("crashed");
+    expect(broken.reason).toBe("host fault: instance trapped: unreachable");
+    for (const id of ["spin", "storm", "flood"]) expect(hv.vms.get(id)!.state).toBe("running");
+    const flood = hv.vms.get("flood")!;
+    await until(() => flood.console.written > 1000);
+    expect(new TextDecoder().decode(flood.console.contents()).slice(0, 10)).toBe("AAAAAAAAAA");
+    expect(hv.vms.get("storm")!.machine!.hart.stats().exceptions).toBeGreaterThan(10_000);
+    hv.close();
+  });
+
+  it("keeps the last 64 KiB of a VM's console", async () => {
+    const { ConsoleRing, CONSOLE_RING_BYTES } = await import("../../src/hypervisor/vm.js");
+    const ring = new ConsoleRing();
+    const seen: number[] = [];
+    ring.listeners.add((b) => seen.push(b.length));
+    for (let i = 0; i < 100; i++) ring.push(new Uint8Array(1000).fill(i));
+    expect(ring.written).toBe(100_000);
+    const c = ring.contents();
+    expect(c.length).toBe(CONSOLE_RING_BYTES);
+    expect(c[c.length - 1]).toBe(99);
+    expect(c[0]).toBe(Math.floor((100_000 - CONSOLE_RING_BYTES) / 1000));
+    expect(seen).toHaveLength(100);
+  });
+});
+
+describe("hypervisor: idle VMs", () => {
+  it("a VM waiting in WFI sleeps until its timer deadline and burns no host CPU meanwhile", async () => {
+    const hv = new Hypervisor(mod);
+    const idle = Array.from({ length: 20 }, (_, i) => `idle${i}`);
+    for (const id of idle) { hv.create({ id, memSize: 2 * MiB, boot: { kind: "bare", image: timerGuest(800_000) } }); hv.start(id); }
+    const t = Date.now();
+    await until(() => idle.every((id) => hv.vms.get(id)!.state !== "running"));
+    const elapsed = Date.now() - t;
+    expect(elapsed).toBeGreaterThanOrEqual(75); // the deadline is 80 ms of guest time away
+    for (const id of idle) {
+      const vm = hv.vms.get(id)!;
+      expect(vm.exitCode).toBe(7); // woken by the machine timer interrupt (mcause 7)
+      expect(vm.cpuMs).toBeLessThan(10);
+    }
+    hv.close();
+  });
+});
+
+describe("hypervisor: restart policies", () => {
+  it("on-failure restarts with exponential backoff up to the limit; a clean power-off is not a failure", async () => {
+    const hv = new Hypervisor(mod);
+    hv.create({ id: "f", memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(10, 1) }, restart: "on-failure", maxRestarts: 2, backoffMs: 5 });
+    hv.start("f");
+    const vm = hv.vms.get("f")!;
+    await until(() => vm.events.some((e) => e.type === "restart-limit"));
+    const types = vm.events.map((e) => e.type);
+    expect(types).toEqual(["created", "started", "crashed", "restart-scheduled", "restarted", "crashed", "restart-scheduled", "restarted", "crashed", "restart-limit"]);
+    expect(vm.events.filter((e) => e.type === "restart-scheduled").map((e) => e.detail)).toEqual(["in 5 ms", "in 10 ms"]);
+    expect(vm.reason).toMatch(/exited with status \d+ \(restart limit of 2 reached\)/);
+    // exit code 0 (sum 1..15 = 120, & 0x7f = 120): no restart under on-failure
+    hv.create({ id: "ok", memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(1, -1) }, restart: "on-failure", backoffMs: 1 });
+    hv.start("ok");
+    const ok = hv.vms.get("ok")!;
+    await until(() => ok.state === "shutoff");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ok.events.map((e) => e.type)).toEqual(["created", "started", "shutoff"]);
+    hv.close();
+  });
+
+  it("always restarts a VM that powered off cleanly", async () => {
+    const hv = new Hypervisor(mod);
+    hv.create({ id: "a", memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(1, -1) }, restart: "always", maxRestarts: 1, backoffMs: 1 });
+    hv.start("a");
+    const vm = hv.vms.get("a")!;
+    await until(() => vm.events.some((e) => e.type === "restart-limit"));
+    expect(vm.restarts).toBe(1);
+    hv.close();
+  });
+});
+
+describe("fair-share scheduling and CPU caps", () => {
+  it("gives busy VMs CPU in proportion to their shares, and holds a cap (1 ms slices on a fake clock)", () => {
+    const sched = new FairShare();
+    let now = 0;
+    const specs: [string, number, number][] = [["a", 100, 100], ["b", 100, 100], ["c", 200, 100], ["capped", 400, 25]];
+    const vms = specs.map(([id, shares, cpuCap]) => {
+      const vm = new Vm({ id, memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() }, shares, cpuCap }, mod, () => now);
+      vm.boot();
+      vm.state = "running";
+      return vm;
+    });
+    const total = 4000;
+    for (; now < total; now++) {
+      const vm = sched.pick(vms, now);
+      if (vm) sched.charge(vm, 1);
+    }
+    const cpu = (id: string) => vms.find((v) => v.id === id)!.cpuMs;
+    expect(cpu("capped") / total).toBeGreaterThan(0.24); // 25 % of one core, although it has the most shares
+    expect(cpu("capped") / total).toBeLessThanOrEqual(0.26);
+    expect(cpu("a") + cpu("b") + cpu("c") + cpu("capped")).toBe(total); // the CPU never idles
+    // the others share the remaining 75 % by their shares, 1:1:2
+    expect(jainIndex([cpu("a") / 100, cpu("b") / 100, cpu("c") / 200])).toBeGreaterThan(0.99);
+  });
+
+  it("a VM that joins late starts at the least virtual runtime, so it cannot take the CPU for itself", () => {
+    const sched = new FairShare();
+    const mk = (id: string) => { const v = new Vm({ id, memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } }, mod, () => 0); v.boot(); v.state = "running"; return v; };
+    const a = mk("a");
+    for (let i = 0; i < 1000; i++) sched.charge(a, 1);
+    const b = mk("b");
+    sched.admit(b, [a, b]);
+    expect(b.vruntime).toBe(a.vruntime);
+  });
+});
