@@ -1,12 +1,6 @@
 // `wasmvisor run`: load a guest, connect its console to stdin/stdout, run it to the end.
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import type { RunArgs } from "./args.js";
-import type { DiskConfig } from "../machine/board.js";
-import { CowOverlay } from "../devices/virtio/blk/backend.js";
-import { DEFAULT_CONSOLE, parseImageHeader, type LinuxImages } from "../machine/linux-boot.js";
-import { loadBundledFirmware, loadBundledLinux } from "../node/images.js";
-import { FileDisk } from "../node/file-disk.js";
+import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { Machine, type RunResult } from "../machine/machine.js";
 import { ElfError } from "../machine/elf.js";
@@ -25,65 +19,12 @@ export const EXIT_LIMIT = 124;
 export const EXIT_STUCK = 125;
 export const EXIT_ABORTED = 130;
 
-function readFile(file: string, what = ""): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === "ENOENT" ? "no such file"
-      : err.code === "EISDIR" ? "is a directory"
-      : err.code === "EACCES" ? "permission denied"
-      : err.message;
-    throw new SetupError(`cannot read ${what}${file}: ${why}`);
+/** The guest files of a run command, checked; any problem is a SetupError. */
+function guestFiles<T>(f: () => T): T {
+  try { return f(); } catch (e) {
+    if (e instanceof GuestFileError) throw new SetupError(e.message);
+    throw e;
   }
-}
-
-const GZIP = (b: Uint8Array) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
-
-/** The Linux images of a run command: bundled, or the files given (gzip-compressed kernels are unpacked). */
-function linuxImages(cmd: RunCommand): LinuxImages {
-  if (cmd.firmware && cmd.mode === "para") throw new SetupError("--firmware is for full mode: in para mode no firmware runs");
-  if (cmd.bundled) {
-    try {
-      const b = loadBundledLinux();
-      return { ...b, firmware: cmd.firmware ? readFile(cmd.firmware, "firmware ") : b.firmware, cmdline: cmdline(cmd) };
-    } catch (e) {
-      if (e instanceof SetupError) throw e;
-      throw new SetupError((e as Error).message);
-    }
-  }
-  let kernel = readFile(cmd.kernel!, "kernel ");
-  if (GZIP(kernel)) {
-    try { kernel = gunzipSync(kernel); } catch { throw new SetupError(`${cmd.kernel}: not a valid gzip file`); }
-  }
-  try { parseImageHeader(kernel); } catch (e) { throw new SetupError(`${cmd.kernel}: ${(e as Error).message.replace(/^kernel: /, "")}`); }
-  const initrd = cmd.initrd ? readFile(cmd.initrd, "initrd ") : undefined;
-  if (initrd && !GZIP(initrd) && !isCpio(initrd)) throw new SetupError(`${cmd.initrd}: not an initramfs (neither gzip nor a newc cpio archive)`);
-  const firmware = cmd.firmware ? readFile(cmd.firmware, "firmware ") : cmd.mode === "full" ? loadBundledFirmware() : undefined;
-  if (cmd.firmware && firmware && (isElfBytes(firmware) || firmware.length < 64)) {
-    throw new SetupError(`${cmd.firmware}: not a raw firmware binary (give fw_dynamic.bin, not the .elf)`);
-  }
-  return { kernel, initrd, firmware, cmdline: cmdline(cmd) };
-}
-
-const isCpio = (b: Uint8Array) => new TextDecoder().decode(b.subarray(0, 6)) === "070701";
-const isElfBytes = (b: Uint8Array) => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
-
-function cmdline(cmd: RunCommand): string {
-  return `${cmd.append ?? DEFAULT_CONSOLE[cmd.mode]} wasmvisor.mode=${cmd.mode}`;
-}
-
-function openDisks(cmd: RunCommand): DiskConfig[] {
-  return cmd.disks.map((d, i) => {
-    let base: FileDisk;
-    try { base = new FileDisk(d.path, d.writeThrough); } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "ENOENT") throw new SetupError(`cannot read disk ${d.path}: no such file`);
-      if (err.code === "EACCES") throw new SetupError(`cannot read disk ${d.path}: permission denied`);
-      throw new SetupError(err.message);
-    }
-    return { backend: d.readOnly || d.writeThrough ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
-  });
 }
 
 /** Process exit status for a guest exit code: its low byte, except that a failure never reads as 0. */
@@ -94,9 +35,11 @@ export function exitStatus(code: number): number {
 
 export async function runCommand(cmd: RunCommand): Promise<number> {
   const linux = cmd.file === undefined;
-  const image = linux ? undefined : readFile(cmd.file!);
-  const images = linux ? linuxImages(cmd) : undefined;
-  const disks = openDisks(cmd);
+  const image = linux ? undefined : guestFiles(() => readGuestFile(cmd.file!));
+  const images = linux ? guestFiles(() => loadLinuxImages({
+    bundled: cmd.bundled !== undefined, kernel: cmd.kernel, initrd: cmd.initrd, firmware: cmd.firmware, append: cmd.append, mode: cmd.mode,
+  })) : undefined;
+  const disks = guestFiles(() => openDisks(cmd.disks));
   let module: WebAssembly.Module;
   try {
     module = loadCoreModule();

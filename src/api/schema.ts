@@ -1,0 +1,85 @@
+// The HTTP API's request bodies as JSON Schemas (used by fastify to validate, and published in
+// /openapi.json), shaped as Firecracker's resources are (machine-config, boot-source, drives,
+// actions), one level down per VM id. Unknown fields are refused.
+
+export const machineConfig = {
+  type: "object",
+  additionalProperties: false,
+  required: ["mem_size_mib"],
+  properties: {
+    mem_size_mib: { type: "integer", minimum: 1, maximum: 2048 },
+    vcpu_count: { type: "integer", minimum: 1, maximum: 1, description: "one hart per VM" },
+    mode: { type: "string", enum: ["para", "full"], default: "para" },
+    cpu_shares: { type: "integer", minimum: 1, maximum: 10000, default: 100 },
+    cpu_cap_percent: { type: "number", minimum: 1, maximum: 100, default: 100 },
+  },
+} as const;
+
+export const bootSource = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    image: { type: "string", enum: ["linux", "demo"], description: "a bundled image" },
+    kernel_image_path: { type: "string", minLength: 1, maxLength: 4096 },
+    initrd_path: { type: "string", minLength: 1, maxLength: 4096 },
+    firmware_path: { type: "string", minLength: 1, maxLength: 4096 },
+    boot_args: { type: "string", maxLength: 4096 },
+  },
+} as const;
+
+export const drive = {
+  type: "object",
+  additionalProperties: false,
+  required: ["drive_id", "path_on_host"],
+  properties: {
+    drive_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,32}$" },
+    path_on_host: { type: "string", minLength: 1, maxLength: 4096 },
+    is_read_only: { type: "boolean", default: false },
+  },
+} as const;
+
+export const restartPolicy = {
+  type: "object",
+  additionalProperties: false,
+  required: ["policy"],
+  properties: {
+    policy: { type: "string", enum: ["never", "on-failure", "always"] },
+    max_restarts: { type: "integer", minimum: 0, maximum: 1000 },
+    backoff_ms: { type: "integer", minimum: 0, maximum: 60000 },
+  },
+} as const;
+
+export const vmBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["machine-config", "boot-source"],
+  properties: {
+    "machine-config": machineConfig,
+    "boot-source": bootSource,
+    drives: { type: "array", maxItems: 7, items: drive },
+    "restart-policy": restartPolicy,
+  },
+} as const;
+
+export const ACTIONS = ["InstanceStart", "Pause", "Resume", "Stop", "Reboot", "SendCtrlAltDel"] as const;
+export type ActionType = (typeof ACTIONS)[number];
+
+export const actionBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["action_type"],
+  properties: { action_type: { type: "string", enum: ACTIONS } },
+} as const;
+
+export const vmId = {
+  type: "object",
+  properties: { id: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$" } },
+  required: ["id"],
+} as const;
+
+export interface VmBody {
+  "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number };
+  "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
+  drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
+  "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };
+}
