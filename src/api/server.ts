@@ -1,0 +1,211 @@
+// The HTTP JSON API of `wasmvisor serve` (fastify): resources shaped as Firecracker's, one
+// level down per VM id. Bodies are validated against src/api/schema.ts (unknown fields refused,
+// 64 KiB at most); errors come from one table (src/hypervisor/errors.ts) as
+// { "fault_message": ... } with its status: 400 bad body, 404 unknown VM, 409 wrong state.
+//   GET    /vms                  list
+//   PUT    /vms/{id}             create (machine-config, boot-source, drives, restart-policy)
+//   GET    /vms/{id}             config, state, reason, statistics
+//   PUT    /vms/{id}/actions     {"action_type": InstanceStart|Pause|Resume|Stop|Reboot|SendCtrlAltDel}
+//   DELETE /vms/{id}
+//   GET    /vms/{id}/events      the event log
+//   GET    /vms/{id}/console     the console ring buffer (text)
+//   PUT    /vms/{id}/console     console input (text body)
+//   GET    /openapi.json         this API as OpenAPI 3.1
+//   GET    /metrics              Prometheus text format
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { ERRORS, HypervisorError } from "../hypervisor/errors.js";
+import type { Hypervisor } from "../hypervisor/hypervisor.js";
+import type { BootSource, Vm, VmConfig } from "../hypervisor/vm.js";
+import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
+import { packageRoot } from "../node/images.js";
+import { join } from "node:path";
+import { actionBody, ACTIONS, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
+
+export interface ServerOptions {
+  /** Required as `Authorization: Bearer <token>` on every request when set. */
+  token?: string;
+  /** Called after each change of the VM definitions (create, delete), e.g. to save them. */
+  onChange?: (hv: Hypervisor, bodies: Map<string, VmBody>) => void;
+}
+
+/** Turns an API body into a VM configuration, reading the files it names. */
+export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
+  const mc = b["machine-config"], bs = b["boot-source"];
+  const mode = mc.mode ?? "para";
+  let boot: BootSource;
+  try {
+    if (bs.image === "demo") boot = { kind: "bare", image: readGuestFile(join(packageRoot(), "guests/demo/demo.elf")) };
+    else if (bs.image === "linux" || bs.kernel_image_path) {
+      boot = { kind: "linux", mode, images: loadLinuxImages({ bundled: bs.image === "linux", kernel: bs.kernel_image_path, initrd: bs.initrd_path, firmware: bs.firmware_path, append: bs.boot_args, mode }) };
+    } else {
+      throw new HypervisorError("invalid_config", "boot-source: give image (linux or demo) or kernel_image_path");
+    }
+  } catch (e) {
+    if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `boot-source: ${e.message}`);
+    throw e;
+  }
+  let disks;
+  try {
+    disks = openDisks((b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false })));
+  } catch (e) {
+    if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `drives: ${e.message}`);
+    throw e;
+  }
+  const rp = b["restart-policy"];
+  return {
+    id, memSize: mc.mem_size_mib * 2 ** 20, boot, disks, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent,
+    restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
+  };
+}
+
+function describe(vm: Vm, body: VmBody | undefined) {
+  const st = vm.machine?.hart.stats();
+  return {
+    id: vm.id, state: vm.state, reason: vm.reason || undefined, exit_code: vm.exitCode >= 0 ? vm.exitCode : undefined,
+    restarts: vm.restarts, config: body,
+    stats: { cpu_ms: Math.round(vm.cpuMs), instructions: vm.machine?.hart.steps ?? 0, exceptions: st?.exceptions ?? 0, interrupts: st?.interrupts ?? 0, hypercalls: st?.hypercalls ?? 0 },
+  };
+}
+
+export function buildServer(hv: Hypervisor, options: ServerOptions = {}): FastifyInstance {
+  const app = Fastify({ bodyLimit: 64 * 1024, ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false } } });
+  const bodies = new Map<string, VmBody>();
+
+  app.addContentTypeParser("text/plain", { parseAs: "string", bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+
+  if (options.token) {
+    const want = `Bearer ${options.token}`;
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.headers.authorization !== want) await reply.code(401).send({ fault_message: "missing or wrong access token" });
+    });
+  }
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err instanceof HypervisorError) return reply.code(err.status).send({ fault_message: err.message, code: err.code });
+    if (err.validation) {
+      const v = err.validation[0];
+      const where = `${err.validationContext ?? "body"}${v.instancePath ? v.instancePath.replace(/\//g, ".") : ""}`;
+      const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+      const msg = extra ? `${where}: unknown field '${extra}'` : `${where}: ${v.message}`;
+      return reply.code(400).send({ fault_message: msg, code: "invalid_config" });
+    }
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ fault_message: err.message });
+    return reply.code(500).send({ fault_message: `internal error: ${err.message}` });
+  });
+
+  app.get("/vms", async () => [...hv.vms.values()].map((vm) => ({ id: vm.id, state: vm.state, reason: vm.reason || undefined })));
+
+  app.put<{ Params: { id: string }; Body: VmBody }>("/vms/:id", { schema: { params: vmId, body: vmBody } }, async (req, reply) => {
+    const { id } = req.params;
+    if (hv.vms.has(id)) throw new HypervisorError("already_exists", `a VM '${id}' exists`);
+    hv.create(vmConfigFromBody(id, req.body));
+    bodies.set(id, req.body);
+    options.onChange?.(hv, bodies);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req) => {
+    const vm = hv.vms.get(req.params.id);
+    if (!vm) throw new HypervisorError("not_found", `no VM '${req.params.id}'`);
+    return describe(vm, bodies.get(vm.id));
+  });
+
+  app.put<{ Params: { id: string }; Body: { action_type: ActionType } }>("/vms/:id/actions", { schema: { params: vmId, body: actionBody } }, async (req, reply) => {
+    const id = req.params.id;
+    switch (req.body.action_type) {
+      case "InstanceStart": hv.start(id); break;
+      case "Pause": hv.pause(id); break;
+      case "Resume": hv.resume(id); break;
+      case "Stop": hv.stop(id); break;
+      case "Reboot": hv.reboot(id); break;
+      case "SendCtrlAltDel":
+        throw new HypervisorError("invalid_state", "SendCtrlAltDel: the board has no power button device yet; use Stop");
+    }
+    return reply.code(204).send();
+  });
+
+  app.delete<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req, reply) => {
+    hv.delete(req.params.id);
+    bodies.delete(req.params.id);
+    options.onChange?.(hv, bodies);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>("/vms/:id/events", { schema: { params: vmId } }, async (req) => {
+    const vm = hv.vms.get(req.params.id);
+    if (!vm) throw new HypervisorError("not_found", `no VM '${req.params.id}'`);
+    return vm.events;
+  });
+
+  app.get<{ Params: { id: string } }>("/vms/:id/console", { schema: { params: vmId } }, async (req, reply) => {
+    const vm = hv.vms.get(req.params.id);
+    if (!vm) throw new HypervisorError("not_found", `no VM '${req.params.id}'`);
+    return reply.type("text/plain; charset=utf-8").send(Buffer.from(vm.console.contents()));
+  });
+
+  app.put<{ Params: { id: string }; Body: string }>("/vms/:id/console", { schema: { params: vmId } }, async (req, reply) => {
+    if (typeof req.body !== "string") throw new HypervisorError("invalid_config", "console input: send a text/plain body");
+    hv.input(req.params.id, new TextEncoder().encode(req.body));
+    return reply.code(204).send();
+  });
+
+  app.get("/openapi.json", async () => openapi());
+
+  app.get("/metrics", async (_req, reply) => reply.type("text/plain; version=0.0.4").send(metrics(hv)));
+
+  return app;
+}
+
+/** Prometheus text format: per VM and for the host. */
+export function metrics(hv: Hypervisor): string {
+  const lines: string[] = [];
+  const head = (name: string, type: string, help: string) => { lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`); };
+  const vms = [...hv.vms.values()];
+  head("wasmvisor_vm_instructions_total", "counter", "Guest instructions executed.");
+  for (const vm of vms) lines.push(`wasmvisor_vm_instructions_total{vm="${vm.id}"} ${vm.machine?.hart.steps ?? 0}`);
+  head("wasmvisor_vm_cpu_seconds_total", "counter", "Host CPU time used by the VM.");
+  for (const vm of vms) lines.push(`wasmvisor_vm_cpu_seconds_total{vm="${vm.id}"} ${(vm.cpuMs / 1000).toFixed(6)}`);
+  head("wasmvisor_vm_exits_total", "counter", "Exceptions, interrupts and hypercalls, by kind.");
+  for (const vm of vms) {
+    const st = vm.machine?.hart.stats();
+    for (const k of ["exceptions", "interrupts", "hypercalls"] as const) lines.push(`wasmvisor_vm_exits_total{vm="${vm.id}",kind="${k}"} ${st?.[k] ?? 0}`);
+  }
+  head("wasmvisor_vm_restarts_total", "counter", "Restarts by the restart policy.");
+  for (const vm of vms) lines.push(`wasmvisor_vm_restarts_total{vm="${vm.id}"} ${vm.restarts}`);
+  head("wasmvisor_vm_state", "gauge", "1 for the VM's current state.");
+  for (const vm of vms) lines.push(`wasmvisor_vm_state{vm="${vm.id}",state="${vm.state}"} 1`);
+  head("wasmvisor_host_vms", "gauge", "VMs by state.");
+  for (const s of ["created", "running", "paused", "shutoff", "crashed"]) lines.push(`wasmvisor_host_vms{state="${s}"} ${vms.filter((v) => v.state === s).length}`);
+  head("wasmvisor_host_memory_committed_bytes", "gauge", "Guest RAM committed to VMs.");
+  lines.push(`wasmvisor_host_memory_committed_bytes ${hv.committed}`);
+  head("wasmvisor_host_memory_limit_bytes", "gauge", "Guest RAM the host may commit.");
+  lines.push(`wasmvisor_host_memory_limit_bytes ${hv.memoryLimit}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The API as an OpenAPI 3.1 document, built from the same schemas the server validates with. */
+export function openapi(): Record<string, unknown> {
+  const errorResponse = { description: "error", content: { "application/json": { schema: { type: "object", properties: { fault_message: { type: "string" }, code: { type: "string", enum: Object.keys(ERRORS) } } } } } };
+  const idParam = [{ name: "id", in: "path", required: true, schema: vmId.properties.id }];
+  const errs = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), errorResponse]));
+  return {
+    openapi: "3.1.0",
+    info: { title: "wasmvisor", version: "1", description: "VMs of one wasmvisor host. Resources are shaped as Firecracker's, one level down per VM id." },
+    paths: {
+      "/vms": { get: { summary: "List the VMs", responses: { 200: { description: "VMs with their state" } } } },
+      "/vms/{id}": {
+        put: { summary: "Create a VM", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: vmBody } } }, responses: { 204: { description: "created" }, ...errs(400, 409, 507) } },
+        get: { summary: "Describe a VM", parameters: idParam, responses: { 200: { description: "config, state, reason, statistics" }, ...errs(404) } },
+        delete: { summary: "Delete a VM (stopping it)", parameters: idParam, responses: { 204: { description: "deleted" }, ...errs(404) } },
+      },
+      "/vms/{id}/actions": { put: { summary: "Act on a VM", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: actionBody } } }, responses: { 204: { description: "done" }, ...errs(400, 404, 409) }, description: `action_type: ${ACTIONS.join(", ")}` } },
+      "/vms/{id}/events": { get: { summary: "The VM's event log", parameters: idParam, responses: { 200: { description: "events" }, ...errs(404) } } },
+      "/vms/{id}/console": {
+        get: { summary: "The last 64 KiB of the console", parameters: idParam, responses: { 200: { description: "text" }, ...errs(404) } },
+        put: { summary: "Type into the console", parameters: idParam, requestBody: { content: { "text/plain": { schema: { type: "string" } } } }, responses: { 204: { description: "sent" }, ...errs(404, 409) } },
+      },
+      "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
+      "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The HTTP API, through fastify's inject (no sockets): create, act, describe, delete; one test
+// per kind of bad input; the OpenAPI document and the metrics.
+import { afterEach, describe, expect, it } from "vitest";
+import { buildServer } from "../../src/api/server.js";
+import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
+
+let hv: Hypervisor;
+afterEach(() => hv?.close());
+
+function server(opts: Parameters<typeof buildServer>[1] = {}, limit?: number) {
+  hv = new Hypervisor(loadCoreModule(), { memoryLimit: limit });
+  return buildServer(hv, opts);
+}
+
+const demo = { "machine-config": { mem_size_mib: 16, mode: "full" }, "boot-source": { image: "demo" } };
+
+describe("API: VMs", () => {
+  it("creates a VM, starts it, reads its console and events, and deletes it", async () => {
+    const app = server();
+    expect((await app.inject({ method: "PUT", url: "/vms/d1", payload: demo })).statusCode).toBe(204);
+    let r = await app.inject({ method: "GET", url: "/vms" });
+    expect(r.json()).toEqual([{ id: "d1", state: "created" }]);
+    r = await app.inject({ method: "PUT", url: "/vms/d1/actions", payload: { action_type: "InstanceStart" } });
+    expect(r.statusCode).toBe(204);
+    for (let i = 0; i < 500 && hv.vms.get("d1")!.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
+    r = await app.inject({ method: "GET", url: "/vms/d1" });
+    expect(r.json()).toMatchObject({ id: "d1", state: "shutoff", exit_code: 0, config: demo });
+    expect(r.json().stats.cpu_ms).toBeGreaterThanOrEqual(0);
+    r = await app.inject({ method: "GET", url: "/vms/d1/console" });
+    expect(r.body).toMatch(/wasmvisor demo guest/);
+    r = await app.inject({ method: "GET", url: "/vms/d1/events" });
+    expect(r.json().map((e: { type: string }) => e.type)).toEqual(["created", "started", "shutoff"]);
+    expect((await app.inject({ method: "DELETE", url: "/vms/d1" })).statusCode).toBe(204);
+    expect((await app.inject({ method: "GET", url: "/vms/d1" })).statusCode).toBe(404);
+  });
+
+  it("serves the OpenAPI document and Prometheus metrics", async () => {
+    const app = server();
+    await app.inject({ method: "PUT", url: "/vms/m", payload: demo });
+    const doc = (await app.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/vms", "/vms/{id}", "/vms/{id}/actions", "/metrics"]));
+    const m = (await app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(m).toMatch(/^# HELP wasmvisor_vm_instructions_total/m);
+    expect(m).toMatch(/^wasmvisor_vm_state\{vm="m",state="created"\} 1$/m);
+    expect(m).toMatch(/^wasmvisor_host_memory_committed_bytes 16777216$/m);
+  });
+});
+
+describe("API: bad input", () => {
+  const cases: [string, { method: "PUT" | "GET" | "DELETE"; url: string; payload?: unknown; headers?: Record<string, string> }, number, RegExp][] = [
+    ["an unknown field", { method: "PUT", url: "/vms/a", payload: { ...demo, turbo: true } }, 400, /unknown field 'turbo'/],
+    ["an unknown nested field", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: 16, colour: "red" } } }, 400, /body\.machine-config: unknown field 'colour'/],
+    ["a missing required field", { method: "PUT", url: "/vms/a", payload: { "boot-source": { image: "demo" } } }, 400, /must have required property 'machine-config'/],
+    ["a value out of range", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: 0 } } }, 400, /mem_size_mib: must be >= 1/],
+    ["a wrong type", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: "lots" } } }, 400, /mem_size_mib: must be integer/],
+    ["a bad id", { method: "PUT", url: "/vms/-x", payload: demo }, 400, /params\.id: must match pattern/],
+    ["a kernel that does not exist", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { kernel_image_path: "/nonexistent/Image" } } }, 400, /boot-source: cannot read kernel \/nonexistent\/Image: no such file/],
+    ["a disk that does not exist", { method: "PUT", url: "/vms/a", payload: { ...demo, drives: [{ drive_id: "d", path_on_host: "/nonexistent.img" }] } }, 400, /drives: cannot read disk/],
+    ["no boot source", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": {} } }, 400, /boot-source: give image/],
+    ["an unknown action", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Explode" } }, 400, /action_type: must be equal to one of the allowed values/],
+    ["an unknown VM", { method: "PUT", url: "/vms/ghost/actions", payload: { action_type: "InstanceStart" } }, 404, /no VM 'ghost'/],
+    ["a body over 64 KiB", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { image: "demo", boot_args: "x".repeat(70_000) } } }, 413, /too large/i],
+    ["not JSON", { method: "PUT", url: "/vms/a", payload: "{oops", headers: { "content-type": "application/json" } }, 400, /JSON/i],
+  ];
+  it.each(cases)("refuses %s", async (_name, req, status, message) => {
+    const app = server();
+    const r = await app.inject(req as Parameters<typeof app.inject>[0]);
+    expect(r.statusCode).toBe(status);
+    expect(r.json().fault_message).toMatch(message);
+    expect(hv.vms.has("a")).toBe(false);
+  });
+
+  it("refuses an action the state does not allow (409) and a duplicate id (409)", async () => {
+    const app = server();
+    await app.inject({ method: "PUT", url: "/vms/a", payload: demo });
+    let r = await app.inject({ method: "PUT", url: "/vms/a/actions", payload: { action_type: "Pause" } });
+    expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot pause VM 'a': it is created (allowed when running)"]);
+    r = await app.inject({ method: "PUT", url: "/vms/a", payload: demo });
+    expect(r.statusCode).toBe(409);
+  });
+
+  it("refuses a VM the host cannot fit, saying how much is free (507)", async () => {
+    const app = server({}, 32 << 20);
+    await app.inject({ method: "PUT", url: "/vms/a", payload: demo });
+    const r = await app.inject({ method: "PUT", url: "/vms/b", payload: { ...demo, "machine-config": { mem_size_mib: 20 } } });
+    expect([r.statusCode, r.json().fault_message]).toEqual([507, "VM 'b' needs 20 MiB of RAM; 16 MiB of the host's 32 MiB are free"]);
+  });
+
+  it("with a token, refuses requests without it", async () => {
+    const app = server({ token: "s3cret" });
+    expect((await app.inject({ method: "GET", url: "/vms" })).statusCode).toBe(401);
+    expect((await app.inject({ method: "GET", url: "/vms", headers: { authorization: "Bearer s3cret" } })).statusCode).toBe(200);
+  });
+});
