@@ -52,7 +52,7 @@ describe("parseArgs", () => {
   it.each([
     [[], /no command given/],
     [["--stats"], /no command given/],
-    [["start", "x"], /unknown command 'start'/],
+    [["launch", "x"], /unknown command 'launch'/],
     [["run"], /run: missing guest/],
     [["run", "a", "b"], /extra argument 'b'/],
     [["run", "a", "--bogus"], /unknown option '--bogus'/],

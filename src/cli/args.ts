@@ -2,6 +2,14 @@
 // UsageError with the one-line message the CLI prints.
 import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
+import type { VmBody } from "../api/schema.js";
+
+/** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
+export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot";
+export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot"];
+export interface ClientArgs { verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody }
+export interface ServeArgs { listen?: string; socket?: string; stateDir?: string; token?: string; memoryLimit?: number }
+export const DEFAULT_LISTEN = "127.0.0.1:8417";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -40,6 +48,8 @@ export type Command =
   | { kind: "version" }
   | { kind: "images" }
   | { kind: "bench"; which: "overhead" | "boot"; runs: number }
+  | ({ kind: "serve" } & ServeArgs)
+  | ({ kind: "client" } & ClientArgs)
   | RunArgs;
 
 export const BUNDLED = ["linux"] as const;
@@ -49,6 +59,9 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor run --kernel <Image> [--initrd <file>] [--firmware <fw_dynamic.bin>] [options]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
+       wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
+       wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events ID
+                 [--host URL] [--json]
        wasmvisor --help | --version
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
@@ -59,6 +72,10 @@ images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
 bench boot        Linux boot to the first prompt, next to QEMU (bench/results/boot.*)
+serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417; GET /openapi.json)
+ps, create, ...   client commands for a running serve: create ID takes --image linux|demo or
+                  --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
+                  --restart never|on-failure|always, --shares N, --cpu-cap PERCENT
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
@@ -149,6 +166,16 @@ const OPTIONS = {
   exec: { type: "string" },
   "max-instructions": { type: "string" },
   runs: { type: "string" },
+  listen: { type: "string" },
+  socket: { type: "string" },
+  "state-dir": { type: "string" },
+  token: { type: "string" },
+  host: { type: "string" },
+  json: { type: "boolean" },
+  image: { type: "string" },
+  restart: { type: "string" },
+  shares: { type: "string" },
+  "cpu-cap": { type: "string" },
   trace: { type: "boolean" },
   stats: { type: "boolean" },
 } as const;
@@ -170,7 +197,7 @@ export function parseArgs(argv: string[]): Command {
   const { values: v, positionals } = parsed;
   const [command, ...rest] = positionals;
   // An unknown command is an error even with --help (it must not print some other help).
-  if (command !== undefined && !["run", "images", "bench", "help"].includes(command)) {
+  if (command !== undefined && !["run", "images", "bench", "serve", "help", ...CLIENT_VERBS].includes(command)) {
     throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
   }
   if (v.help || command === "help") return { kind: "help" };
@@ -185,6 +212,22 @@ export function parseArgs(argv: string[]): Command {
     if (which !== "overhead" && which !== "boot") throw new UsageError(`bench: expected overhead or boot, got ${which === undefined ? "nothing" : `'${which}'`}`);
     if (rest.length > 1) throw new UsageError(`bench: unexpected argument '${rest[1]}'`);
     return { kind: "bench", which, runs: v.runs !== undefined ? parseCount(v.runs, "--runs") : 5 };
+  }
+  if (command === "serve") {
+    if (rest.length) throw new UsageError(`serve: unexpected argument '${rest[0]}'`);
+    if (v.listen !== undefined && v.socket !== undefined) throw new UsageError("serve: give --listen or --socket, not both");
+    return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token };
+  }
+  if ((CLIENT_VERBS as readonly string[]).includes(command)) {
+    const verb = command as ClientVerb;
+    if (verb === "ps") {
+      if (rest.length) throw new UsageError(`ps: unexpected argument '${rest[0]}'`);
+      return { kind: "client", verb, host: v.host, token: v.token, json: v.json ?? false };
+    }
+    if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
+    const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };
+    if (verb === "create") out.body = createBody(v);
+    return out;
   }
   if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
   if (rest.length > 1) throw new UsageError(`run: one guest expected, got extra argument '${rest[1]}'`);
@@ -223,4 +266,37 @@ export function parseArgs(argv: string[]): Command {
     stats: v.stats ?? false,
     exec: v.exec,
   };
+}
+
+/** The API body of `wasmvisor create` from its flags (the server validates it again). */
+function createBody(v: Record<string, string | boolean | string[] | undefined>): VmBody {
+  const image = v.image as string | undefined;
+  if (image !== undefined && image !== "linux" && image !== "demo") throw new UsageError(`invalid --image value '${image}': expected linux or demo`);
+  if (image === undefined && v.kernel === undefined) throw new UsageError("create: give --image linux|demo or --kernel <Image>");
+  const mode = (v.mode as string | undefined) ?? "para";
+  if (mode !== "para" && mode !== "full") throw new UsageError(`invalid --mode value '${mode}': expected full or para`);
+  const mem = v.mem !== undefined ? parseMemSize(v.mem as string) : (image === "demo" ? 16 : 256) << 20;
+  if (mem % (1 << 20) !== 0) throw new UsageError(`invalid --mem value '${String(v.mem)}': create takes whole MiB`);
+  const body: VmBody = {
+    "machine-config": { mem_size_mib: mem >> 20, mode: mode as "para" | "full" },
+    "boot-source": image !== undefined ? { image: image as "linux" | "demo" } : { kernel_image_path: v.kernel as string },
+  };
+  const bs = body["boot-source"];
+  if (v.initrd !== undefined) bs.initrd_path = v.initrd as string;
+  if (v.firmware !== undefined) bs.firmware_path = v.firmware as string;
+  if (v.append !== undefined) bs.boot_args = v.append as string;
+  if (v.shares !== undefined) body["machine-config"].cpu_shares = parseCount(v.shares as string, "--shares");
+  if (v["cpu-cap"] !== undefined) {
+    const c = Number(v["cpu-cap"]);
+    if (!(c >= 1 && c <= 100)) throw new UsageError(`invalid --cpu-cap value '${String(v["cpu-cap"])}': a percentage from 1 to 100`);
+    body["machine-config"].cpu_cap_percent = c;
+  }
+  const disks = (v.disk as string[] | undefined) ?? [];
+  if (disks.length) body.drives = disks.map((d, i) => { const p = parseDisk(d); if (p.writeThrough) throw new UsageError("create: ,rw disks are not available through the API"); return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly }; });
+  if (v.restart !== undefined) {
+    const r = v.restart as string;
+    if (r !== "never" && r !== "on-failure" && r !== "always") throw new UsageError(`invalid --restart value '${r}': never, on-failure or always`);
+    body["restart-policy"] = { policy: r };
+  }
+  return body;
 }

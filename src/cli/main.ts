@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, USAGE, UsageError } from "./args.js";
 import { EXIT_SETUP, runCommand, SetupError } from "./run-command.js";
 import { listImages } from "../node/images.js";
+import { ClientError } from "./client-error.js";
 
 function imagesCommand(): number {
   const rows = listImages();
@@ -38,6 +39,9 @@ export async function main(argv: string[]): Promise<number> {
       case "version": process.stdout.write(`wasmvisor ${version()}\n`); return 0;
       case "run": return await runCommand(cmd);
       case "images": return imagesCommand();
+      // Loaded on demand: `run` does not pay for the HTTP stack.
+      case "serve": return await (await import("./serve-command.js")).serveCommand(cmd);
+      case "client": return await (await import("./client.js")).clientCommand(cmd, (t) => { process.stdout.write(t); });
       case "bench": {
         // The benchmarks live in bench/ (beside src/ in the package and in dist/).
         if (cmd.which === "overhead") await (await import("../../bench/overhead.bench.js")).overheadBench(cmd.runs);
@@ -49,6 +53,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || e instanceof SetupError) {
       process.stderr.write(`wasmvisor: ${e.message}\n`);
       return EXIT_SETUP;
+    }
+    if (e instanceof ClientError) {
+      process.stderr.write(`wasmvisor: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

@@ -74,7 +74,7 @@ export class Hypervisor {
   /** Defines a VM (not started). Refused when its memory would overcommit the host. */
   create(config: VmConfig): Vm {
     if (this.vms.has(config?.id)) throw new HypervisorError("already_exists", `a VM '${config.id}' exists`);
-    const vm = new Vm(config, this.module, () => this.t.now());
+    const vm = new Vm(config, this.module, () => Date.now()); // events carry wall-clock time
     const free = this.memoryLimit - this.committed;
     if (vm.config.memSize > free) {
       throw new HypervisorError("insufficient_memory",

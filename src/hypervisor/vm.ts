@@ -33,6 +33,7 @@ export interface VmConfig {
   virtualClock?: boolean;
 }
 
+/** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
 export interface VmEvent { time: number; type: string; detail?: string }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

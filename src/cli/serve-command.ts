@@ -1,0 +1,62 @@
+// `wasmvisor serve`: the hypervisor host with its HTTP API, on loopback (or a Unix socket) by
+// default; any other address needs an access token. With --state-dir, VM definitions are kept
+// in DIR/vms.json (written atomically) and come back when the host restarts; those with the
+// `always` restart policy start by themselves.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildServer } from "../api/server.js";
+import type { VmBody } from "../api/schema.js";
+import { Hypervisor } from "../hypervisor/hypervisor.js";
+import { loadCoreModule } from "../node/core-module.js";
+import { SetupError } from "./run-command.js";
+import { DEFAULT_LISTEN, type ServeArgs } from "./args.js";
+
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port < 0 || port > 65535) throw new SetupError(`invalid --listen value '${text}': expected HOST:PORT`);
+  return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
+
+export async function serveCommand(a: ServeArgs): Promise<number> {
+  const token = a.token ?? process.env.WASMVISOR_TOKEN;
+  const listen = a.socket ? undefined : parseListen(a.listen ?? DEFAULT_LISTEN);
+  if (listen && !LOOPBACK.has(listen.host) && !token) {
+    throw new SetupError(`serve: listening on ${listen.host} (not loopback) needs an access token (--token or WASMVISOR_TOKEN)`);
+  }
+  const hv = new Hypervisor(loadCoreModule(), { memoryLimit: a.memoryLimit });
+  const statePath = a.stateDir ? join(a.stateDir, "vms.json") : undefined;
+  const save = (_hv: Hypervisor, bodies: Map<string, VmBody>) => {
+    if (!statePath) return;
+    const tmp = `${statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(bodies), null, 2) + "\n");
+    renameSync(tmp, statePath); // atomic: a crash leaves the old file or the new one
+  };
+  const app = buildServer(hv, { token, onChange: save });
+  if (a.stateDir && statePath) {
+    mkdirSync(a.stateDir, { recursive: true });
+    let saved: Record<string, VmBody> = {};
+    try { saved = JSON.parse(readFileSync(statePath, "utf8")) as Record<string, VmBody>; } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new SetupError(`${statePath}: not a wasmvisor state file (${(e as Error).message})`);
+    }
+    for (const [id, body] of Object.entries(saved)) {
+      // Recreate through the API so the same validation applies to what was saved.
+      const r = await app.inject({ method: "PUT", url: `/vms/${encodeURIComponent(id)}`, payload: body });
+      if (r.statusCode !== 204) { process.stderr.write(`wasmvisor serve: cannot restore VM '${id}': ${r.json().fault_message}\n`); continue; }
+      if (body["restart-policy"]?.policy === "always") hv.start(id);
+    }
+  }
+  const address = a.socket ? await app.listen({ path: a.socket }) : await app.listen({ host: listen!.host, port: listen!.port });
+  process.stderr.write(`wasmvisor serve: listening on ${address}${statePath ? `, state in ${statePath}` : ""}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  hv.close();
+  await app.close();
+  return 0;
+}

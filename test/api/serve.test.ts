@@ -1,0 +1,75 @@
+// `wasmvisor serve` and the client commands, as processes over loopback: create, start, ps,
+// logs, events, a refused action, and VM definitions surviving a restart of the host.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(join(tmpdir(), "wasmvisor-serve-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const c = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT });
+    let stdout = "", stderr = "";
+    c.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+    c.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+    c.on("close", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** Starts serve on a free port; resolves with its URL once it listens. */
+function serve(stateDir: string): Promise<{ url: string; proc: ChildProcess }> {
+  return new Promise((done, fail) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--listen", "127.0.0.1:0", "--state-dir", stateDir], { cwd: ROOT });
+    let err = "";
+    proc.stderr!.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+      const m = /listening on (http:\/\/[^,\s]+)/.exec(err);
+      if (m) done({ url: m[1], proc });
+    });
+    proc.on("close", (code) => fail(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+const stop = (p: ChildProcess) => new Promise<void>((r) => { p.removeAllListeners("close"); p.on("close", () => r()); p.kill("SIGTERM"); });
+
+describe("wasmvisor serve and the client commands", () => {
+  it("create, start, ps, logs, events, refusals; definitions come back after a restart", async () => {
+    const state = join(dir, "state");
+    let s = await serve(state);
+    const host = ["--host", s.url];
+    expect((await cli(["create", "d", "--image", "demo", "--mode", "full", ...host])).code).toBe(0);
+    expect((await cli(["create", "keeper", "--image", "demo", "--mode", "full", "--restart", "always", ...host])).code).toBe(0);
+    expect((await cli(["start", "d", ...host])).code).toBe(0);
+    let ps = "";
+    for (let i = 0; i < 100 && !/d\s+shutoff/.test(ps); i++) { ps = (await cli(["ps", ...host])).stdout; }
+    expect(ps).toMatch(/^ID\s+STATE\s+REASON$/m);
+    expect(ps).toMatch(/^d\s+shutoff\s+the guest powered off$/m);
+    expect((await cli(["logs", "d", ...host])).stdout).toMatch(/wasmvisor demo guest/);
+    const ev = await cli(["events", "d", "--json", ...host]);
+    expect(JSON.parse(ev.stdout).map((e: { type: string }) => e.type)).toEqual(["created", "started", "shutoff"]);
+    const refused = await cli(["pause", "d", ...host]);
+    expect([refused.code, refused.stderr]).toEqual([1, "wasmvisor: cannot pause VM 'd': it is shutoff (allowed when running)\n"]);
+    expect((await cli(["create", "x", "--image", "demo", "--mem", "4G", ...host])).stderr).toMatch(/invalid --mem value '4G'/);
+    await stop(s.proc);
+
+    s = await serve(state); // the host restarts: both VMs are defined again; `always` starts by itself
+    const again = JSON.parse((await cli(["ps", "--json", "--host", s.url])).stdout) as { id: string; state: string }[];
+    expect(again.map((v) => v.id).sort()).toEqual(["d", "keeper"]);
+    expect(again.find((v) => v.id === "d")!.state).toBe("created");
+    const keeper = JSON.parse((await cli(["events", "keeper", "--json", "--host", s.url])).stdout) as { type: string }[];
+    expect(keeper.map((e) => e.type)).toContain("started");
+    await stop(s.proc);
+  }, 120_000);
+
+  it("refuses to listen beyond loopback without a token, and an unreachable host is a clear error", async () => {
+    const r = await cli(["serve", "--listen", "0.0.0.0:0"]);
+    expect([r.code, r.stderr]).toEqual([2, "wasmvisor: serve: listening on 0.0.0.0 (not loopback) needs an access token (--token or WASMVISOR_TOKEN)\n"]);
+    const c = await cli(["ps", "--host", "http://127.0.0.1:1"]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/^wasmvisor: cannot reach wasmvisor serve at http:\/\/127\.0\.0\.1:1: /);
+  });
+});
