@@ -10,9 +10,12 @@
 //   GET    /vms/{id}/events      the event log
 //   GET    /vms/{id}/console     the console ring buffer (text)
 //   PUT    /vms/{id}/console     console input (text body)
+//   GET    /vms/{id}/console/ws  the console as a WebSocket: the ring first, then live output;
+//                                messages sent are typed into the guest
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import websocket from "@fastify/websocket";
 import { ERRORS, HypervisorError } from "../hypervisor/errors.js";
 import type { Hypervisor } from "../hypervisor/hypervisor.js";
 import type { BootSource, Vm, VmConfig } from "../hypervisor/vm.js";
@@ -149,6 +152,22 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
     return reply.code(204).send();
   });
 
+  void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  void app.register(async (scope) => {
+    scope.get<{ Params: { id: string } }>("/vms/:id/console/ws", { websocket: true, schema: { params: vmId } }, (socket, req) => {
+      const vm = hv.vms.get(req.params.id);
+      if (!vm) { socket.close(4404, `no VM '${req.params.id}'`); return; }
+      const past = vm.console.contents();
+      if (past.length) socket.send(past);
+      const listener = (b: Uint8Array) => { if (socket.readyState === socket.OPEN) socket.send(b); };
+      vm.console.listeners.add(listener);
+      socket.on("message", (data: Buffer) => {
+        try { hv.input(vm.id, new Uint8Array(data)); } catch (e) { socket.send(`\r\n[wasmvisor: ${(e as Error).message}]\r\n`); }
+      });
+      socket.on("close", () => vm.console.listeners.delete(listener));
+    });
+  });
+
   app.get("/openapi.json", async () => openapi());
 
   app.get("/metrics", async (_req, reply) => reply.type("text/plain; version=0.0.4").send(metrics(hv)));
@@ -204,6 +223,7 @@ export function openapi(): Record<string, unknown> {
         get: { summary: "The last 64 KiB of the console", parameters: idParam, responses: { 200: { description: "text" }, ...errs(404) } },
         put: { summary: "Type into the console", parameters: idParam, requestBody: { content: { "text/plain": { schema: { type: "string" } } } }, responses: { 204: { description: "sent" }, ...errs(404, 409) } },
       },
+      "/vms/{id}/console/ws": { get: { summary: "The console as a WebSocket (the last 64 KiB, then live; messages are typed in)", parameters: idParam, responses: { 101: { description: "switching protocols" } } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

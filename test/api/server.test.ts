@@ -94,3 +94,25 @@ describe("API: bad input", () => {
     expect((await app.inject({ method: "GET", url: "/vms", headers: { authorization: "Bearer s3cret" } })).statusCode).toBe(200);
   });
 });
+
+describe("API: the console over a WebSocket", () => {
+  it("sends what the guest printed, then live output, and types what it receives", async () => {
+    const { echoGuest } = await import("../helpers/guests.js");
+    const app = server();
+    await app.ready();
+    hv.create({ id: "e", memSize: 2 << 20, boot: { kind: "bare", image: echoGuest() } });
+    hv.start("e");
+    const ws = await (app as unknown as { injectWS(path: string): Promise<import("ws").WebSocket> }).injectWS("/vms/e/console/ws");
+    let got = "";
+    ws.on("message", (d: Buffer) => { got += d.toString(); });
+    ws.send("hello\n");
+    for (let i = 0; i < 300 && !got.includes("HELLO"); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(got).toBe("HELLO\n");
+    for (let i = 0; i < 300 && hv.vms.get("e")!.state === "running"; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(hv.vms.get("e")!.exitCode).toBe(6); // the guest read six bytes
+    ws.terminate();
+    const none = await (app as unknown as { injectWS(path: string, opts?: unknown): Promise<import("ws").WebSocket> }).injectWS("/vms/ghost/console/ws");
+    const code = await new Promise<number>((r) => none.on("close", (c: number) => r(c)));
+    expect(code).toBe(4404);
+  });
+});
