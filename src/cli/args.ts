@@ -5,8 +5,8 @@ import { MAX_MEM } from "../core/hart.js";
 import type { VmBody } from "../api/schema.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
-export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot";
-export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot"];
+export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console";
+export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console"];
 export interface ClientArgs { verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody }
 export interface ServeArgs { listen?: string; socket?: string; stateDir?: string; token?: string; memoryLimit?: number }
 export const DEFAULT_LISTEN = "127.0.0.1:8417";
@@ -60,7 +60,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
-       wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events ID
+       wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
        wasmvisor --help | --version
 
@@ -73,7 +73,8 @@ bench overhead    the same Linux workloads in full and para mode, side by side, 
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
 bench boot        Linux boot to the first prompt, next to QEMU (bench/results/boot.*)
 serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417; GET /openapi.json)
-ps, create, ...   client commands for a running serve: create ID takes --image linux|demo or
+ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
+                  Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
                   --restart never|on-failure|always, --shares N, --cpu-cap PERCENT
 

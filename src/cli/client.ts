@@ -39,6 +39,10 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
       return 0;
     }
     case "create": await call("PUT", `/vms/${id}`, a.body); break;
+    case "console": {
+      await call("GET", `/vms/${id}`); // a clear error for an unknown VM
+      return attachConsole(base.replace(/^http/, "ws") + `/vms/${id}/console/ws`, token);
+    }
     case "rm": await call("DELETE", `/vms/${id}`); break;
     case "logs": write(await (await call("GET", `/vms/${id}/console`)).text()); return 0;
     case "events": {
@@ -51,4 +55,39 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
   }
   if (a.json) write(JSON.stringify({ ok: true }) + "\n");
   return 0;
+}
+
+/** Attaches the terminal to a VM's console WebSocket until Ctrl-A x, the end of stdin or the socket closing. */
+async function attachConsole(url: string, token: string | undefined): Promise<number> {
+  const { WebSocket } = await import("ws");
+  const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  return new Promise((resolve) => {
+    let escape = false;
+    const done = (code: number) => {
+      if (tty) stdin.setRawMode(false);
+      stdin.pause();
+      ws.close();
+      resolve(code);
+    };
+    ws.on("open", () => {
+      if (tty) stdin.setRawMode(true);
+      stdin.on("data", (chunk: Buffer) => {
+        if (!tty) { ws.send(chunk); return; }
+        const out: number[] = [];
+        for (const b of chunk) {
+          if (escape) { escape = false; if (b === 0x78) { done(0); return; } if (b !== 1) out.push(1); out.push(b); }
+          else if (b === 1) escape = true;
+          else out.push(b);
+        }
+        if (out.length) ws.send(Buffer.from(out));
+      });
+      stdin.on("end", () => setTimeout(() => done(0), 200));
+      stdin.resume();
+    });
+    ws.on("message", (d: Buffer) => process.stdout.write(d));
+    ws.on("close", () => done(0));
+    ws.on("error", (e: Error) => { process.stderr.write(`wasmvisor: console: ${e.message}\n`); done(1); });
+  });
 }

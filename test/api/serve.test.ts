@@ -17,6 +17,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
     c.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
     c.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
     c.on("close", (code) => done({ code, stdout, stderr }));
+    c.stdin.end();
   });
 }
 
@@ -51,6 +52,11 @@ describe("wasmvisor serve and the client commands", () => {
     expect((await cli(["logs", "d", ...host])).stdout).toMatch(/wasmvisor demo guest/);
     const ev = await cli(["events", "d", "--json", ...host]);
     expect(JSON.parse(ev.stdout).map((e: { type: string }) => e.type)).toEqual(["created", "started", "shutoff"]);
+    // console: attach, type into a running Linux... the demo has ended, so attach shows its ring
+    const attached = await cli(["console", "d", ...host]);
+    expect(attached.code).toBe(0);
+    expect(attached.stdout).toMatch(/wasmvisor demo guest/);
+    expect((await cli(["console", "ghost", ...host])).stderr).toMatch(/no VM 'ghost'/);
     const refused = await cli(["pause", "d", ...host]);
     expect([refused.code, refused.stderr]).toEqual([1, "wasmvisor: cannot pause VM 'd': it is shutoff (allowed when running)\n"]);
     expect((await cli(["create", "x", "--image", "demo", "--mem", "4G", ...host])).stderr).toMatch(/invalid --mem value '4G'/);
