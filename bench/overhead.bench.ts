@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Bench } from "tinybench";
-import { PRIV_S, type CoreStats } from "../src/core/hart.js";
+import type { CoreStats } from "../src/core/hart.js";
 import { CowOverlay, MemoryDisk } from "../src/devices/virtio/blk/backend.js";
 import { ConsoleSession, SHELL_PROMPT } from "../src/machine/console-session.js";
 import { DEFAULT_CONSOLE, type BootMode } from "../src/machine/linux-boot.js";
@@ -129,8 +129,7 @@ function loopGuest(body: (a: Asm) => void): Uint8Array {
 
 export function timeGuest(elf: Uint8Array, opts: { mode?: BootMode; hypercalls?: "import" | "exit" }): { seconds: number; steps: number } {
   const m = new Machine(loadCoreModule(), { memSize: 4 << 20, clock: "virtual", mode: opts.mode ?? "full", hypercalls: opts.hypercalls, rng: true });
-  m.load(elf);
-  if (opts.mode === "para") { m.board.enterMode(); m.hart.priv = PRIV_S; }
+  m.load(elf); // on a para board the guest starts in S-mode with hypercalls
   const t = performance.now();
   const r = m.runSync({ maxInstructions: 50 * N });
   if (r.reason !== "exit") throw new Error(`microbenchmark guest ended with ${r.reason}: ${r.message ?? ""}`);

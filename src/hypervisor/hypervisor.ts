@@ -236,8 +236,11 @@ export class Hypervisor {
     const after = this.t.now();
     this.sched.charge(vm, after - now);
     m.board.consoleOut.flush(); // console output reaches the ring (and attached consoles) every slice
-    if (r === STEP_IDLE) { vm.idle = true; vm.wakeAt = after + m.wakeInMs; }
-    else if (r === STEP_DONE) { const o = m.outcome; this.ended(vm, o.reason, o.exitCode, o.message); }
+    if (r === STEP_DONE) { const o = m.outcome; this.ended(vm, o.reason, o.exitCode, o.message); return true; }
+    // The guest's watchdog (SBI heartbeat): a late heartbeat is a failure.
+    const late = Date.now() - m.board.watchdogDeadline;
+    if (late > 0) { this.crash(vm, `watchdog: no heartbeat for ${m.board.watchdogMs} ms`); return true; }
+    if (r === STEP_IDLE) { vm.idle = true; vm.wakeAt = Math.min(after + m.wakeInMs, after - late + 1); }
     return true;
   }
 

@@ -9,9 +9,12 @@ import { HypervisorError } from "./errors.js";
 export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
 export type RestartPolicy = "never" | "on-failure" | "always";
 
-/** What the VM boots: a bare-metal image (ELF or raw), or a Linux kernel in a mode. */
+/**
+ * What the VM boots: a bare-metal image (ELF or raw; in para mode it starts in S-mode with
+ * hypercalls), or a Linux kernel in a mode.
+ */
 export type BootSource =
-  | { kind: "bare"; image: Uint8Array }
+  | { kind: "bare"; image: Uint8Array; mode?: BootMode }
   | { kind: "linux"; images: LinuxImages; mode: BootMode };
 
 export interface VmConfig {
@@ -46,7 +49,7 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks">> & { 
   if (typeof c.id !== "string" || !ID.test(c.id)) bad("id", "1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
   if (!Number.isInteger(c.memSize) || c.memSize <= 0 || c.memSize % 4096 !== 0 || c.memSize > 2 ** 31) bad("memSize", "a positive multiple of 4 KiB up to 2 GiB");
   if (!c.boot || (c.boot.kind !== "bare" && c.boot.kind !== "linux")) bad("boot", "kind must be bare or linux");
-  if (c.boot.kind === "linux" && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
+  if ((c.boot.kind === "linux" || c.boot.mode !== undefined) && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
   const shares = c.shares ?? 100;
   if (!Number.isInteger(shares) || shares < 1 || shares > 10_000) bad("shares", "an integer from 1 to 10000");
   const cpuCap = c.cpuCap ?? 100;
@@ -119,7 +122,7 @@ export class Vm {
   /** Builds a fresh board and boots the guest on it. */
   boot(): void {
     const c = this.config;
-    const mode = c.boot.kind === "linux" ? c.boot.mode : "full";
+    const mode = c.boot.mode ?? "full";
     const m = new Machine(this.module, {
       memSize: c.memSize, mode, disks: c.disks, clock: c.virtualClock ? "virtual" : "wall",
       output: (b) => this.console.push(b),

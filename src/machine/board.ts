@@ -138,6 +138,12 @@ export class Board {
   /** The SBI of para mode. */
   readonly sbi: SbiHost | undefined;
   private readonly hypercalls: "import" | "exit";
+  /** The guest's watchdog (para mode, SBI heartbeat): 0 = not armed. */
+  watchdogMs = 0;
+  lastHeartbeat = 0;
+
+  /** ms (wall clock) when the watchdog fires without a heartbeat; Infinity when not armed. */
+  get watchdogDeadline(): number { return this.watchdogMs ? this.lastHeartbeat + this.watchdogMs : Infinity; }
 
   constructor(module: WebAssembly.Module, options: BoardOptions = {}) {
     if (options.clock !== undefined && options.clock !== "wall" && options.clock !== "virtual") {
@@ -182,6 +188,7 @@ export class Board {
         consoleWrite: (b) => out.pushBytes(b),
         consoleRead: () => this.consoleIn.shift(),
         powerRequest: (kind, failure) => this.powerRequest(kind, failure ? 1 : 0),
+        heartbeat: (ms) => { this.watchdogMs = ms; this.lastHeartbeat = wallClock(); },
       });
       hart.sbi = () => sbi.handle();
     }

@@ -1,7 +1,7 @@
 // A board with a runner: the simple way to run one guest (the CLI, tests, the demo). Bare-metal
 // guests are loaded with load(); a Linux kernel boots with bootLinux() (linux-boot.ts), and a
 // guest's reboot request then re-runs that boot flow. Browser-safe.
-import { DRAM_BASE } from "../core/hart.js";
+import { DRAM_BASE, PRIV_S } from "../core/hart.js";
 import { Board, type BoardOptions } from "./board.js";
 import { isElf } from "./elf.js";
 import { loadElf, loadRaw } from "./loader.js";
@@ -35,8 +35,8 @@ export class Machine extends Runner {
   /**
    * Loads a bare-metal guest: an ELF64 (when the image starts with the ELF magic) at its
    * physical segment addresses, else a raw binary at the start of RAM. Resets the hart to
-   * M-mode at the entry point and declares the HTIF mailboxes (ELF `tohost`/`fromhost`
-   * symbols; none for raw). Throws ElfError/LoadError before writing anything if the image is
+   * M-mode at the entry point (S-mode with hypercalls on a para board) and declares the HTIF
+   * mailboxes (ELF `tohost`/`fromhost` symbols; none for raw). Throws ElfError/LoadError before writing anything if the image is
    * malformed or does not fit.
    */
   load(image: Uint8Array): LoadInfo {
@@ -51,6 +51,8 @@ export class Machine extends Runner {
     }
     this.board.resetDevices();
     hart.reset(info.entry);
+    // On a para board there is no M-mode software: the guest starts in S-mode, hypercalls on.
+    if (this.board.mode === "para") { this.board.enterMode(); hart.priv = PRIV_S; }
     this.board.htif.setMailboxes(info.tohost, info.fromhost);
     this.loaded();
     return info;

@@ -8,7 +8,7 @@ import { L, SBI } from "../core/abi.gen.js";
 import type { Hart } from "../core/hart.js";
 import type { GuestRam } from "../devices/virtio/memory.js";
 import {
-  CLOCK_PAGE_BYTES, DBCN_MAX, EID_BASE, EID_DBCN, EID_HSM, EID_IPI, EID_LEGACY_GETCHAR, EID_LEGACY_PUTCHAR,
+  CLOCK_PAGE_BYTES, DBCN_MAX, HEARTBEAT_MAX_MS, EID_BASE, EID_DBCN, EID_HSM, EID_IPI, EID_LEGACY_GETCHAR, EID_LEGACY_PUTCHAR,
   EID_LEGACY_SET_TIMER, EID_LEGACY_SHUTDOWN, EID_RFENCE, EID_SRST, EID_TIME, EID_WASMVISOR, HSM_STARTED,
   HSM_SUSPEND_NON_RETENTIVE, HSM_SUSPEND_RETENTIVE, SBI_ERR_ALREADY_AVAILABLE,
   SBI_ERR_INVALID_ADDRESS, SBI_ERR_INVALID_PARAM, SBI_ERR_NOT_SUPPORTED, SBI_EXTENSIONS, SBI_IMPL_ID,
@@ -30,6 +30,8 @@ export interface SbiPlatform {
   powerRequest(kind: "shutdown" | "reboot", failure: boolean): void;
   /** Wall clock, ms since the epoch (the clock page). */
   wallClockMs(): number;
+  /** The guest's heartbeat: arms (or, with 0, disarms) its watchdog for `timeoutMs`. */
+  heartbeat(timeoutMs: number): void;
 }
 
 const A0 = 10, A1 = 11, A2 = 12, A3 = 13, A6 = 16, A7 = 17;
@@ -247,6 +249,12 @@ export class SbiHost {
         h.writePhys64(addr, 1n);
         h.writePhys64(addr + 8, 10_000_000n);
         h.writePhys64(addr + 16, BigInt.asUintN(64, epochNs));
+        return this.ret(SBI_SUCCESS);
+      }
+      case 3: { // heartbeat(timeout_ms): the guest is alive; the host's watchdog fires if the next is late
+        const ms = this.num(A0);
+        if (ms < 0 || ms > HEARTBEAT_MAX_MS) return this.ret(SBI_ERR_INVALID_PARAM);
+        this.p.heartbeat(ms);
         return this.ret(SBI_SUCCESS);
       }
       default: return this.unknown();

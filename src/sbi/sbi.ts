@@ -47,7 +47,7 @@ export const SBI_EXTENSIONS: ReadonlyMap<number, { name: string; functions: read
   [EID_HSM, { name: "HSM", functions: ["hart_start", "hart_stop", "hart_get_status", "hart_suspend"] }],
   [EID_SRST, { name: "SRST", functions: ["system_reset"] }],
   [EID_DBCN, { name: "DBCN", functions: ["console_write", "console_read", "console_write_byte"] }],
-  [EID_WASMVISOR, { name: "wasmvisor", functions: ["ping", "yield", "clock_page"] }],
+  [EID_WASMVISOR, { name: "wasmvisor", functions: ["ping", "yield", "clock_page", "heartbeat"] }],
 ]);
 
 // HSM hart states (chapter 9).
@@ -62,6 +62,8 @@ export const SRST_WARM_REBOOT = 2;
 
 /** Largest DBCN transfer answered in one call (bytes); longer ones are answered in part. */
 export const DBCN_MAX = 64 * 1024;
+/** Longest watchdog timeout a guest may arm with heartbeat (ms). */
+export const HEARTBEAT_MAX_MS = 3_600_000;
 /** The wasmvisor clock page: version, timebase (Hz), wall-clock ns at mtime 0 (u64 each). */
 export const CLOCK_PAGE_BYTES = 24;
 

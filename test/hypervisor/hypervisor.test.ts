@@ -142,6 +142,37 @@ describe("hypervisor: idle VMs", () => {
   });
 });
 
+describe("hypervisor: the watchdog (SBI heartbeat)", () => {
+  /** Para guest: heartbeat(timeout), then `rest` (runs in S-mode, hypercalls on). */
+  function heartbeatGuest(timeoutMs: number, rest: (a: Asm) => void): Uint8Array {
+    const a = new Asm();
+    a.li("a7", 0x09575600).li("a6", 3).li("a0", timeoutMs).ecall();
+    rest(a);
+    return guestElf(a);
+  }
+
+  it("a guest whose heartbeat stops is crashed (busy or idle); one that keeps beating is not", async () => {
+    const hv = new Hypervisor(mod);
+    const mk = (id: string, image: Uint8Array) => {
+      hv.create({ id, memSize: 2 * MiB, boot: { kind: "bare", image, mode: "para" } });
+      return hv.vms.get(id)!;
+    };
+    const busy = mk("busy", heartbeatGuest(30, (a) => { a.label("s").j("s"); }));
+    const idle = mk("idle", heartbeatGuest(30, (a) => { a.label("w").wfi().j("w"); }));
+    const alive = mk("alive", heartbeatGuest(40, (a) => {
+      a.label("top").li("t1", 20_000).label("l").addi("t1", "t1", -1).bnez("t1", "l");
+      a.li("a7", 0x09575600).li("a6", 3).li("a0", 40).ecall().j("top");
+    }));
+    for (const id of ["busy", "idle", "alive"]) hv.start(id);
+    await until(() => busy.state === "crashed" && idle.state === "crashed", 5000);
+    expect(busy.reason).toBe("watchdog: no heartbeat for 30 ms");
+    expect(idle.reason).toBe("watchdog: no heartbeat for 30 ms");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(alive.state).toBe("running");
+    hv.close();
+  });
+});
+
 describe("hypervisor: restart policies", () => {
   it("on-failure restarts with exponential backoff up to the limit; a clean power-off is not a failure", async () => {
     const hv = new Hypervisor(mod);

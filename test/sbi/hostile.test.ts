@@ -3,7 +3,6 @@
 // huge sizes). The host never throws, every run ends in an orderly way, and a neighbour VM
 // computes exactly what it computes alone.
 import { describe, expect, it } from "vitest";
-import { PRIV_S } from "../../src/core/hart.js";
 import { Machine } from "../../src/machine/machine.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { SBI_EXTENSIONS } from "../../src/sbi/sbi.js";
@@ -56,9 +55,7 @@ function sumGuest(n: number): Uint8Array {
 
 function runHostile(seed: number, hypercalls: "import" | "exit") {
   const m = new Machine(loadCoreModule(), { memSize: MEM, mode: "para", hypercalls, clock: "virtual" });
-  m.load(hostileGuest(seed));
-  m.board.enterMode();
-  m.hart.priv = PRIV_S;
+  m.load(hostileGuest(seed)); // a para board starts it in S-mode
   return { m, result: m.runSync({ maxInstructions: 300_000 }) };
 }
 

@@ -151,6 +151,12 @@ describe("the wasmvisor extension", () => {
     expect(Math.abs(epochMs - Date.now())).toBeLessThan(60_000);
     expect(call(EID_WASMVISOR, 2, RAM + 0x1004)[0]).toBe(SBI_ERR_INVALID_ADDRESS);
     expect(call(EID_WASMVISOR, 2, 0x1000)[0]).toBe(SBI_ERR_INVALID_ADDRESS);
-    expect(m.board.sbi!.report()).toMatchObject({ "wasmvisor.ping": 1, "wasmvisor.yield": 1, "wasmvisor.clock_page": 3 });
+    expect(call(EID_WASMVISOR, 3, 50)[0]).toBe(SBI_SUCCESS); // heartbeat: arms a 50 ms watchdog
+    expect(m.board.watchdogMs).toBe(50);
+    expect(m.board.watchdogDeadline - Date.now()).toBeLessThanOrEqual(50);
+    expect(call(EID_WASMVISOR, 3, -1)[0]).toBe(SBI_ERR_INVALID_PARAM);
+    expect(call(EID_WASMVISOR, 3, 0)[0]).toBe(SBI_SUCCESS); // disarms
+    expect(m.board.watchdogDeadline).toBe(Infinity);
+    expect(m.board.sbi!.report()).toMatchObject({ "wasmvisor.ping": 1, "wasmvisor.yield": 1, "wasmvisor.clock_page": 3, "wasmvisor.heartbeat": 3 });
   });
 });
