@@ -124,6 +124,27 @@ describe("hypervisor: containment", () => {
   });
 });
 
+describe("hypervisor: a Linux VM among misbehaving ones", () => {
+  it("boots to its shell and answers on its console while others loop, storm and flood", async () => {
+    const { bundled } = await import("../system/linux-session.js");
+    const { DEFAULT_CONSOLE } = await import("../../src/machine/linux-boot.js");
+    const hv = new Hypervisor(mod);
+    const b = bundled();
+    hv.create({ id: "linux", memSize: 256 * MiB, boot: { kind: "linux", mode: "para", images: { kernel: b.kernel, initrd: b.initrd, cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` } } });
+    hv.create({ id: "spin", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    hv.create({ id: "storm", memSize: 2 * MiB, boot: { kind: "bare", image: trapStormGuest() } });
+    hv.create({ id: "flood", memSize: 2 * MiB, boot: { kind: "bare", image: floodGuest() } });
+    for (const id of hv.vms.keys()) hv.start(id);
+    const linux = hv.vms.get("linux")!;
+    const text = () => new TextDecoder().decode(linux.console.contents());
+    await until(() => /root@wasmvisor:~# $/.test(text()), 90_000);
+    hv.input("linux", new TextEncoder().encode("echo $((20 + 22))\n"));
+    await until(() => /\n42\r?\n/.test(text()), 30_000);
+    for (const id of ["spin", "storm", "flood"]) expect(hv.vms.get(id)!.state).toBe("running");
+    hv.close();
+  }, 120_000);
+});
+
 describe("hypervisor: idle VMs", () => {
   it("a VM waiting in WFI sleeps until its timer deadline and burns no host CPU meanwhile", async () => {
     const hv = new Hypervisor(mod);
