@@ -2,7 +2,7 @@
 // anything runs: the Linux images (kernel Image, possibly gzip-compressed; initramfs, gzip or
 // newc cpio; raw firmware), bare-metal images and disks. Every problem is a GuestFileError
 // naming the file and what is wrong with it; the CLI and the API report it as a bad request.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { CowOverlay } from "../devices/virtio/blk/backend.js";
 import type { DiskConfig } from "../machine/board.js";
@@ -14,10 +14,19 @@ export class GuestFileError extends Error {
   constructor(message: string) { super(message); this.name = "GuestFileError"; }
 }
 
+/** Largest guest file read (an image never exceeds guest RAM, at most 2 GiB). */
+export const MAX_GUEST_FILE = 2 ** 31;
+
 export function readGuestFile(file: string, what = ""): Uint8Array {
   try {
+    // Only regular files, of bounded size: a device (/dev/zero) or a FIFO would never end.
+    const st = statSync(file);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw new GuestFileError(`cannot read ${what}${file}: not a regular file`);
+    if (st.size > MAX_GUEST_FILE) throw new GuestFileError(`cannot read ${what}${file}: ${st.size} bytes is larger than any guest's RAM (2 GiB)`);
     return readFileSync(file);
   } catch (e) {
+    if (e instanceof GuestFileError) throw e;
     const err = e as NodeJS.ErrnoException;
     const why = err.code === "ENOENT" ? "no such file"
       : err.code === "EISDIR" ? "is a directory"

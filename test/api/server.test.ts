@@ -57,6 +57,8 @@ describe("API: bad input", () => {
     ["a wrong type", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: "lots" } } }, 400, /mem_size_mib: must be integer/],
     ["a bad id", { method: "PUT", url: "/vms/-x", payload: demo }, 400, /params\.id: must match pattern/],
     ["a kernel that does not exist", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { kernel_image_path: "/nonexistent/Image" } } }, 400, /boot-source: cannot read kernel \/nonexistent\/Image: no such file/],
+    ["a kernel that is a device", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { kernel_image_path: "/dev/zero" } } }, 400, /boot-source: cannot read kernel \/dev\/zero: not a regular file/],
+    ["a disk that is a device", { method: "PUT", url: "/vms/a", payload: { ...demo, drives: [{ drive_id: "d", path_on_host: "/dev/zero" }] } }, 400, /drives: .*not a regular file/],
     ["a disk that does not exist", { method: "PUT", url: "/vms/a", payload: { ...demo, drives: [{ drive_id: "d", path_on_host: "/nonexistent.img" }] } }, 400, /drives: cannot read disk/],
     ["no boot source", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": {} } }, 400, /boot-source: give image/],
     ["an unknown action", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Explode" } }, 400, /action_type: must be equal to one of the allowed values/],
