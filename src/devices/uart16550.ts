@@ -76,6 +76,8 @@ export const MSR_RI = 0x40;
 export const MSR_DCD = 0x80;
 
 const FIFO_SIZE = 16;
+/** Unread host input kept at most (bytes). */
+export const INPUT_LIMIT = 1 << 20;
 const TRIGGER = [1, 4, 8, 14];
 const STATE_VERSION = 1;
 
@@ -125,9 +127,19 @@ export class Uart16550 implements Device {
   /** Queues bytes the guest will read from RBR. */
   receive(bytes: Uint8Array | readonly number[]): void {
     for (const b of bytes) this.hostQueue.push(b & 0xff);
+    // A guest that never reads this UART (e.g. one using another console) must not make the
+    // host keep its input forever: past INPUT_LIMIT unread bytes the oldest are dropped.
+    if (this.hostQueue.length - this.hostHead > INPUT_LIMIT) {
+      this.hostQueue = this.hostQueue.slice(this.hostQueue.length - INPUT_LIMIT);
+      this.hostHead = 0;
+      this.droppedInput++;
+    }
     this.refill();
     this.update();
   }
+
+  /** Times unread host input was dropped past INPUT_LIMIT. */
+  droppedInput = 0;
 
   /** A break condition on the line: a zero byte with LSR.BI. */
   sendBreak(): void {

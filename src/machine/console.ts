@@ -14,7 +14,16 @@ export class InputQueue {
     if (this.closed || bytes.length === 0) return;
     this.chunks.push(bytes.slice());
     this.count += bytes.length;
+    // Unread input is bounded (a guest may never read this console): drop the oldest chunks.
+    while (this.count > InputQueue.LIMIT && this.chunks.length > 1) {
+      this.count -= this.chunks[0].length - this.head;
+      this.chunks.shift();
+      this.head = 0;
+    }
   }
+
+  /** Unread bytes kept at most (about: whole chunks are dropped). */
+  static readonly LIMIT = 1 << 20;
 
   /** The host will send no more input (end of file). */
   close(): void { this.closed = true; }

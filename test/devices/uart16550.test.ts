@@ -228,3 +228,14 @@ describe("uart16550 under random register traffic", () => {
     expect(copy.save()).toEqual(u.save());
   });
 });
+
+describe("uart16550 host input bound", () => {
+  it("keeps at most INPUT_LIMIT unread host bytes, dropping the oldest", async () => {
+    const { INPUT_LIMIT } = await import("../../src/devices/uart16550.js");
+    const u = new Uart16550();
+    u.receive(new Uint8Array(INPUT_LIMIT).fill(1));
+    u.receive(new Uint8Array(1000).fill(2));
+    expect(u.pendingInput).toBeLessThanOrEqual(INPUT_LIMIT);
+    expect(u.droppedInput).toBe(1);
+  });
+});

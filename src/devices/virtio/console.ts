@@ -5,6 +5,7 @@ import type { VirtioBackend, VirtioTransport } from "./mmio.js";
 
 export const VIRTIO_ID_CONSOLE = 3;
 const RX = 0, TX = 1;
+const INPUT_LIMIT = 1 << 20;
 /** Largest transmit chain accepted (bytes). */
 const MAX_TX = 64 * 1024;
 
@@ -28,6 +29,8 @@ export class VirtioConsole implements VirtioBackend {
   /** Host input for the guest. */
   receive(t: VirtioTransport, bytes: Uint8Array): void {
     for (const b of bytes) this.input.push(b);
+    // Unread input is bounded: the oldest goes first past 1 MiB (the guest may not listen).
+    if (this.input.length > INPUT_LIMIT) this.input = this.input.slice(this.input.length - INPUT_LIMIT);
     this.transport = t;
     this.fill(t);
   }
