@@ -760,6 +760,12 @@ export function requestExit(): void { mmu.requestHostExit(); }
 /** Current mtime (10 MHz ticks). */
 export function mtime(): u64 { return mtimeNow(); }
 
+/** Sets mtime to `v` from now on (a restored snapshot continues its time, on any host clock). */
+export function setMtime(v: u64): void {
+  store<u64>(S_MTIME_ADJ, v - <u64>hostClock());
+  updateTimerLine();
+}
+
 /**
  * Reads `size` bytes at virtual `va` as the current data privilege would, without side
  * effects (no A/D update, no device access). Returns -1 if it cannot. For the debugger/trace.

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x8a681841;
+export const SOURCE_HASH = 0x21c5ae91;
 
 /** assembly/layout.ts */
 export const L = {
@@ -131,6 +131,7 @@ export interface CoreFunctions {
   mmioFault(): void;
   requestExit(): void;
   mtime(): bigint;
+  setMtime(v: bigint): void;
   peek(va: bigint, size: number, fetch: number): bigint;
   debugCsrRead(num: number): bigint;
   debugCsrWrite(num: number, v: bigint): number;

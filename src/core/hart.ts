@@ -134,6 +134,8 @@ export class Hart {
 
   /** Current mtime in 10 MHz ticks (the host clock plus the guest's adjustments). */
   get mtime(): bigint { return BigInt.asUintN(64, this.core.mtime()); }
+  /** Makes mtime read `v` now and count on from there (snapshot restore). */
+  set mtime(v: bigint) { this.core.setMtime(BigInt.asUintN(64, v)); }
 
   /** Sets the device handler for physical addresses outside RAM and the CLINT. */
   setMmio(handler: MmioHandler | undefined): void { this.mmio = handler; }
@@ -289,10 +291,28 @@ export class Hart {
   /** Architectural state (registers, CSRs, timer), to be saved with RAM. */
   saveState(): Uint8Array { return new Uint8Array(this.memory.buffer, 0, L.STATE_END).slice(); }
 
-  restoreState(state: Uint8Array): void {
-    if (state.length !== L.STATE_END) {
-      throw new RangeError(`hart state is ${state.length} bytes, expected ${L.STATE_END}`);
+  /**
+   * Checks a saved state block against this hart before it is used: its size, and the fields
+   * the core trusts to address memory or dispatch (RAM size, privilege, para mode). Throws a
+   * RangeError saying what is wrong.
+   */
+  checkState(state: Uint8Array): void {
+    if (state.length !== L.STATE_END) throw new RangeError(`hart state is ${state.length} bytes, expected ${L.STATE_END}`);
+    const v = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const u64 = (o: number) => v.getBigUint64(o, true);
+    if (u64(L.S_RAM_SIZE) !== BigInt(this.memSize)) throw new RangeError(`hart state: RAM size ${u64(L.S_RAM_SIZE)} is not this hart's ${this.memSize}`);
+    const p = u64(L.S_PRIV);
+    if (p !== 0n && p !== 1n && p !== 3n) throw new RangeError(`hart state: privilege ${p} does not exist`);
+    if (u64(L.S_PARA) > 2n) throw new RangeError(`hart state: para mode ${u64(L.S_PARA)} does not exist`);
+    if (u64(L.S_WFI) > 1n) throw new RangeError("hart state: WFI flag out of range");
+    const tohost = u64(L.S_TOHOST);
+    if (tohost !== 0n && (tohost % 8n !== 0n || tohost < BigInt(DRAM_BASE) || tohost + 8n > BigInt(DRAM_BASE + this.memSize))) {
+      throw new RangeError("hart state: HTIF tohost outside RAM");
     }
+  }
+
+  restoreState(state: Uint8Array): void {
+    this.checkState(state);
     new Uint8Array(this.memory.buffer, 0, state.length).set(state);
     this.core.afterRestore();
   }

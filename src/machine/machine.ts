@@ -7,6 +7,7 @@ import { isElf } from "./elf.js";
 import { loadElf, loadRaw } from "./loader.js";
 import { bootLinux, type BootLayout, type BootMode, type LinuxImages } from "./linux-boot.js";
 import { Runner } from "./runner.js";
+import { restoreBoard, saveBoard } from "../snapshot/format.js";
 
 export type { RunResult, RunOptions, AsyncRunOptions } from "./runner.js";
 export { DEFAULT_SLICE } from "./runner.js";
@@ -68,6 +69,21 @@ export class Machine extends Runner {
     this.onReset = () => { bootLinux(this.board, images, mode); return true; };
     this.loaded();
     return layout;
+  }
+
+  /** The whole machine as a snapshot (src/snapshot/format.ts); call between runs. */
+  snapshot(): Uint8Array { return saveBoard(this.board); }
+
+  /**
+   * A new machine, built with `options` (the same memory size, mode and devices as the one
+   * saved), continuing from `snapshot`. Throws SnapshotError, naming the problem, when the
+   * snapshot is damaged or does not fit; nothing else is touched then.
+   */
+  static fromSnapshot(module: WebAssembly.Module, options: MachineOptions, snapshot: Uint8Array): Machine {
+    const m = new Machine(module, options);
+    restoreBoard(m.board, snapshot);
+    m.loaded();
+    return m;
   }
 
   /** Sets the HTIF mailboxes by hand (e.g. for a raw image); 0 = none. */

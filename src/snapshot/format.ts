@@ -1,0 +1,149 @@
+// Whole-board snapshots: one versioned, checksummed binary format (STYLE.md section 1):
+//   "WVSNAP\r\n"  magic (8 bytes)
+//   u32 format version (1), u32 header length, header (JSON: core source hash, RAM size,
+//       mode, the board's address table, mtime, page count, section lengths)
+//   the hart's state block, then each device's saved state (address-table order, then HTIF),
+//   each as u32 length + bytes
+//   RAM, sparse: u32 page count, then (u32 page index, 4096 bytes) for every non-zero page
+//   u32 CRC-32 of everything before it
+// A snapshot is untrusted input: restore checks the magic, version, checksum, every length, the
+// core that made it and the machine it describes against the board it goes into, before any
+// state is touched. Restore targets a fresh board (Machine.fromSnapshot builds one), so a device
+// refusing its state leaves nothing half-restored that anyone will run. Browser-safe.
+import { SOURCE_HASH } from "../core/abi.gen.js";
+import type { Board } from "../machine/board.js";
+
+const MAGIC = new TextEncoder().encode("WVSNAP\r\n");
+export const SNAPSHOT_VERSION = 1;
+const PAGE = 4096;
+/** Largest snapshot accepted: all of 2 GiB of RAM plus state. */
+export const MAX_SNAPSHOT = 2 ** 31 + (1 << 24);
+const MAX_HEADER = 1 << 20;
+const MAX_SECTION = 1 << 22;
+
+export class SnapshotError extends Error {
+  constructor(message: string) { super(`snapshot: ${message}`); this.name = "SnapshotError"; }
+}
+
+interface Header {
+  core: number;
+  memSize: number;
+  mode: string;
+  table: { name: string; base: number; size: number }[];
+  mtime: string;
+  pages: number;
+}
+
+function tableOf(board: Board) { return board.table.map((e) => ({ name: e.name, base: e.base, size: e.size })); }
+
+/** The board's state as a snapshot (the runner must not be inside a slice). */
+export function saveBoard(board: Board): Uint8Array {
+  const hart = board.hart;
+  board.consoleOut.flush();
+  const sections: Uint8Array[] = [hart.saveState()];
+  for (const e of board.table) if (e.device) sections.push(e.device.save());
+  sections.push(board.htif.save());
+  const ram = hart.ram;
+  const pages: number[] = [];
+  const words = new Uint32Array(ram.buffer, ram.byteOffset, ram.byteLength / 4);
+  for (let p = 0; p < ram.length / PAGE; p++) {
+    const w0 = p * (PAGE / 4);
+    for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) { pages.push(p); break; }
+  }
+  const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length };
+  const hbytes = new TextEncoder().encode(JSON.stringify(header));
+  let size = 8 + 8 + hbytes.length + 4;
+  for (const s of sections) size += 4 + s.length;
+  size += pages.length * (4 + PAGE) + 4;
+  const out = new Uint8Array(size);
+  const v = new DataView(out.buffer);
+  let o = 0;
+  out.set(MAGIC, 0); o = 8;
+  v.setUint32(o, SNAPSHOT_VERSION, true); v.setUint32(o + 4, hbytes.length, true); o += 8;
+  out.set(hbytes, o); o += hbytes.length;
+  v.setUint32(o, sections.length, true); o += 4;
+  for (const s of sections) { v.setUint32(o, s.length, true); out.set(s, o + 4); o += 4 + s.length; }
+  for (const p of pages) { v.setUint32(o, p, true); out.set(ram.subarray(p * PAGE, (p + 1) * PAGE), o + 4); o += 4 + PAGE; }
+  v.setUint32(o, crc32(out.subarray(0, o)), true);
+  return out;
+}
+
+/** Restores a snapshot into `board`, which must be fresh and built with the same configuration. */
+export function restoreBoard(board: Board, snap: Uint8Array): void {
+  if (!(snap instanceof Uint8Array)) throw new SnapshotError("not bytes");
+  if (snap.length > MAX_SNAPSHOT) throw new SnapshotError(`${snap.length} bytes is larger than any snapshot`);
+  if (snap.length < 24 || !MAGIC.every((b, i) => snap[i] === b)) throw new SnapshotError("not a wasmvisor snapshot (bad magic)");
+  const v = new DataView(snap.buffer, snap.byteOffset, snap.byteLength);
+  const crc = v.getUint32(snap.length - 4, true);
+  if (crc32(snap.subarray(0, snap.length - 4)) !== crc) throw new SnapshotError("checksum mismatch: the file is damaged");
+  const version = v.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${version}, this wasmvisor reads ${SNAPSHOT_VERSION}`);
+  const hlen = v.getUint32(12, true);
+  const end = snap.length - 4;
+  if (hlen > MAX_HEADER || 16 + hlen + 4 > end) throw new SnapshotError("header length out of range");
+  let h: Header;
+  try { h = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(snap.subarray(16, 16 + hlen))) as Header; } catch { throw new SnapshotError("header is not valid JSON"); }
+  if (typeof h !== "object" || h === null) throw new SnapshotError("header is not an object");
+  if (h.core !== SOURCE_HASH) throw new SnapshotError(`made by another core build (0x${(Number(h.core) >>> 0).toString(16)}, this one is 0x${SOURCE_HASH.toString(16)})`);
+  if (h.memSize !== board.memSize) throw new SnapshotError(`the snapshot's VM has ${h.memSize} bytes of RAM, this one ${board.memSize}`);
+  if (h.mode !== board.mode) throw new SnapshotError(`the snapshot is of a ${String(h.mode)}-mode VM, this board is ${board.mode}`);
+  if (JSON.stringify(h.table) !== JSON.stringify(tableOf(board))) throw new SnapshotError("the snapshot's devices differ from this board's (disks, consoles, slots)");
+  if (typeof h.mtime !== "string" || !/^\d{1,20}$/.test(h.mtime) || BigInt(h.mtime) >= 2n ** 64n) throw new SnapshotError("header mtime is not a 64-bit count");
+  const maxPages = board.memSize / PAGE;
+  if (!Number.isInteger(h.pages) || h.pages < 0 || h.pages > maxPages) throw new SnapshotError("page count out of range");
+  // Sections: lengths first, all inside the file.
+  let o = 16 + hlen;
+  const count = v.getUint32(o, true); o += 4;
+  const devices = board.table.filter((e) => e.device).length;
+  if (count !== devices + 2) throw new SnapshotError(`${count} state sections, this board has ${devices + 2}`);
+  const sections: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    if (o + 4 > end) throw new SnapshotError("truncated in the state sections");
+    const n = v.getUint32(o, true);
+    if (n > MAX_SECTION || o + 4 + n > end) throw new SnapshotError(`state section ${i} length out of range`);
+    sections.push(snap.subarray(o + 4, o + 4 + n));
+    o += 4 + n;
+  }
+  if (o + h.pages * (4 + PAGE) !== end) throw new SnapshotError("RAM pages do not fill the rest of the file");
+  let last = -1;
+  for (let i = 0, p = o; i < h.pages; i++, p += 4 + PAGE) {
+    const idx = v.getUint32(p, true);
+    if (idx >= maxPages || idx <= last) throw new SnapshotError(`RAM page ${idx} out of range or out of order`);
+    last = idx;
+  }
+  const hart = board.hart;
+  if (sections[0].length !== hart.saveState().length) throw new SnapshotError("hart state has the wrong size");
+  try { hart.checkState(sections[0]); } catch (e) { throw new SnapshotError((e as Error).message); }
+  // Everything checked: restore. The devices check their own state once more as they take it.
+  try {
+    let s = 1;
+    for (const e of board.table) if (e.device) e.device.restore(sections[s++]);
+    board.htif.restore(sections[s]);
+  } catch (e) {
+    throw new SnapshotError(`device state refused: ${(e as Error).message}`);
+  }
+  const ram = hart.ram;
+  ram.fill(0);
+  for (let i = 0, p = o; i < h.pages; i++, p += 4 + PAGE) {
+    const idx = v.getUint32(p, true);
+    ram.set(snap.subarray(p + 4, p + 4 + PAGE), idx * PAGE);
+  }
+  hart.restoreState(sections[0]); // also drops decoded code and cached translations
+  hart.mtime = BigInt(h.mtime); // time continues from the snapshot, whatever this host's clock says
+}
+
+let table: Uint32Array | undefined;
+/** CRC-32 (IEEE 802.3, reflected, as zlib's). */
+export function crc32(bytes: Uint8Array): number {
+  if (!table) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
