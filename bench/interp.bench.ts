@@ -338,6 +338,7 @@ const runs = Number(argv[argv.indexOf("--runs") + 1]) || 5;
 const run = argv[0] === "boot" ? import("./boot.bench.js").then((b) => b.bootBench(runs))
   : argv[0] === "overhead" ? import("./overhead.bench.js").then((b) => b.overheadBench(runs))
   : argv[0] === "density" ? import("./density.bench.js").then((b) => b.densityBench())
+  : argv[0] === "snapshot" ? import("./snapshot.bench.js").then((b) => b.snapshotBench(runs))
   : main();
 run.catch((err: unknown) => {
   console.error(err instanceof Error ? err.stack ?? err.message : err);
