@@ -83,3 +83,23 @@ export interface VmBody {
   drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };
 }
+
+export const snapshotCreateBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["snapshot_path"],
+  properties: {
+    snapshot_type: { type: "string", enum: ["Full"], description: "Diff snapshots need dirty-page tracking, not built yet" },
+    snapshot_path: { type: "string", minLength: 1, maxLength: 4096 },
+  },
+} as const;
+
+export const snapshotLoadBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["snapshot_path"],
+  properties: {
+    snapshot_path: { type: "string", minLength: 1, maxLength: 4096 },
+    resume_vm: { type: "boolean", default: false },
+  },
+} as const;

@@ -12,6 +12,8 @@
 //   PUT    /vms/{id}/console     console input (text body)
 //   GET    /vms/{id}/console/ws  the console as a WebSocket: the ring first, then live output;
 //                                messages sent are typed into the guest
+//   PUT    /vms/{id}/snapshot/create  {"snapshot_path": F}: a paused VM to a snapshot file
+//   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
@@ -22,7 +24,8 @@ import type { BootSource, Vm, VmConfig } from "../hypervisor/vm.js";
 import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
-import { actionBody, ACTIONS, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
+import { actionBody, ACTIONS, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
+import { renameSync, writeFileSync } from "node:fs";
 
 export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
@@ -168,6 +171,25 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
     });
   });
 
+  app.put<{ Params: { id: string }; Body: { snapshot_path: string } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
+    const snap = hv.snapshot(req.params.id);
+    const path = req.body.snapshot_path, tmp = `${path}.tmp-${process.pid}`;
+    try { writeFileSync(tmp, snap); renameSync(tmp, path); } catch (e) {
+      throw new HypervisorError("invalid_config", `snapshot_path: cannot write ${path}: ${(e as Error).message}`);
+    }
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: { id: string }; Body: { snapshot_path: string; resume_vm?: boolean } }>("/vms/:id/snapshot/load", { schema: { params: vmId, body: snapshotLoadBody } }, async (req, reply) => {
+    let bytes: Uint8Array;
+    try { bytes = readGuestFile(req.body.snapshot_path, "snapshot "); } catch (e) {
+      if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
+      throw e;
+    }
+    hv.restore(req.params.id, bytes, req.body.resume_vm ?? false);
+    return reply.code(204).send();
+  });
+
   app.get("/openapi.json", async () => openapi());
 
   app.get("/metrics", async (_req, reply) => reply.type("text/plain; version=0.0.4").send(metrics(hv)));
@@ -224,6 +246,8 @@ export function openapi(): Record<string, unknown> {
         put: { summary: "Type into the console", parameters: idParam, requestBody: { content: { "text/plain": { schema: { type: "string" } } } }, responses: { 204: { description: "sent" }, ...errs(404, 409) } },
       },
       "/vms/{id}/console/ws": { get: { summary: "The console as a WebSocket (the last 64 KiB, then live; messages are typed in)", parameters: idParam, responses: { 101: { description: "switching protocols" } } } },
+      "/vms/{id}/snapshot/create": { put: { summary: "Save a paused VM to a snapshot file", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotCreateBody } } }, responses: { 204: { description: "written" }, ...errs(400, 404, 409) } } },
+      "/vms/{id}/snapshot/load": { put: { summary: "Load a snapshot into a VM that is not running (same configuration)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 204: { description: "loaded" }, ...errs(400, 404, 409) } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

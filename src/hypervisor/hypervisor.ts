@@ -116,6 +116,33 @@ export class Hypervisor {
     this.shutoff(vm, "stopped by the host");
   }
 
+  /** A snapshot of a paused VM (a running one keeps changing; pause it first). */
+  snapshot(id: string): Uint8Array {
+    const vm = this.get(id);
+    this.expect(vm, "snapshot", ["paused"]);
+    return vm.machine!.snapshot();
+  }
+
+  /**
+   * Loads a snapshot into a VM that is not running (created, shutoff or crashed) and whose
+   * configuration matches the snapshot's machine; it is then paused, or running with `resume`.
+   */
+  restore(id: string, snapshot: Uint8Array, resume: boolean): void {
+    const vm = this.get(id);
+    this.expect(vm, "load a snapshot into", ["created", "shutoff", "crashed"]);
+    this.cancelRestart(id);
+    try {
+      vm.restore(snapshot);
+    } catch (e) {
+      throw new HypervisorError("invalid_config", (e as Error).message);
+    }
+    vm.state = resume ? "running" : "paused";
+    vm.reason = "";
+    this.sched.admit(vm, this.vms.values());
+    vm.event("restored", resume ? "running" : "paused");
+    if (resume) this.kick();
+  }
+
   reboot(id: string): void {
     const vm = this.get(id);
     this.expect(vm, "reboot", ["running", "paused"]);

@@ -119,16 +119,31 @@ export class Vm {
     if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
   }
 
+  private machineOptions() {
+    const c = this.config;
+    return { memSize: c.memSize, mode: c.boot.mode ?? "full", disks: c.disks, clock: c.virtualClock ? "virtual" as const : "wall" as const,
+      output: (b: Uint8Array) => this.console.push(b) };
+  }
+
   /** Builds a fresh board and boots the guest on it. */
   boot(): void {
     const c = this.config;
-    const mode = c.boot.mode ?? "full";
-    const m = new Machine(this.module, {
-      memSize: c.memSize, mode, disks: c.disks, clock: c.virtualClock ? "virtual" : "wall",
-      output: (b) => this.console.push(b),
-    });
+    const m = new Machine(this.module, this.machineOptions());
     if (c.boot.kind === "bare") m.load(c.boot.image);
     else m.bootLinux(c.boot.images, c.boot.mode);
+    this.machine = m;
+    this.idle = false;
+    this.wakeAt = 0;
+  }
+
+  /** Builds a fresh board continuing from a snapshot (throws SnapshotError, leaving the VM as it was). */
+  restore(snapshot: Uint8Array): void {
+    const m = Machine.fromSnapshot(this.module, this.machineOptions(), snapshot);
+    const c = this.config;
+    if (c.boot.kind === "linux") { // a reboot of a restored Linux VM boots its images again
+      const { images, mode } = c.boot;
+      m.onReset = () => { m.bootLinux(images, mode); return true; };
+    }
     this.machine = m;
     this.idle = false;
     this.wakeAt = 0;

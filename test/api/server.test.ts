@@ -118,3 +118,47 @@ describe("API: the console over a WebSocket", () => {
     expect(code).toBe(4404);
   });
 });
+
+describe("API: snapshots", () => {
+  it("saves a paused VM and loads it into another, which finishes as the original would", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { guestElf } = await import("../helpers/elf-builder.js");
+    const { mailboxes } = await import("../helpers/guests.js");
+    const { Asm } = await import("../helpers/rv-asm.js");
+    const a = new Asm();
+    a.la("s0", "tohost").li("t1", 30_000_000).li("t2", 0).label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
+    a.andi("t2", "t2", 0x7f).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
+    const image = guestElf(mailboxes(a));
+    const dir = mkdtempSync(join(tmpdir(), "wasmvisor-snap-"));
+    try {
+      const app = server();
+      for (const id of ["src", "dst"]) hv.create({ id, memSize: 2 << 20, boot: { kind: "bare", image } });
+      hv.start("src");
+      await new Promise((r) => setTimeout(r, 30));
+      const path = join(dir, "src.snap");
+      let r = await app.inject({ method: "PUT", url: "/vms/src/snapshot/create", payload: { snapshot_path: path } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot snapshot VM 'src': it is running (allowed when paused)"]);
+      hv.pause("src");
+      const at = hv.vms.get("src")!.machine!.hart.steps;
+      expect((await app.inject({ method: "PUT", url: "/vms/src/snapshot/create", payload: { snapshot_type: "Full", snapshot_path: path } })).statusCode).toBe(204);
+      hv.stop("src");
+      r = await app.inject({ method: "PUT", url: "/vms/dst/snapshot/load", payload: { snapshot_path: path } });
+      expect(r.statusCode).toBe(204);
+      const dst = hv.vms.get("dst")!;
+      expect([dst.state, dst.machine!.hart.steps]).toEqual(["paused", at]); // exactly where src was
+      expect((await app.inject({ method: "PUT", url: "/vms/dst/actions", payload: { action_type: "Resume" } })).statusCode).toBe(204);
+      for (let i = 0; i < 1000 && dst.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
+      expect(dst.exitCode).toBe(((30_000_000 * 30_000_001) / 2) % 128);
+      r = await app.inject({ method: "PUT", url: "/vms/dst/snapshot/load", payload: { snapshot_path: join(dir, "missing.snap") } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([400, `snapshot_path: cannot read snapshot ${join(dir, "missing.snap")}: no such file`]);
+      hv.create({ id: "big", memSize: 4 << 20, boot: { kind: "bare", image } });
+      r = await app.inject({ method: "PUT", url: "/vms/big/snapshot/load", payload: { snapshot_path: path } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([400, "snapshot: the snapshot's VM has 2097152 bytes of RAM, this one 4194304"]);
+      expect(hv.vms.get("big")!.state).toBe("created");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
