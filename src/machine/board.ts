@@ -192,10 +192,8 @@ export class Board {
       });
       hart.sbi = () => sbi.handle();
     }
-    this.plic = new Plic((ctx, level) => {
-      hart!.setExternalIrq(this.plic.output(0), this.plic.output(1));
-      void ctx; void level;
-    });
+    // PLIC context 0 drives MEIP, context 1 SEIP (the contexts of hart 0).
+    this.plic = new Plic(() => hart!.setExternalIrq(this.plic.output(0), this.plic.output(1)));
     this.uart = new Uart16550({ onTx: (b) => out.push(b), onIrq: (lv) => this.plic.setLevel(UART_IRQ, lv) });
     this.rtc = new GoldfishRtc(wallClock, this.plic.line(RTC_IRQ));
 
