@@ -131,3 +131,12 @@ export function loopGuest(): Uint8Array {
   a.label("spin").j("spin");
   return guestElf(mailboxes(a));
 }
+
+/** Sums 1..n in a loop, then exits with the low byte of the sum (plus `code`) through HTIF. */
+export function sumGuest(n: number, code = 0, mask = 0xff): Uint8Array {
+  const a = new Asm();
+  a.la("s0", "tohost").li("t1", n).li("t2", 0);
+  a.label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
+  a.andi("t2", "t2", mask).addi("t2", "t2", code).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
+  return guestElf(mailboxes(a));
+}

@@ -8,20 +8,13 @@ import { FairShare, jainIndex } from "../../src/hypervisor/scheduler.js";
 import { Vm } from "../../src/hypervisor/vm.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { guestElf } from "../helpers/elf-builder.js";
-import { mailboxes, timerGuest } from "../helpers/guests.js";
+import { mailboxes, sumGuest, timerGuest } from "../helpers/guests.js";
 import { Asm } from "../helpers/rv-asm.js";
 
 const MiB = 1 << 20;
 const mod = loadCoreModule();
 
-/** Sums 1..n, exits with (sum & 0x7f) + code. */
-function countGuest(n: number, code = 0): Uint8Array {
-  const a = new Asm();
-  a.la("s0", "tohost").li("t1", n).li("t2", 0);
-  a.label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
-  a.andi("t2", "t2", 0x7f).addi("t2", "t2", code).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
-  return guestElf(mailboxes(a));
-}
+const countGuest = (n: number, code = 0) => sumGuest(n, code, 0x7f);
 const expected = (n: number, code = 0) => ((n * (n + 1) / 2) & 0x7f) + code;
 const spinGuest = () => { const a = new Asm(); a.label("s").j("s"); return guestElf(mailboxes(a)); };
 /** Every instruction faults: mtvec points at an unmapped address. */

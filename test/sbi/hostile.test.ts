@@ -7,7 +7,7 @@ import { Machine } from "../../src/machine/machine.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { SBI_EXTENSIONS } from "../../src/sbi/sbi.js";
 import { guestElf } from "../helpers/elf-builder.js";
-import { mailboxes } from "../helpers/guests.js";
+import { sumGuest } from "../helpers/guests.js";
 import { Asm } from "../helpers/rv-asm.js";
 
 const MEM = 1 << 20, RAM = 0x8000_0000;
@@ -44,14 +44,6 @@ function hostileGuest(seed: number): Uint8Array {
   return guestElf(a);
 }
 
-/** Sums 1..n and exits with the low byte of the sum. */
-function sumGuest(n: number): Uint8Array {
-  const a = new Asm();
-  a.la("s0", "tohost").li("t1", n).li("t2", 0);
-  a.label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
-  a.andi("t2", "t2", 0xff).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
-  return guestElf(mailboxes(a));
-}
 
 function runHostile(seed: number, hypercalls: "import" | "exit") {
   const m = new Machine(loadCoreModule(), { memSize: MEM, mode: "para", hypercalls, clock: "virtual" });

@@ -9,19 +9,12 @@ import { SnapshotError, crc32 } from "../../src/snapshot/format.js";
 import { L } from "../../src/core/abi.gen.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { guestElf } from "../helpers/elf-builder.js";
-import { mailboxes } from "../helpers/guests.js";
+import { sumGuest } from "../helpers/guests.js";
 import { Asm } from "../helpers/rv-asm.js";
 import { bundled } from "../system/linux-session.js";
 
 const mod = loadCoreModule();
 
-function sumGuest(n: number): Uint8Array {
-  const a = new Asm();
-  a.la("s0", "tohost").li("t1", n).li("t2", 0);
-  a.label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
-  a.andi("t2", "t2", 0xff).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
-  return guestElf(mailboxes(a));
-}
 
 async function untilText(get: () => string, re: RegExp, ms = 60_000) {
   const t = Date.now();
