@@ -8,9 +8,7 @@ import { DEFAULT_CONSOLE } from "../../src/machine/linux-boot.js";
 import { SnapshotError, crc32 } from "../../src/snapshot/format.js";
 import { L } from "../../src/core/abi.gen.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
-import { guestElf } from "../helpers/elf-builder.js";
 import { sumGuest } from "../helpers/guests.js";
-import { Asm } from "../helpers/rv-asm.js";
 import { bundled } from "../system/linux-session.js";
 
 const mod = loadCoreModule();
