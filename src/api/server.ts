@@ -4,6 +4,9 @@
 // { "fault_message": ... } with its status: 400 bad body, 404 unknown VM, 409 wrong state.
 //   GET    /vms                  list
 //   PUT    /vms/{id}             create (machine-config, boot-source, drives, restart-policy)
+//   PUT    /vms/{id}/machine-config | /boot-source | /drives/{drive}
+//                                the same parts one at a time, before the VM starts: the VM is
+//                                defined once it has a machine-config and a boot-source
 //   GET    /vms/{id}             config, state, reason, statistics
 //   PUT    /vms/{id}/actions     {"action_type": InstanceStart|Pause|Resume|Stop|Reboot|SendCtrlAltDel}
 //   DELETE /vms/{id}
@@ -24,7 +27,7 @@ import type { BootSource, Vm, VmConfig } from "../hypervisor/vm.js";
 import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
-import { actionBody, ACTIONS, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
+import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
 import { renameSync, writeFileSync } from "node:fs";
 
 export interface ServerOptions {
@@ -110,6 +113,49 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
     return reply.code(204).send();
   });
 
+  // The parts of a VM one at a time (Firecracker's pre-boot resources). A VM not yet defined is
+  // kept as a draft until it has its machine-config and boot-source; a defined one may change
+  // while it is still `created` (it is redefined with the new body).
+  const drafts = new Map<string, Partial<VmBody>>();
+  const setPart = (id: string, change: (b: Partial<VmBody>) => void) => {
+    const vm = hv.vms.get(id);
+    if (vm && vm.state !== "created") {
+      throw new HypervisorError("invalid_state", `cannot change the configuration of VM '${id}': it is ${vm.state} (allowed before it starts)`);
+    }
+    const body: Partial<VmBody> = structuredClone(bodies.get(id) ?? drafts.get(id) ?? {});
+    change(body);
+    if (!body["machine-config"] || !body["boot-source"]) { drafts.set(id, body); return; }
+    const config = vmConfigFromBody(id, body as VmBody); // checks the files before anything changes
+    const free = hv.memoryLimit - hv.committed + (vm?.config.memSize ?? 0);
+    if (config.memSize > free) {
+      throw new HypervisorError("insufficient_memory", `VM '${id}' needs ${config.memSize >> 20} MiB of RAM; ${free >> 20} MiB of the host's ${hv.memoryLimit / 2 ** 20} MiB are free`);
+    }
+    if (vm) hv.delete(id);
+    hv.create(config);
+    drafts.delete(id);
+    bodies.set(id, body as VmBody);
+    options.onChange?.(hv, bodies);
+  };
+  app.put<{ Params: { id: string }; Body: VmBody["machine-config"] }>("/vms/:id/machine-config", { schema: { params: vmId, body: machineConfig } }, async (req, reply) => {
+    setPart(req.params.id, (b) => { b["machine-config"] = req.body; });
+    return reply.code(204).send();
+  });
+  app.put<{ Params: { id: string }; Body: VmBody["boot-source"] }>("/vms/:id/boot-source", { schema: { params: vmId, body: bootSource } }, async (req, reply) => {
+    setPart(req.params.id, (b) => { b["boot-source"] = req.body; });
+    return reply.code(204).send();
+  });
+  app.put<{ Params: { id: string; drive: string }; Body: NonNullable<VmBody["drives"]>[number] }>("/vms/:id/drives/:drive",
+    { schema: { params: { type: "object", properties: { ...vmId.properties, drive: drive.properties.drive_id }, required: ["id", "drive"] }, body: drive } }, async (req, reply) => {
+      if (req.body.drive_id !== req.params.drive) throw new HypervisorError("invalid_config", `drive_id '${req.body.drive_id}' is not the drive in the path ('${req.params.drive}')`);
+      setPart(req.params.id, (b) => {
+        const drives = (b.drives ?? []).filter((d) => d.drive_id !== req.body.drive_id);
+        drives.push(req.body);
+        if (drives.length > 7) throw new HypervisorError("invalid_config", "drives: at most 7");
+        b.drives = drives;
+      });
+      return reply.code(204).send();
+    });
+
   app.get<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req) => {
     const vm = hv.vms.get(req.params.id);
     if (!vm) throw new HypervisorError("not_found", `no VM '${req.params.id}'`);
@@ -131,6 +177,7 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
   });
 
   app.delete<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req, reply) => {
+    if (drafts.delete(req.params.id) && !hv.vms.has(req.params.id)) return reply.code(204).send();
     hv.delete(req.params.id);
     bodies.delete(req.params.id);
     options.onChange?.(hv, bodies);
@@ -239,6 +286,9 @@ export function openapi(): Record<string, unknown> {
         get: { summary: "Describe a VM", parameters: idParam, responses: { 200: { description: "config, state, reason, statistics" }, ...errs(404) } },
         delete: { summary: "Delete a VM (stopping it)", parameters: idParam, responses: { 204: { description: "deleted" }, ...errs(404) } },
       },
+      "/vms/{id}/machine-config": { put: { summary: "Set the VM's machine configuration (before it starts)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: machineConfig } } }, responses: { 204: { description: "set" }, ...errs(400, 409) } } },
+      "/vms/{id}/boot-source": { put: { summary: "Set what the VM boots (before it starts)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: bootSource } } }, responses: { 204: { description: "set" }, ...errs(400, 409) } } },
+      "/vms/{id}/drives/{drive}": { put: { summary: "Add or replace a drive (before the VM starts)", parameters: [...idParam, { name: "drive", in: "path", required: true, schema: drive.properties.drive_id }], requestBody: { required: true, content: { "application/json": { schema: drive } } }, responses: { 204: { description: "set" }, ...errs(400, 409) } } },
       "/vms/{id}/actions": { put: { summary: "Act on a VM", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: actionBody } } }, responses: { 204: { description: "done" }, ...errs(400, 404, 409) }, description: `action_type: ${ACTIONS.join(", ")}` } },
       "/vms/{id}/events": { get: { summary: "The VM's event log", parameters: idParam, responses: { 200: { description: "events" }, ...errs(404) } } },
       "/vms/{id}/console": {

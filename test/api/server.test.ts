@@ -162,3 +162,22 @@ describe("API: snapshots", () => {
     }
   }, 60_000);
 });
+
+describe("API: the VM's parts one at a time", () => {
+  it("defines the VM once it has a machine-config and a boot-source; parts change it until it starts", async () => {
+    const app = server();
+    expect((await app.inject({ method: "PUT", url: "/vms/p/machine-config", payload: { mem_size_mib: 16, mode: "full" } })).statusCode).toBe(204);
+    expect(hv.vms.has("p")).toBe(false); // a draft: no boot-source yet
+    expect((await app.inject({ method: "PUT", url: "/vms/p/boot-source", payload: { image: "demo" } })).statusCode).toBe(204);
+    expect(hv.vms.get("p")!.config.memSize).toBe(16 << 20);
+    expect((await app.inject({ method: "PUT", url: "/vms/p/machine-config", payload: { mem_size_mib: 32, mode: "full" } })).statusCode).toBe(204);
+    expect(hv.vms.get("p")!.config.memSize).toBe(32 << 20);
+    let r = await app.inject({ method: "PUT", url: "/vms/p/drives/rootfs", payload: { drive_id: "other", path_on_host: "/x" } });
+    expect([r.statusCode, r.json().fault_message]).toEqual([400, "drive_id 'other' is not the drive in the path ('rootfs')"]);
+    expect((await app.inject({ method: "PUT", url: "/vms/p/actions", payload: { action_type: "InstanceStart" } })).statusCode).toBe(204);
+    for (let i = 0; i < 300 && hv.vms.get("p")!.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
+    r = await app.inject({ method: "PUT", url: "/vms/p/machine-config", payload: { mem_size_mib: 64 } });
+    expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot change the configuration of VM 'p': it is shutoff (allowed before it starts)"]);
+    expect((await app.inject({ method: "GET", url: "/vms/p" })).json().config["machine-config"].mem_size_mib).toBe(32);
+  });
+});
