@@ -178,6 +178,34 @@ describe.concurrent("wasmvisor CLI", () => {
     expect(execFileSync(debugfs, ["-R", "cat /f", img], { stdio: ["ignore", "pipe", "ignore"] }).toString()).toBe("from-guest\n");
   }, 90_000);
 
+  it("run linux --snapshot resumes a saved VM at its prompt; a damaged snapshot is refused", async () => {
+    const { Machine } = await import("../src/machine/machine.js");
+    const { loadCoreModule } = await import("../src/node/core-module.js");
+    const { loadBundledLinux } = await import("../src/node/images.js");
+    const { DEFAULT_CONSOLE } = await import("../src/machine/linux-boot.js");
+    let out = "";
+    const m = new Machine(loadCoreModule(), { memSize: 256 << 20, mode: "para", output: (b) => { out += new TextDecoder().decode(b); } });
+    m.bootLinux({ ...loadBundledLinux(), cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` }, "para");
+    const ac = new AbortController();
+    const run = m.run({ signal: ac.signal });
+    while (!/root@wasmvisor:~# $/.test(out)) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await run;
+    const file = guest("vm.snap");
+    writeFileSync(file, m.snapshot());
+    const r = await cli(["run", "linux", "--snapshot", file, "--exec", "echo resumed $((1 + 1))"]);
+    expect(r.stdout).not.toMatch(/Linux version/); // no boot: it continues
+    expect(r.stdout).toMatch(/\nresumed 2\r?\n/);
+    expect(r.code).toBe(0);
+    const bad = readFileSync(file);
+    bad[100] ^= 0xff;
+    writeFileSync(guest("bad.snap"), bad);
+    const b = await cli(["run", "linux", "--snapshot", guest("bad.snap")]);
+    expect([b.code, b.stderr]).toEqual([2, `wasmvisor: ${guest("bad.snap")}: snapshot: checksum mismatch: the file is damaged\n`]);
+    const wrong = await cli(["run", "linux", "--mode", "full", "--snapshot", file]);
+    expect(wrong.stderr).toMatch(/snapshot: the snapshot is of a para-mode VM, this board is full/);
+  }, 90_000);
+
   it("run linux | head ends quietly when the pipe closes", async () => {
     const r = await new Promise<Outcome>((done) => {
       const child = spawn("sh", ["-c", `"${process.execPath}" --import tsx src/cli/main.ts run linux --exec 'sleep 5' | head -n 3`], { cwd: ROOT });

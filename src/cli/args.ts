@@ -41,6 +41,8 @@ export interface RunArgs {
   stats: boolean;
   /** Shell commands typed into a Linux guest's console, after which its input ends. */
   exec?: string;
+  /** Resume this snapshot instead of booting (the other flags describe the same machine). */
+  snapshot?: string;
 }
 
 export type Command =
@@ -93,6 +95,8 @@ Options for run:
                             Writes go to a copy-on-write overlay in memory: the file is never
                             modified. ,ro makes the disk read-only for the guest; ,rw writes
                             the guest's changes to the file itself
+  --snapshot <file>         resume a snapshot (saved with Ctrl-A s) instead of booting; give
+                            the same guest, --mode, --mem and --disk flags as when it was saved
   --exec <commands>         (Linux) type these commands at the guest's shell, then end its
                             console input, so the guest powers off
   --max-instructions <n>    stop after n instructions (exit status 124)
@@ -106,7 +110,7 @@ Bare-metal guests stop through HTIF tohost ((code << 1) | 1) or the SiFive test 
 0x100000 (0x5555 = success, (code << 16) | 0x3333 = failure). Linux guests stop when they power
 off (status 0); a kernel panic ends the run with status 1 and the panic line on stderr; a
 reboot boots the same images again. On a terminal, stdin is raw: Ctrl-A x stops the guest,
-Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends Ctrl-A. Without a terminal, stdin is the
+Ctrl-A s saves a snapshot, Ctrl-A h lists the escapes, Ctrl-A Ctrl-A sends Ctrl-A. Without a terminal, stdin is the
 console input, and its end closes the guest's console (the bundled Linux then powers off).
 
 Exit status: the guest's exit code (a non-zero code with a zero low byte becomes 1);
@@ -165,6 +169,7 @@ const OPTIONS = {
   append: { type: "string" },
   disk: { type: "string", multiple: true },
   exec: { type: "string" },
+  snapshot: { type: "string" },
   "max-instructions": { type: "string" },
   runs: { type: "string" },
   listen: { type: "string" },
@@ -266,6 +271,7 @@ export function parseArgs(argv: string[]): Command {
     trace: v.trace ?? false,
     stats: v.stats ?? false,
     exec: v.exec,
+    snapshot: v.snapshot,
   };
 }
 

@@ -35,6 +35,9 @@ export class PromptGate implements ConsoleTarget {
     if (this.open) this.target.input(bytes); else this.held.push(bytes.slice());
   }
 
+  /** The guest is known to be at its shell already (resumed from a snapshot): pass input on. */
+  openNow(): void { this.watch(new TextEncoder().encode("# ")); }
+
   endInput(): void {
     if (this.open) this.target.endInput(); else this.ended = true;
   }
@@ -47,7 +50,7 @@ export interface ConsoleHandle {
   detach(): void;
 }
 
-const HELP = "\r\nwasmvisor console escapes:\r\n  Ctrl-A x   stop the guest\r\n  Ctrl-A h   this help\r\n  Ctrl-A Ctrl-A   send Ctrl-A\r\n";
+const HELP = "\r\nwasmvisor console escapes:\r\n  Ctrl-A x   stop the guest\r\n  Ctrl-A s   save a snapshot (to resume with --snapshot)\r\n  Ctrl-A h   this help\r\n  Ctrl-A Ctrl-A   send Ctrl-A\r\n";
 const EOT = 0x04;
 
 /**
@@ -55,7 +58,7 @@ const EOT = 0x04;
  * (a Linux guest), the end of piped input is typed as Ctrl-D, which ends the guest's console
  * shell (the bundled image then powers off).
  */
-export function attachStdin(machine: ConsoleTarget, onEscape: () => void, eofAsEot = false): ConsoleHandle {
+export function attachStdin(machine: ConsoleTarget, onEscape: () => void, eofAsEot = false, onSnapshot?: () => void): ConsoleHandle {
   const stdin = process.stdin;
   const tty = stdin.isTTY === true;
   let escape = false;
@@ -67,6 +70,7 @@ export function attachStdin(machine: ConsoleTarget, onEscape: () => void, eofAsE
         escape = false;
         if (b === 0x78 || b === 0x58) { onEscape(); return; } // x / X
         if (b === 0x68 || b === 0x48) { process.stderr.write(HELP); continue; } // h / H
+        if ((b === 0x73 || b === 0x53) && onSnapshot) { onSnapshot(); continue; } // s / S
         if (b !== CTRL_A) out.push(CTRL_A);
         out.push(b);
       } else if (b === CTRL_A) {

@@ -1,6 +1,8 @@
 // `wasmvisor run`: load a guest, connect its console to stdin/stdout, run it to the end.
 import type { RunArgs } from "./args.js";
 import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
+import { SnapshotError } from "../snapshot/format.js";
+import { writeFileSync } from "node:fs";
 import { loadCoreModule } from "../node/core-module.js";
 import { Machine, type RunResult } from "../machine/machine.js";
 import { ElfError } from "../machine/elf.js";
@@ -49,24 +51,36 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   // A kernel panic ends the run: watch the console for the panic line.
   const panic = new PanicWatch();
   let gate: PromptGate | undefined;
-  const machine = new Machine(module, {
+  const options = {
     memSize: cmd.memSize,
-    mode: linux ? cmd.mode : "full",
-    clock: "wall",
+    mode: linux ? cmd.mode : "full" as const,
+    clock: "wall" as const,
     disks,
-    output: (bytes) => {
+    output: (bytes: Uint8Array) => {
       writeOut(bytes);
       gate?.watch(bytes);
       if (linux && panic.scan(bytes)) abortRun(EXIT_PANIC);
     },
-  });
-  try {
-    if (image) machine.load(image);
-    else machine.bootLinux(images!, cmd.mode);
-  } catch (e) {
-    const what = image ? cmd.file : cmd.kernel ?? "linux";
-    if (e instanceof ElfError || e instanceof LoadError) throw new SetupError(`${what}: ${e.message}`);
-    throw e;
+  };
+  let machine: Machine;
+  if (cmd.snapshot !== undefined) {
+    // Resume: the flags describe the same machine as when it was saved (mode, memory, disks).
+    const snap = guestFiles(() => readGuestFile(cmd.snapshot!, "snapshot "));
+    try { machine = Machine.fromSnapshot(module, options, snap); } catch (e) {
+      if (e instanceof SnapshotError) throw new SetupError(`${cmd.snapshot}: ${e.message}`);
+      throw e;
+    }
+    if (images) machine.onReset = () => { machine.bootLinux(images, cmd.mode); return true; };
+  } else {
+    machine = new Machine(module, options);
+    try {
+      if (image) machine.load(image);
+      else machine.bootLinux(images!, cmd.mode);
+    } catch (e) {
+      const what = image ? cmd.file : cmd.kernel ?? "linux";
+      if (e instanceof ElfError || e instanceof LoadError) throw new SetupError(`${what}: ${e.message}`);
+      throw e;
+    }
   }
 
   const stop = (status: number) => () => abortRun(status);
@@ -74,12 +88,19 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   const target = linux ? (gate = new PromptGate(machine)) : machine;
+  if (cmd.snapshot !== undefined) gate?.openNow(); // a resumed guest is past its first prompt
   if (cmd.exec !== undefined) {
     // Typed at the first prompt; then the console input ends (Ctrl-D), so the guest powers off.
     target.input(new TextEncoder().encode(`${cmd.exec}\n\x04`));
     target.endInput();
   }
-  const stdin = cmd.exec !== undefined ? { detach() {} } : attachStdin(target, stop(EXIT_ABORTED), linux);
+  // Ctrl-A s: save a snapshot (between slices: stdin is read while run() yields).
+  const saveSnapshot = () => {
+    const file = `wasmvisor-${new Date().toISOString().replace(/[:.]/g, "-")}.snap`;
+    writeFileSync(file, machine.snapshot());
+    process.stderr.write(`\r\nwasmvisor: saved a snapshot to ${file} (resume with the same flags and --snapshot ${file})\r\n`);
+  };
+  const stdin = cmd.exec !== undefined ? { detach() {} } : attachStdin(target, stop(EXIT_ABORTED), linux, saveSnapshot);
 
   let traceBuf: string[] = [];
   let traceLen = 0;
