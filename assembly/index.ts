@@ -28,13 +28,8 @@ import { execFp, fget, fpDirty, fpOff, fset } from "./fpu";
 import * as mmu from "./mmu";
 import * as csr from "./csr";
 
-export {
-  X_BASE, F_BASE, S_PC, S_PRIV, S_MSTATUS, S_INSTRET, S_STEPS, S_MTIMECMP, S_WFI, S_EXIT_INFO, S_TOHOST,
-  S_FROMHOST, STATE_END, RAM_OFF, DRAM_BASE, S_MCAUSE, S_MEPC, S_MTVAL, S_SCAUSE, S_SEPC, S_STVAL,
-  S_SATP, S_MIP_HW, S_STIMECMP, S_MENVCFG, CLINT_BASE, CLINT_SIZE, S_PARA, S_SBI_TIMECMP, STATS_BASE,
-  ST_STEPS_U, ST_STEPS_S, ST_STEPS_M, ST_EXCEPTIONS, ST_INTERRUPTS, ST_HYPERCALLS, STATS_END,
-} from "./layout";
-export { EXIT_BUDGET, EXIT_IDLE, EXIT_HTIF, EXIT_FATAL, EXIT_HOST, EXIT_SBI } from "./state";
+// The host reads the layout, exit codes and flags from src/core/abi.gen.ts (generated from
+// these sources); the core exports only the hash that ties the two together.
 export { SOURCE_HASH } from "./abi.gen";
 
 // TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.

@@ -7,20 +7,14 @@ import { join } from "node:path";
 import { Bench } from "tinybench";
 import { DEFAULT_CONSOLE } from "../src/machine/linux-boot.js";
 import { Machine } from "../src/machine/machine.js";
+import { bootToPrompt } from "../src/machine/console-session.js";
 import { loadCoreModule } from "../src/node/core-module.js";
 import { loadBundledLinux, packageRoot } from "../src/node/images.js";
 
 export async function snapshotBench(runs: number): Promise<void> {
   const mod = loadCoreModule();
   const opts = { memSize: 256 << 20, mode: "para" as const };
-  let out = "";
-  const m = new Machine(mod, { ...opts, output: (b) => { out += new TextDecoder().decode(b); } });
-  m.bootLinux({ ...loadBundledLinux(), cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` }, "para");
-  const stop = new AbortController();
-  const run = m.run({ signal: stop.signal });
-  while (!/root@wasmvisor:~# $/.test(out)) await new Promise((r) => setTimeout(r, 5));
-  stop.abort();
-  await run;
+  const { machine: m } = await bootToPrompt(mod, opts, { ...loadBundledLinux(), cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` }, "para");
   const save: number[] = [], restore: number[] = [];
   let snap = m.snapshot();
   const bench = new Bench({ iterations: runs, warmupIterations: 1, time: 0 });

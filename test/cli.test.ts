@@ -179,18 +179,11 @@ describe.concurrent("wasmvisor CLI", () => {
   }, 90_000);
 
   it("run linux --snapshot resumes a saved VM at its prompt; a damaged snapshot is refused", async () => {
-    const { Machine } = await import("../src/machine/machine.js");
+    const { bootToPrompt } = await import("../src/machine/console-session.js");
     const { loadCoreModule } = await import("../src/node/core-module.js");
     const { loadBundledLinux } = await import("../src/node/images.js");
     const { DEFAULT_CONSOLE } = await import("../src/machine/linux-boot.js");
-    let out = "";
-    const m = new Machine(loadCoreModule(), { memSize: 256 << 20, mode: "para", output: (b) => { out += new TextDecoder().decode(b); } });
-    m.bootLinux({ ...loadBundledLinux(), cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` }, "para");
-    const ac = new AbortController();
-    const run = m.run({ signal: ac.signal });
-    while (!/root@wasmvisor:~# $/.test(out)) await new Promise((r) => setTimeout(r, 5));
-    ac.abort();
-    await run;
+    const { machine: m } = await bootToPrompt(loadCoreModule(), { memSize: 256 << 20 }, { ...loadBundledLinux(), cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` }, "para");
     const file = guest("vm.snap");
     writeFileSync(file, m.snapshot());
     const r = await cli(["run", "linux", "--snapshot", file, "--exec", "echo resumed $((1 + 1))"]);

@@ -48,3 +48,27 @@ export class ConsoleSession {
     return text.replace(new RegExp(`^\\n@@B${n}@@\\r?\\n`), "").replace(new RegExp(`\\r?\\n?@@E${n}@@$`), "").replace(/\r/g, "").trim();
   }
 }
+
+/**
+ * Boots Linux on a new machine and stops the run at its first shell prompt, between slices
+ * (e.g. to snapshot it). Resolves with the machine and what it printed.
+ */
+export async function bootToPrompt(module: WebAssembly.Module, options: MachineOptions, images: LinuxImages, mode: BootMode, ms = 120_000): Promise<{ machine: Machine; out: string }> {
+  let out = "";
+  const dec = new TextDecoder();
+  const stop = new AbortController();
+  const machine = new Machine(module, {
+    ...options, mode,
+    output: (b) => {
+      out += dec.decode(b, { stream: true });
+      options.output?.(b);
+      if (SHELL_PROMPT.test(out.slice(-64))) stop.abort();
+    },
+  });
+  machine.bootLinux(images, mode);
+  const t = setTimeout(() => stop.abort(), ms);
+  await machine.run({ signal: stop.signal });
+  clearTimeout(t);
+  if (!SHELL_PROMPT.test(out)) throw new Error(`no shell prompt within ${ms} ms; console tail:\n${out.slice(-2000)}`);
+  return { machine, out };
+}

@@ -136,10 +136,9 @@ export class Runner {
     const start = this.steps();
     const t = now();
     for (;;) {
-      const done = this.steps() - start;
-      if (done >= max) { this.finish("limit", -1, `instruction limit (${max}) reached`); break; }
-      if (onSlice) onSlice(this.hart);
-      const step = this.slice(Math.min(slice, max - done));
+      const budget = this.nextBudget(start, max, slice, onSlice);
+      if (budget < 0) break;
+      const step = this.slice(budget);
       if (step === STEP_DONE) break;
       if (step === STEP_IDLE) {
         const wait = this.idle();
@@ -162,10 +161,9 @@ export class Runner {
     let lastYield = t;
     for (;;) {
       if (signal?.aborted) { this.finish("aborted", -1, "run aborted"); break; }
-      const done = this.steps() - start;
-      if (done >= max) { this.finish("limit", -1, `instruction limit (${max}) reached`); break; }
-      if (onSlice) onSlice(this.hart);
-      const step = this.slice(Math.min(slice, max - done));
+      const budget = this.nextBudget(start, max, slice, onSlice);
+      if (budget < 0) break;
+      const step = this.slice(budget);
       if (step === STEP_DONE) break;
       if (step === STEP_IDLE) {
         const wait = this.idle();
@@ -193,6 +191,14 @@ export class Runner {
       }
     }
     return this.result(start, t);
+  }
+
+  /** The next slice's budget, or -1 when the run reached its instruction limit (finished). */
+  private nextBudget(start: number, max: number, slice: number, onSlice: RunOptions["onSlice"]): number {
+    const done = this.steps() - start;
+    if (done >= max) { this.finish("limit", -1, `instruction limit (${max}) reached`); return -1; }
+    if (onSlice) onSlice(this.hart);
+    return Math.min(slice, max - done);
   }
 
   private checkOptions(opts: RunOptions): { max: number; slice: number } {

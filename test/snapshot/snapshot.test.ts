@@ -4,6 +4,7 @@
 // refused with a clear error.
 import { describe, expect, it } from "vitest";
 import { Machine } from "../../src/machine/machine.js";
+import { bootToPrompt } from "../../src/machine/console-session.js";
 import { DEFAULT_CONSOLE } from "../../src/machine/linux-boot.js";
 import { SnapshotError, crc32 } from "../../src/snapshot/format.js";
 import { L } from "../../src/core/abi.gen.js";
@@ -42,16 +43,9 @@ describe("snapshots", () => {
 
   it("a Linux VM saved at its prompt answers on its console after a restore, its time continuing", async () => {
     const b = bundled();
-    let out = "";
     const opts = { memSize: 256 << 20, mode: "para" as const };
     const images = { kernel: b.kernel, initrd: b.initrd, cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` };
-    const a = new Machine(mod, { ...opts, output: (x) => { out += new TextDecoder().decode(x); } });
-    a.bootLinux(images, "para");
-    const stop = new AbortController();
-    const run = a.run({ signal: stop.signal });
-    await untilText(() => out, /root@wasmvisor:~# $/);
-    stop.abort();
-    await run;
+    const { machine: a } = await bootToPrompt(mod, opts, images, "para");
     const mtime = a.hart.mtime;
     const snap = a.snapshot();
     let out2 = "";
