@@ -14,7 +14,10 @@ const F32_QNAN: u32 = 0x7fc00000;
 
 /** Marks the FP state dirty (mstatus.FS = Dirty; SD is derived from it on read). */
 // @ts-ignore: decorator
-@inline export function fpDirty(): void { store<u64>(S_MSTATUS, load<u64>(S_MSTATUS) | MS_FS); }
+@inline export function fpDirty(): void {
+  const m = load<u64>(S_MSTATUS);
+  if ((m & MS_FS) != MS_FS) store<u64>(S_MSTATUS, m | MS_FS);
+}
 
 // @ts-ignore: decorator
 @inline export function fget(r: u32): u64 { return load<u64>(F_BASE + (r << 3)); }
@@ -42,7 +45,8 @@ export function execFp(op: u32, rd: u32, rs1: u32, rs2: u32, imm: u32): bool {
     rm = <u32>(fcsr >> 5) & 7;
     if (rm > 4) return false;
   }
-  fp.fpFlags = 0;
+  // Seeded with the raised flags (they are sticky): fast paths then skip exactness tests for NX.
+  fp.fpFlags = <u32>fcsr & 0x1f;
   let wroteF = true;
   switch (op) {
     // Fused multiply-add family: FMSUB = a*b-c, FNMSUB = -(a*b)+c, FNMADD = -(a*b)-c.
@@ -108,7 +112,7 @@ export function execFp(op: u32, rd: u32, rs1: u32, rs2: u32, imm: u32): bool {
     default: return false;
   }
   const flags = <u64>fp.fpFlags;
-  if ((fcsr | flags) != fcsr) {
+  if ((flags & ~fcsr) != 0) {
     store<u64>(S_FCSR, fcsr | flags);
     wroteF = true;
   }

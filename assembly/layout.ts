@@ -67,8 +67,8 @@ export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
 
-// Scratch decoded-instruction entry for instructions that are not cached (they cross a page).
-export const DECODE_SCRATCH: u32 = 0x0900;
+// Scratch block (header + one entry) for an instruction that crosses a page: never cached.
+export const SCRATCH_BLOCK: u32 = 0x0900;
 
 // Statistics for the host (not architectural, not saved): steps by the privilege they ran in
 // (indexed by priv * 8: U, S, -, M), exceptions and interrupts taken, hypercalls.
@@ -93,10 +93,10 @@ export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
 export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
 export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
 
-// Decoded-instruction cache: direct mapped on host address >> 1, 16-byte entries.
-export const DC_BASE: u32 = 0x100000;
-export const DC_ENTRIES: u32 = 1 << 16;
-export const DC_END: u32 = DC_BASE + DC_ENTRIES * 16;
+// Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
+// per entry, allocated in order until the area is full (then all are dropped).
+export const BLOCK_AREA: u32 = 0x100000;
+export const BLOCK_AREA_END: u32 = 0x200000;
 
 // One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 2 GiB.
 export const PAGE_FLAGS: u32 = 0x200000;
@@ -105,6 +105,11 @@ export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF t
 // One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
 export const PAGE_STORES: u32 = 0x280000;
 export const PAGE_STORES_MAX: u32 = 4095;
+// Block lookup: u32 block address per host halfword address, direct mapped on (h >> 1); a
+// page's 2048 halfwords own 2048 consecutive slots.
+export const BLOCK_LOOKUP: u32 = 0x380000;
+export const LOOKUP_SLOTS: u32 = 1 << 16;
+export const BLOCK_LOOKUP_END: u32 = BLOCK_LOOKUP + LOOKUP_SLOTS * 4;
 
 // Guest RAM: physical DRAM_BASE maps to linear address RAM_OFF.
 export const RAM_OFF: u32 = 0x400000;

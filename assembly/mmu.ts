@@ -1,11 +1,12 @@
 // Address translation (privileged spec 4.3–4.5: Sv39 and Sv48), the TLBs, physical memory
 // dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads and stores.
 import {
-  DC_BASE, DC_ENTRIES, DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
+  DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
   PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
   CLINT_BASE, CLINT_SIZE,
 } from "./layout";
+import { invalidateBlockPage, invalidateBlocksAt } from "./blocks";
 import {
   EXC_FETCH_ACCESS, EXC_FETCH_PAGE, EXC_LOAD_ACCESS, EXC_LOAD_PAGE, EXC_STORE_ACCESS,
   EXC_STORE_PAGE, MS_MPP, MS_MPP_SHIFT, MS_MPRV, MS_MXR, MS_SUM, PRIV_M, PRIV_S, PRIV_U,
@@ -205,33 +206,23 @@ export function markCodePage(h: u32): void {
   tlbFlushStores();
 }
 
-/** Drops every decoded entry of the RAM page containing host address `h`. */
+/** Drops every block of the RAM page containing host address `h`; stores there go fast again. */
 export function invalidateCodePage(h: u32): void {
   const page = h & ~0xfff;
   const f = PAGE_FLAGS + ((page - RAM_OFF) >> 12);
   store<u8>(f, load<u8>(f) & ~PAGE_CODE);
-  const first = DC_BASE + (((page >> 1) & (DC_ENTRIES - 1)) << 4);
-  for (let e = first; e < first + (2048 << 4); e += 16) {
-    if ((load<u32>(e) & ~0xfff) == page) store<u32>(e, 0);
-  }
-}
-
-/** Drops the decoded entries that overlap [h, h+size): an instruction starts at most 2 bytes before. */
-function invalidateCodeBytes(h: u32, size: u32): void {
-  for (let a = (h - 2) & ~1; a < h + size; a += 2) {
-    const e = DC_BASE + (((a >> 1) & (DC_ENTRIES - 1)) << 4);
-    if (load<u32>(e) == a) store<u32>(e, 0);
-  }
+  invalidateBlockPage(page);
 }
 
 /**
  * A store of `size` bytes reached RAM at host address `h` behind the TLB's back: a guest store
- * (size <= 8) or a host write (DMA, loader), which drops whole pages.
+ * (size <= 8) or a host write (DMA, loader), which drops whole pages. A guest store that hits a
+ * code page ends the running block (deviceWritten), so the next instruction is fetched anew
+ * even if the store rewrote it.
  */
 export function noteRamStore(h: u32, size: u32): void {
   const firstPage = (h - RAM_OFF) >> 12;
   const lastPage = (h + size - 1 - RAM_OFF) >> 12;
-  let overlapped = false;
   for (let pg = firstPage; pg <= lastPage; pg++) {
     const f = PAGE_FLAGS + pg;
     const flags = load<u8>(f);
@@ -243,12 +234,15 @@ export function noteRamStore(h: u32, size: u32): void {
         invalidateCodePage(RAM_OFF + (pg << 12));
       } else {
         store<u16>(c, <u16>stores);
-        overlapped = true;
+        const pageStart = RAM_OFF + (pg << 12);
+        const from = h > pageStart ? h : pageStart;
+        const to = h + size < pageStart + 4096 ? h + size : pageStart + 4096;
+        invalidateBlocksAt(from, to - from);
       }
+      deviceWritten = true;
     }
     if ((flags & PAGE_WATCH) != 0) checkTohost();
   }
-  if (overlapped) invalidateCodeBytes(h, size);
 }
 
 function checkTohost(): void {
@@ -414,4 +408,17 @@ export function fetchHost(pc: u64): u32 {
   const e = tlbFetch + ((<u32>(pc >> 12) & (TLB_ENTRIES - 1)) << 4);
   if ((pc & ~(<u64>0xfff)) == load<u64>(e)) return load<u64>(e, 8);
   return 1; // deltas are page aligned, so 1 never is one
+}
+
+/**
+ * Reads `size` bytes at virtual `va` as the current privilege would (fetch) or as the current
+ * data privilege would, without side effects (no A/D update, no device access). -1 if it cannot.
+ */
+export function peekVirtual(va: u64, size: u32, fetch: bool): i64 {
+  excCause = -1;
+  const pa = translate(va, fetch ? ACC_FETCH : ACC_LOAD, fetch ? load<u64>(S_PRIV) : dataPriv(), false);
+  if (excCause >= 0) { excCause = -1; return -1; }
+  const h = ramHost(pa, size);
+  if (h == 0) return -1;
+  return <i64>ramLoad(h, size);
 }

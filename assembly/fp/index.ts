@@ -2,7 +2,8 @@
 //
 // Values are raw bits (binary32 as u32, binary64 as u64). rm: 0 RNE, 1 RTZ, 2 RDN, 3 RUP,
 // 4 RMM (the caller resolves DYN and rejects 5/6/7). Every operation ORs its exceptions into
-// `fpFlags` (fflags layout: NX=1 UF=2 OF=4 DZ=8 NV=16); the caller clears it. NaN results are
+// `fpFlags` (fflags layout: NX=1 UF=2 OF=4 DZ=8 NV=16); the caller clears it or seeds it with the flags already raised (fast paths skip
+// exactness tests when NX is already set). NaN results are
 // the canonical NaN. Tininess is detected after rounding.
 //
 // Each operation has a software path (soft.ts: integers only, every rounding mode) and, where
@@ -62,9 +63,11 @@ export function f64_add(a: u64, b: u64, rm: u32): u64 {
     const sb = bits64(s);
     if ((sb & ABS64) < 0x7fe0000000000000) {
       // |s| < 2^1023: no overflow; a sum is never tiny and inexact. TwoSum: exact error.
-      const bb = s - x;
-      const err = (x - (s - bb)) + (y - bb);
-      if (err != 0) fpFlags |= FLAG_NX;
+      if ((fpFlags & FLAG_NX) == 0) { // NX is sticky: once set, exactness need not be known
+        const bb = s - x;
+        const err = (x - (s - bb)) + (y - bb);
+        if (err != 0) fpFlags |= FLAG_NX;
+      }
       return sb;
     }
   }
@@ -84,9 +87,11 @@ export function f64_mul(a: u64, b: u64, rm: u32): u64 {
       if ((pb & ABS64) - 0x0020000000000000 < 0x7ff0000000000000 - 0x0020000000000000) {
         // 2^-1021 <= |p| < inf (rounded): no overflow, the exact product is not tiny.
         // Exact iff the product of the odd parts of the significands has at most 53 bits.
-        const oa = oddSig64(a), ob = oddSig64(b);
-        const l = bitLen(oa) + bitLen(ob);
-        if (l > 54 || (l > 53 && oa * ob >= 0x20000000000000)) fpFlags |= FLAG_NX;
+        if ((fpFlags & FLAG_NX) == 0) {
+          const oa = oddSig64(a), ob = oddSig64(b);
+          const l = bitLen(oa) + bitLen(ob);
+          if (l > 54 || (l > 53 && oa * ob >= 0x20000000000000)) fpFlags |= FLAG_NX;
+        }
         return pb;
       }
     }
@@ -102,8 +107,10 @@ export function f64_div(a: u64, b: u64, rm: u32): u64 {
       const qb = bits64(q);
       if ((qb & ABS64) - 0x0020000000000000 < 0x7ff0000000000000 - 0x0020000000000000) {
         // a/b = (oa/ob) * 2^k for odd oa, ob: exact iff ob divides oa.
-        const oa = oddSig64(a), ob = oddSig64(b);
-        if (ob > oa || oa % ob != 0) fpFlags |= FLAG_NX;
+        if ((fpFlags & FLAG_NX) == 0) {
+          const oa = oddSig64(a), ob = oddSig64(b);
+          if (ob > oa || oa % ob != 0) fpFlags |= FLAG_NX;
+        }
         return qb;
       }
     }
@@ -115,8 +122,10 @@ export function f64_sqrt(a: u64, rm: u32): u64 {
   if (rm == RM_RNE && a - 0x0010000000000000 < 0x7ff0000000000000 - 0x0010000000000000) {
     // positive normal: the root is normal. Exact iff odd(sig r)^2 == odd(sig a).
     const r = bits64(sqrt<f64>(f64v(a)));
-    const or = oddSig64(r);
-    if (bitLen(or) > 27 || or * or != oddSig64(a)) fpFlags |= FLAG_NX;
+    if ((fpFlags & FLAG_NX) == 0) {
+      const or = oddSig64(r);
+      if (bitLen(or) > 27 || or * or != oddSig64(a)) fpFlags |= FLAG_NX;
+    }
     return r;
   }
   return sqrtSW<u64>(a, rm);

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xb0a51890;
+export const SOURCE_HASH = 0xae194ce3;
 
 /** assembly/layout.ts */
 export const L = {
@@ -58,7 +58,7 @@ export const L = {
   PMPCFG_BASE: 1536,
   PMPADDR_BASE: 1600,
   STATE_END: 2112,
-  DECODE_SCRATCH: 2304,
+  SCRATCH_BLOCK: 2304,
   STATS_BASE: 2560,
   ST_STEPS_U: 2560,
   ST_STEPS_S: 2568,
@@ -74,14 +74,16 @@ export const L = {
   TLB_SET_BYTES: 12288,
   TLB_END: 102400,
   TLB_INVALID: 4095n,
-  DC_BASE: 1048576,
-  DC_ENTRIES: 65536,
-  DC_END: 2097152,
+  BLOCK_AREA: 1048576,
+  BLOCK_AREA_END: 2097152,
   PAGE_FLAGS: 2097152,
   PAGE_CODE: 1,
   PAGE_WATCH: 2,
   PAGE_STORES: 2621440,
   PAGE_STORES_MAX: 4095,
+  BLOCK_LOOKUP: 3670016,
+  LOOKUP_SLOTS: 65536,
+  BLOCK_LOOKUP_END: 3932160,
   RAM_OFF: 4194304,
   DRAM_BASE: 2147483648n,
   RES_NONE: 18446744073709551615n,

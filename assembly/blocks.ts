@@ -1,0 +1,162 @@
+// The block cache: a guest instruction stream decoded into straight-line blocks.
+//
+// A block is the run of instructions from one start address up to and including the first that
+// may leave the straight line (a jump, a branch, a SYSTEM instruction), the end of its 4 KiB
+// page, or BLOCK_MAX instructions. Its decoded entries sit one after the other, so the
+// interpreter steps to the next with a constant add and checks budget, fetch page and decode tag
+// once per block instead of once per instruction.
+//
+// Header (16 bytes):  +0 u32 tag: host address of the first instruction
+//                     +4 u16 instruction count, +6 u16 bytes covered
+//                     +8 u32 times entered (for the JIT's hotness threshold)
+// Entry (16 bytes):   +0 u16 offset of the next instruction from the block start (fall-through)
+//                     +2 u16 offset of this instruction, +4.. as decode.ts writes it (op, rd,
+//                     rs1, rs2, length, immediate). For AUIPC, JAL and branches the immediate is
+//                     made relative to the block start (offset + imm), so executing them needs
+//                     only the block's pc.
+//
+// Blocks are keyed by host (physical) address, so one block serves every virtual mapping of its
+// page; the lookup table is indexed by (h >> 1) and holds one block per start address.
+// Coherence: a page that holds blocks is flagged PAGE_CODE (mmu.ts) and kept out of the store
+// TLBs, so a store to it reaches invalidateBlocksAt(), which drops exactly the blocks that cover
+// the stored bytes.
+import {
+  BLOCK_AREA, BLOCK_AREA_END, BLOCK_LOOKUP, BLOCK_LOOKUP_END, LOOKUP_SLOTS, RAM_OFF, S_RAM_SIZE,
+  SCRATCH_BLOCK,
+} from "./layout";
+import { decode16, decode32 } from "./decode";
+import * as O from "./ops";
+import * as mmu from "./mmu";
+
+export const BLOCK_MAX: u32 = 32;
+export const ENTRY: u32 = 16;
+// A block covers at most BLOCK_MAX * 4 bytes: a store at h can only hit blocks starting after
+// h - BLOCK_SPAN.
+const BLOCK_SPAN: u32 = BLOCK_MAX * 4;
+
+let next: u32 = BLOCK_AREA;
+// Whether the lookup table holds anything: a new instance's zeroed memory is already empty, so
+// reset() need not touch (and commit) the 256 KiB table of a VM that never ran.
+let used = false;
+
+// @ts-ignore: decorator
+@inline export function lookupSlot(h: u32): u32 {
+  return BLOCK_LOOKUP + (((h >> 1) & (LOOKUP_SLOTS - 1)) << 2);
+}
+
+/** The cached block starting at host address `h`, or 0. */
+// @ts-ignore: decorator
+@inline export function cachedBlock(h: u32): u32 {
+  const b = load<u32>(lookupSlot(h));
+  return b != 0 && load<u32>(b) == h ? b : 0;
+}
+
+/** Drops every block (a restore, a reset, or a full area). */
+export function flushBlocks(): void {
+  if (used) memory.fill(BLOCK_LOOKUP, 0, BLOCK_LOOKUP_END - BLOCK_LOOKUP);
+  used = false;
+  next = BLOCK_AREA;
+}
+
+/** Drops the blocks that start in the RAM page at host address `page` (page aligned). */
+export function invalidateBlockPage(page: u32): void {
+  if (used) memory.fill(lookupSlot(page), 0, 2048 << 2);
+}
+
+/** Drops the blocks that cover any byte of [h, h + size), all within one page. */
+export function invalidateBlocksAt(h: u32, size: u32): void {
+  if (!used) return;
+  const page = h & ~0xfff;
+  const from = h - page > BLOCK_SPAN ? (h - BLOCK_SPAN) & ~1 : page;
+  for (let a = from; a < h + size; a += 2) {
+    const slot = lookupSlot(a);
+    const b = load<u32>(slot);
+    if (b != 0 && load<u32>(b) == a && a + <u32>load<u16>(b, 6) > h) store<u32>(slot, 0);
+  }
+}
+
+/** Whether `op` ends a block: it may set pc, trap by design, or change what the hart is. */
+// @ts-ignore: decorator
+@inline function endsBlock(op: u32): bool {
+  return (op >= O.OP_JAL && op <= O.OP_BGEU) || (op >= O.OP_ECALL && op <= O.OP_CSRRCI) ||
+    op == O.OP_ILLEGAL;
+}
+
+/** Makes a pc-relative immediate relative to the block start. */
+// @ts-ignore: decorator
+@inline function rebase(e: u32, off: u32): void {
+  const op = <u32>load<u16>(e, 4);
+  if (op == O.OP_AUIPC || op == O.OP_JAL || (op >= O.OP_BEQ && op <= O.OP_BGEU)) {
+    store<i32>(e, load<i32>(e, 12) + <i32>off, 12);
+  }
+}
+
+/**
+ * Decodes the block starting at host address `h` (virtual `pc`) and enters it in the lookup
+ * table. An instruction that crosses into the next page gets an uncached one-instruction block
+ * of its own. Returns the block, or 0 with mmu.excCause set if the second half of such an
+ * instruction cannot be fetched.
+ */
+export function buildBlock(h: u32, pc: u64): u32 {
+  const lo0 = <u32>load<u16>(h);
+  if ((lo0 & 3) == 3 && (h & 0xfff) == 0xffe) return crossingBlock(h, lo0, pc);
+  if (next + (BLOCK_MAX + 1) * ENTRY > BLOCK_AREA_END) flushBlocks();
+  const b = next;
+  const pageEnd = (h & ~0xfff) + 4096;
+  const ramEnd = RAM_OFF + <u32>load<u64>(S_RAM_SIZE);
+  const end = pageEnd < ramEnd ? pageEnd : ramEnd;
+  let e = b + ENTRY;
+  let off: u32 = 0;
+  let count: u32 = 0;
+  while (true) {
+    const a = h + off;
+    const lo = <u32>load<u16>(a);
+    let len: u32 = 2;
+    if ((lo & 3) != 3) {
+      decode16(e, lo);
+    } else {
+      if (a + 4 > end) break; // crosses the page (or RAM's end): it starts a block of its own
+      decode32(e, load<u32>(a));
+      len = 4;
+    }
+    store<u16>(e, <u16>(off + len));
+    store<u16>(e, <u16>off, 2);
+    rebase(e, off);
+    const op = <u32>load<u16>(e, 4);
+    off += len;
+    e += ENTRY;
+    count++;
+    if (endsBlock(op) || count == BLOCK_MAX || h + off + 2 > end) break;
+  }
+  store<u32>(b, h);
+  store<u16>(b, <u16>count, 4);
+  store<u16>(b, <u16>off, 6);
+  store<u32>(b, 0, 8);
+  next = e;
+  store<u32>(lookupSlot(h), b);
+  used = true;
+  mmu.markCodePage(h);
+  return b;
+}
+
+/** A 32-bit instruction at page offset 0xffe: fetch its upper half from the next page. */
+function crossingBlock(h: u32, lo: u32, pc: u64): u32 {
+  const pc2 = pc + 2;
+  const d = mmu.fetchTlb(pc2);
+  let h2: u32;
+  if (d == 1) {
+    h2 = mmu.fetchHost(pc2);
+    if (mmu.excCause >= 0) return 0;
+  } else {
+    h2 = <u32>(pc2 + d);
+  }
+  const e = SCRATCH_BLOCK + ENTRY;
+  decode32(e, lo | (<u32>load<u16>(h2) << 16));
+  store<u16>(e, 4);
+  store<u16>(e, 0, 2);
+  rebase(e, 0);
+  store<u32>(SCRATCH_BLOCK, 1); // a tag no host address has: never found by a lookup
+  store<u16>(SCRATCH_BLOCK, 1, 4);
+  store<u16>(SCRATCH_BLOCK, 4, 6);
+  return SCRATCH_BLOCK;
+}
