@@ -8,21 +8,28 @@
 //
 // Header (16 bytes):  +0 u32 tag: host address of the first instruction
 //                     +4 u16 instruction count, +6 u16 bytes covered
-//                     +8 u32 times entered (for the JIT's hotness threshold)
+//                     +8 u32 times entered (the JIT's hotness count; QUEUED once queued);
+//                        once compiled, the block's ordinal in its function
+//                     +12 u32 table index of the compiled function that holds it (0: none)
 // Entry (16 bytes):   +0 u16 offset of the next instruction from the block start (fall-through)
 //                     +2 u16 offset of this instruction, +4.. as decode.ts writes it (op, rd,
 //                     rs1, rs2, length, immediate). For AUIPC, JAL and branches the immediate is
 //                     made relative to the block start (offset + imm), so executing them needs
 //                     only the block's pc.
 //
+// A block that is dropped while it may still be reachable from compiled code (which chains
+// between the blocks of a page without a lookup) gets its tag zeroed: compiled code checks the
+// tag of every block it enters.
 // Blocks are keyed by host (physical) address, so one block serves every virtual mapping of its
-// page; the lookup table is indexed by (h >> 1) and holds one block per start address.
+// page. The lookup has two levels: a u16 per RAM page names the page's slot array (a u32 block
+// per halfword), handed out from a pool of SLOT_ARRAYS on the first block of the page; there is
+// no aliasing between pages, and a full pool or block area drops every block.
 // Coherence: a page that holds blocks is flagged PAGE_CODE (mmu.ts) and kept out of the store
 // TLBs, so a store to it reaches invalidateBlocksAt(), which drops exactly the blocks that cover
 // the stored bytes.
 import {
-  BLOCK_AREA, BLOCK_AREA_END, BLOCK_LOOKUP, BLOCK_LOOKUP_END, LOOKUP_SLOTS, RAM_OFF, S_RAM_SIZE,
-  SCRATCH_BLOCK,
+  BLOCK_AREA, BLOCK_AREA_END, JIT_EPOCH, JIT_QUEUE, JIT_QUEUED, JIT_QUEUE_MAX, PAGE_SLOTS, RAM_OFF,
+  S_RAM_SIZE, SCRATCH_BLOCK, SLOT_ARRAY_BYTES, SLOT_ARRAYS, SLOT_OWNERS, SLOT_POOL,
 } from "./layout";
 import { decode16, decode32 } from "./decode";
 import * as O from "./ops";
@@ -35,13 +42,15 @@ export const ENTRY: u32 = 16;
 const BLOCK_SPAN: u32 = BLOCK_MAX * 4;
 
 let next: u32 = BLOCK_AREA;
-// Whether the lookup table holds anything: a new instance's zeroed memory is already empty, so
-// reset() need not touch (and commit) the 256 KiB table of a VM that never ran.
-let used = false;
+let nextArray: u32 = 1; // slot arrays handed out (array 0 is the empty one)
 
 // @ts-ignore: decorator
+@inline function pageSlots(h: u32): u32 { return PAGE_SLOTS + (((h - RAM_OFF) >> 12) << 1); }
+
+/** The lookup slot of host address `h` (in the empty array 0 if its page has none). */
+// @ts-ignore: decorator
 @inline export function lookupSlot(h: u32): u32 {
-  return BLOCK_LOOKUP + (((h >> 1) & (LOOKUP_SLOTS - 1)) << 2);
+  return SLOT_POOL + (<u32>load<u16>(pageSlots(h)) << 13) + (((h & 0xfff) >> 1) << 2);
 }
 
 /** The cached block starting at host address `h`, or 0. */
@@ -51,27 +60,61 @@ let used = false;
   return b != 0 && load<u32>(b) == h ? b : 0;
 }
 
-/** Drops every block (a restore, a reset, or a full area). */
+/** Drops every block (a restore, a reset, or a full area or pool). */
 export function flushBlocks(): void {
-  if (used) memory.fill(BLOCK_LOOKUP, 0, BLOCK_LOOKUP_END - BLOCK_LOOKUP);
-  used = false;
+  for (let i: u32 = 1; i < nextArray; i++) store<u16>(PAGE_SLOTS + (load<u32>(SLOT_OWNERS + (i << 2)) << 1), 0);
+  nextArray = 1;
   next = BLOCK_AREA;
+  store<u32>(JIT_EPOCH, load<u32>(JIT_EPOCH) + 1); // the host's compiled functions are all unreachable
+  store<u32>(JIT_QUEUED, 0);
+}
+
+/** The lookup slot of `h`, giving its page a slot array if it has none (room was made for it). */
+function slotFor(h: u32): u32 {
+  const ps = pageSlots(h);
+  let idx = <u32>load<u16>(ps);
+  if (idx == 0) {
+    idx = nextArray++;
+    memory.fill(SLOT_POOL + (idx << 13), 0, SLOT_ARRAY_BYTES);
+    store<u32>(SLOT_OWNERS + (idx << 2), (h - RAM_OFF) >> 12);
+    store<u16>(ps, <u16>idx);
+  }
+  return SLOT_POOL + (idx << 13) + (((h & 0xfff) >> 1) << 2);
+}
+
+export const QUEUED: u32 = 0x80000000;
+
+/**
+ * Counts an entry into uncompiled block `b`; at `threshold` entries it is queued for the host's
+ * JIT (which compiles the queue after run() returns). A full queue retries at the next entry.
+ */
+// @ts-ignore: decorator
+@inline export function noteHot(b: u32, threshold: u32): void {
+  const hits = load<u32>(b, 8) + 1;
+  if (hits < threshold) { store<u32>(b, hits, 8); return; }
+  if (hits >= QUEUED) return;
+  const q = load<u32>(JIT_QUEUED);
+  if (q >= JIT_QUEUE_MAX) return;
+  store<u32>(JIT_QUEUE + (q << 2), b);
+  store<u32>(JIT_QUEUED, q + 1);
+  store<u32>(b, QUEUED, 8);
 }
 
 /** Drops the blocks that start in the RAM page at host address `page` (page aligned). */
 export function invalidateBlockPage(page: u32): void {
-  if (used) memory.fill(lookupSlot(page), 0, 2048 << 2);
+  const idx = <u32>load<u16>(pageSlots(page));
+  if (idx != 0) memory.fill(SLOT_POOL + (idx << 13), 0, SLOT_ARRAY_BYTES);
 }
 
 /** Drops the blocks that cover any byte of [h, h + size), all within one page. */
 export function invalidateBlocksAt(h: u32, size: u32): void {
-  if (!used) return;
+  if (load<u16>(pageSlots(h)) == 0) return;
   const page = h & ~0xfff;
   const from = h - page > BLOCK_SPAN ? (h - BLOCK_SPAN) & ~1 : page;
   for (let a = from; a < h + size; a += 2) {
     const slot = lookupSlot(a);
     const b = load<u32>(slot);
-    if (b != 0 && load<u32>(b) == a && a + <u32>load<u16>(b, 6) > h) store<u32>(slot, 0);
+    if (b != 0 && load<u32>(b) == a && a + <u32>load<u16>(b, 6) > h) { store<u32>(slot, 0); store<u32>(b, 0); }
   }
 }
 
@@ -100,7 +143,7 @@ export function invalidateBlocksAt(h: u32, size: u32): void {
 export function buildBlock(h: u32, pc: u64): u32 {
   const lo0 = <u32>load<u16>(h);
   if ((lo0 & 3) == 3 && (h & 0xfff) == 0xffe) return crossingBlock(h, lo0, pc);
-  if (next + (BLOCK_MAX + 1) * ENTRY > BLOCK_AREA_END) flushBlocks();
+  if (next + (BLOCK_MAX + 1) * ENTRY > BLOCK_AREA_END || nextArray == SLOT_ARRAYS) flushBlocks();
   const b = next;
   const pageEnd = (h & ~0xfff) + 4096;
   const ramEnd = RAM_OFF + <u32>load<u64>(S_RAM_SIZE);
@@ -132,9 +175,12 @@ export function buildBlock(h: u32, pc: u64): u32 {
   store<u16>(b, <u16>count, 4);
   store<u16>(b, <u16>off, 6);
   store<u32>(b, 0, 8);
+  store<u32>(b, 0, 12);
   next = e;
-  store<u32>(lookupSlot(h), b);
-  used = true;
+  const slot = slotFor(h);
+  const old = load<u32>(slot);
+  if (old != 0) store<u32>(old, 0); // (cannot happen: a lookup found no block here) unreachable from now on
+  store<u32>(slot, b);
   mmu.markCodePage(h);
   return b;
 }
@@ -158,5 +204,7 @@ function crossingBlock(h: u32, lo: u32, pc: u64): u32 {
   store<u32>(SCRATCH_BLOCK, 1); // a tag no host address has: never found by a lookup
   store<u16>(SCRATCH_BLOCK, 1, 4);
   store<u16>(SCRATCH_BLOCK, 4, 6);
+  store<u32>(SCRATCH_BLOCK, QUEUED, 8);
+  store<u32>(SCRATCH_BLOCK, 0, 12);
   return SCRATCH_BLOCK;
 }

@@ -4,7 +4,7 @@
 // instructions that need it (block pc + the offset the entry carries).
 import {
   RES_NONE, S_FCSR, S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_RES_ADDR, S_WFI, TLB_INVALID, S_RES_VA,
-  S_PARA, STATS_BASE, ST_HYPERCALLS,
+  S_PARA, STATS_BASE, ST_HYPERCALLS, JIT_NEXT_PC, JIT_THRESHOLD, JIT_STEPS, JIT_CALLS, JIT_DECLINED,
 } from "./layout";
 import * as O from "./ops";
 import {
@@ -17,7 +17,7 @@ import {
   ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb, pmpCheck, loadSlow, noteRamStore, ramHost,
   storeSlow, tlbFlushAll, tlbLoad, tlbStore, translate, peekVirtual,
 } from "./mmu";
-import { buildBlock, cachedBlock, ENTRY } from "./blocks";
+import { buildBlock, cachedBlock, ENTRY, noteHot } from "./blocks";
 import { csrRead, csrWrite } from "./csr";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
 import * as trap from "./trap";
@@ -222,8 +222,27 @@ export function interpret(budget: u32): u32 {
         b = buildBlock(h, pc);
         if (b == 0) { n++; pc = raise(pc); break; }
       }
-      const first = b + ENTRY;
       const avail = budget - n;
+      // Compiled code (src/jit/) runs whole blocks, chaining within the page while the budget
+      // lasts; it returns the instructions it ran (0: it could not start here, interpret).
+      const jf = load<u32>(b, 12);
+      if (jf != 0) {
+        if (!fetchOne) {
+          const k = call_indirect<u32>(jf, pc, avail, mmu.tlbLoad, mmu.tlbStore, load<u32>(b, 8));
+          if (k != 0) {
+            n += k;
+            pc = load<u64>(JIT_NEXT_PC);
+            store<u64>(JIT_STEPS, load<u64>(JIT_STEPS) + <u64>k);
+            store<u32>(JIT_CALLS, load<u32>(JIT_CALLS) + 1);
+            continue;
+          }
+          store<u32>(JIT_DECLINED, load<u32>(JIT_DECLINED) + 1);
+        }
+      } else {
+        const threshold = load<u32>(JIT_THRESHOLD);
+        if (threshold != 0) noteHot(b, threshold);
+      }
+      const first = b + ENTRY;
       let count: u32 = fetchOne ? 1 : <u32>load<u16>(b, 4);
       if (count > avail) count = avail;
       let stop = first + (count << 4);

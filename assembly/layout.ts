@@ -70,6 +70,21 @@ export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is 
 // Scratch block (header + one entry) for an instruction that crosses a page: never cached.
 export const SCRATCH_BLOCK: u32 = 0x0900;
 
+// The JIT interface (src/jit/): the host compiles hot blocks into Wasm functions of the core's
+// function table and writes their table index into the block headers (blocks.ts).
+export const JIT_CTL: u32 = 0x0940;
+// u32: entries into an uncompiled block before it is queued for the host; 0: the JIT is off.
+export const JIT_THRESHOLD: u32 = JIT_CTL + 0x00;
+export const JIT_QUEUED: u32 = JIT_CTL + 0x04; // u32: blocks in JIT_QUEUE
+export const JIT_EPOCH: u32 = JIT_CTL + 0x08; // u32: bumped whenever every block is dropped
+export const JIT_CALLS: u32 = JIT_CTL + 0x0c; // u32: compiled calls that ran (statistics, wraps)
+export const JIT_NEXT_PC: u32 = JIT_CTL + 0x10; // u64: the pc a compiled call left off at
+export const JIT_STEPS: u32 = JIT_CTL + 0x18; // u64: instructions run by compiled code
+export const JIT_BAILS: u32 = JIT_CTL + 0x20; // u32: compiled calls left at an instruction they do not run (wraps)
+export const JIT_DECLINED: u32 = JIT_CTL + 0x24; // u32: compiled calls that could not start (budget, dropped block)
+export const JIT_QUEUE: u32 = 0x0980; // u32 block addresses
+export const JIT_QUEUE_MAX: u32 = 32;
+
 // Statistics for the host (not architectural, not saved): steps by the privilege they ran in
 // (indexed by priv * 8: U, S, -, M), exceptions and interrupts taken, hypercalls.
 export const STATS_BASE: u32 = 0x0a00;
@@ -93,10 +108,6 @@ export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
 export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
 export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
 
-// Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
-// per entry, allocated in order until the area is full (then all are dropped).
-export const BLOCK_AREA: u32 = 0x100000;
-export const BLOCK_AREA_END: u32 = 0x200000;
 
 // One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 2 GiB.
 export const PAGE_FLAGS: u32 = 0x200000;
@@ -105,14 +116,25 @@ export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF t
 // One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
 export const PAGE_STORES: u32 = 0x280000;
 export const PAGE_STORES_MAX: u32 = 4095;
-// Block lookup: u32 block address per host halfword address, direct mapped on (h >> 1); a
-// page's 2048 halfwords own 2048 consecutive slots.
-export const BLOCK_LOOKUP: u32 = 0x380000;
-export const LOOKUP_SLOTS: u32 = 1 << 16;
-export const BLOCK_LOOKUP_END: u32 = BLOCK_LOOKUP + LOOKUP_SLOTS * 4;
+// Block lookup, two levels (blocks.ts): one u16 per RAM page names the page's slot array in
+// the pool (0: none); a slot array holds a u32 block address per halfword of its page.
+export const PAGE_SLOTS: u32 = 0x100000;
+// Owner page (RAM page index) of each slot array, to unlink them all when the pool is reset.
+export const SLOT_OWNERS: u32 = 0x380000;
+export const SLOT_POOL: u32 = 0x800000; // array 0 stays all zeros: a lookup through it finds nothing
+export const SLOT_ARRAY_BYTES: u32 = 2048 * 4;
+export const SLOT_ARRAYS: u32 = 1024;
+export const SLOT_POOL_END: u32 = SLOT_POOL + SLOT_ARRAYS * SLOT_ARRAY_BYTES;
+
+// Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
+// per entry, allocated in order until the area is full (then all are dropped). A booting Linux
+// fills 1 MiB every few million instructions; 4 MiB holds its working set. A VM commits only
+// what it has filled.
+export const BLOCK_AREA: u32 = 0x400000;
+export const BLOCK_AREA_END: u32 = 0x800000;
 
 // Guest RAM: physical DRAM_BASE maps to linear address RAM_OFF.
-export const RAM_OFF: u32 = 0x400000;
+export const RAM_OFF: u32 = 0x1000000;
 export const DRAM_BASE: u64 = 0x80000000;
 export const RES_NONE: u64 = 0xffffffffffffffff;
 

@@ -1,6 +1,7 @@
 // Runs a benchmark guest (guests/bench) on a bare Hart: load the ELF with the board's loader,
 // point HTIF at its `tohost`, run slices until the guest's exit store to tohost. (On a bare
 // Hart there is no SiFive test finisher: the guests write tohost first, see guests/bench/driver.c.)
+import type { JitOptions } from "../src/jit/jit.js";
 import { Exit, Hart } from "../src/core/hart.js";
 import { loadElf } from "../src/machine/loader.js";
 
@@ -21,8 +22,8 @@ export interface PreparedGuest {
 }
 
 /** A fresh Hart with the guest loaded, at its entry point, HTIF mailboxes set. */
-export function prepareHart(module: WebAssembly.Module, g: BenchGuest): PreparedGuest {
-  const hart = new Hart(module, { memSize: BENCH_MEM });
+export function prepareHart(module: WebAssembly.Module, g: BenchGuest, jit: JitOptions | false = false): PreparedGuest {
+  const hart = new Hart(module, { memSize: BENCH_MEM, jit });
   const loaded = loadElf(hart, g.bytes);
   if (loaded.tohost === 0) throw new Error(`${g.name}: no \`tohost\` symbol`);
   hart.reset(loaded.entry);

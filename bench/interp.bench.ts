@@ -1,9 +1,10 @@
-// Interpreter throughput: runs the CPU-bound guests of guests/bench on a bare Hart (tinybench,
-// fresh Hart per iteration, instructions from instret) and the same binaries under
+// Execution speed: runs the CPU-bound guests of guests/bench on a bare Hart with the
+// interpreter alone and with the JIT (tinybench, fresh Hart per iteration, so every JIT
+// iteration pays its compiles; instructions from instret), and the same binaries under
 // qemu-system-riscv64 (TCG, wall time of the whole process minus QEMU's start-up cost).
 //
 //   npm run build:ts && npm run bench -- [--quick] [--filter name[,name]] [--iterations N]
-//                                        [--no-qemu] [--out basename]
+//                                        [--engine both|interp|jit] [--no-qemu] [--out basename]
 //
 // Writes bench/results/<basename>.json and .md (basename: `interp`, or `interp-quick` with
 // --quick). Never run from the tests.
@@ -15,9 +16,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bench } from "tinybench";
 import { coreWasmPath, loadCoreModule } from "../src/node/core-module.js";
+import { clearSharedCache } from "../src/jit/jit.js";
 import { prepareHart, runToExit, SLICE, type BenchGuest, type PreparedGuest } from "./guest.js";
 
+type Engine = "interp" | "jit";
+
 interface Options {
+  engines: Engine[];
   quick: boolean;
   filter: string[];
   iterations: number;
@@ -26,7 +31,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { quick: false, filter: [], iterations: 0, qemu: true, out: "" };
+  const o: Options = { engines: ["interp", "jit"], quick: false, filter: [], iterations: 0, qemu: true, out: "" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -39,8 +44,13 @@ function parseOptions(argv: string[]): Options {
     else if (a.startsWith("--filter")) o.filter.push(...value().split(",").filter(Boolean));
     else if (a.startsWith("--iterations")) o.iterations = Number(value());
     else if (a.startsWith("--out")) o.out = value();
+    else if (a.startsWith("--engine")) {
+      const v = value();
+      if (v !== "both" && v !== "interp" && v !== "jit") throw new Error("--engine is both, interp or jit");
+      o.engines = v === "both" ? ["interp", "jit"] : [v];
+    }
     else if (a === "--help" || a === "-h") {
-      console.log("usage: npm run bench -- [--quick] [--filter name[,name]] [--iterations N] [--no-qemu] [--out basename]");
+      console.log("usage: npm run bench -- [--quick] [--filter name[,name]] [--iterations N] [--engine both|interp|jit] [--no-qemu] [--out basename]");
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -71,6 +81,20 @@ const median = (xs: number[]): number => {
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 const loads = (): number[] => loadavg().map((x) => round(x, 2));
 
+interface EngineResult {
+  /** Wall time of one run (ms): median, min, max over the samples. */
+  ms: { median: number; min: number; max: number; samples: number[] };
+  mips: { median: number; min: number; max: number };
+  /** Speed as a fraction of QEMU's (QEMU net time / this median time). */
+  xQemu: number | null;
+  /** JIT only, from the last iteration: compile time (ms), Wasm bytes compiled, share of instructions run compiled. */
+  compileMs?: number;
+  compiledBytes?: number;
+  compiledShare?: number;
+  /** JIT only: compile time of a first hart and of a second one running the same program in the same process (the cache). */
+  sharing?: { coldMs: number; warmMs: number; shared: number };
+}
+
 interface ProgramResult {
   name: string;
   kind: "int" | "fp";
@@ -86,9 +110,11 @@ interface ProgramResult {
     netMs: number;
     samplesMs: number[];
     mips: number;
-    /** wasmvisor median time / QEMU net time. */
+    /** wasmvisor median time / QEMU net time (the interpreter's, or the only engine's). */
     ratio: number;
   };
+  /** Per engine. */
+  engines: Partial<Record<Engine, EngineResult>>;
 }
 
 function qemuAvailable(): string | null {
@@ -158,58 +184,92 @@ async function main(): Promise<void> {
   }
 
   const instret = new Map<string, bigint>();
+  const jitStats = new Map<string, { compileMs: number; compiledBytes: number; share: number }>();
   const bench = new Bench({
-    name: "wasmvisor interpreter",
+    name: "wasmvisor execution",
     iterations: opt.iterations,
     time: 0,
     warmup: false,
     retainSamples: true,
     throws: true,
   });
+  const taskName = (p: ManifestEntry, e: Engine) => `${p.name} ${e}`;
   for (const p of programs) {
     const g = guests.get(p.name)!;
-    let guest: PreparedGuest | undefined;
-    bench.add(p.name, () => {
-      const out = runToExit(guest!);
-      if (out.code !== 0) {
-        const res = guest!.symbols.get("bench_result");
-        const got = res !== undefined ? guest!.hart.readPhys64(Number(res)) : undefined;
-        throw new Error(`${p.name}: guest exit code ${out.code} (checksum 0x${got?.toString(16)}, expected ${opt.quick ? p.quickExpected : p.expected})`);
-      }
-      const prev = instret.get(p.name);
-      if (prev !== undefined && prev !== out.instret) throw new Error(`${p.name}: instruction count changed between runs (${prev} vs ${out.instret})`);
-      instret.set(p.name, out.instret);
-    }, {
-      // A fresh Hart (own memory, cold decode cache) per iteration, created outside the timing.
-      beforeEach: () => { guest = prepareHart(module, g); },
-      afterEach: () => { guest = undefined; },
-    });
+    for (const engine of opt.engines) {
+      let guest: PreparedGuest | undefined;
+      bench.add(taskName(p, engine), () => {
+        const out = runToExit(guest!);
+        if (out.code !== 0) {
+          const res = guest!.symbols.get("bench_result");
+          const got = res !== undefined ? guest!.hart.readPhys64(Number(res)) : undefined;
+          throw new Error(`${p.name} (${engine}): guest exit code ${out.code} (checksum 0x${got?.toString(16)}, expected ${opt.quick ? p.quickExpected : p.expected})`);
+        }
+        const prev = instret.get(p.name);
+        if (prev !== undefined && prev !== out.instret) throw new Error(`${p.name} (${engine}): instruction count changed between runs (${prev} vs ${out.instret})`);
+        instret.set(p.name, out.instret);
+        const js = guest!.hart.jit?.stats();
+        if (js) jitStats.set(p.name, { compileMs: js.compileMs, compiledBytes: js.compiledBytes, share: Number(js.steps) / Number(out.instret) });
+      }, {
+        // A fresh Hart (own memory, cold caches, no compiled code) per iteration, made outside the timing.
+        // The JIT's process-wide cache is emptied too: every iteration compiles from cold.
+        beforeEach: () => { clearSharedCache(); guest = prepareHart(module, g, engine === "jit" ? {} : false); },
+        afterEach: () => { guest = undefined; },
+      });
+    }
   }
   bench.addEventListener("cycle", (e) => {
     const t = e.task;
     if (!t || t.result.state !== "completed") return;
-    const n = Number(instret.get(t.name));
-    console.log(`  ${t.name.padEnd(8)} ${(n / 1e6).toFixed(0).padStart(6)} M instructions, median ${t.result.latency.p50.toFixed(0)} ms = ${(n / t.result.latency.p50 / 1e3).toFixed(1)} MIPS`);
+    const n = Number(instret.get(t.name.split(" ")[0]));
+    console.log(`  ${t.name.padEnd(14)} ${(n / 1e6).toFixed(0).padStart(6)} M instructions, median ${t.result.latency.p50.toFixed(0)} ms = ${(n / t.result.latency.p50 / 1e3).toFixed(1)} MIPS`);
   });
   await bench.run();
 
+  // What sharing saves: a second hart running the same program in the same process takes the
+  // first one's compiled modules from the cache instead of compiling (untimed, one run each).
+  const sharing = new Map<string, { coldMs: number; warmMs: number; shared: number }>();
+  if (opt.engines.includes("jit")) {
+    for (const p of programs) {
+      const g = guests.get(p.name)!;
+      clearSharedCache();
+      const a = prepareHart(module, g, {});
+      runToExit(a);
+      const b = prepareHart(module, g, {});
+      runToExit(b);
+      const sa = a.hart.jit!.stats(), sb = b.hart.jit!.stats();
+      sharing.set(p.name, { coldMs: round(sa.compileMs, 2), warmMs: round(sb.compileMs, 2), shared: sb.sharedFunctions });
+    }
+  }
+
   const results: ProgramResult[] = [];
   for (const p of programs) {
-    const task = bench.getTask(p.name)!;
-    const r = task.result;
-    if (r.state !== "completed") throw new Error(`${p.name}: ${r.state}`);
-    const samples = [...(r.latency.samples ?? [])];
     const n = Number(instret.get(p.name));
-    const med = median(samples);
+    const engines: ProgramResult["engines"] = {};
+    for (const engine of opt.engines) {
+      const r = bench.getTask(taskName(p, engine))!.result;
+      if (r.state !== "completed") throw new Error(`${p.name} ${engine}: ${r.state}`);
+      const samples = [...(r.latency.samples ?? [])];
+      const med = median(samples);
+      const js = engine === "jit" ? jitStats.get(p.name) : undefined;
+      engines[engine] = {
+        ms: { median: round(med, 2), min: round(Math.min(...samples), 2), max: round(Math.max(...samples), 2), samples: samples.map((x) => round(x, 2)) },
+        mips: { median: round(n / med / 1e3, 1), min: round(n / Math.max(...samples) / 1e3, 1), max: round(n / Math.min(...samples) / 1e3, 1) },
+        xQemu: null,
+        ...(js ? { compileMs: round(js.compileMs, 1), compiledBytes: js.compiledBytes, compiledShare: round(js.share, 4), sharing: sharing.get(p.name) } : {}),
+      };
+    }
+    const first = engines[opt.engines[0]]!;
     results.push({
       name: p.name,
       kind: p.kind ?? "int",
       file: `guests/bench/bin/${p.name}${opt.quick ? "-quick" : ""}.elf`,
       iters: opt.quick ? p.quickIters : p.iters,
       instructions: n,
-      ms: { median: round(med, 2), min: round(Math.min(...samples), 2), max: round(Math.max(...samples), 2), samples: samples.map((s) => round(s, 2)) },
-      mips: { median: round(n / med / 1e3, 1), min: round(n / Math.max(...samples) / 1e3, 1), max: round(n / Math.min(...samples) / 1e3, 1) },
+      ms: first.ms,
+      mips: first.mips,
       qemu: null,
+      engines,
     });
   }
 
@@ -238,7 +298,9 @@ async function main(): Promise<void> {
         mips: round(r.instructions / netMs / 1e3, 0),
         ratio: round(r.ms.median / netMs, 1),
       };
-      console.log(`  ${r.name.padEnd(8)} qemu ${netMs.toFixed(0)} ms net (${wallMs.toFixed(0)} ms wall): wasmvisor/qemu time ${r.qemu.ratio}×`);
+      for (const e of Object.values(r.engines)) e!.xQemu = round(netMs / e!.ms.median, 3);
+      const speeds = opt.engines.map((e) => `${e} ${r.engines[e]!.xQemu}× QEMU`).join(", ");
+      console.log(`  ${r.name.padEnd(8)} qemu ${netMs.toFixed(0)} ms net (${wallMs.toFixed(0)} ms wall): ${speeds}`);
     }
   }
   if (qemuNote) console.log(qemuNote);
@@ -257,9 +319,26 @@ async function main(): Promise<void> {
     fpSlowdown: intMips.length && fpMips.length ? round(median(intMips) / median(fpMips), 2) : null,
     aggregateMips: round(totalInstructions / totalMs / 1e3, 1),
     medianQemuRatio: qemuRatios.length ? round(median(qemuRatios), 1) : null,
+    // Per engine: median MIPS, median speed as a fraction of QEMU's, FP slowdown per instruction.
+    engines: Object.fromEntries(opt.engines.map((e) => {
+      const rs = results.map((r) => r.engines[e]!);
+      const xs = rs.filter((x) => x.xQemu !== null).map((x) => x.xQemu!);
+      const im = results.filter((r) => r.kind === "int").map((r) => r.engines[e]!.mips.median);
+      const fm = results.filter((r) => r.kind === "fp").map((r) => r.engines[e]!.mips.median);
+      return [e, {
+        medianMips: round(median(rs.map((x) => x.mips.median)), 1),
+        medianXQemu: xs.length ? round(median(xs), 3) : null,
+        fpSlowdown: im.length && fm.length ? round(median(im) / median(fm), 2) : null,
+        ...(e === "jit" ? {
+          compileMs: round(rs.reduce((a, x) => a + (x.compileMs ?? 0), 0), 1),
+          compiledBytes: rs.reduce((a, x) => a + (x.compiledBytes ?? 0), 0),
+        } : {}),
+      }];
+    })) as Record<Engine, { medianMips: number; medianXQemu: number | null; fpSlowdown: number | null; compileMs?: number; compiledBytes?: number }>,
   };
   const report = {
     benchmark: "interp",
+    engines: opt.engines,
     mode: opt.quick ? "quick" : "full",
     command: ["npm run bench", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(" "),
     iterationsPerProgram: opt.iterations,
@@ -278,52 +357,58 @@ async function main(): Promise<void> {
   const mdPath = join(outDir, `${opt.out}.md`);
   writeFileSync(jsonPath, JSON.stringify(report, null, 2) + "\n");
   writeFileSync(mdPath, markdown(report));
-  if (summary.fpSlowdown !== null) {
-    console.log(`integer mix: median ${summary.intMedianMips} MIPS; FP mix: median ${summary.fpMedianMips} MIPS (${summary.fpSlowdown}× slower)`);
+  for (const e of opt.engines) {
+    const x = summary.engines[e];
+    console.log(`${e}: median ${x.medianMips} MIPS` + (x.medianXQemu !== null ? `, median ${x.medianXQemu}× QEMU` : "") +
+      (x.fpSlowdown !== null ? `, FP ${x.fpSlowdown}× slower per instruction than integer` : "") +
+      (x.compileMs !== undefined ? `; compiled ${(x.compiledBytes! / 1024).toFixed(0)} KiB of Wasm in ${x.compileMs} ms (one cold run of each program)` : ""));
   }
-  console.log(`overall: median ${summary.medianMips} MIPS, aggregate ${summary.aggregateMips} MIPS` +
-    (summary.medianQemuRatio !== null ? `, median wasmvisor/qemu time ${summary.medianQemuRatio}×` : ""));
   console.log(`load average after: ${loadAfter.join(" ")}`);
   console.log(`wrote ${resolve(jsonPath)} and ${resolve(mdPath)}`);
 }
 
 function markdown(r: {
-  mode: string; command: string; iterationsPerProgram: number; sliceInstructions: number;
+  mode: string; command: string; iterationsPerProgram: number; sliceInstructions: number; engines: Engine[];
   env: Record<string, unknown>; loadAverage: { before: number[]; after: number[] };
   qemu: { version: string | null; startupMs: number | null; note: string | null };
-  summary: {
-    medianMips: number; aggregateMips: number; medianQemuRatio: number | null;
-    intMedianMips: number | null; fpMedianMips: number | null; fpSlowdown: number | null;
-  };
+  summary: { engines: Record<Engine, { medianMips: number; medianXQemu: number | null; fpSlowdown: number | null; compileMs?: number; compiledBytes?: number }> };
   programs: ProgramResult[];
 }): string {
   const e = r.env;
   const lines = [
-    `# Interpreter benchmark (${r.mode})`,
+    `# Execution benchmark (${r.mode}): interpreter, JIT and QEMU`,
     "",
     `- date: ${e.date}; command: \`${r.command}\``,
     `- node ${e.node} (V8 ${e.v8}), ${e.platform}; CPU: ${e.cpu} × ${e.cpuCount}; RAM ${e.memoryGiB} GiB`,
     `- commit ${e.commit ?? "?"}${e.dirty ? " (with local changes)" : ""}; build/core.wasm sha256 ${e.coreWasmSha256}`,
     `- load average (1/5/15 min): before ${r.loadAverage.before.join(" / ")}, after ${r.loadAverage.after.join(" / ")}`,
-    `- wasmvisor: bare \`Hart\`, fresh per iteration, ${r.iterationsPerProgram} iterations per program (tinybench), run() slices of ${r.sliceInstructions} instructions; MIPS = instret / wall time`,
+    `- wasmvisor: bare \`Hart\`, fresh per iteration (the JIT compiles anew in each), ${r.iterationsPerProgram} iterations per program and engine (tinybench), run() slices of ${r.sliceInstructions} instructions; MIPS = instret / wall time`,
     r.qemu.version
       ? `- QEMU: ${r.qemu.version}, \`-M virt -bios none -nographic -kernel X\` (TCG), median of ${r.iterationsPerProgram} whole-process wall times minus the start-up cost (${r.qemu.startupMs} ms, nop.elf)`
       : `- QEMU: ${r.qemu.note}`,
     "",
-    "| program | mix | instructions | median MIPS | min MIPS | max MIPS | median time (s) | QEMU net (s) | QEMU MIPS | wasmvisor / QEMU time |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
+  const has = (x: Engine) => r.engines.includes(x);
+  const head = ["program", "mix", "instructions", ...(has("interp") ? ["interp MIPS"] : []), ...(has("jit") ? ["JIT MIPS"] : []), "QEMU MIPS",
+    ...(has("interp") ? ["interp × QEMU"] : []), ...(has("jit") ? ["JIT × QEMU", "JIT compile (ms)", "compiled (KiB)", "run compiled", "compile, 2nd VM (ms)"] : [])];
+  lines.push(`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i < 2 ? "---" : "---:")).join("|")}|`);
+  const x = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${v.toFixed(3)}×`);
   for (const p of r.programs) {
-    lines.push(`| ${p.name} | ${p.kind} | ${p.instructions.toLocaleString("en-US")} | ${p.mips.median.toFixed(1)} | ${p.mips.min.toFixed(1)} | ${p.mips.max.toFixed(1)} | ${(p.ms.median / 1e3).toFixed(3)} | ` +
-      (p.qemu ? `${(p.qemu.netMs / 1e3).toFixed(3)} | ${p.qemu.mips} | ${p.qemu.ratio.toFixed(1)}× |` : "– | – | – |"));
+    const i = p.engines.interp, j = p.engines.jit;
+    const cells = [p.name, p.kind, p.instructions.toLocaleString("en-US"),
+      ...(i ? [i.mips.median.toFixed(1)] : []), ...(j ? [j.mips.median.toFixed(1)] : []), p.qemu ? String(p.qemu.mips) : "–",
+      ...(i ? [x(i.xQemu)] : []),
+      ...(j ? [x(j.xQemu), (j.compileMs ?? 0).toFixed(1), ((j.compiledBytes ?? 0) / 1024).toFixed(0), `${((j.compiledShare ?? 0) * 100).toFixed(1)} %`,
+        j.sharing ? `${j.sharing.warmMs.toFixed(1)} (${j.sharing.shared} shared)` : "–"] : [])];
+    lines.push(`| ${cells.join(" | ")} |`);
   }
   lines.push("");
-  lines.push(`**Overall: median ${r.summary.medianMips} MIPS** (of the per-program medians); aggregate ${r.summary.aggregateMips} MIPS (all instructions / sum of median times)` +
-    (r.summary.medianQemuRatio !== null ? `; median wasmvisor / QEMU time ratio ${r.summary.medianQemuRatio}×.` : "."));
-  lines.push("");
-  if (r.summary.fpSlowdown !== null) {
-    lines.push(`Integer mix: median ${r.summary.intMedianMips} MIPS; floating-point mix: median ${r.summary.fpMedianMips} MIPS; ` +
-      `the FP mix runs ${r.summary.fpSlowdown}× slower per instruction.`);
+  for (const en of r.engines) {
+    const s = r.summary.engines[en];
+    lines.push(`**${en === "jit" ? "JIT" : "Interpreter"}: median ${s.medianMips} MIPS**` +
+      (s.medianXQemu !== null ? `, median ${s.medianXQemu}× QEMU's speed (of the per-program ratios)` : "") +
+      (s.fpSlowdown !== null ? `; the FP mix runs ${s.fpSlowdown}× slower per instruction than the integer mix` : "") +
+      (s.compileMs !== undefined ? `; ${(s.compiledBytes! / 1024).toFixed(0)} KiB of Wasm compiled in ${s.compileMs} ms over one run of each program (cold: each iteration empties the process-wide cache; the last column is a second hart in the same process, which takes the first one's modules from it)` : "") + ".");
     lines.push("");
   }
   if (r.qemu.startupMs !== null && r.programs.some((p) => p.qemu && p.qemu.netMs < 5 * r.qemu.startupMs!)) {

@@ -71,7 +71,20 @@ describe.concurrent("wasmvisor CLI", () => {
     const r = await cli(["run", guest("hello.elf"), "--stats", "--mem", "1M"]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe("hello from the guest\n");
-    expect(r.stderr).toMatch(/^wasmvisor: \d+ instructions in \d+\.\d{3} s \(\d+\.\d\d MIPS\)\n$/);
+    expect(r.stderr).toMatch(/^wasmvisor: \d+ instructions in \d+\.\d{3} s \(\d+\.\d\d MIPS\)\nwasmvisor: JIT: \d+ instructions in compiled code, .* compiled in \d+ ms, \d+ functions shared\n$/);
+  });
+
+  it("--jit-threshold 0 compiles the guest's code; --no-jit compiles nothing", async () => {
+    const on = await cli(["run", guest("hello.elf"), "--stats", "--mem", "1M", "--jit-threshold", "0"]);
+    expect(on).toMatchObject({ code: 3, stdout: "hello from the guest\n" });
+    const m = /JIT: (\d+) instructions in compiled code, (\d+) pages/.exec(on.stderr);
+    expect(Number(m?.[1])).toBeGreaterThan(0);
+    const off = await cli(["run", guest("hello.elf"), "--stats", "--mem", "1M", "--no-jit"]);
+    expect(off).toMatchObject({ code: 3, stdout: "hello from the guest\n" });
+    expect(off.stderr).not.toMatch(/JIT/);
+    const bad = await cli(["run", guest("hello.elf"), "--jit-threshold", "soon"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid --jit-threshold value 'soon'/);
   });
 
   it("feeds piped stdin to the guest", async () => {

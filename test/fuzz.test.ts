@@ -15,6 +15,9 @@ import { compareDumps, parseDumps, type Dump } from "../scripts/fuzz/dump.js";
 import { analyze, bisect, fuzz, shrink, truncation, type ProbeFn } from "../scripts/fuzz/fuzz.js";
 import { checkQemu, wasmvisorMisa } from "../scripts/fuzz/runners.js";
 import type { Program } from "../scripts/fuzz/program.js";
+import { defaultJit as currentDefaultJit, setDefaultJit } from "../src/jit/jit.js";
+
+const defaultJit = currentDefaultJit();
 
 const AS = "riscv64-unknown-elf-as";
 const OBJCOPY = "riscv64-unknown-elf-objcopy";
@@ -228,6 +231,24 @@ describe("differential fuzzing against QEMU (CI sample)", () => {
     expect(r.trapKinds["S exc 13"]).toBeGreaterThan(0);
     expect(r.trapKinds["M exc 15"]).toBeGreaterThan(0);
     expect(Object.keys(r.trapKinds).some((k) => k.startsWith("S int"))).toBe(true);
+  }, 300_000);
+
+  it("agrees with QEMU with the JIT compiling every block at its first entry", async () => {
+    checkQemu();
+    const misa = wasmvisorMisa();
+    const fp = ((misa >> 3n) & 1n) === 1n && ((misa >> 5n) & 1n) === 1n;
+    const cfg = { seed: "ci-jit", count: 128, profile: "both" as const, length: 1000, fp, jobs: 2, batch: 32, qemuTimeoutMs: 60_000 };
+    setDefaultJit({ threshold: 0 });
+    try {
+      const r = await fuzz(cfg);
+      expect(r.programs).toBe(128);
+      if (r.failures.length) {
+        const a = await analyze(cfg, r.failures[0], () => {});
+        expect.fail(`${r.failures.length} programs differ from QEMU with the JIT on; the first:\n${a.text}`);
+      }
+    } finally {
+      setDefaultJit(defaultJit);
+    }
   }, 300_000);
 
   it("generates deterministic F/D programs (QEMU against itself)", async () => {

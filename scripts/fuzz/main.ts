@@ -1,6 +1,6 @@
 // npm run fuzz -- --count N --seed S [--profile user|priv|both] [--length L] [--jobs 2]
 //                 [--batch 32] [--fp auto|on|off] [--only i,j,...] [--start i] [--keep-going]
-//                 [--no-analyze] [--nice] [--json file]
+//                 [--no-analyze] [--nice] [--json file] [--jit off|THRESHOLD]
 //
 // Differential fuzzing of wasmvisor against QEMU (see scripts/fuzz/EXCLUSIONS.md for what is
 // not compared). Exits 1 if any program differs, after printing the first one bisected,
@@ -8,12 +8,13 @@
 import { writeFileSync } from "node:fs";
 import { analyze, fuzz, reproduceCommand, SLOTS, type FuzzConfig } from "./fuzz.js";
 import { checkQemu, wasmvisorMisa } from "./runners.js";
+import { setDefaultJit } from "../../src/jit/jit.js";
 
 function usage(msg?: string): never {
   if (msg) console.error(`fuzz: ${msg}`);
   console.error("usage: npm run fuzz -- --count N --seed S [--profile user|priv|both] [--length L] [--jobs J] [--batch B]\n" +
     "                     [--fp auto|on|off] [--only i,j] [--start i] [--keep-going] [--no-analyze] [--nice] [--json file]\n" +
-    "                     [--against wasmvisor|qemu] [--timeout seconds]");
+    "                     [--against wasmvisor|qemu] [--timeout seconds] [--jit off|THRESHOLD]");
   process.exit(2);
 }
 
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
     }
   }
   if (opt.help) usage();
-  const known = ["count", "seed", "profile", "length", "jobs", "batch", "fp", "only", "start", "keep-going", "no-analyze", "nice", "json", "timeout", "against"];
+  const known = ["count", "seed", "profile", "length", "jobs", "batch", "fp", "only", "start", "keep-going", "no-analyze", "nice", "json", "timeout", "against", "jit"];
   for (const k of Object.keys(opt)) if (!known.includes(k)) usage(`unknown option --${k}`);
   const int = (k: string, d: number) => {
     if (opt[k] === undefined) return d;
@@ -39,6 +40,10 @@ async function main(): Promise<number> {
     if (!Number.isInteger(v) || v < 0) usage(`--${k} must be a non-negative integer`);
     return v;
   };
+  // The JIT as every Hart of this run gets it: off, or a threshold (0: compile every block).
+  const jitOpt = String(opt.jit ?? "default");
+  if (jitOpt === "off") setDefaultJit(false);
+  else if (jitOpt !== "default") setDefaultJit({ threshold: int("jit", 0) });
   const profile = (opt.profile ?? "both") as FuzzConfig["profile"];
   if (!["user", "priv", "both"].includes(profile)) usage("--profile is user, priv or both");
   const fpOpt = String(opt.fp ?? "auto");
@@ -72,7 +77,7 @@ async function main(): Promise<number> {
   if (opt.against !== undefined && !["qemu", "wasmvisor"].includes(String(opt.against))) usage("--against is wasmvisor or qemu");
   const n = only ? only.length : cfg.count;
   console.log(`fuzz: ${n} programs, seed ${cfg.seed}, profile ${profile}, length ${cfg.length}, F/D ${fp ? "on" : "off"}` +
-    ` (wasmvisor misa ${hasFD ? "has" : "lacks"} F and D), ${cfg.jobs} jobs, ${cfg.batch} per boot; ${qemu}`);
+    ` (wasmvisor misa ${hasFD ? "has" : "lacks"} F and D), JIT ${jitOpt}, ${cfg.jobs} jobs, ${cfg.batch} per boot; ${qemu}`);
   const r = await fuzz(cfg);
   const secs = (r.ms / 1000).toFixed(1);
   const per = Object.entries(r.instructions).map(([k, v]) => `${k} ${v}`).join(", ");

@@ -12,6 +12,7 @@ export const machineConfig = {
     mode: { type: "string", enum: ["para", "full"], default: "para" },
     cpu_shares: { type: "integer", minimum: 1, maximum: 10000, default: 100 },
     cpu_cap_percent: { type: "number", minimum: 1, maximum: 100, default: 100 },
+    jit: { type: "boolean", default: true, description: "compile hot guest code to Wasm (false: interpret only)" },
   },
 } as const;
 
@@ -78,7 +79,7 @@ export const vmId = {
 } as const;
 
 export interface VmBody {
-  "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number };
+  "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean };
   "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
   drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };

@@ -62,7 +62,7 @@ export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
   }
   const rp = b["restart-policy"];
   return {
-    id, memSize: mc.mem_size_mib * 2 ** 20, boot, disks, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent,
+    id, memSize: mc.mem_size_mib * 2 ** 20, boot, disks, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };
 }
@@ -251,6 +251,8 @@ export function metrics(hv: Hypervisor): string {
   const vms = [...hv.vms.values()];
   head("wasmvisor_vm_instructions_total", "counter", "Guest instructions executed.");
   for (const vm of vms) lines.push(`wasmvisor_vm_instructions_total{vm="${vm.id}"} ${vm.machine?.hart.steps ?? 0}`);
+  head("wasmvisor_vm_jit_instructions_total", "counter", "Guest instructions run by compiled (JIT) code.");
+  for (const vm of vms) lines.push(`wasmvisor_vm_jit_instructions_total{vm="${vm.id}"} ${vm.machine?.hart.jit?.stats().steps ?? 0}`);
   head("wasmvisor_vm_cpu_seconds_total", "counter", "Host CPU time used by the VM.");
   for (const vm of vms) lines.push(`wasmvisor_vm_cpu_seconds_total{vm="${vm.id}"} ${(vm.cpuMs / 1000).toFixed(6)}`);
   head("wasmvisor_vm_exits_total", "counter", "Exceptions, interrupts and hypercalls, by kind.");

@@ -43,6 +43,8 @@ export interface RunArgs {
   exec?: string;
   /** Resume this snapshot instead of booting (the other flags describe the same machine). */
   snapshot?: string;
+  /** The JIT: false with --no-jit, else its options (--jit-threshold). */
+  jit: false | { threshold?: number };
 }
 
 export type Command =
@@ -102,7 +104,11 @@ Options for run:
   --max-instructions <n>    stop after n instructions (exit status 124)
   --runs <n>                (bench) runs per measurement, the median is reported (default 5)
   --trace                   print every executed instruction to stderr
-  --stats                   print instructions, seconds and MIPS to stderr at the end
+  --stats                   print instructions, seconds and MIPS to stderr at the end (and
+                            what the JIT compiled)
+  --no-jit                  interpret only: do not compile hot guest code to Wasm
+  --jit-threshold <n>       entries into a block before it is compiled (default 20000; 0
+                            compiles every block at its first entry)
   -h, --help                show this help
   -V, --version             show the version
 
@@ -184,6 +190,8 @@ const OPTIONS = {
   "cpu-cap": { type: "string" },
   trace: { type: "boolean" },
   stats: { type: "boolean" },
+  "no-jit": { type: "boolean" },
+  "jit-threshold": { type: "string" },
 } as const;
 
 export function parseArgs(argv: string[]): Command {
@@ -272,7 +280,19 @@ export function parseArgs(argv: string[]): Command {
     stats: v.stats ?? false,
     exec: v.exec,
     snapshot: v.snapshot,
+    jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
   };
+}
+
+/** --no-jit / --jit-threshold N. */
+function jitArgs(noJit: boolean | undefined, threshold: string | undefined): RunArgs["jit"] {
+  if (noJit && threshold !== undefined) throw new UsageError("run: --no-jit and --jit-threshold exclude each other");
+  if (noJit) return false;
+  if (threshold === undefined) return {};
+  if (!/^\d+$/.test(threshold) || Number(threshold) > 0x7fffffff) {
+    throw new UsageError(`invalid --jit-threshold value '${threshold}': expected an integer from 0 to 2147483647`);
+  }
+  return { threshold: Number(threshold) };
 }
 
 /** The API body of `wasmvisor create` from its flags (the server validates it again). */

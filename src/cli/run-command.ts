@@ -56,6 +56,7 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     mode: linux ? cmd.mode : "full" as const,
     clock: "wall" as const,
     disks,
+    jit: cmd.jit,
     output: (bytes: Uint8Array) => {
       writeOut(bytes);
       gate?.watch(bytes);
@@ -140,6 +141,11 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   if (cmd.stats) {
     const mips = result.seconds > 0 ? Number(result.instructions) / result.seconds / 1e6 : 0;
     process.stderr.write(`wasmvisor: ${result.instructions} instructions in ${result.seconds.toFixed(3)} s (${mips.toFixed(2)} MIPS)\n`);
+    const j = machine.board.hart.jit?.stats();
+    if (j) {
+      process.stderr.write(`wasmvisor: JIT: ${j.steps} instructions in compiled code, ${j.pages} pages (${j.blocks} blocks) compiled now, ` +
+        `${j.modules} modules of ${(j.compiledBytes / 1024).toFixed(0)} KiB compiled in ${j.compileMs.toFixed(0)} ms, ${j.sharedFunctions} functions shared\n`);
+    }
   }
   switch (result.reason) {
     case "exit": return exitStatus(result.exitCode);

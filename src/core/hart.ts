@@ -1,6 +1,7 @@
 // TypeScript face of one core instance: instantiation with a host-owned memory, typed access
 // to the state the core keeps at fixed linear-memory offsets, and run slices.
 // Browser-safe: no Node APIs here; the compiled module is passed in.
+import { defaultJit, Jit, type JitOptions } from "../jit/jit.js";
 import { instantiateSync } from "@assemblyscript/loader";
 import { EXIT, L, PARA, SOURCE_HASH, type CoreFunctions } from "./abi.gen.js";
 
@@ -61,10 +62,13 @@ export interface HartOptions {
    * SBI_* flags of assembly/state.ts (1 timer changed, 2 end the block, 4 leave run()).
    */
   sbi?: () => number;
+  /** The JIT (src/jit/): options, or false for the interpreter alone; default setDefaultJit()'s. */
+  jit?: JitOptions | false;
 }
 
 interface CoreExports extends CoreFunctions {
   memory: WebAssembly.Memory;
+  table: WebAssembly.Table;
   SOURCE_HASH: WebAssembly.Global;
 }
 
@@ -84,6 +88,8 @@ export class Hart {
   private mmio: MmioHandler | undefined;
   /** The hypercall handler of para mode. */
   sbi: (() => number) | undefined;
+  /** The JIT compiling this hart's hot code, if it is on. */
+  readonly jit: Jit | undefined;
 
   constructor(module: WebAssembly.Module, options: HartOptions) {
     const { memSize } = options;
@@ -124,6 +130,8 @@ export class Hart {
     this.ramOff = ramOff;
     this.view = new DataView(this.memory.buffer);
     this.core.reset(BigInt(DRAM_BASE), memSize, BigInt(options.hartId ?? 0));
+    const jit = options.jit ?? defaultJit();
+    this.jit = jit === false ? undefined : new Jit(this.memory, this.core.table, jit);
   }
 
   /** From inside MmioHandler.read/write: the access is a bus error (the guest takes an access fault). */
@@ -147,7 +155,9 @@ export class Hart {
 
   /** Runs at most `budget` instructions (keep slices near 1e5–1e6, see DESIGN.md). */
   run(budget: number): Exit {
-    return this.core.run(budget >>> 0) as Exit;
+    const exit = this.core.run(budget >>> 0) as Exit;
+    this.jit?.afterRun();
+    return exit;
   }
 
   private u64(off: number): bigint { return this.view.getBigUint64(off, true); }
@@ -229,6 +239,9 @@ export class Hart {
     if (i === 0) return 0n;
     return this.view.getBigUint64(L.X_BASE + i * 8, true);
   }
+
+  /** Floating-point register f`i` (raw 64 bits, NaN-boxed singles as stored). */
+  f(i: number): bigint { return this.view.getBigUint64(L.F_BASE + i * 8, true); }
   setX(i: number, v: bigint): void {
     if (i <= 0 || i > 31) return;
     this.view.setBigUint64(L.X_BASE + i * 8, BigInt.asUintN(64, v), true);

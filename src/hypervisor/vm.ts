@@ -34,6 +34,8 @@ export interface VmConfig {
   backoffMs?: number;
   /** Use the deterministic virtual clock (tests); default the wall clock. */
   virtualClock?: boolean;
+  /** Compile hot guest code (src/jit/); default true. */
+  jit?: boolean;
 }
 
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
@@ -60,7 +62,8 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks">> & { 
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0 || maxRestarts > 1000) bad("maxRestarts", "an integer from 0 to 1000");
   const backoffMs = c.backoffMs ?? 1000;
   if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
-  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], virtualClock: c.virtualClock ?? false };
+  if (c.jit !== undefined && typeof c.jit !== "boolean") bad("jit", "true or false");
+  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], virtualClock: c.virtualClock ?? false, jit: c.jit ?? true };
 }
 
 /** The last bytes of a VM's console output. */
@@ -122,6 +125,7 @@ export class Vm {
   private machineOptions() {
     const c = this.config;
     return { memSize: c.memSize, mode: c.boot.mode ?? "full", disks: c.disks, clock: c.virtualClock ? "virtual" as const : "wall" as const,
+      jit: c.jit ? undefined : false as const,
       output: (b: Uint8Array) => this.console.push(b) };
   }
 

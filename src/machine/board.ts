@@ -11,6 +11,7 @@
 //   0x10000000  ns16550A UART                  IRQ 10
 //   0x10001000  virtio-mmio slot n at +n*0x1000, IRQ 1+n (8 slots)
 //   0x80000000  RAM
+import type { JitOptions } from "../jit/jit.js";
 import { DRAM_BASE, Hart } from "../core/hart.js";
 import { BUS_ERROR, type Device } from "../devices/device.js";
 import { GoldfishRtc } from "../devices/goldfish-rtc.js";
@@ -101,6 +102,8 @@ export interface BoardOptions {
   mode?: BoardMode;
   /** Para mode: hypercalls through a core import ("import", the default) or run() exits ("exit"). */
   hypercalls?: "import" | "exit";
+  /** The JIT: options, or false for the interpreter alone (default: on, see src/jit/jit.ts). */
+  jit?: JitOptions | false;
 }
 
 const now = () => performance.now();
@@ -160,6 +163,7 @@ export class Board {
     const bus = this.bus;
     hart = new Hart(module, {
       memSize: this.memSize,
+      jit: options.jit,
       clock: () => this.clock.ticks(),
       mmio: {
         read: (pa, size) => {

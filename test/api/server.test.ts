@@ -46,6 +46,17 @@ describe("API: VMs", () => {
     expect(m).toMatch(/^wasmvisor_vm_state\{vm="m",state="created"\} 1$/m);
     expect(m).toMatch(/^wasmvisor_host_memory_committed_bytes 16777216$/m);
   });
+
+  it("machine-config jit false runs the VM with the interpreter alone", async () => {
+    const app = server();
+    const body = { ...demo, "machine-config": { ...demo["machine-config"], jit: false } };
+    expect((await app.inject({ method: "PUT", url: "/vms/nj", payload: body })).statusCode).toBe(204);
+    expect((await app.inject({ method: "PUT", url: "/vms/nj/actions", payload: { action_type: "InstanceStart" } })).statusCode).toBe(204);
+    for (let i = 0; i < 500 && hv.vms.get("nj")!.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
+    expect((await app.inject({ method: "GET", url: "/vms/nj" })).json()).toMatchObject({ state: "shutoff", exit_code: 0, config: body });
+    expect(hv.vms.get("nj")!.machine?.hart.jit).toBeUndefined();
+    expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/^wasmvisor_vm_jit_instructions_total\{vm="nj"\} 0$/m);
+  });
 });
 
 describe("API: bad input", () => {
@@ -55,6 +66,7 @@ describe("API: bad input", () => {
     ["a missing required field", { method: "PUT", url: "/vms/a", payload: { "boot-source": { image: "demo" } } }, 400, /must have required property 'machine-config'/],
     ["a value out of range", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: 0 } } }, 400, /mem_size_mib: must be >= 1/],
     ["a wrong type", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: "lots" } } }, 400, /mem_size_mib: must be integer/],
+    ["a jit that is not a boolean", { method: "PUT", url: "/vms/a", payload: { ...demo, "machine-config": { mem_size_mib: 16, jit: "yes" } } }, 400, /jit: must be boolean/],
     ["a bad id", { method: "PUT", url: "/vms/-x", payload: demo }, 400, /params\.id: must match pattern/],
     ["a kernel that does not exist", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { kernel_image_path: "/nonexistent/Image" } } }, 400, /boot-source: cannot read kernel \/nonexistent\/Image: no such file/],
     ["a kernel that is a device", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { kernel_image_path: "/dev/zero" } } }, 400, /boot-source: cannot read kernel \/dev\/zero: not a regular file/],

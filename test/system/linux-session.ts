@@ -14,9 +14,15 @@ export const bundled = () => ({
   firmware: gunzipSync(readFileSync(join(IMAGES, "fw_dynamic.bin.gz"))),
 });
 
+// With WASMVISOR_JIT=0 every block is compiled at its first entry: a correctness mode that
+// boots Linux several times slower, so waits are longer.
+const WAIT_MS = process.env.WASMVISOR_JIT === "0" ? 200_000 : 60_000;
+
 export class LinuxSession extends ConsoleSession {
   constructor(options: MachineOptions = {}, cmdline?: string) {
     const mode = options.mode ?? "full";
     super(loadCoreModule(), { memSize: 256 << 20, ...options }, { ...bundled(), cmdline: cmdline ?? `${DEFAULT_CONSOLE[mode]} wasmvisor.mode=${mode}` }, mode, 5e9);
   }
+  override until(re: RegExp, from = 0, ms = WAIT_MS): Promise<string> { return super.until(re, from, ms); }
+  override sh(cmd: string, ms = WAIT_MS): Promise<string> { return super.sh(cmd, ms); }
 }

@@ -1,0 +1,426 @@
+// Code generation: the decoded blocks of one guest page (read from the core's block cache) become
+// one Wasm function that runs them and chains between them while the guest stays in the page.
+//
+//   (func (param pc i64) (param budget i32) (param tlbLoad i32) (param tlbStore i32) (result i32))
+//
+//   (param entry i32): the ordinal of the block to start with
+//
+// It returns the instructions it ran and leaves the next pc in JIT_NEXT_PC. It runs a block only
+// whole (the budget must cover it) and only while the block is still valid (its lookup slot
+// holds a block whose tag is its address: a store to the page, or an eviction, zeroes the tag).
+// Anything the compiled code does not handle (a TLB miss, which covers faults, MMIO and stores
+// to code pages; an instruction it does not compile) ends the call at that instruction with
+// the registers written back, and the interpreter takes it from there: exceptions stay precise
+// because compiled code never raises one.
+//
+// Registers live in Wasm locals within a block: read ones are loaded at the block's start,
+// written ones stored at every exit from it.
+import { BLOCK, L, OP } from "../core/abi.gen.js";
+import { Body, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
+
+/** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
+export interface Insn {
+  op: number;
+  rd: number;
+  rs1: number;
+  rs2: number;
+  imm: number;
+  off: number;
+  fall: number;
+}
+
+export interface BlockCode {
+  /** Host (linear-memory) address of the first instruction: the block's tag. */
+  h: number;
+  insns: Insn[];
+}
+
+/** Reads the block at linear address `b` (header + entries) from the core's memory. */
+export function readBlock(view: DataView, b: number): BlockCode {
+  const h = view.getUint32(b, true);
+  const count = view.getUint16(b + 4, true);
+  const insns: Insn[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = b + BLOCK.ENTRY * (i + 1);
+    const w = view.getUint32(e + 4, true);
+    insns.push({
+      fall: view.getUint16(e, true),
+      off: view.getUint16(e + 2, true),
+      op: w & 0xffff,
+      rd: (w >>> 16) & 0xff,
+      rs1: w >>> 24,
+      rs2: view.getUint8(e + 8),
+      imm: view.getInt32(e + 12, true),
+    });
+  }
+  return { h, insns };
+}
+
+// Helper functions every module starts with (indices into the module's function space).
+const H = { mulhu: 0, mulh: 1, mulhsu: 2, div: 3, divu: 4, rem: 5, remu: 6, divw: 7, divuw: 8, remw: 9, remuw: 10 } as const;
+const M32 = 0xffffffffn;
+
+function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
+  const body = new Body();
+  build(body);
+  return { params: [I64, I64], results: [I64], locals, body };
+}
+
+/** M-extension helpers with the spec's results for division by zero and overflow (7.2). */
+export function helpers(): FuncDef[] {
+  const sext32 = (b: Body) => b.op(Op.i64Extend32S);
+  return [
+    // mulhu: the high half from 32-bit partial products (locals 2..4: p01, p10, mid).
+    helper((b) => {
+      b.get(0).i64(M32).op(Op.i64And).get(1).i64(32).op(Op.i64ShrU).op(Op.i64Mul).set(2);
+      b.get(0).i64(32).op(Op.i64ShrU).get(1).i64(M32).op(Op.i64And).op(Op.i64Mul).set(3);
+      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64Mul).i64(32).op(Op.i64ShrU);
+      b.get(2).i64(M32).op(Op.i64And).op(Op.i64Add).get(3).i64(M32).op(Op.i64And).op(Op.i64Add).set(4);
+      b.get(0).i64(32).op(Op.i64ShrU).get(1).i64(32).op(Op.i64ShrU).op(Op.i64Mul);
+      b.get(2).i64(32).op(Op.i64ShrU).op(Op.i64Add).get(3).i64(32).op(Op.i64ShrU).op(Op.i64Add);
+      b.get(4).i64(32).op(Op.i64ShrU).op(Op.i64Add);
+    }, [I64, I64, I64]),
+    helper((b) => {
+      b.get(0).get(1).call(H.mulhu);
+      b.get(1).i64(0).get(0).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
+      b.get(0).i64(0).get(1).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
+    }),
+    helper((b) => {
+      b.get(0).get(1).call(H.mulhu);
+      b.get(1).i64(0).get(0).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
+    }),
+    helper((b) => { // div
+      b.get(1).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
+      b.get(1).i64(-1).op(Op.i64Eq); b.if(); b.i64(0).get(0).op(Op.i64Sub).op(Op.return); b.end();
+      b.get(0).get(1).op(Op.i64DivS);
+    }),
+    helper((b) => { // divu
+      b.get(1).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
+      b.get(0).get(1).op(Op.i64DivU);
+    }),
+    helper((b) => { // rem
+      b.get(1).op(Op.i64Eqz); b.if(); b.get(0).op(Op.return); b.end();
+      b.get(1).i64(-1).op(Op.i64Eq); b.if(); b.i64(0).op(Op.return); b.end();
+      b.get(0).get(1).op(Op.i64RemS);
+    }),
+    helper((b) => { // remu
+      b.get(1).op(Op.i64Eqz); b.if(); b.get(0).op(Op.return); b.end();
+      b.get(0).get(1).op(Op.i64RemU);
+    }),
+    helper((b) => { // divw: 64-bit division of the sign-extended words cannot overflow
+      b.get(1); sext32(b); b.op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
+      b.get(0); sext32(b); b.get(1); sext32(b); b.op(Op.i64DivS); sext32(b);
+    }),
+    helper((b) => { // divuw
+      b.get(1).i64(M32).op(Op.i64And).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
+      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64DivU); sext32(b);
+    }),
+    helper((b) => { // remw
+      b.get(1); sext32(b); b.op(Op.i64Eqz); b.if(); b.get(0); sext32(b); b.op(Op.return); b.end();
+      b.get(0); sext32(b); b.get(1); sext32(b); b.op(Op.i64RemS); sext32(b);
+    }),
+    helper((b) => { // remuw
+      b.get(1).i64(M32).op(Op.i64And).op(Op.i64Eqz); b.if(); b.get(0); sext32(b); b.op(Op.return); b.end();
+      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64RemU); sext32(b);
+    }),
+  ];
+}
+export const HELPER_COUNT = Object.keys(H).length;
+
+// Locals of a page function.
+const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4;
+const V_N = 5, V_VBASE = 6, V_VA = 7, V_E = 8, V_T = 9, V_NEXT = 10, V_K = 11, V_OFF = 12;
+const xLocal = (r: number) => 12 + r; // x1..x31 in locals 13..43
+const LOCALS: number[] = [I32, I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
+
+const LOADS = new Map<number, [number, number]>([ // op → [size, wasm load]
+  [OP.LB, [1, Op.i64Load8S]], [OP.LH, [2, Op.i64Load16S]], [OP.LW, [4, Op.i64Load32S]], [OP.LD, [8, Op.i64Load]],
+  [OP.LBU, [1, Op.i64Load8U]], [OP.LHU, [2, Op.i64Load16U]], [OP.LWU, [4, Op.i64Load32U]],
+]);
+const STORES = new Map<number, [number, number]>([
+  [OP.SB, [1, Op.i64Store8]], [OP.SH, [2, Op.i64Store16]], [OP.SW, [4, Op.i64Store32]], [OP.SD, [8, Op.i64Store]],
+]);
+const ALU_RR = new Map<number, number>([
+  [OP.ADD, Op.i64Add], [OP.SUB, Op.i64Sub], [OP.XOR, Op.i64Xor], [OP.OR, Op.i64Or], [OP.AND, Op.i64And],
+  [OP.SLL, Op.i64Shl], [OP.SRL, Op.i64ShrU], [OP.SRA, Op.i64ShrS], [OP.MUL, Op.i64Mul],
+]);
+const ALU_RI = new Map<number, number>([
+  [OP.ADDI, Op.i64Add], [OP.XORI, Op.i64Xor], [OP.ORI, Op.i64Or], [OP.ANDI, Op.i64And],
+  [OP.SLLI, Op.i64Shl], [OP.SRLI, Op.i64ShrU], [OP.SRAI, Op.i64ShrS],
+]);
+const HELPER_OPS = new Map<number, number>([
+  [OP.MULH, H.mulh], [OP.MULHSU, H.mulhsu], [OP.MULHU, H.mulhu], [OP.DIV, H.div], [OP.DIVU, H.divu],
+  [OP.REM, H.rem], [OP.REMU, H.remu], [OP.DIVW, H.divw], [OP.DIVUW, H.divuw], [OP.REMW, H.remw], [OP.REMUW, H.remuw],
+]);
+const W_RR = new Map<number, number>([[OP.SLLW, Op.i32Shl], [OP.SRLW, Op.i32ShrU], [OP.SRAW, Op.i32ShrS]]);
+const BRANCH = new Map<number, number>([
+  [OP.BEQ, Op.i64Eq], [OP.BNE, Op.i64Ne], [OP.BLT, Op.i64LtS], [OP.BGE, Op.i64GeS], [OP.BLTU, Op.i64LtU], [OP.BGEU, Op.i64GeU],
+]);
+// Double-precision arithmetic on Wasm's native operations, taken when only NX could be raised
+// and it already is (the block checks FS = Dirty, fflags.NX set, frm = RNE at its entry; the
+// op needs rm RNE or DYN) and the result lands where the exact path would raise nothing else
+// (assembly/interp.ts fastD): [wasm op, result check].
+type FpCheck = "finite" | "notTiny" | "positive";
+const FP_ARITH = new Map<number, [number, FpCheck]>([
+  [OP.FADD_D, [Op.f64Add, "finite"]], [OP.FSUB_D, [Op.f64Sub, "finite"]], [OP.FMUL_D, [Op.f64Mul, "notTiny"]],
+  [OP.FDIV_D, [Op.f64Div, "notTiny"]], [OP.FSQRT_D, [Op.f64Sqrt, "positive"]],
+]);
+const FP_CVT = new Map<number, number>([[OP.FCVT_D_W, Op.f64ConvertI32S], [OP.FCVT_D_L, Op.f64ConvertI64S]]);
+// FP loads/stores and bit moves: no flags, only FS = Dirty needed.
+const FP_PLAIN = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FSGNJ_D, OP.FSGNJN_D, OP.FSGNJX_D, OP.FMV_X_D, OP.FMV_D_X]);
+const usesFflags = (op: number) => FP_ARITH.has(op) || FP_CVT.has(op);
+const isFp = (op: number) => usesFflags(op) || FP_PLAIN.has(op);
+
+const OTHER = new Set<number>([
+  OP.LUI, OP.AUIPC, OP.JAL, OP.JALR, OP.SLTI, OP.SLTIU, OP.SLT, OP.SLTU, OP.ADDIW, OP.SLLIW, OP.SRLIW, OP.SRAIW,
+  OP.ADDW, OP.SUBW, OP.MULW, OP.FENCE, OP.NOP,
+]);
+
+/** Whether the code generator compiles `i` (the rest end a compiled run at that instruction). */
+export function compiles(i: Insn): boolean {
+  const { op } = i;
+  if (usesFflags(op)) return (i.imm & 7) === 0 || (i.imm & 7) === 7; // RNE, or DYN (frm is checked)
+  return LOADS.has(op) || STORES.has(op) || ALU_RR.has(op) || ALU_RI.has(op) || HELPER_OPS.has(op) ||
+    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op);
+}
+
+/** The integer registers an instruction reads. */
+function reads(i: Insn): number[] {
+  if (isFp(i.op)) return FP_ARITH.has(i.op) || (FP_PLAIN.has(i.op) && i.op >= OP.FSGNJ_D && i.op !== OP.FMV_D_X) ? [] : [i.rs1];
+  if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
+  if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
+      i.op === OP.SLT || i.op === OP.SLTU || i.op === OP.ADDW || i.op === OP.SUBW || i.op === OP.MULW) return [i.rs1, i.rs2];
+  return [i.rs1];
+}
+
+/** The integer register an instruction writes (32 is the x0 sink), or -1. */
+function writes(i: Insn): number {
+  if (isFp(i.op)) return i.op === OP.FMV_X_D ? i.rd : -1;
+  if (STORES.has(i.op) || BRANCH.has(i.op) || i.op === OP.FENCE || i.op === OP.NOP) return -1;
+  return i.rd;
+}
+
+/** How many leading instructions of `b` compile (a jump ends the block, so it is always last). */
+export function compiledLength(b: BlockCode): number {
+  let n = 0;
+  while (n < b.insns.length && compiles(b.insns[n])) n++;
+  return n;
+}
+
+/**
+ * The function for the blocks of one page: `blocks[j]` is entered with entry = j (the core
+ * passes the ordinal the JIT wrote into the block's header). Static successors in the same
+ * page chain to their block directly; anything else leaves with the pc.
+ */
+export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
+  const f = new Body();
+  const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
+  f.get(P_PC).i64(-4096).op(Op.i64And).set(V_VBASE);
+  f.get(P_ENTRY).set(V_NEXT);
+  const out = f.block();
+  const dispatch = f.loop();
+  const labels: Label[] = blocks.map(() => f.block());
+  // labels[0] is the outermost: block j's code follows the end of labels[k - 1 - j].
+  const k = blocks.length;
+  f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
+  for (let j = 0; j < k; j++) {
+    f.end();
+    emitBlock(f, blocks[j], ordinal, out, dispatch);
+  }
+  f.end(); // dispatch loop
+  f.end(); // out
+  f.i32(L.JIT_NEXT_PC).get(P_PC).mem(Op.i64Store, 3);
+  f.get(V_N);
+  return { params: [I64, I32, I32, I32, I32], results: [I32], locals: LOCALS, body: f, export: name };
+}
+
+function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, dispatch: Label): void {
+  const pageOff = b.h & 0xfff;
+  const n = compiledLength(b);
+  const insns = b.insns.slice(0, n);
+  // pc of a block-relative offset: vbase + page offset + off.
+  const pcAt = (off: number) => { f.get(V_VBASE).i64(pageOff + off).op(Op.i64Add); };
+  /** Goes on at block-relative offset `off`: chain to its block if this function has it. */
+  const goTo = (off: number) => {
+    pcAt(off); f.set(P_PC);
+    const j = pageOff + off >= 0 && pageOff + off < 4096 ? ordinal.get(pageOff + off) : undefined;
+    if (j === undefined) { f.br(out); return; }
+    f.i32(j).set(V_NEXT).br(dispatch);
+  };
+  // Entry: still valid (its lookup slot holds a block tagged with its address), budget covers it.
+  // The slot: SLOT_POOL + (PAGE_SLOTS[page] << 13) + halfword index * 4 (assembly/blocks.ts).
+  f.i32(L.PAGE_SLOTS + (((b.h - L.RAM_OFF) >>> 12) << 1)).mem(Op.i32Load16U, 1).i32(13).op(Op.i32Shl);
+  f.mem(Op.i32Load, 2, L.SLOT_POOL + (((b.h & 0xfff) >>> 1) << 2)).mem(Op.i32Load, 2).i32(b.h).op(Op.i32Ne);
+  f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU).op(0x72 /* i32.or */);
+  f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
+  // FP state the compiled FP code relies on, unchanged while it runs (no CSR write is compiled).
+  const fp = insns.some((i) => isFp(i.op)), fflags = insns.some((i) => usesFflags(i.op));
+  if (fp) {
+    f.i32(0).mem(Op.i64Load, 3, L.S_MSTATUS).i64(3 << 13).op(Op.i64And).i64(3 << 13).op(Op.i64Ne);
+    if (fflags) f.i32(0).mem(Op.i64Load, 3, L.S_FCSR).i64(0xe1).op(Op.i64And).i64(1).op(Op.i64Ne).op(0x72 /* i32.or */);
+    f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
+  }
+  // Every register the block reads or writes is loaded at its start, so one write-back of all
+  // it writes is right wherever the block is left.
+  const loaded = new Set<number>();
+  for (const i of insns) for (const r of [...reads(i), writes(i)]) if (r > 0 && r !== L.X_SINK) loaded.add(r);
+  for (const r of loaded) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
+  const written = new Set<number>();
+  for (const i of insns) { const r = writes(i); if (r > 0 && r !== L.X_SINK) written.add(r); }
+  const dirty = written;
+  const bail = f.block();
+  const reg = (r: number) => { if (r === 0) f.i64(0); else f.get(xLocal(r)); };
+  const setReg = (r: number) => {
+    if (r === 0 || r === L.X_SINK) { f.op(Op.drop); return; }
+    f.set(xLocal(r));
+  };
+  const writeBack = () => { for (const r of dirty) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
+  /** Leaves at instruction `k` (not run) through the shared exit: registers back, pc = its pc. */
+  const leaveAt = (k: number) => { f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
+  /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
+  const tlbHost = (k: number, tlb: number, size: number) => {
+    f.get(V_VA).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(4).op(Op.i32Shl);
+    f.get(tlb).op(Op.i32Add).tee(V_E);
+    f.mem(Op.i64Load, 3).get(V_VA).i64(~(0xfff - (size - 1))).op(Op.i64And).op(Op.i64Ne);
+    f.if(); leaveAt(k); f.end();
+    f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
+  };
+  let jumped = false;
+  insns.forEach((i, k) => {
+    const { op } = i;
+    const imm = BigInt(i.imm);
+    const ld = LOADS.get(op), st = STORES.get(op), rr = ALU_RR.get(op), ri = ALU_RI.get(op);
+    const hp = HELPER_OPS.get(op), wrr = W_RR.get(op), br = BRANCH.get(op);
+    if (ld) {
+      reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
+      tlbHost(k, P_TL, ld[0]);
+      f.mem(ld[1], Math.log2(ld[0]));
+      setReg(i.rd);
+    } else if (st) {
+      reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
+      tlbHost(k, P_TS, st[0]);
+      reg(i.rs2);
+      f.mem(st[1], Math.log2(st[0]));
+    } else if (rr !== undefined) {
+      reg(i.rs1); reg(i.rs2); f.op(rr); setReg(i.rd);
+    } else if (ri !== undefined) {
+      reg(i.rs1); f.i64(imm).op(ri); setReg(i.rd);
+    } else if (hp !== undefined) {
+      reg(i.rs1); reg(i.rs2); f.call(hp); setReg(i.rd);
+    } else if (wrr !== undefined) {
+      reg(i.rs1); f.op(Op.i32WrapI64); reg(i.rs2); f.op(Op.i32WrapI64); f.op(wrr); f.op(Op.i64ExtendI32S); setReg(i.rd);
+    } else if (isFp(op)) {
+      emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
+    } else if (br !== undefined) {
+      reg(i.rs1); reg(i.rs2); f.op(br);
+      writeBack();
+      f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
+      f.if(); goTo(i.imm); f.else(); goTo(i.fall); f.end();
+      f.op(Op.unreachable);
+      jumped = true;
+    } else {
+      switch (op) {
+        case OP.LUI: f.i64(imm); setReg(i.rd); break;
+        case OP.AUIPC: pcAt(i.imm); setReg(i.rd); break;
+        case OP.JAL:
+          pcAt(i.fall); setReg(i.rd);
+          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); goTo(i.imm);
+          jumped = true; break;
+        case OP.JALR: // a computed target: leave with it (returns and indirect calls)
+          reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
+          pcAt(i.fall); setReg(i.rd);
+          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(out);
+          jumped = true; break;
+        case OP.SLTI: reg(i.rs1); f.i64(imm).op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
+        case OP.SLTIU: reg(i.rs1); f.i64(imm).op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;
+        case OP.SLT: reg(i.rs1); reg(i.rs2); f.op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
+        case OP.SLTU: reg(i.rs1); reg(i.rs2); f.op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;
+        case OP.ADDIW: reg(i.rs1); f.i64(imm).op(Op.i64Add).op(Op.i64Extend32S); setReg(i.rd); break;
+        case OP.SLLIW: reg(i.rs1); f.i64(imm).op(Op.i64Shl).op(Op.i64Extend32S); setReg(i.rd); break;
+        case OP.SRLIW: reg(i.rs1); f.op(Op.i32WrapI64).i32(i.imm).op(Op.i32ShrU).op(Op.i64ExtendI32S); setReg(i.rd); break;
+        case OP.SRAIW: reg(i.rs1); f.op(Op.i32WrapI64).i32(i.imm).op(Op.i32ShrS).op(Op.i64ExtendI32S); setReg(i.rd); break;
+        case OP.ADDW: reg(i.rs1); reg(i.rs2); f.op(Op.i64Add).op(Op.i64Extend32S); setReg(i.rd); break;
+        case OP.SUBW: reg(i.rs1); reg(i.rs2); f.op(Op.i64Sub).op(Op.i64Extend32S); setReg(i.rd); break;
+        case OP.MULW: reg(i.rs1); reg(i.rs2); f.op(Op.i64Mul).op(Op.i64Extend32S); setReg(i.rd); break;
+        case OP.FENCE: case OP.NOP: break;
+        default: throw new Error(`jit: op ${op} marked compilable without code`);
+      }
+    }
+  });
+  if (n < b.insns.length) leaveAt(n); // stops before an instruction it does not compile
+  else if (!jumped) {
+    writeBack();
+    f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
+    goTo(insns[n - 1].fall);
+  }
+  f.end(); // bail: every other path has branched away
+  writeBack();
+  f.i32(L.JIT_BAILS).i32(L.JIT_BAILS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
+  f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).i64(pageOff).op(Op.i64Add).set(P_PC);
+  f.get(V_N).get(V_K).op(Op.i32Add).set(V_N);
+  f.br(out);
+}
+
+interface Emit {
+  reg(r: number): void;
+  setReg(r: number): void;
+  tlbHost(k: number, tlb: number, size: number): void;
+  leaveAt(k: number): void;
+}
+
+const fAddr = (r: number) => L.F_BASE + r * 8;
+const SIGN = -(2n ** 63n);
+
+function emitFp(f: Body, i: Insn, k: number, e: Emit): void {
+  const { op } = i;
+  const imm = BigInt(i.imm);
+  switch (op) {
+    case OP.FLD: case OP.FLW: {
+      const size = op === OP.FLD ? 8 : 4;
+      f.i32(0); // the F register's address, under the loaded value
+      e.reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
+      e.tlbHost(k, P_TL, size);
+      if (size === 8) f.mem(Op.i64Load, 3);
+      else f.mem(Op.i64Load32U, 2).i64(-(2n ** 32n)).op(Op.i64Or); // NaN-boxed
+      f.mem(Op.i64Store, 3, fAddr(i.rd));
+      return;
+    }
+    case OP.FSD: case OP.FSW: {
+      e.reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
+      e.tlbHost(k, P_TS, op === OP.FSD ? 8 : 4);
+      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs2));
+      f.mem(op === OP.FSD ? Op.i64Store : Op.i64Store32, op === OP.FSD ? 3 : 2);
+      return;
+    }
+    case OP.FSGNJ_D: case OP.FSGNJN_D: case OP.FSGNJX_D:
+      f.i32(0);
+      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs1));
+      if (op !== OP.FSGNJX_D) f.i64(~SIGN).op(Op.i64And);
+      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs2));
+      if (op === OP.FSGNJN_D) f.i64(-1).op(Op.i64Xor);
+      f.i64(SIGN).op(Op.i64And);
+      f.op(op === OP.FSGNJX_D ? Op.i64Xor : Op.i64Or);
+      f.mem(Op.i64Store, 3, fAddr(i.rd));
+      return;
+    case OP.FMV_X_D: f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs1)); e.setReg(i.rd); return;
+    case OP.FMV_D_X: f.i32(0); e.reg(i.rs1); f.mem(Op.i64Store, 3, fAddr(i.rd)); return;
+  }
+  const cvt = FP_CVT.get(op);
+  if (cvt !== undefined) { // exact but for NX, already set
+    f.i32(0);
+    e.reg(i.rs1);
+    if (op === OP.FCVT_D_W) f.op(Op.i32WrapI64);
+    f.op(cvt).op(Op.i64ReinterpretF64).mem(Op.i64Store, 3, fAddr(i.rd));
+    return;
+  }
+  const [wop, check] = FP_ARITH.get(op)!;
+  f.i32(0).mem(Op.f64Load, 3, fAddr(i.rs1));
+  if (op !== OP.FSQRT_D) f.i32(0).mem(Op.f64Load, 3, fAddr(i.rs2));
+  f.op(wop).op(Op.i64ReinterpretF64).set(V_T);
+  const EXP = 0x7ff0000000000000n, ABS = 0x7fffffffffffffffn, NOT_TINY = 0x0020000000000000n;
+  if (check === "finite") f.get(V_T).i64(ABS).op(Op.i64And).i64(EXP).op(Op.i64GeU);
+  else if (check === "notTiny") f.get(V_T).i64(ABS).op(Op.i64And).i64(NOT_TINY).op(Op.i64Sub).i64(EXP - NOT_TINY).op(Op.i64GeU);
+  else f.get(V_T).i64(1).op(Op.i64Sub).i64(EXP - 1n).op(Op.i64GeU);
+  f.if(); e.leaveAt(k); f.end();
+  f.i32(0).get(V_T).mem(Op.i64Store, 3, fAddr(i.rd));
+}

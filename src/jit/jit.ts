@@ -1,0 +1,261 @@
+// The JIT of one hart: after each run() slice it compiles the blocks the core queued as hot
+// (assembly/blocks.ts noteHot) into Wasm, one function per guest page, batched into one module
+// per flush, and puts the functions into the core's function table, where the interpreter calls
+// them (assembly/interp.ts). Compiled modules are shared by every hart of the process whose page
+// compiles to the same code (same physical address and contents: one kernel, many VMs).
+//
+// Invariant: every block reachable from the lookup table whose header holds a table index is
+// compiled, as it is now, into the function at that index. A block the core drops is no longer
+// reachable (its slot is cleared or its tag zeroed); a flush of every block bumps JIT_EPOCH and
+// frees every function.
+import { BLOCK, L } from "../core/abi.gen.js";
+import { compiledLength, helpers, pageFunction, readBlock, type BlockCode } from "./codegen.js";
+import { encodeModule, type FuncDef } from "./wasm.js";
+
+export interface JitOptions {
+  /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
+  threshold?: number;
+  /** Most pages with compiled code per hart; the oldest are evicted beyond it. */
+  maxPages?: number;
+}
+
+export interface JitStats {
+  /** Pages with compiled code now, and blocks in them. */
+  pages: number;
+  blocks: number;
+  /** Modules compiled by this hart, and functions it took from modules other harts compiled. */
+  modules: number;
+  sharedFunctions: number;
+  /** Bytes of Wasm this hart compiled, and time spent generating and compiling it (ms). */
+  compiledBytes: number;
+  compileMs: number;
+  evictions: number;
+  recompiles: number;
+  /** Instructions run by compiled code, and compiled calls (the latter wraps at 2^32). */
+  steps: bigint;
+  calls: number;
+  /** Compiled calls that stopped at an instruction left to the interpreter (wraps at 2^32). */
+  bails: number;
+  /** Compiled calls that could not start (the budget did not cover the block, or it was dropped). */
+  declined: number;
+}
+
+interface Shared { module: WebAssembly.Module; name: string; bytes: number }
+
+// Process-wide cache of compiled page functions by their code, bounded in bytes (oldest out).
+const shared = new Map<string, Shared>();
+let sharedBytes = 0;
+export const SHARED_CACHE_BYTES = 64 << 20;
+
+/** Bytes of compiled page code the process-wide cache holds. */
+export function sharedCodeBytes(): number { return sharedBytes; }
+
+/** Empties the process-wide cache (benchmarks measuring cold compiles). */
+export function clearSharedCache(): void { shared.clear(); sharedBytes = 0; }
+
+function remember(key: string, s: Shared): void {
+  shared.set(key, s);
+  sharedBytes += s.bytes;
+  for (const [k, v] of shared) {
+    if (sharedBytes <= SHARED_CACHE_BYTES) break;
+    shared.delete(k);
+    sharedBytes -= v.bytes;
+  }
+}
+
+/** A cheap, stable key for a function body (FNV-1a 32 twice, plus the length). */
+function keyOf(bytes: Uint8Array): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ bytes.length;
+  for (let i = 0; i < bytes.length; i++) {
+    a = Math.imul(a ^ bytes[i], 0x01000193);
+    b = Math.imul(b ^ bytes[i], 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${bytes.length}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
+}
+
+interface Page { slot: number; blocks: number[]; compiles: number; lastFlush: number }
+
+// A page is compiled again when blocks of it become hot that its function lacks. Every compile
+// starts the page's code over on V8's baseline tier, so after FREE_RECOMPILES a page waits
+// 2^compiles flushes between compiles (its hot blocks queue again meanwhile).
+const FREE_RECOMPILES = 4;
+const MAX_BACKOFF_FLUSHES = 4096;
+
+// Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
+// than it saves; by 20,000 a loop has long paid for its compile (measured on the Linux boot:
+// bench/README.md).
+export const DEFAULT_THRESHOLD = 20_000;
+
+let defaultOptions: JitOptions | false = {};
+/** What a Hart created without a `jit` option gets (tests force it with WASMVISOR_JIT). */
+export function setDefaultJit(options: JitOptions | false): void { defaultOptions = options; }
+export function defaultJit(): JitOptions | false { return defaultOptions; }
+
+export class Jit {
+  private readonly view: DataView;
+  private readonly pages = new Map<number, Page>(); // by host page address, oldest first
+  private readonly free: number[] = [];
+  private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
+  private epoch: number;
+  private flushes = 0;
+  private readonly maxPages: number;
+  private readonly threshold: number;
+  private readonly counts = { modules: 0, sharedFunctions: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
+
+  constructor(private readonly memory: WebAssembly.Memory, private readonly table: WebAssembly.Table, options: JitOptions = {}) {
+    const t = options.threshold ?? DEFAULT_THRESHOLD;
+    if (!Number.isInteger(t) || t < 0 || t > 0x7fffffff) throw new RangeError(`jit threshold must be an integer >= 0, got ${t}`);
+    this.threshold = t;
+    this.maxPages = options.maxPages ?? 4096;
+    this.view = new DataView(memory.buffer);
+    this.epoch = this.u32(L.JIT_EPOCH);
+    // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
+    this.view.setUint32(L.JIT_THRESHOLD, Math.max(1, t), true);
+  }
+
+  private u32(a: number): number { return this.view.getUint32(a, true); }
+  private setU32(a: number, v: number): void { this.view.setUint32(a, v >>> 0, true); }
+
+  /** Called after run(): compiles what the core queued. Cheap when nothing is queued. */
+  afterRun(): void {
+    if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch) this.flush();
+  }
+
+  /** Turns compilation off and forgets every compiled function (headers back to 0). */
+  disable(): void {
+    this.setU32(L.JIT_THRESHOLD, 0);
+    this.setU32(L.JIT_QUEUED, 0);
+    for (const page of [...this.pages.keys()]) this.evict(page);
+  }
+
+  stats(): JitStats {
+    let blocks = 0;
+    for (const p of this.pages.values()) blocks += p.blocks.length;
+    return {
+      pages: this.pages.size, blocks, ...this.counts,
+      steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
+    };
+  }
+
+  flush(): void {
+    const t0 = performance.now();
+    this.flushes++;
+    const epoch = this.u32(L.JIT_EPOCH);
+    if (epoch !== this.epoch) { // every block was dropped: every function is unreachable
+      for (const p of this.pages.values()) this.free.push(p.slot);
+      this.pages.clear();
+      this.epoch = epoch;
+    }
+    const queued = Math.min(this.u32(L.JIT_QUEUED), L.JIT_QUEUE_MAX);
+    const hot = new Set<number>();
+    for (let i = 0; i < queued; i++) {
+      const b = this.u32(L.JIT_QUEUE + 4 * i);
+      const tag = this.u32(b);
+      if (tag !== 0 && this.reachable(b, tag)) hot.add(tag & ~0xfff);
+    }
+    this.setU32(L.JIT_QUEUED, 0);
+    if (!hot.size) return;
+
+    const pending: Array<{ page: number; blocks: number[]; fn: FuncDef; key: string }> = [];
+    for (const page of hot) {
+      const prev = this.pages.get(page);
+      const blocks = this.blocksOf(page);
+      if (prev && prev.compiles >= FREE_RECOMPILES &&
+          this.flushes - prev.lastFlush < Math.min(MAX_BACKOFF_FLUSHES, 2 ** prev.compiles)) {
+        for (const b of blocks) if (this.u32(b + 12) === 0) this.setU32(b + 8, 0); // count again
+        continue;
+      }
+      const code: BlockCode[] = [];
+      const compiled: number[] = [];
+      for (const b of blocks) {
+        const bc = readBlock(this.view, b);
+        if (compiledLength(bc) > 0) { code.push(bc); compiled.push(b); } else this.markDone(b);
+      }
+      if (!code.length) continue;
+      const fn = pageFunction(code, `p${pending.length}`);
+      const key = `${this.isShared() ? "s" : "u"}:${keyOf(fn.body.code.view())}`;
+      pending.push({ page, blocks: compiled, fn, key });
+    }
+    // One module for every function no hart of the process has compiled yet.
+    const fresh = pending.filter((p) => !shared.has(p.key));
+    if (fresh.length) {
+      const hs = helpers();
+      const funcs = [...hs, ...fresh.map((p, i) => ({ ...p.fn, export: `p${i}` }))];
+      const bytes = encodeModule(funcs, this.isShared());
+      const module = new WebAssembly.Module(bytes);
+      this.counts.modules++;
+      this.counts.compiledBytes += bytes.length;
+      const per = Math.ceil(bytes.length / fresh.length);
+      fresh.forEach((p, i) => remember(p.key, { module, name: `p${i}`, bytes: per }));
+    }
+    for (const p of pending) {
+      const s = shared.get(p.key)!;
+      if (!fresh.includes(p)) this.counts.sharedFunctions++;
+      let inst = this.instances.get(s.module);
+      if (!inst) {
+        inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory } });
+        this.instances.set(s.module, inst);
+      }
+      this.install(p.page, p.blocks, inst.exports[s.name] as Function);
+    }
+    this.counts.compileMs += performance.now() - t0;
+  }
+
+  private isShared(): boolean {
+    return typeof SharedArrayBuffer !== "undefined" && this.memory.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** The lookup slot of host address `h` (assembly/blocks.ts lookupSlot). */
+  private slotOf(h: number): number {
+    const idx = this.view.getUint16(L.PAGE_SLOTS + (((h - L.RAM_OFF) >>> 12) << 1), true);
+    return L.SLOT_POOL + idx * 8192 + (((h & 0xfff) >>> 1) << 2);
+  }
+
+  /** Whether block `b` with tag `tag` is the one its lookup slot holds. */
+  private reachable(b: number, tag: number): boolean {
+    return tag >= L.RAM_OFF && this.u32(this.slotOf(tag)) === b;
+  }
+
+  /** The reachable blocks that start in the page at host address `page`. */
+  private blocksOf(page: number): number[] {
+    const out: number[] = [];
+    const first = this.slotOf(page);
+    if (first < L.SLOT_POOL + 8192) return out; // no slot array: no blocks
+    for (let i = 0; i < 2048; i++) {
+      const b = this.u32(first + 4 * i);
+      if (b !== 0 && this.u32(b) === page + 2 * i) out.push(b);
+    }
+    return out;
+  }
+
+  /** Block `b` will not be compiled: keep the core from queueing it again. */
+  private markDone(b: number): void { this.setU32(b + 8, BLOCK.QUEUED); }
+
+  private install(page: number, blocks: number[], fn: Function): void {
+    const prev = this.pages.get(page);
+    const slot = this.free.pop() ?? this.table.grow(1);
+    this.table.set(slot, fn as never);
+    // +8 (the hotness count while uncompiled) becomes the block's ordinal in the function.
+    blocks.forEach((b, j) => { this.setU32(b + 12, slot); this.setU32(b + 8, j); });
+    if (prev) {
+      this.pages.delete(page);
+      this.free.push(prev.slot); // every reachable block of the page now names the new slot
+      this.counts.recompiles++;
+    }
+    this.pages.set(page, { slot, blocks, compiles: (prev?.compiles ?? 0) + 1, lastFlush: this.flushes });
+    while (this.pages.size > this.maxPages) this.evict(this.pages.keys().next().value!);
+  }
+
+  /** Forgets the page's function: its reachable blocks go back to the interpreter. */
+  private evict(page: number): void {
+    const p = this.pages.get(page);
+    if (!p) return;
+    for (const b of p.blocks) {
+      const tag = this.u32(b);
+      if (this.u32(b + 12) === p.slot && tag !== 0 && this.reachable(b, tag)) { this.setU32(b + 12, 0); this.setU32(b + 8, 0); }
+    }
+    this.pages.delete(page);
+    this.free.push(p.slot);
+    this.counts.evictions++;
+  }
+}

@@ -1,0 +1,125 @@
+// The JIT (src/jit/): compiled code must do exactly what the interpreter does. The same guest
+// programs end in the same state with and without it, exceptions stay precise in compiled
+// blocks, stores that rewrite compiled code are seen, budgets hold, and the LEB128 writer
+// encodes like the spec's examples.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Hart, DRAM_BASE } from "../../src/core/hart.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
+import { Bytes } from "../../src/jit/wasm.js";
+import type { JitOptions } from "../../src/jit/jit.js";
+import { prepareHart, runToExit } from "../../bench/guest.js";
+import { Asm } from "../helpers/rv-asm.js";
+
+const ALL: JitOptions = { threshold: 0 };
+
+function state(h: Hart): string {
+  const xs = Array.from({ length: 32 }, (_, i) => h.x(i).toString(16));
+  const fs = Array.from({ length: 32 }, (_, i) => h.f(i).toString(16));
+  return `pc ${h.pc.toString(16)} instret ${h.instret} steps ${h.steps} x ${xs.join(",")} f ${fs.join(",")}`;
+}
+
+function hartWith(a: Asm, jit: JitOptions | false): Hart {
+  const hart = new Hart(loadCoreModule(), { memSize: 1 << 20, clock: () => 0, jit });
+  hart.writePhys(DRAM_BASE, a.bytes());
+  return hart;
+}
+
+describe("LEB128", () => {
+  it("encodes unsigned and signed values as the spec's examples do", () => {
+    const u = (v: number) => [...new Bytes().u32(v).view()];
+    const s = (v: bigint) => [...new Bytes().s64(v).view()];
+    const s32 = (v: number) => [...new Bytes().s32(v).view()];
+    expect(u(0)).toEqual([0]);
+    expect(u(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(u(0xffffffff)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(s(-123456n)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(s(63n)).toEqual([0x3f]);
+    expect(s(64n)).toEqual([0xc0, 0x00]);
+    expect(s(-64n)).toEqual([0x40]);
+    expect(s(-(2n ** 63n))).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f]);
+    for (const v of [0, 1, -1, 63, 64, -64, -65, 2 ** 31 - 1, -(2 ** 31), 123456789]) expect(s32(v)).toEqual(s(BigInt(v)));
+  });
+});
+
+describe("JIT", () => {
+  const bin = join(import.meta.dirname, "../../guests/bench/bin");
+  for (const name of ["arith", "memcpy", "sort", "crc32", "nbody"]) {
+    it(`${name}: the same final state compiled as interpreted`, () => {
+      const bytes = readFileSync(join(bin, `${name}-quick.elf`));
+      const module = loadCoreModule();
+      const plain = prepareHart(module, { name, bytes }, false);
+      const compiled = prepareHart(module, { name, bytes }, ALL);
+      expect(runToExit(plain).code).toBe(0);
+      expect(runToExit(compiled).code).toBe(0);
+      expect(state(compiled.hart)).toBe(state(plain.hart));
+      const s = compiled.hart.jit!.stats();
+      expect(Number(s.steps)).toBeGreaterThan(Number(compiled.hart.instret) / 2); // most of it ran compiled
+      expect(s.compiledBytes).toBeGreaterThan(0);
+    });
+  }
+
+  /** A hot loop of loads whose last iteration loads from outside RAM: an access fault mid-block. */
+  function faultingLoop(): Asm {
+    const a = new Asm();
+    a.la("t0", "trap").csrw(0x305, "t0"); // mtvec
+    a.la("s0", "data").li("s1", 3000).li("s2", 0);
+    a.label("loop").ld("t1", 0, "s0").add("s2", "s2", "t1").addi("s1", "s1", -1);
+    a.bnez("s1", "next").li("s0", 0x1000); // the last iteration points s0 outside RAM
+    a.label("next").ld("t2", 8, "s0").add("s2", "s2", "t2").addi("s3", "s3", 1).j("loop");
+    a.label("trap").label("spin").j("spin");
+    a.align(8).label("data").dword(5).dword(7);
+    return a;
+  }
+
+  it("a fault in the middle of a compiled block is precise (pc, mepc, mtval, instret)", () => {
+    const plain = hartWith(faultingLoop(), false);
+    const compiled = hartWith(faultingLoop(), ALL);
+    for (const h of [plain, compiled]) for (let i = 0; i < 50; i++) h.run(1000);
+    expect(compiled.jit!.stats().steps).toBeGreaterThan(10_000n);
+    for (const h of [plain, compiled]) { h.priv = 3; }
+    const trap = (h: Hart) => ({ mcause: h.csr(0x342), mepc: h.csr(0x341), mtval: h.csr(0x343), state: state(h) });
+    expect(trap(compiled)).toEqual(trap(plain));
+    expect(plain.csr(0x342)).toBe(5n); // load access fault
+    expect(plain.csr(0x343)).toBe(0x1008n);
+  });
+
+  it("a store that rewrites compiled code is seen at once", () => {
+    const a = new Asm();
+    a.li("a0", 0).li("s1", 500);
+    a.label("loop").call("body").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.la("t1", "body").li("t2", 0x06450513).sw("t2", 0, "t1"); // addi a0, a0, 100
+    a.call("body").label("spin").j("spin");
+    a.label("body").insn(0x00150513).ret(); // addi a0, a0, 1
+    const h = hartWith(a, ALL);
+    for (let i = 0; i < 20; i++) h.run(1000);
+    expect(h.x(10)).toBe(600n);
+    expect(h.jit!.stats().steps).toBeGreaterThan(1000n);
+  });
+
+  it("budgets stop compiled code exactly where single steps do", () => {
+    const a = new Asm();
+    a.li("s1", 200).la("s0", "data");
+    a.label("loop").ld("t0", 0, "s0").addi("t0", "t0", 3).sd("t0", 0, "s0").slli("t1", "t0", 2).xor("t2", "t1", "t0");
+    a.addi("s1", "s1", -1).bnez("s1", "loop").label("spin").j("spin");
+    a.align(8).label("data").dword(1);
+    const reference = hartWith(a, false);
+    const seen = [state(reference)];
+    for (let k = 0; k < 700; k++) { reference.run(1); seen.push(state(reference)); }
+    const h = hartWith(a, ALL);
+    let done = 0;
+    for (const k of [3, 40, 1, 7, 100, 13, 29, 200, 6, 1, 300]) {
+      h.run(k); done += k;
+      expect(state(h), `after ${done}`).toBe(seen[done]);
+    }
+    expect(h.jit!.stats().steps).toBeGreaterThan(0n);
+  });
+
+  it("--no-jit harts never compile", () => {
+    const bytes = readFileSync(join(bin, "crc32-quick.elf"));
+    const g = prepareHart(loadCoreModule(), { name: "crc32", bytes }, false);
+    expect(runToExit(g).code).toBe(0);
+    expect(g.hart.jit).toBeUndefined();
+  });
+});
