@@ -1,6 +1,7 @@
 // `npm run bench -- boot`: the bundled Linux guest in full virtualization, from reset to the
-// first shell prompt: guest instructions and wall seconds on wasmvisor (median of N runs), and
-// qemu-system-riscv64 -M virt booting the same files in the same run, side by side.
+// first shell prompt: guest instructions and wall seconds on wasmvisor with the JIT and with the
+// interpreter alone (median of N runs each), and qemu-system-riscv64 -M virt booting the same
+// files in the same run, side by side.
 // Writes bench/results/boot.json and boot.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,13 +15,14 @@ import { loadBundledLinux, packageRoot } from "../src/node/images.js";
 const PROMPT = /root@wasmvisor:~# $/;
 const CMDLINE = "console=ttyS0 wasmvisor.mode=full";
 
-async function wasmvisorBoot(): Promise<{ seconds: number; instructions: number }> {
+async function wasmvisorBoot(jit: boolean): Promise<{ seconds: number; instructions: number }> {
   const images = loadBundledLinux();
   let out = "";
   const dec = new TextDecoder();
   const ac = new AbortController();
   const m = new Machine(loadCoreModule(), {
     memSize: 256 << 20,
+    jit: jit ? {} : false,
     output: (b) => { out = (out + dec.decode(b, { stream: true })).slice(-256); if (PROMPT.test(out)) ac.abort(); },
   });
   m.bootLinux({ ...images, cmdline: CMDLINE });
@@ -52,6 +54,7 @@ export async function bootBench(runs: number): Promise<void> {
   const root = packageRoot();
   const load0 = loadavg();
   const wv: { seconds: number; instructions: number }[] = [];
+  const wi: { seconds: number; instructions: number }[] = [];
   const qemu: number[] = [];
   const dir = mkdtempSync(join(tmpdir(), "wasmvisor-boot-"));
   const images = loadBundledLinux();
@@ -60,11 +63,12 @@ export async function bootBench(runs: number): Promise<void> {
   writeFileSync(join(dir, "fw.bin"), images.firmware);
   // tinybench drives the iterations (one boot each); the per-boot figures are collected here.
   const bench = new Bench({ iterations: runs, warmupIterations: 0, time: 0, warmup: false });
-  bench.add("wasmvisor full", async () => { wv.push(await wasmvisorBoot()); });
+  bench.add("wasmvisor full", async () => { wv.push(await wasmvisorBoot(true)); });
+  bench.add("wasmvisor full, interpreter only", async () => { wi.push(await wasmvisorBoot(false)); });
   bench.add("qemu", async () => { qemu.push(await qemuBoot(dir)); });
   await bench.run();
   rmSync(dir, { recursive: true, force: true });
-  const wSec = median(wv.map((r) => r.seconds)), qSec = median(qemu);
+  const wSec = median(wv.map((r) => r.seconds)), iSec = median(wi.map((r) => r.seconds)), qSec = median(qemu);
   const report = {
     command: `npm run bench -- boot --runs ${runs}`,
     date: new Date().toISOString(),
@@ -72,16 +76,20 @@ export async function bootBench(runs: number): Promise<void> {
     loadavgBefore: load0, loadavgAfter: loadavg(),
     runs,
     wasmvisor: { medianSeconds: wSec, medianInstructions: median(wv.map((r) => r.instructions)), seconds: wv.map((r) => r.seconds), instructions: wv.map((r) => r.instructions) },
+    interpreter: { medianSeconds: iSec, seconds: wi.map((r) => r.seconds) },
     qemu: { version: "qemu-system-riscv64 (Debian qemu-system-misc)", medianSeconds: qSec, seconds: qemu },
     ratio: wSec / qSec,
+    jitSpeedup: iSec / wSec,
   };
   const outDir = join(root, "bench/results");
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "boot.json"), JSON.stringify(report, null, 2) + "\n");
   const md = `# Linux boot to the first prompt (full virtualization)\n\n${report.command}, ${report.date}, node ${report.node}, ` +
     `load average ${load0.map((x) => x.toFixed(2)).join(" / ")}\n\n| | median seconds | median instructions |\n|---|---:|---:|\n` +
-    `| wasmvisor (OpenSBI + Linux + busybox) | ${wSec.toFixed(3)} | ${report.wasmvisor.medianInstructions} |\n` +
-    `| QEMU TCG, same files | ${qSec.toFixed(3)} | - |\n\nwasmvisor / QEMU time: ${report.ratio.toFixed(2)}x\n`;
+    `| wasmvisor (OpenSBI + Linux + busybox), JIT | ${wSec.toFixed(3)} | ${report.wasmvisor.medianInstructions} |\n` +
+    `| wasmvisor, interpreter only | ${iSec.toFixed(3)} | ${report.wasmvisor.medianInstructions} |\n` +
+    `| QEMU TCG, same files | ${qSec.toFixed(3)} | - |\n\nwasmvisor / QEMU time: ${report.ratio.toFixed(2)}x; ` +
+    `interpreter / JIT time: ${report.jitSpeedup.toFixed(2)}x\n`;
   writeFileSync(join(outDir, "boot.md"), md);
   process.stdout.write(md);
 }

@@ -10,7 +10,7 @@
 // frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
 import { compiledLength, helpers, pageFunction, readBlock, type BlockCode } from "./codegen.js";
-import { encodeModule, type FuncDef } from "./wasm.js";
+import { encodeModule } from "./wasm.js";
 
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
@@ -63,14 +63,27 @@ function remember(key: string, s: Shared): void {
   }
 }
 
-/** A cheap, stable key for a function body (FNV-1a 32 twice, plus the length). */
-function keyOf(bytes: Uint8Array): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ bytes.length;
-  for (let i = 0; i < bytes.length; i++) {
-    a = Math.imul(a ^ bytes[i], 0x01000193);
-    b = Math.imul(b ^ bytes[i], 0x5bd1e995) ^ (b >>> 15);
+// Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
+const CODEGEN_VERSION = 1;
+
+/**
+ * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)
+ * of their header and entry bytes, with the length and the block tags (whose header words also
+ * hold per-hart counters: the tags stand in for them).
+ */
+function keyOf(parts: Uint8Array[], tags: number[]): string {
+  let a = 0x811c9dc5, b = 0x01000193, len = 0;
+  const mix = (x: number) => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+  };
+  for (const p of parts) {
+    len += p.length;
+    // Skip each header's hotness/ordinal and table words (+8..+15): they differ between harts.
+    for (let i = 0; i < p.length; i++) if (!(i >= 8 && i < 16) || p === parts[0]) mix(p[i]);
   }
-  return `${bytes.length}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
+  for (const t of tags) mix(t & 0xff), mix((t >>> 8) & 0xff), mix((t >>> 16) & 0xff), mix(t >>> 24);
+  return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
 }
 
 interface Page { slot: number; blocks: number[]; compiles: number; lastFlush: number }
@@ -156,7 +169,7 @@ export class Jit {
     this.setU32(L.JIT_QUEUED, 0);
     if (!hot.size) return;
 
-    const pending: Array<{ page: number; blocks: number[]; fn: FuncDef; key: string }> = [];
+    const pending: Array<{ page: number; blocks: number[]; code: BlockCode[]; key: string }> = [];
     for (const page of hot) {
       const prev = this.pages.get(page);
       const blocks = this.blocksOf(page);
@@ -172,15 +185,19 @@ export class Jit {
         if (compiledLength(bc) > 0) { code.push(bc); compiled.push(b); } else this.markDone(b);
       }
       if (!code.length) continue;
-      const fn = pageFunction(code, `p${pending.length}`);
-      const key = `${this.isShared() ? "s" : "u"}:${keyOf(fn.body.code.view())}`;
-      pending.push({ page, blocks: compiled, fn, key });
+      // The code is a function of the blocks' addresses and decoded entries alone (and of the
+      // memory's sharedness): hashing those finds another hart's module without generating it.
+      const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
+      for (const b of compiled) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.ENTRY * (1 + this.view.getUint16(b + 4, true))));
+      const key = keyOf(parts, compiled.map((b) => this.u32(b)));
+      pending.push({ page, blocks: compiled, code, key });
     }
     // One module for every function no hart of the process has compiled yet.
     const fresh = pending.filter((p) => !shared.has(p.key));
+    const fns = fresh.map((p, i) => pageFunction(p.code, `p${i}`));
     if (fresh.length) {
       const hs = helpers();
-      const funcs = [...hs, ...fresh.map((p, i) => ({ ...p.fn, export: `p${i}` }))];
+      const funcs = [...hs, ...fns];
       const bytes = encodeModule(funcs, this.isShared());
       const module = new WebAssembly.Module(bytes);
       this.counts.modules++;
