@@ -128,10 +128,15 @@ export function helpers(): FuncDef[] {
 export const HELPER_COUNT = Object.keys(H).length;
 
 // Locals of a page function.
-const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4;
-const V_N = 5, V_VBASE = 6, V_VA = 7, V_E = 8, V_T = 9, V_NEXT = 10, V_K = 11, V_OFF = 12;
-const xLocal = (r: number) => 12 + r; // x1..x31 in locals 13..43
-const LOCALS: number[] = [I32, I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
+// Parameters: pc, budget, the load and store TLBs, the entry block's ordinal, the instructions
+// run so far (a chained call continues the caller's count), the fetch TLB.
+const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6;
+const V_VBASE = 7, V_VA = 8, V_E = 9, V_T = 10, V_NEXT = 11, V_K = 12, V_OFF = 13;
+const xLocal = (r: number) => 13 + r; // x1..x31 in locals 14..44
+const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
+export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
+// The page functions' type index in a module: helpers() come first (type 0), then the pages.
+const PAGE_TYPE = 1;
 
 const LOADS = new Map<number, [number, number]>([ // op → [size, wasm load]
   [OP.LB, [1, Op.i64Load8S]], [OP.LH, [2, Op.i64Load16S]], [OP.LW, [4, Op.i64Load32S]], [OP.LD, [8, Op.i64Load]],
@@ -218,6 +223,7 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.get(P_PC).i64(-4096).op(Op.i64And).set(V_VBASE);
   f.get(P_ENTRY).set(V_NEXT);
   const out = f.block();
+  const chain = f.block();
   const dispatch = f.loop();
   const labels: Label[] = blocks.map(() => f.block());
   // labels[0] is the outermost: block j's code follows the end of labels[k - 1 - j].
@@ -225,16 +231,36 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, out, dispatch);
+    emitBlock(f, blocks[j], ordinal, out, chain, dispatch);
   }
   f.end(); // dispatch loop
+  f.end(); // chain: the guest went on at P_PC, outside this function's blocks
+  emitChain(f, out);
   f.end(); // out
   f.i32(L.JIT_NEXT_PC).get(P_PC).mem(Op.i64Store, 3);
   f.get(V_N);
-  return { params: [I64, I32, I32, I32, I32], results: [I32], locals: LOCALS, body: f, export: name };
+  return { params: PAGE_PARAMS, results: [I32], locals: LOCALS, body: f, export: name };
 }
 
-function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, dispatch: Label): void {
+/**
+ * Goes on at P_PC in compiled code if there is some: the fetch TLB gives its host address,
+ * the lookup its block, the block's header its function, called as a tail call (the callee
+ * checks validity and budget as every entry does). Anything missing leaves to the interpreter.
+ */
+function emitChain(f: Body, out: Label): void {
+  f.get(P_PC).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(4).op(Op.i32Shl).get(P_TF).op(Op.i32Add).tee(V_E);
+  f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
+  f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
+  f.get(V_E).i32(L.RAM_OFF).op(Op.i32Sub).i32(12).op(Op.i32ShrU).i32(1).op(Op.i32Shl).mem(Op.i32Load16U, 1, L.PAGE_SLOTS);
+  f.i32(13).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
+  f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
+  f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
+  f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
+  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
+  f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
+}
+
+function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, chain: Label, dispatch: Label): void {
   const pageOff = b.h & 0xfff;
   const n = compiledLength(b);
   const insns = b.insns.slice(0, n);
@@ -244,7 +270,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   const goTo = (off: number) => {
     pcAt(off); f.set(P_PC);
     const j = pageOff + off >= 0 && pageOff + off < 4096 ? ordinal.get(pageOff + off) : undefined;
-    if (j === undefined) { f.br(out); return; }
+    if (j === undefined) { f.br(chain); return; }
     f.i32(j).set(V_NEXT).br(dispatch);
   };
   // Entry: still valid (its lookup slot holds a block tagged with its address), budget covers it.
@@ -329,7 +355,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.JALR: // a computed target: leave with it (returns and indirect calls)
           reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
           pcAt(i.fall); setReg(i.rd);
-          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(out);
+          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(chain);
           jumped = true; break;
         case OP.SLTI: reg(i.rs1); f.i64(imm).op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
         case OP.SLTIU: reg(i.rs1); f.i64(imm).op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;

@@ -64,7 +64,7 @@ function remember(key: string, s: Shared): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 1;
+const CODEGEN_VERSION = 2;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)
@@ -210,7 +210,7 @@ export class Jit {
       if (!fresh.includes(p)) this.counts.sharedFunctions++;
       let inst = this.instances.get(s.module);
       if (!inst) {
-        inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory } });
+        inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
         this.instances.set(s.module, inst);
       }
       this.install(p.page, p.blocks, inst.exports[s.name] as Function);

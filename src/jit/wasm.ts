@@ -9,7 +9,7 @@ export const I64 = 0x7e;
 /** Opcodes used by the code generator (spec 5.4). */
 export const Op = {
   unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  brTable: 0x0e, return: 0x0f, call: 0x10, drop: 0x1a, select: 0x1b,
+  brTable: 0x0e, return: 0x0f, call: 0x10, returnCallIndirect: 0x13, drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, i64Load: 0x29, i32Load16U: 0x2f, i64Load8S: 0x30, i64Load8U: 0x31, i64Load16S: 0x32, i64Load16U: 0x33,
   i64Load32S: 0x34, i64Load32U: 0x35, i32Store: 0x36, i64Store: 0x37, i64Store8: 0x3c, i64Store16: 0x3d,
@@ -142,7 +142,8 @@ function section(out: Bytes, id: number, content: Bytes): void {
 
 /**
  * Encodes a module whose functions import `env.memory` (shared or not, as the guest's memory
- * is: an imported memory must match in sharedness).
+ * is: an imported memory must match in sharedness) and `env.table`. Types are numbered in the
+ * order the functions first use them.
  */
 export function encodeModule(funcs: FuncDef[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
@@ -159,9 +160,11 @@ export function encodeModule(funcs: FuncDef[], sharedMemory: boolean): Uint8Arra
     types.byte(0x60).u32(p.length).bytes(p).u32(r.length).bytes(r);
   }
   section(out, 1, types);
-  const imports = new Bytes().u32(1).name("env").name("memory").byte(0x02);
+  // env.memory (the guest's) and env.table (the core's function table: chained tail calls).
+  const imports = new Bytes().u32(2).name("env").name("memory").byte(0x02);
   if (sharedMemory) imports.byte(0x03).u32(0).u32(65536);
   else imports.byte(0x00).u32(0);
+  imports.name("env").name("table").byte(0x01).byte(0x70).byte(0x00).u32(0);
   section(out, 2, imports);
   const fsec = new Bytes().u32(funcs.length);
   for (const t of typeOf) fsec.u32(t);
