@@ -17,6 +17,12 @@ export interface JitOptions {
   threshold?: number;
   /** Most pages with compiled code per hart; the oldest are evicted beyond it. */
   maxPages?: number;
+  /**
+   * Compile in the background (WebAssembly.compile) and install when done, instead of compiling
+   * before run() returns. Default false; a hart switches to it by itself where synchronous
+   * compiles are refused (a browser's main thread).
+   */
+  async?: boolean;
 }
 
 export interface JitStats {
@@ -87,6 +93,7 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
 }
 
 interface Page { slot: number; blocks: number[]; compiles: number; lastFlush: number }
+interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string }
 
 // A page is compiled again when blocks of it become hot that its function lacks. Every compile
 // starts the page's code over on V8's baseline tier, so after FREE_RECOMPILES a page waits
@@ -111,6 +118,10 @@ export class Jit {
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private epoch: number;
   private flushes = 0;
+  private async: boolean;
+  private disabled = false;
+  private background = 0;
+  private readonly inFlight = new Set<number>();
   private readonly maxPages: number;
   private readonly threshold: number;
   private readonly counts = { modules: 0, sharedFunctions: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
@@ -120,6 +131,7 @@ export class Jit {
     if (!Number.isInteger(t) || t < 0 || t > 0x7fffffff) throw new RangeError(`jit threshold must be an integer >= 0, got ${t}`);
     this.threshold = t;
     this.maxPages = options.maxPages ?? 4096;
+    this.async = options.async ?? false;
     this.view = new DataView(memory.buffer);
     this.epoch = this.u32(L.JIT_EPOCH);
     // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
@@ -136,6 +148,7 @@ export class Jit {
 
   /** Turns compilation off and forgets every compiled function (headers back to 0). */
   disable(): void {
+    this.disabled = true;
     this.setU32(L.JIT_THRESHOLD, 0);
     this.setU32(L.JIT_QUEUED, 0);
     for (const page of [...this.pages.keys()]) this.evict(page);
@@ -169,8 +182,9 @@ export class Jit {
     this.setU32(L.JIT_QUEUED, 0);
     if (!hot.size) return;
 
-    const pending: Array<{ page: number; blocks: number[]; code: BlockCode[]; key: string }> = [];
+    const pending: Pending[] = [];
     for (const page of hot) {
+      if (this.inFlight.has(page)) continue; // its blocks are compiling already
       const prev = this.pages.get(page);
       const blocks = this.blocksOf(page);
       if (prev && prev.compiles >= FREE_RECOMPILES &&
@@ -194,29 +208,76 @@ export class Jit {
     }
     // One module for every function no hart of the process has compiled yet.
     const fresh = pending.filter((p) => !shared.has(p.key));
-    const fns = fresh.map((p, i) => pageFunction(p.code, `p${i}`));
     if (fresh.length) {
-      const hs = helpers();
-      const funcs = [...hs, ...fns];
-      const bytes = encodeModule(funcs, this.isShared());
-      const module = new WebAssembly.Module(bytes);
+      const bytes = encodeModule([...helpers(), ...fresh.map((p, i) => pageFunction(p.code, `p${i}`))], this.isShared());
       this.counts.modules++;
       this.counts.compiledBytes += bytes.length;
-      const per = Math.ceil(bytes.length / fresh.length);
-      fresh.forEach((p, i) => remember(p.key, { module, name: `p${i}`, bytes: per }));
+      let module: WebAssembly.Module | undefined;
+      if (!this.async) {
+        try {
+          module = new WebAssembly.Module(bytes);
+        } catch (e) {
+          // A browser's main thread refuses to compile large modules synchronously: from now on
+          // this hart compiles in the background and installs when the compile is done.
+          if (!(e instanceof RangeError)) throw e;
+          this.async = true;
+        }
+      }
+      if (module) this.remember(fresh, module, bytes.length);
+      else this.compileLater(fresh, bytes);
     }
     for (const p of pending) {
-      const s = shared.get(p.key)!;
+      if (!shared.has(p.key)) continue; // compiling in the background
       if (!fresh.includes(p)) this.counts.sharedFunctions++;
-      let inst = this.instances.get(s.module);
-      if (!inst) {
-        inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
-        this.instances.set(s.module, inst);
-      }
-      this.install(p.page, p.blocks, inst.exports[s.name] as Function);
+      this.installShared(p.page, p.blocks, shared.get(p.key)!);
     }
     this.counts.compileMs += performance.now() - t0;
   }
+
+  private remember(fresh: Pending[], module: WebAssembly.Module, bytes: number): void {
+    const per = Math.ceil(bytes / fresh.length);
+    fresh.forEach((p, i) => remember(p.key, { module, name: `p${i}`, bytes: per }));
+  }
+
+  private installShared(page: number, blocks: number[], s: Shared): void {
+    let inst = this.instances.get(s.module);
+    if (!inst) {
+      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
+      this.instances.set(s.module, inst);
+    }
+    this.install(page, blocks, inst.exports[s.name] as Function);
+  }
+
+  /**
+   * Compiles off the calling thread (WebAssembly.compile) and installs each page whose blocks
+   * are all still there, unchanged, when it is done; the others are left to be queued again.
+   */
+  private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
+    const epoch = this.epoch;
+    const tags = fresh.map((p) => p.blocks.map((b) => this.u32(b)));
+    for (const p of fresh) this.inFlight.add(p.page);
+    this.background++;
+    WebAssembly.compile(bytes).then((module) => {
+      this.remember(fresh, module, bytes.length);
+      if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
+      const t0 = performance.now();
+      fresh.forEach((p, i) => {
+        const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) &&
+          (this.u32(b + 12) === 0 || this.u32(b + 12) === this.pages.get(p.page)?.slot));
+        if (intact) this.installShared(p.page, p.blocks, shared.get(p.key)!);
+        else for (const b of p.blocks) if (this.u32(b) !== 0 && this.u32(b + 12) === 0) this.setU32(b + 8, 0);
+      });
+      this.counts.compileMs += performance.now() - t0;
+    }).catch(() => {
+      // Not expected (the same code compiles synchronously in the tests): interpret these pages.
+    }).finally(() => {
+      for (const p of fresh) this.inFlight.delete(p.page);
+      this.background--;
+    });
+  }
+
+  /** Background compiles not finished yet (async mode). */
+  get compiling(): number { return this.background; }
 
   private isShared(): boolean {
     return typeof SharedArrayBuffer !== "undefined" && this.memory.buffer instanceof SharedArrayBuffer;

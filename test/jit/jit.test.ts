@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { Hart, DRAM_BASE } from "../../src/core/hart.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { Bytes } from "../../src/jit/wasm.js";
-import type { JitOptions } from "../../src/jit/jit.js";
+import { clearSharedCache, type JitOptions } from "../../src/jit/jit.js";
+import { Exit } from "../../src/core/hart.js";
 import { prepareHart, runToExit } from "../../bench/guest.js";
 import { Asm } from "../helpers/rv-asm.js";
 
@@ -114,6 +115,24 @@ describe("JIT", () => {
       expect(state(h), `after ${done}`).toBe(seen[done]);
     }
     expect(h.jit!.stats().steps).toBeGreaterThan(0n);
+  });
+
+  it("compiles in the background (async) and installs what is still valid", async () => {
+    const bytes = readFileSync(join(bin, "sort-quick.elf"));
+    const module = loadCoreModule();
+    const plain = prepareHart(module, { name: "sort", bytes }, false);
+    expect(runToExit(plain).code).toBe(0);
+    clearSharedCache();
+    const g = prepareHart(module, { name: "sort", bytes }, { threshold: 0, async: true });
+    const jit = g.hart.jit!;
+    let exit = -1;
+    for (let i = 0; i < 10_000 && exit !== Exit.Htif; i++) {
+      exit = g.hart.run(20_000);
+      if (jit.compiling) await new Promise((r) => setTimeout(r, 0)); // let the compiles finish
+    }
+    expect(exit).toBe(Exit.Htif);
+    expect(state(g.hart)).toBe(state(plain.hart));
+    expect(jit.stats().steps).toBeGreaterThan(0n);
   });
 
   it("--no-jit harts never compile", () => {
