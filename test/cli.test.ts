@@ -85,7 +85,7 @@ describe.concurrent("wasmvisor CLI", () => {
     const bad = await cli(["run", guest("hello.elf"), "--jit-threshold", "soon"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/invalid --jit-threshold value 'soon'/);
-  });
+  }, 30_000);
 
   it("feeds piped stdin to the guest", async () => {
     const r = await cli(["run", guest("echo.elf")], "hi\n");
