@@ -72,7 +72,8 @@ function describe(vm: Vm, body: VmBody | undefined) {
   return {
     id: vm.id, state: vm.state, reason: vm.reason || undefined, exit_code: vm.exitCode >= 0 ? vm.exitCode : undefined,
     restarts: vm.restarts, config: body,
-    stats: { cpu_ms: Math.round(vm.cpuMs), instructions: vm.machine?.hart.steps ?? 0, exceptions: st?.exceptions ?? 0, interrupts: st?.interrupts ?? 0, hypercalls: st?.hypercalls ?? 0 },
+    stats: { cpu_ms: Math.round(vm.cpuMs), instructions: vm.machine?.hart.steps ?? 0, exceptions: st?.exceptions ?? 0, interrupts: st?.interrupts ?? 0, hypercalls: st?.hypercalls ?? 0,
+      jit_instructions: Number(vm.machine?.hart.jit?.stats().steps ?? 0n) },
   };
 }
 

@@ -27,6 +27,7 @@ describe("API: VMs", () => {
     r = await app.inject({ method: "GET", url: "/vms/d1" });
     expect(r.json()).toMatchObject({ id: "d1", state: "shutoff", exit_code: 0, config: demo });
     expect(r.json().stats.cpu_ms).toBeGreaterThanOrEqual(0);
+    expect(r.json().stats.jit_instructions).toBeGreaterThanOrEqual(0);
     r = await app.inject({ method: "GET", url: "/vms/d1/console" });
     expect(r.body).toMatch(/wasmvisor demo guest/);
     r = await app.inject({ method: "GET", url: "/vms/d1/events" });
