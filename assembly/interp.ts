@@ -431,112 +431,17 @@ export function interpret(budget: u32): u32 {
             xset(rd, sext32(b == 0 ? a : a % b)); break;
           }
           case O.OP_FENCE: break;
-          case O.OP_ECALL: {
-            event = true;
-            const para = load<u64>(S_PARA);
-            if (para != PARA_OFF && load<u64>(S_PRIV) == PRIV_S) { // a hypercall (SBI calling convention)
-              store<u64>(ST_HYPERCALLS, load<u64>(ST_HYPERCALLS) + 1);
-              if (para == PARA_EXIT) { exitReason = EXIT_SBI; target = pcOf(pc, cur); break; } // pc stays at the ECALL
-              store<u64>(S_PC, pcOf(pc, cur));
-              store<u64>(S_STEPS, stepsBefore(steps0, n, first, cur) + 1); // the host's clock may count steps
-              const f = sbiCall();
-              if ((f & SBI_JUMP) != 0) target = load<u64>(S_PC);
-              if ((f & SBI_EXIT) != 0) { exitReason = EXIT_HOST; break; }
-              // A new deadline may raise or drop STIP: recompute it; interrupts are checked
-              // before the next instruction, as after a CSR write.
-              if ((f & SBI_TIMER) != 0) updateTimerLine();
-              // Without SBI_END_BLOCK or SBI_TIMER the stretch could go on; ending it is harmless.
-              break;
-            }
-            fault(EXC_ECALL_U + load<u64>(S_PRIV), 0); break;
-          }
-          case O.OP_EBREAK: fault(EXC_BREAKPOINT, pcOf(pc, cur)); break;
-          case O.OP_MRET: {
-            if (load<u64>(S_PRIV) != PRIV_M) { fault(EXC_ILLEGAL, <u64><u32>imm); break; }
-            target = mret(); event = true; break;
-          }
-          case O.OP_SRET: {
-            const p = load<u64>(S_PRIV);
-            if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TSR) != 0)) {
-              fault(EXC_ILLEGAL, <u64><u32>imm); break;
-            }
-            target = sret(); event = true; break;
-          }
-          case O.OP_WFI: {
-            const p = load<u64>(S_PRIV);
-            if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TW) != 0)) {
-              fault(EXC_ILLEGAL, <u64><u32>imm); break;
-            }
-            if (pendingEnabled() == 0) { store<u64>(S_WFI, 1); exitReason = EXIT_IDLE; }
-            event = true; break;
-          }
-          case O.OP_SFENCE_VMA: {
-            const p = load<u64>(S_PRIV);
-            if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0)) {
-              fault(EXC_ILLEGAL, <u64><u32>imm); break;
-            }
-            tlbFlushAll();
-            event = true; break;
-          }
-          case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:
-          case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
+          // SYSTEM and atomic instructions: rare, so executed out of the loop (systemOp).
+          case O.OP_ECALL: case O.OP_EBREAK: case O.OP_MRET: case O.OP_SRET: case O.OP_WFI:
+          case O.OP_SFENCE_VMA: case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC: case O.OP_CSRRWI:
+          case O.OP_CSRRSI: case O.OP_CSRRCI: case O.OP_LR_W: case O.OP_SC_W: case O.OP_LR_D:
+          case O.OP_SC_D: case O.OP_AMO_W: case O.OP_AMO_D: {
             const live = stepsBefore(steps0, n, first, cur);
-            store<u64>(S_INSTRET, base + (live - steps0) - <u64>(trap.exceptionsTaken - exc0));
-            store<u64>(S_STEPS, live);
-            if (!csrInstruction(w & 0xffff, <u32>imm & 0xfff, rd, rs1)) {
-              fault(EXC_ILLEGAL, csrBits(w & 0xffff, <u32>imm & 0xfff, rd, rs1));
-            }
-            event = true; break;
-          }
-          case O.OP_LR_W: case O.OP_LR_D: {
-            const d = (w & 0xffff) == O.OP_LR_D;
-            const va = xget(rs1);
-            const a = atomicHost(va, d ? 8 : 4, ACC_LOAD);
-            if (a == 0) { stop = 0; break; }
-            xset(rd, d ? load<u64>(a) : <u64><i64>load<i32>(a));
-            store<u64>(S_RES_ADDR, atomicPa);
-            store<u64>(S_RES_VA, va);
-            break;
-          }
-          case O.OP_SC_W: case O.OP_SC_D: {
-            const d = (w & 0xffff) == O.OP_SC_D;
-            const va = xget(rs1);
-            const size: u32 = d ? 8 : 4;
-            if ((va & (size - 1)) != 0) { fault(EXC_STORE_MISALIGNED, va); stop = 0; break; }
-            // Without a reservation the SC fails without touching memory; with one it must
-            // translate, and succeeds only on the reserved physical address.
-            let a: u32 = 0;
-            if (load<u64>(S_RES_ADDR) != RES_NONE && load<u64>(S_RES_VA) == va) {
-              a = atomicHost(va, size, ACC_STORE);
-              if (a == 0) { stop = 0; break; }
-              if (atomicPa != load<u64>(S_RES_ADDR)) a = 0;
-            }
-            if (a == 0) {
-              xset(rd, 1);
-            } else {
-              if (d) store<u64>(a, xget(rs2)); else store<u32>(a, <u32>xget(rs2));
-              noteRamStore(a, size);
-              xset(rd, 0);
-              if (mmu.deviceWritten) { endAfterStore(); event = true; stop = 0; }
-            }
-            store<u64>(S_RES_ADDR, RES_NONE);
-            break;
-          }
-          case O.OP_AMO_W: case O.OP_AMO_D: {
-            const d = (w & 0xffff) == O.OP_AMO_D;
-            const size: u32 = d ? 8 : 4;
-            const va = xget(rs1);
-            let a = storeHost(va, d ? M8 : M4);
-            if (a == 0) {
-              a = atomicHost(va, size, ACC_STORE);
-              if (a == 0) { stop = 0; break; }
-              noteRamStore(a, size);
-            }
-            const old = d ? load<u64>(a) : <u64><i64>load<i32>(a);
-            const nv = amoCompute(<u32>imm, old, xget(rs2), !d);
-            if (d) store<u64>(a, nv); else store<u32>(a, <u32>nv);
-            xset(rd, old);
-            if (mmu.deviceWritten) { endAfterStore(); event = true; stop = 0; }
+            const r = systemOp(w & 0xffff, rd, rs1, rs2, imm, pcOf(pc, cur), live,
+              base + (live - steps0) - <u64>(trap.exceptionsTaken - exc0));
+            if ((r & SYS_TARGET) != 0) target = sysTarget;
+            if ((r & SYS_EVENT) != 0) event = true;
+            if ((r & SYS_STOP) != 0) stop = 0;
             break;
           }
           case O.OP_NOP: break;
@@ -629,6 +534,132 @@ export function interpret(budget: u32): u32 {
   store<u64>(S_INSTRET, base + n - (trap.exceptionsTaken - exc0));
   store<u64>(S_STEPS, steps0 + n);
   return exitReason;
+}
+
+// systemOp() results: the instruction set sysTarget (the next pc), is an event (interrupts and
+// translation are looked at again), or ends the block at once (a fault, a device write).
+const SYS_TARGET: u32 = 1;
+const SYS_EVENT: u32 = 2;
+const SYS_STOP: u32 = 4;
+let sysTarget: u64 = 0;
+
+/**
+ * SYSTEM and atomic instructions, out of the interpreter loop: they are rare, and the loop's
+ * registers do better without their code. `insnPc` is the instruction's pc, `live` the steps
+ * before it, `instretBefore` minstret before it.
+ */
+function systemOp(op: u32, rd: u32, rs1: u32, rs2: u32, imm: u64, insnPc: u64, live: u64, instretBefore: u64): u32 {
+  let r: u32 = 0;
+  switch (op) {
+    case O.OP_ECALL: {
+      r |= SYS_EVENT;
+      const para = load<u64>(S_PARA);
+      if (para != PARA_OFF && load<u64>(S_PRIV) == PRIV_S) { // a hypercall (SBI calling convention)
+        store<u64>(ST_HYPERCALLS, load<u64>(ST_HYPERCALLS) + 1);
+        if (para == PARA_EXIT) { exitReason = EXIT_SBI; sysTarget = insnPc; r |= SYS_TARGET; break; } // pc stays at the ECALL
+        store<u64>(S_PC, insnPc);
+        store<u64>(S_STEPS, live + 1); // the host's clock may count steps
+        const f = sbiCall();
+        if ((f & SBI_JUMP) != 0) { sysTarget = load<u64>(S_PC); r |= SYS_TARGET; }
+        if ((f & SBI_EXIT) != 0) { exitReason = EXIT_HOST; break; }
+        // A new deadline may raise or drop STIP: recompute it; interrupts are checked
+        // before the next instruction, as after a CSR write.
+        if ((f & SBI_TIMER) != 0) updateTimerLine();
+        // Without SBI_END_BLOCK or SBI_TIMER the stretch could go on; ending it is harmless.
+        break;
+      }
+      fault(EXC_ECALL_U + load<u64>(S_PRIV), 0); break;
+    }
+    case O.OP_EBREAK: fault(EXC_BREAKPOINT, insnPc); break;
+    case O.OP_MRET: {
+      if (load<u64>(S_PRIV) != PRIV_M) { fault(EXC_ILLEGAL, <u64><u32>imm); break; }
+      sysTarget = mret(); r |= SYS_TARGET | SYS_EVENT; break;
+    }
+    case O.OP_SRET: {
+      const p = load<u64>(S_PRIV);
+      if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TSR) != 0)) {
+        fault(EXC_ILLEGAL, <u64><u32>imm); break;
+      }
+      sysTarget = sret(); r |= SYS_TARGET | SYS_EVENT; break;
+    }
+    case O.OP_WFI: {
+      const p = load<u64>(S_PRIV);
+      if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TW) != 0)) {
+        fault(EXC_ILLEGAL, <u64><u32>imm); break;
+      }
+      if (pendingEnabled() == 0) { store<u64>(S_WFI, 1); exitReason = EXIT_IDLE; }
+      r |= SYS_EVENT; break;
+    }
+    case O.OP_SFENCE_VMA: {
+      const p = load<u64>(S_PRIV);
+      if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0)) {
+        fault(EXC_ILLEGAL, <u64><u32>imm); break;
+      }
+      tlbFlushAll();
+      r |= SYS_EVENT; break;
+    }
+    case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:
+    case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
+      store<u64>(S_INSTRET, instretBefore);
+      store<u64>(S_STEPS, live);
+      if (!csrInstruction(op, <u32>imm & 0xfff, rd, rs1)) {
+        fault(EXC_ILLEGAL, csrBits(op, <u32>imm & 0xfff, rd, rs1));
+      }
+      r |= SYS_EVENT; break;
+    }
+    case O.OP_LR_W: case O.OP_LR_D: {
+      const d = op == O.OP_LR_D;
+      const va = xget(rs1);
+      const a = atomicHost(va, d ? 8 : 4, ACC_LOAD);
+      if (a == 0) { r |= SYS_STOP; break; }
+      xset(rd, d ? load<u64>(a) : <u64><i64>load<i32>(a));
+      store<u64>(S_RES_ADDR, atomicPa);
+      store<u64>(S_RES_VA, va);
+      break;
+    }
+    case O.OP_SC_W: case O.OP_SC_D: {
+      const d = op == O.OP_SC_D;
+      const va = xget(rs1);
+      const size: u32 = d ? 8 : 4;
+      if ((va & (size - 1)) != 0) { fault(EXC_STORE_MISALIGNED, va); r |= SYS_STOP; break; }
+      // Without a reservation the SC fails without touching memory; with one it must
+      // translate, and succeeds only on the reserved physical address.
+      let a: u32 = 0;
+      if (load<u64>(S_RES_ADDR) != RES_NONE && load<u64>(S_RES_VA) == va) {
+        a = atomicHost(va, size, ACC_STORE);
+        if (a == 0) { r |= SYS_STOP; break; }
+        if (atomicPa != load<u64>(S_RES_ADDR)) a = 0;
+      }
+      if (a == 0) {
+        xset(rd, 1);
+      } else {
+        if (d) store<u64>(a, xget(rs2)); else store<u32>(a, <u32>xget(rs2));
+        noteRamStore(a, size);
+        xset(rd, 0);
+        if (mmu.deviceWritten) { endAfterStore(); r |= SYS_EVENT | SYS_STOP; }
+      }
+      store<u64>(S_RES_ADDR, RES_NONE);
+      break;
+    }
+    case O.OP_AMO_W: case O.OP_AMO_D: {
+      const d = op == O.OP_AMO_D;
+      const size: u32 = d ? 8 : 4;
+      const va = xget(rs1);
+      let a = storeHost(va, d ? M8 : M4);
+      if (a == 0) {
+        a = atomicHost(va, size, ACC_STORE);
+        if (a == 0) { r |= SYS_STOP; break; }
+        noteRamStore(a, size);
+      }
+      const old = d ? load<u64>(a) : <u64><i64>load<i32>(a);
+      const nv = amoCompute(<u32>imm, old, xget(rs2), !d);
+      if (d) store<u64>(a, nv); else store<u32>(a, <u32>nv);
+      xset(rd, old);
+      if (mmu.deviceWritten) { endAfterStore(); r |= SYS_EVENT | SYS_STOP; }
+      break;
+    }
+  }
+  return r;
 }
 
 /**
