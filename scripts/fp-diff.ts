@@ -1,13 +1,15 @@
 // Differential test of the FP module against real RISC-V F/D instructions under qemu-riscv64.
 //
-//   npx tsx scripts/fp-diff.ts --count 100000 --seed 1 [--op fadd.d] [--rm rne|0..4] [--print 10] [--hart]
+//   npx tsx scripts/fp-diff.ts --count 100000 --seed 1 [--op fadd.d] [--rm rne|0..4] [--print 10] [--hart] [--jit off|N]
 //
 // For every instruction (or --op) and every rounding mode it depends on (or --rm), generates
 // `count` operand sets (test/fp/gen.ts), runs them through QEMU (guests/fpref/fpref.elf) and
 // through build/fp-test.wasm twice: the public API (native fast paths included) and the pure
 // software path. Compares result bits and fflags; prints mismatches and a summary. Exit 1 on
 // any mismatch. With --hart the same records also run through a whole wasmvisor hart
-// (guests/fpref/fpbare.elf), once with the static rounding mode and once with DYN and frm.
+// (guests/fpref/fpbare.elf), once with the static rounding mode and once with DYN and frm;
+// --jit off|N runs that hart with the interpreter alone or the JIT at threshold N.
+import { setDefaultJit } from "../src/jit/jit.js";
 import { dynamicCopy, makeRecords } from "../test/fp/gen.js";
 import { compareOutputs, describe, haveQemu, loadFpWasm, runHart, runQemu, runWasm } from "../test/fp/harness.js";
 import { OPS, RM_NAMES } from "../test/fp/ops.js";
@@ -24,6 +26,9 @@ const rmArg = arg("rm");
 const maxPrint = Number(arg("print", "10"));
 const batch = Number(arg("batch", "100000"));
 const viaHart = process.argv.includes("--hart");
+const jitArg = arg("jit");
+if (jitArg === "off") setDefaultJit(false);
+else if (jitArg !== undefined) setDefaultJit({ threshold: Number(jitArg) });
 
 if (!haveQemu()) {
   console.error("qemu-riscv64 not found: apt-get install -y qemu-user");
