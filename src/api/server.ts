@@ -19,6 +19,7 @@
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
+import { sharedCodeBytes } from "../jit/jit.js";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import websocket from "@fastify/websocket";
 import { ERRORS, HypervisorError } from "../hypervisor/errors.js";
@@ -269,6 +270,8 @@ export function metrics(hv: Hypervisor): string {
   for (const s of ["created", "running", "paused", "shutoff", "crashed"]) lines.push(`wasmvisor_host_vms{state="${s}"} ${vms.filter((v) => v.state === s).length}`);
   head("wasmvisor_host_memory_committed_bytes", "gauge", "Guest RAM committed to VMs.");
   lines.push(`wasmvisor_host_memory_committed_bytes ${hv.committed}`);
+  head("wasmvisor_host_jit_cache_bytes", "gauge", "Compiled guest code (Wasm bytes) in the process-wide JIT cache.");
+  lines.push(`wasmvisor_host_jit_cache_bytes ${sharedCodeBytes()}`);
   head("wasmvisor_host_memory_limit_bytes", "gauge", "Guest RAM the host may commit.");
   lines.push(`wasmvisor_host_memory_limit_bytes ${hv.memoryLimit}`);
   return lines.join("\n") + "\n";

@@ -46,6 +46,7 @@ describe("API: VMs", () => {
     expect(m).toMatch(/^# HELP wasmvisor_vm_instructions_total/m);
     expect(m).toMatch(/^wasmvisor_vm_state\{vm="m",state="created"\} 1$/m);
     expect(m).toMatch(/^wasmvisor_host_memory_committed_bytes 16777216$/m);
+    expect(m).toMatch(/^wasmvisor_host_jit_cache_bytes \d+$/m);
   });
 
   it("machine-config jit false runs the VM with the interpreter alone", async () => {
