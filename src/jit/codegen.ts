@@ -1,13 +1,17 @@
 // Code generation: the decoded blocks of one guest page (read from the core's block cache) become
-// one Wasm function that runs them and chains between them while the guest stays in the page.
+// one Wasm function that runs them and chains between them while the guest stays in the page,
+// and tail-calls the function of the next page's block when it leaves.
 //
-//   (func (param pc i64) (param budget i32) (param tlbLoad i32) (param tlbStore i32) (result i32))
+//   (func (param pc i64) (param budget i32) (param tlbLoad i32) (param tlbStore i32)
+//         (param entry i32) (param done i32) (param tlbFetch i32) (param self i32) (result i32))
 //
-//   (param entry i32): the ordinal of the block to start with
+// entry: the ordinal of the block to start with; done: instructions run before the call (a
+// chained call goes on counting); self: the function's own index in the core's table.
 //
 // It returns the instructions it ran and leaves the next pc in JIT_NEXT_PC. It runs a block only
-// whole (the budget must cover it) and only while the block is still valid (its lookup slot
-// holds a block whose tag is its address: a store to the page, or an eviction, zeroes the tag).
+// whole (the budget must cover it) and only while the block is still the one it was compiled
+// from: its lookup slot holds a block tagged with its address whose header names this function
+// (a store to the block drops it; a block decoded again at that address is a new, uncompiled one).
 // Anything the compiled code does not handle (a TLB miss, which covers faults, MMIO and stores
 // to code pages; an instruction it does not compile) ends the call at that instruction with
 // the registers written back, and the interpreter takes it from there: exceptions stay precise
@@ -129,12 +133,13 @@ export const HELPER_COUNT = Object.keys(H).length;
 
 // Locals of a page function.
 // Parameters: pc, budget, the load and store TLBs, the entry block's ordinal, the instructions
-// run so far (a chained call continues the caller's count), the fetch TLB.
-const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6;
-const V_VBASE = 7, V_VA = 8, V_E = 9, V_T = 10, V_NEXT = 11, V_K = 12, V_OFF = 13;
-const xLocal = (r: number) => 13 + r; // x1..x31 in locals 14..44
+// run so far (a chained call continues the caller's count), the fetch TLB, and the function's
+// own index in the core's table (the same code may sit at other indices in other harts).
+const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6, P_SELF = 7;
+const V_VBASE = 8, V_VA = 9, V_E = 10, V_T = 11, V_NEXT = 12, V_K = 13, V_OFF = 14;
+const xLocal = (r: number) => 14 + r; // x1..x31 in locals 15..45
 const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
-export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
+export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32, I32];
 // The page functions' type index in a module: helpers() come first (type 0), then the pages.
 const PAGE_TYPE = 1;
 
@@ -256,7 +261,7 @@ function emitChain(f: Body, out: Label): void {
   f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
-  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
+  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF).get(V_OFF);
   f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
 }
 
@@ -273,10 +278,13 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     if (j === undefined) { f.br(chain); return; }
     f.i32(j).set(V_NEXT).br(dispatch);
   };
-  // Entry: still valid (its lookup slot holds a block tagged with its address), budget covers it.
+  // Entry: still the block this code was made from (its lookup slot holds a block tagged with its
+  // address whose header names this function: a block decoded again after a store has another
+  // header), and the budget covers it.
   // The slot: SLOT_POOL + (PAGE_SLOTS[page] << 13) + halfword index * 4 (assembly/blocks.ts).
   f.i32(L.PAGE_SLOTS + (((b.h - L.RAM_OFF) >>> 12) << 1)).mem(Op.i32Load16U, 1).i32(13).op(Op.i32Shl);
-  f.mem(Op.i32Load, 2, L.SLOT_POOL + (((b.h & 0xfff) >>> 1) << 2)).mem(Op.i32Load, 2).i32(b.h).op(Op.i32Ne);
+  f.mem(Op.i32Load, 2, L.SLOT_POOL + (((b.h & 0xfff) >>> 1) << 2)).tee(V_K).mem(Op.i32Load, 2).i32(b.h).op(Op.i32Ne);
+  f.get(V_K).mem(Op.i32Load, 2, 12).get(P_SELF).op(Op.i32Ne).op(0x72 /* i32.or */);
   f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU).op(0x72 /* i32.or */);
   f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   // FP state the compiled FP code relies on, unchanged while it runs (no CSR write is compiled).

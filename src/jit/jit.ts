@@ -70,7 +70,7 @@ function remember(key: string, s: Shared): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 2;
+const CODEGEN_VERSION = 3;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)

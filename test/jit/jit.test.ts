@@ -99,6 +99,24 @@ describe("JIT", () => {
     expect(h.jit!.stats().steps).toBeGreaterThan(1000n);
   });
 
+  it("a block rebuilt after a patch is not mistaken for the compiled one (calls from compiled code)", () => {
+    // The loop and `body` share a page and are compiled into one function; after the patch,
+    // `body` is decoded again (a new block at the same address), and the loop keeps calling it.
+    const a = new Asm();
+    a.li("a0", 0).li("s1", 500).li("s2", 250);
+    a.label("loop").call("body").addi("s1", "s1", -1).bne("s1", "s2", "skip");
+    a.la("t1", "body").li("t2", 0x06450513).sw("t2", 0, "t1"); // halfway: addi a0, a0, 100
+    a.label("skip").bnez("s1", "loop");
+    a.label("spin").j("spin");
+    a.label("body").insn(0x00150513).ret(); // addi a0, a0, 1
+    for (const threshold of [0, 50]) {
+      const h = hartWith(a, { threshold });
+      for (let i = 0; i < 40; i++) h.run(500);
+      expect(h.pc, `threshold ${threshold}`).toBe(BigInt(a.addr("spin")));
+      expect(h.x(10), `threshold ${threshold}`).toBe(250n + 250n * 100n);
+    }
+  });
+
   it("budgets stop compiled code exactly where single steps do", () => {
     const a = new Asm();
     a.li("s1", 200).la("s0", "data");
