@@ -17,9 +17,10 @@
 //                     made relative to the block start (offset + imm), so executing them needs
 //                     only the block's pc.
 //
-// A block that is dropped while it may still be reachable from compiled code (which chains
-// between the blocks of a page without a lookup) gets its tag zeroed: compiled code checks the
-// tag of every block it enters.
+// Compiled code chains between the blocks of a page without a lookup, so it checks at every
+// block it enters that the block's slot still holds a block tagged with its address whose header
+// names its function; a dropped block has its slot cleared (and, for single blocks, its tag
+// zeroed), and a block decoded again is a new, uncompiled one.
 // Blocks are keyed by host (physical) address, so one block serves every virtual mapping of its
 // page. The lookup has two levels: a u16 per RAM page names the page's slot array (a u32 block
 // per halfword), handed out from a pool of SLOT_ARRAYS on the first block of the page; there is
@@ -29,7 +30,7 @@
 // the stored bytes.
 import {
   BLOCK_AREA, BLOCK_AREA_END, JIT_EPOCH, JIT_QUEUE, JIT_QUEUED, JIT_QUEUE_MAX, PAGE_SLOTS, RAM_OFF,
-  S_RAM_SIZE, SCRATCH_BLOCK, SLOT_ARRAY_BYTES, SLOT_ARRAYS, SLOT_OWNERS, SLOT_POOL,
+  S_RAM_SIZE, SCRATCH_BLOCK, SLOT_ARRAY_BYTES, SLOT_ARRAY_SHIFT, SLOT_ARRAYS, SLOT_OWNERS, SLOT_POOL,
 } from "./layout";
 import { decode16, decode32 } from "./decode";
 import * as O from "./ops";
@@ -47,11 +48,15 @@ let nextArray: u32 = 1; // slot arrays handed out (array 0 is the empty one)
 // @ts-ignore: decorator
 @inline function pageSlots(h: u32): u32 { return PAGE_SLOTS + (((h - RAM_OFF) >> 12) << 1); }
 
+/** The slot of host address `h` in slot array `idx`. */
+// @ts-ignore: decorator
+@inline function slotIn(idx: u32, h: u32): u32 {
+  return SLOT_POOL + (idx << SLOT_ARRAY_SHIFT) + (((h & 0xfff) >> 1) << 2);
+}
+
 /** The lookup slot of host address `h` (in the empty array 0 if its page has none). */
 // @ts-ignore: decorator
-@inline export function lookupSlot(h: u32): u32 {
-  return SLOT_POOL + (<u32>load<u16>(pageSlots(h)) << 13) + (((h & 0xfff) >> 1) << 2);
-}
+@inline export function lookupSlot(h: u32): u32 { return slotIn(<u32>load<u16>(pageSlots(h)), h); }
 
 /** The cached block starting at host address `h`, or 0. */
 // @ts-ignore: decorator
@@ -75,11 +80,11 @@ function slotFor(h: u32): u32 {
   let idx = <u32>load<u16>(ps);
   if (idx == 0) {
     idx = nextArray++;
-    memory.fill(SLOT_POOL + (idx << 13), 0, SLOT_ARRAY_BYTES);
+    memory.fill(slotIn(idx, 0), 0, SLOT_ARRAY_BYTES);
     store<u32>(SLOT_OWNERS + (idx << 2), (h - RAM_OFF) >> 12);
     store<u16>(ps, <u16>idx);
   }
-  return SLOT_POOL + (idx << 13) + (((h & 0xfff) >> 1) << 2);
+  return slotIn(idx, h);
 }
 
 export const QUEUED: u32 = 0x80000000;
@@ -103,7 +108,7 @@ export const QUEUED: u32 = 0x80000000;
 /** Drops the blocks that start in the RAM page at host address `page` (page aligned). */
 export function invalidateBlockPage(page: u32): void {
   const idx = <u32>load<u16>(pageSlots(page));
-  if (idx != 0) memory.fill(SLOT_POOL + (idx << 13), 0, SLOT_ARRAY_BYTES);
+  if (idx != 0) memory.fill(slotIn(idx, 0), 0, SLOT_ARRAY_BYTES);
 }
 
 /** Drops the blocks that cover any byte of [h, h + size), all within one page. */
@@ -178,10 +183,7 @@ export function buildBlock(h: u32, pc: u64): u32 {
   store<u32>(b, 0, 8);
   store<u32>(b, 0, 12);
   next = e;
-  const slot = slotFor(h);
-  const old = load<u32>(slot);
-  if (old != 0) store<u32>(old, 0); // (cannot happen: a lookup found no block here) unreachable from now on
-  store<u32>(slot, b);
+  store<u32>(slotFor(h), b);
   mmu.markCodePage(h);
   return b;
 }

@@ -473,7 +473,8 @@ export function interpret(budget: u32): u32 {
           }
           // Double-precision arithmetic on the native operations when only NX could be raised
           // and it already is (FS Dirty, round to nearest-even, a finite result that cannot be
-          // tiny): the exact path in fpu.ts handles everything else.
+          // tiny): the exact path in fpu.ts handles everything else. One case per operation: a
+          // shared body choosing the operation inside measured ~10 % slower on n-body.
           case O.OP_FADD_D: {
             if (fastD(imm)) {
               const r = reinterpret<u64>(reinterpret<f64>(fget(rs1)) + reinterpret<f64>(fget(rs2)));

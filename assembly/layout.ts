@@ -108,6 +108,13 @@ export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
 export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
 export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
 
+// Block lookup, two levels (blocks.ts): one u16 per RAM page (room for 2 GiB) names the page's
+// slot array in the pool (0: none); a slot array holds a u32 block address per halfword of its
+// page, at SLOT_POOL + (index << SLOT_ARRAY_SHIFT).
+export const PAGE_SLOTS: u32 = 0x100000;
+export const SLOT_ARRAY_SHIFT: u32 = 13;
+export const SLOT_ARRAY_BYTES: u32 = 1 << SLOT_ARRAY_SHIFT; // 2048 halfwords × 4 bytes
+export const SLOT_ARRAYS: u32 = 1024;
 
 // One flag byte per 4 KiB page of guest RAM (PAGE_CODE, PAGE_WATCH); room for 2 GiB.
 export const PAGE_FLAGS: u32 = 0x200000;
@@ -116,15 +123,8 @@ export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF t
 // One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
 export const PAGE_STORES: u32 = 0x280000;
 export const PAGE_STORES_MAX: u32 = 4095;
-// Block lookup, two levels (blocks.ts): one u16 per RAM page names the page's slot array in
-// the pool (0: none); a slot array holds a u32 block address per halfword of its page.
-export const PAGE_SLOTS: u32 = 0x100000;
 // Owner page (RAM page index) of each slot array, to unlink them all when the pool is reset.
 export const SLOT_OWNERS: u32 = 0x380000;
-export const SLOT_POOL: u32 = 0x800000; // array 0 stays all zeros: a lookup through it finds nothing
-export const SLOT_ARRAY_BYTES: u32 = 2048 * 4;
-export const SLOT_ARRAYS: u32 = 1024;
-export const SLOT_POOL_END: u32 = SLOT_POOL + SLOT_ARRAYS * SLOT_ARRAY_BYTES;
 
 // Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
 // per entry, allocated in order until the area is full (then all are dropped). A booting Linux
@@ -132,6 +132,8 @@ export const SLOT_POOL_END: u32 = SLOT_POOL + SLOT_ARRAYS * SLOT_ARRAY_BYTES;
 // what it has filled.
 export const BLOCK_AREA: u32 = 0x400000;
 export const BLOCK_AREA_END: u32 = 0x800000;
+export const SLOT_POOL: u32 = 0x800000; // array 0 stays all zeros: a lookup through it finds nothing
+export const SLOT_POOL_END: u32 = SLOT_POOL + SLOT_ARRAYS * SLOT_ARRAY_BYTES;
 
 // Guest RAM: physical DRAM_BASE maps to linear address RAM_OFF.
 export const RAM_OFF: u32 = 0x1000000;

@@ -2,9 +2,9 @@
 //
 // Values are raw bits (binary32 as u32, binary64 as u64). rm: 0 RNE, 1 RTZ, 2 RDN, 3 RUP,
 // 4 RMM (the caller resolves DYN and rejects 5/6/7). Every operation ORs its exceptions into
-// `fpFlags` (fflags layout: NX=1 UF=2 OF=4 DZ=8 NV=16); the caller clears it or seeds it with the flags already raised (fast paths skip
-// exactness tests when NX is already set). NaN results are
-// the canonical NaN. Tininess is detected after rounding.
+// `fpFlags` (fflags layout: NX=1 UF=2 OF=4 DZ=8 NV=16); the caller clears it, or seeds it with
+// the flags already raised (fast paths skip exactness tests when NX is already set). NaN results
+// are the canonical NaN. Tininess is detected after rounding.
 //
 // Each operation has a software path (soft.ts: integers only, every rounding mode) and, where
 // it pays, a fast path on Wasm's native IEEE operations (which round to nearest-even): taken

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x31f386aa;
+export const SOURCE_HASH = 0x3b4e826f;
 
 /** assembly/layout.ts */
 export const L = {
@@ -85,19 +85,20 @@ export const L = {
   TLB_SET_BYTES: 12288,
   TLB_END: 102400,
   TLB_INVALID: 4095n,
+  PAGE_SLOTS: 1048576,
+  SLOT_ARRAY_SHIFT: 13,
+  SLOT_ARRAY_BYTES: 8192,
+  SLOT_ARRAYS: 1024,
   PAGE_FLAGS: 2097152,
   PAGE_CODE: 1,
   PAGE_WATCH: 2,
   PAGE_STORES: 2621440,
   PAGE_STORES_MAX: 4095,
-  PAGE_SLOTS: 1048576,
   SLOT_OWNERS: 3670016,
-  SLOT_POOL: 8388608,
-  SLOT_ARRAY_BYTES: 8192,
-  SLOT_ARRAYS: 1024,
-  SLOT_POOL_END: 16777216,
   BLOCK_AREA: 4194304,
   BLOCK_AREA_END: 8388608,
+  SLOT_POOL: 8388608,
+  SLOT_POOL_END: 16777216,
   RAM_OFF: 16777216,
   DRAM_BASE: 2147483648n,
   RES_NONE: 18446744073709551615n,

@@ -178,6 +178,8 @@ const FP_ARITH = new Map<number, [number, FpCheck]>([
 const FP_CVT = new Map<number, number>([[OP.FCVT_D_W, Op.f64ConvertI32S], [OP.FCVT_D_L, Op.f64ConvertI64S]]);
 // FP loads/stores and bit moves: no flags, only FS = Dirty needed.
 const FP_PLAIN = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FSGNJ_D, OP.FSGNJN_D, OP.FSGNJX_D, OP.FMV_X_D, OP.FMV_D_X]);
+// The FP instructions that read an integer register (rs1: an address or a source value).
+const FP_FROM_X = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FMV_D_X, OP.FCVT_D_W, OP.FCVT_D_L]);
 const usesFflags = (op: number) => FP_ARITH.has(op) || FP_CVT.has(op);
 const isFp = (op: number) => usesFflags(op) || FP_PLAIN.has(op);
 
@@ -196,7 +198,7 @@ export function compiles(i: Insn): boolean {
 
 /** The integer registers an instruction reads. */
 function reads(i: Insn): number[] {
-  if (isFp(i.op)) return FP_ARITH.has(i.op) || (FP_PLAIN.has(i.op) && i.op >= OP.FSGNJ_D && i.op !== OP.FMV_D_X) ? [] : [i.rs1];
+  if (isFp(i.op)) return FP_FROM_X.has(i.op) ? [i.rs1] : [];
   if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
   if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
       i.op === OP.SLT || i.op === OP.SLTU || i.op === OP.ADDW || i.op === OP.SUBW || i.op === OP.MULW) return [i.rs1, i.rs2];
@@ -248,16 +250,25 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
 }
 
 /**
+ * Leaves in V_E, and on the stack, the entry of TLB `tlb` (a parameter) for the address in local
+ * `va`: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16, as assembly/mmu.ts indexes it.
+ */
+function tlbEntry(f: Body, va: number, tlb: number): void {
+  f.get(va).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And).i32(4).op(Op.i32Shl);
+  f.get(tlb).op(Op.i32Add).tee(V_E);
+}
+
+/**
  * Goes on at P_PC in compiled code if there is some: the fetch TLB gives its host address,
  * the lookup its block, the block's header its function, called as a tail call (the callee
  * checks validity and budget as every entry does). Anything missing leaves to the interpreter.
  */
 function emitChain(f: Body, out: Label): void {
-  f.get(P_PC).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(4).op(Op.i32Shl).get(P_TF).op(Op.i32Add).tee(V_E);
+  tlbEntry(f, P_PC, P_TF);
   f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
   f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
   f.get(V_E).i32(L.RAM_OFF).op(Op.i32Sub).i32(12).op(Op.i32ShrU).i32(1).op(Op.i32Shl).mem(Op.i32Load16U, 1, L.PAGE_SLOTS);
-  f.i32(13).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
+  f.i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
   f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
@@ -281,8 +292,8 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   // Entry: still the block this code was made from (its lookup slot holds a block tagged with its
   // address whose header names this function: a block decoded again after a store has another
   // header), and the budget covers it.
-  // The slot: SLOT_POOL + (PAGE_SLOTS[page] << 13) + halfword index * 4 (assembly/blocks.ts).
-  f.i32(L.PAGE_SLOTS + (((b.h - L.RAM_OFF) >>> 12) << 1)).mem(Op.i32Load16U, 1).i32(13).op(Op.i32Shl);
+  // The slot: SLOT_POOL + (PAGE_SLOTS[page] << SLOT_ARRAY_SHIFT) + halfword index * 4 (blocks.ts).
+  f.i32(L.PAGE_SLOTS + (((b.h - L.RAM_OFF) >>> 12) << 1)).mem(Op.i32Load16U, 1).i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl);
   f.mem(Op.i32Load, 2, L.SLOT_POOL + (((b.h & 0xfff) >>> 1) << 2)).tee(V_K).mem(Op.i32Load, 2).i32(b.h).op(Op.i32Ne);
   f.get(V_K).mem(Op.i32Load, 2, 12).get(P_SELF).op(Op.i32Ne).op(0x72 /* i32.or */);
   f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU).op(0x72 /* i32.or */);
@@ -301,20 +312,18 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   for (const r of loaded) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
   const written = new Set<number>();
   for (const i of insns) { const r = writes(i); if (r > 0 && r !== L.X_SINK) written.add(r); }
-  const dirty = written;
   const bail = f.block();
   const reg = (r: number) => { if (r === 0) f.i64(0); else f.get(xLocal(r)); };
   const setReg = (r: number) => {
     if (r === 0 || r === L.X_SINK) { f.op(Op.drop); return; }
     f.set(xLocal(r));
   };
-  const writeBack = () => { for (const r of dirty) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
+  const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   /** Leaves at instruction `k` (not run) through the shared exit: registers back, pc = its pc. */
   const leaveAt = (k: number) => { f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
   /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
   const tlbHost = (k: number, tlb: number, size: number) => {
-    f.get(V_VA).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(255).op(Op.i32And).i32(4).op(Op.i32Shl);
-    f.get(tlb).op(Op.i32Add).tee(V_E);
+    tlbEntry(f, V_VA, tlb);
     f.mem(Op.i64Load, 3).get(V_VA).i64(~(0xfff - (size - 1))).op(Op.i64And).op(Op.i64Ne);
     f.if(); leaveAt(k); f.end();
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);

@@ -286,7 +286,7 @@ export class Jit {
   /** The lookup slot of host address `h` (assembly/blocks.ts lookupSlot). */
   private slotOf(h: number): number {
     const idx = this.view.getUint16(L.PAGE_SLOTS + (((h - L.RAM_OFF) >>> 12) << 1), true);
-    return L.SLOT_POOL + idx * 8192 + (((h & 0xfff) >>> 1) << 2);
+    return L.SLOT_POOL + (idx << L.SLOT_ARRAY_SHIFT) + (((h & 0xfff) >>> 1) << 2);
   }
 
   /** Whether block `b` with tag `tag` is the one its lookup slot holds. */
@@ -298,7 +298,7 @@ export class Jit {
   private blocksOf(page: number): number[] {
     const out: number[] = [];
     const first = this.slotOf(page);
-    if (first < L.SLOT_POOL + 8192) return out; // no slot array: no blocks
+    if (first < L.SLOT_POOL + L.SLOT_ARRAY_BYTES) return out; // no slot array: no blocks
     for (let i = 0; i < 2048; i++) {
       const b = this.u32(first + 4 * i);
       if (b !== 0 && this.u32(b) === page + 2 * i) out.push(b);
