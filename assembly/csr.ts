@@ -12,7 +12,7 @@ import {
   updateTimerLine,
 } from "./state";
 import { pmpReadAddr, pmpReadCfg, pmpWriteAddr, pmpWriteCfg } from "./pmp";
-import { selectTlbSets, tlbFlushAll, tlbFlushData } from "./mmu";
+import { selectTlbSets, tlbFlushAll, tlbFlushData, tlbSumCleared } from "./mmu";
 import { fpDirty, fpOff } from "./fpu";
 
 // misa: MXL=2 (RV64) and the extensions A, C, D, F, I, M, S, U.
@@ -251,5 +251,6 @@ function writeMstatus(v: u64): void {
   store<u64>(S_MSTATUS, next);
   const changed = old ^ next;
   if ((changed & (MS_MPRV | MS_MPP)) != 0) selectTlbSets();
-  if ((changed & (MS_SUM | MS_MXR)) != 0) tlbFlushData();
+  if ((changed & old & MS_MXR) != 0) tlbFlushData();
+  else if ((changed & old & MS_SUM) != 0) tlbSumCleared();
 }

@@ -15,7 +15,7 @@ import {
 } from "./state";
 import {
   ACC_LOAD, ACC_STORE, dataPriv, fetchHost, fetchTlb, pmpCheck, loadSlow, noteRamStore, ramHost,
-  storeSlow, tlbFlushAll, tlbLoad, tlbStore, translate, peekVirtual,
+  storeSlow, tlbFlushAll, tlbFlushPage, tlbLoad, tlbStore, translate, peekVirtual,
 } from "./mmu";
 import { buildBlock, cachedBlock, ENTRY, noteHot } from "./blocks";
 import { csrRead, csrWrite } from "./csr";
@@ -596,7 +596,7 @@ function systemOp(op: u32, rd: u32, rs1: u32, rs2: u32, imm: u64, insnPc: u64, l
       if (p == PRIV_U || (p == PRIV_S && (load<u64>(S_MSTATUS) & MS_TVM) != 0)) {
         fault(EXC_ILLEGAL, <u64><u32>imm); break;
       }
-      tlbFlushAll();
+      if (rs1 != 0) tlbFlushPage(xget(rs1)); else tlbFlushAll();
       r |= SYS_EVENT; break;
     }
     case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:

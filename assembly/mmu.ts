@@ -73,22 +73,91 @@ function clearTable(base: u32): void {
   for (let e = base; e < base + TLB_KIND_BYTES; e += 16) store<u64>(e, TLB_INVALID);
 }
 
-/** SFENCE.VMA, satp writes: forget every translation. */
+// What the TLBs hold beyond single 4 KiB translations, so that an SFENCE.VMA of one address
+// and a cleared SUM can drop only the entries they concern (a booting Linux fences one page
+// after every page fault and toggles SUM around every user copy; flushing everything then
+// costs it most of its TLB refills).
+// - The superpages entries were filled from (an entry holds one 4 KiB piece of its superpage,
+//   and a fence of any address in the superpage must drop every piece), as base | shift.
+// - The S-set data entries that map U pages (filled under SUM = 1).
+// A log that overflows stands for "anything": the broad flush is done instead.
+const LOG_MAX: i32 = 32;
+const superLog = new StaticArray<u64>(LOG_MAX);
+let superCount: i32 = 0;
+const userLog = new StaticArray<u32>(LOG_MAX);
+let userCount: i32 = 0; // LOG_MAX + 1: overflowed
+
+// The leaf translate() found last: log2 of its page size and its U bit (tlbFill reads them).
+let leafShift: u64 = 12;
+let leafUser = false;
+
+/** SFENCE.VMA with rs1 = x0, satp and PMP writes: forget every translation. */
 export function tlbFlushAll(): void {
+  
   for (let s: u32 = 0; s < 3; s++) {
     for (let k: u32 = 0; k < 3; k++) clearTable(TLB_BASE + s * TLB_SET_BYTES + k * TLB_KIND_BYTES);
   }
+  superCount = 0;
+  userCount = 0;
 }
 
-/** SUM/MXR changed: load/store permissions of S and U sets may differ now. */
+/**
+ * SFENCE.VMA with rs1 = `va` (4.2.1): drops the translations of `va`'s page, in every address
+ * space, or every translation if `va` lies in a superpage the TLBs hold pieces of.
+ */
+export function tlbFlushPage(va: u64): void {
+  if (superCount > LOG_MAX) { tlbFlushAll(); return; }
+  for (let i = 0; i < superCount; i++) {
+    const r = unchecked(superLog[i]);
+    const shift = r & 63;
+    if ((va >> shift) << shift == (r & ~(<u64>63))) { tlbFlushAll(); return; }
+  }
+  // The M set holds untranslated addresses only (M-mode, or MPRV borrowing S or U uses those sets).
+  const idx = (<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4;
+  for (let s: u32 = 0; s < 2; s++) {
+    for (let k: u32 = 0; k < 3; k++) store<u64>(TLB_BASE + s * TLB_SET_BYTES + k * TLB_KIND_BYTES + idx, TLB_INVALID);
+  }
+}
+
+/** MXR was cleared: loads of execute-only pages the U and S sets allowed are no longer allowed. */
 export function tlbFlushData(): void {
+  
   for (let s: u32 = 0; s < 2; s++) {
     clearTable(TLB_BASE + s * TLB_SET_BYTES + TLB_KIND_BYTES);
     clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
   }
+  userCount = 0;
+}
+
+/**
+ * SUM was cleared: S-mode loses the U pages (3.1.6.3). Only S-set data entries filled while it
+ * was set can map them; a set SUM or MXR only allows more, so setting them drops nothing.
+ */
+export function tlbSumCleared(): void {
+  if (userCount > LOG_MAX) {
+    clearTable(TLB_BASE + TLB_SET_BYTES + TLB_KIND_BYTES);
+    clearTable(TLB_BASE + TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
+  } else {
+    for (let i = 0; i < userCount; i++) store<u64>(unchecked(userLog[i]), TLB_INVALID);
+  }
+  userCount = 0;
+}
+
+function noteSuperpage(va: u64): void {
+  if (superCount > LOG_MAX) return;
+  const r = ((va >> leafShift) << leafShift) | leafShift;
+  for (let i = 0; i < superCount; i++) if (unchecked(superLog[i]) == r) return;
+  if (superCount == LOG_MAX) { superCount = LOG_MAX + 1; return; }
+  unchecked(superLog[superCount++] = r);
+}
+
+function noteUserEntry(e: u32): void {
+  if (userCount >= LOG_MAX) { userCount = LOG_MAX + 1; return; }
+  unchecked(userLog[userCount++] = e);
 }
 
 function tlbFlushStores(): void {
+  
   for (let s: u32 = 0; s < 3; s++) clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
 }
 
@@ -103,6 +172,8 @@ function tlbFlushStores(): void {
   const page = va & ~(<u64>0xfff);
   store<u64>(e, page);
   store<u64>(e, (<u64>(host & ~0xfff)) - page, 8);
+  if (leafShift != 12) noteSuperpage(va);
+  if (leafUser && p == PRIV_S && acc != ACC_FETCH) noteUserEntry(e);
 }
 
 /** Host (linear-memory) address of physical `pa` if [pa, pa+size) is RAM, else 0. */
@@ -122,8 +193,11 @@ function tlbFlushStores(): void {
  * (debugger reads); such a walk fails where an update would be needed.
  */
 export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
+  
   const satp = load<u64>(S_SATP);
   const mode = satp >> 60;
+  leafShift = 12;
+  leafUser = false;
   if (p == PRIV_M || mode == 0) return va;
   const levels: i32 = mode == 9 ? 4 : 3;
   // The VA must be the sign extension of its top translated bit (4.3.2, 4.4.1).
@@ -164,6 +238,8 @@ export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
       store<u64>(h, pte);
       noteRamStore(h, 8);
     }
+    leafShift = 12 + 9 * <u64>level;
+    leafUser = u != 0;
     const pagePpn = ppn | ((va >> 12) & lowMask);
     return (pagePpn << 12) | (va & 0xfff);
   }
@@ -307,6 +383,7 @@ function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
 
 /** Loads `size` bytes at `va`, zero-extended. On a fault sets excCause and returns 0. */
 export function loadSlow(va: u64, size: u32): u64 {
+  
   const p = dataPriv();
   const pageEnd = (va & 0xfff) + size;
   if (pageEnd > 4096) { // crosses a page: translate and check both halves, then assemble bytes
@@ -347,6 +424,7 @@ export function loadSlow(va: u64, size: u32): u64 {
 
 /** Stores `size` bytes of `v` at `va`. On a fault sets excCause; nothing is written then. */
 export function storeSlow(va: u64, size: u32, v: u64): void {
+  
   const p = dataPriv();
   const pageEnd = (va & 0xfff) + size;
   if (pageEnd > 4096) {
