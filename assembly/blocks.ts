@@ -116,10 +116,29 @@ export function invalidateBlocksAt(h: u32, size: u32): void {
   if (load<u16>(pageSlots(h)) == 0) return;
   const page = h & ~0xfff;
   const from = h - page > BLOCK_SPAN ? (h - BLOCK_SPAN) & ~1 : page;
+  let compiled = false;
   for (let a = from; a < h + size; a += 2) {
     const slot = lookupSlot(a);
     const b = load<u32>(slot);
-    if (b != 0 && load<u32>(b) == a && a + <u32>load<u16>(b, 6) > h) { store<u32>(slot, 0); store<u32>(b, 0); }
+    if (b != 0 && load<u32>(b) == a && a + <u32>load<u16>(b, 6) > h) {
+      if (load<u32>(b, 12) != 0) compiled = true;
+      store<u32>(slot, 0);
+      store<u32>(b, 0);
+    }
+  }
+  if (compiled) uncompilePage(page);
+}
+
+/**
+ * A compiled block of the page at host address `page` was dropped: the page's function chains
+ * to its blocks without looking them up, so none of them may enter it any more (src/jit/
+ * codegen.ts). They count entries again from 0, to be compiled anew when hot.
+ */
+function uncompilePage(page: u32): void {
+  const idx = <u32>load<u16>(pageSlots(page));
+  for (let i: u32 = 0; i < 2048; i++) {
+    const b = load<u32>(slotIn(idx, 0) + (i << 2));
+    if (b != 0 && load<u32>(b) == page + (i << 1)) { store<u32>(b, 0, 8); store<u32>(b, 0, 12); }
   }
 }
 

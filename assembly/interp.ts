@@ -228,7 +228,7 @@ export function interpret(budget: u32): u32 {
       const jf = load<u32>(b, 12);
       if (jf != 0) {
         if (!fetchOne) {
-          const k = call_indirect<u32>(jf, pc, avail, mmu.tlbLoad, mmu.tlbStore, load<u32>(b, 8), 0, mmu.tlbFetch, jf);
+          const k = call_indirect<u32>(jf, pc, avail, mmu.tlbLoad, mmu.tlbStore, load<u32>(b, 8), 0, mmu.tlbFetch);
           if (k != 0) {
             n += k;
             pc = load<u64>(JIT_NEXT_PC);

@@ -3,22 +3,24 @@
 // and tail-calls the function of the next page's block when it leaves.
 //
 //   (func (param pc i64) (param budget i32) (param tlbLoad i32) (param tlbStore i32)
-//         (param entry i32) (param done i32) (param tlbFetch i32) (param self i32) (result i32))
+//         (param entry i32) (param done i32) (param tlbFetch i32) (result i32))
 //
 // entry: the ordinal of the block to start with; done: instructions run before the call (a
-// chained call goes on counting); self: the function's own index in the core's table.
+// chained call goes on counting).
 //
 // It returns the instructions it ran and leaves the next pc in JIT_NEXT_PC. It runs a block only
-// whole (the budget must cover it) and only while the block is still the one it was compiled
-// from: its lookup slot holds a block tagged with its address whose header names this function
-// (a store to the block drops it; a block decoded again at that address is a new, uncompiled one).
+// whole (the budget must cover it). Its callers (the interpreter, and the chain from another
+// page's function) enter it only through a block whose header names it; once one of its blocks
+// is dropped, the core takes the function from every block of the page (blocks.ts
+// uncompilePage), so while it runs every block it holds is still the one it was compiled from
+// (nothing it does can drop a block: code pages are never in a store TLB).
 // Anything the compiled code does not handle (a TLB miss, which covers faults, MMIO and stores
 // to code pages; an instruction it does not compile) ends the call at that instruction with
 // the registers written back, and the interpreter takes it from there: exceptions stay precise
 // because compiled code never raises one.
 //
-// Registers live in Wasm locals within a block: read ones are loaded at the block's start,
-// written ones stored at every exit from it.
+// Registers live in Wasm locals for the whole call: every register some block of the function
+// reads or writes is loaded at entry, and every one some block writes is stored at each exit.
 import { BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
 
@@ -135,11 +137,11 @@ export const HELPER_COUNT = Object.keys(H).length;
 // Parameters: pc, budget, the load and store TLBs, the entry block's ordinal, the instructions
 // run so far (a chained call continues the caller's count), the fetch TLB, and the function's
 // own index in the core's table (the same code may sit at other indices in other harts).
-const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6, P_SELF = 7;
-const V_VBASE = 8, V_VA = 9, V_E = 10, V_T = 11, V_NEXT = 12, V_K = 13, V_OFF = 14;
-const xLocal = (r: number) => 14 + r; // x1..x31 in locals 15..45
+const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6;
+const V_VBASE = 7, V_VA = 8, V_E = 9, V_T = 10, V_NEXT = 11, V_K = 12, V_OFF = 13;
+const xLocal = (r: number) => 13 + r; // x1..x31 in locals 14..44
 const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
-export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32, I32];
+export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
 // The page functions' type index in a module: helpers() come first (type 0), then the pages.
 const PAGE_TYPE = 1;
 
@@ -227,9 +229,20 @@ export function compiledLength(b: BlockCode): number {
 export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   const f = new Body();
   const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
+  const used = new Set<number>(), written = new Set<number>();
+  for (const b of blocks) {
+    for (const i of b.insns.slice(0, compiledLength(b))) {
+      const w = writes(i);
+      for (const r of [...reads(i), w]) if (r > 0 && r !== L.X_SINK) used.add(r);
+      if (w > 0 && w !== L.X_SINK) written.add(w);
+    }
+  }
+  const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   f.get(P_PC).i64(-4096).op(Op.i64And).set(V_VBASE);
   f.get(P_ENTRY).set(V_NEXT);
-  const out = f.block();
+  for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
+  const exit = f.block(); // registers written back, P_PC and V_N set
+  const out = f.block(); // P_PC and V_N set
   const chain = f.block();
   const dispatch = f.loop();
   const labels: Label[] = blocks.map(() => f.block());
@@ -242,8 +255,11 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
-  emitChain(f, out);
+  writeBack();
+  emitChain(f, exit);
   f.end(); // out
+  writeBack();
+  f.end(); // exit
   f.i32(L.JIT_NEXT_PC).get(P_PC).mem(Op.i64Store, 3);
   f.get(V_N);
   return { params: PAGE_PARAMS, results: [I32], locals: LOCALS, body: f, export: name };
@@ -272,7 +288,7 @@ function emitChain(f: Body, out: Label): void {
   f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
-  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF).get(V_OFF);
+  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
   f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
 }
 
@@ -289,14 +305,8 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     if (j === undefined) { f.br(chain); return; }
     f.i32(j).set(V_NEXT).br(dispatch);
   };
-  // Entry: still the block this code was made from (its lookup slot holds a block tagged with its
-  // address whose header names this function: a block decoded again after a store has another
-  // header), and the budget covers it.
-  // The slot: SLOT_POOL + (PAGE_SLOTS[page] << SLOT_ARRAY_SHIFT) + halfword index * 4 (blocks.ts).
-  f.i32(L.PAGE_SLOTS + (((b.h - L.RAM_OFF) >>> 12) << 1)).mem(Op.i32Load16U, 1).i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl);
-  f.mem(Op.i32Load, 2, L.SLOT_POOL + (((b.h & 0xfff) >>> 1) << 2)).tee(V_K).mem(Op.i32Load, 2).i32(b.h).op(Op.i32Ne);
-  f.get(V_K).mem(Op.i32Load, 2, 12).get(P_SELF).op(Op.i32Ne).op(0x72 /* i32.or */);
-  f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU).op(0x72 /* i32.or */);
+  // Entry: the budget covers the block.
+  f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU);
   f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   // FP state the compiled FP code relies on, unchanged while it runs (no CSR write is compiled).
   const fp = insns.some((i) => isFp(i.op)), fflags = insns.some((i) => usesFflags(i.op));
@@ -305,21 +315,13 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     if (fflags) f.i32(0).mem(Op.i64Load, 3, L.S_FCSR).i64(0xe1).op(Op.i64And).i64(1).op(Op.i64Ne).op(0x72 /* i32.or */);
     f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   }
-  // Every register the block reads or writes is loaded at its start, so one write-back of all
-  // it writes is right wherever the block is left.
-  const loaded = new Set<number>();
-  for (const i of insns) for (const r of [...reads(i), writes(i)]) if (r > 0 && r !== L.X_SINK) loaded.add(r);
-  for (const r of loaded) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
-  const written = new Set<number>();
-  for (const i of insns) { const r = writes(i); if (r > 0 && r !== L.X_SINK) written.add(r); }
   const bail = f.block();
   const reg = (r: number) => { if (r === 0) f.i64(0); else f.get(xLocal(r)); };
   const setReg = (r: number) => {
     if (r === 0 || r === L.X_SINK) { f.op(Op.drop); return; }
     f.set(xLocal(r));
   };
-  const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
-  /** Leaves at instruction `k` (not run) through the shared exit: registers back, pc = its pc. */
+  /** Leaves at instruction `k` (not run) through the block's exit: pc = its pc. */
   const leaveAt = (k: number) => { f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
   /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
   const tlbHost = (k: number, tlb: number, size: number) => {
@@ -356,7 +358,6 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
     } else if (br !== undefined) {
       reg(i.rs1); reg(i.rs2); f.op(br);
-      writeBack();
       f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
       f.if(); goTo(i.imm); f.else(); goTo(i.fall); f.end();
       f.op(Op.unreachable);
@@ -367,12 +368,12 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.AUIPC: pcAt(i.imm); setReg(i.rd); break;
         case OP.JAL:
           pcAt(i.fall); setReg(i.rd);
-          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); goTo(i.imm);
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); goTo(i.imm);
           jumped = true; break;
         case OP.JALR: // a computed target: leave with it (returns and indirect calls)
           reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
           pcAt(i.fall); setReg(i.rd);
-          writeBack(); f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(chain);
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(chain);
           jumped = true; break;
         case OP.SLTI: reg(i.rs1); f.i64(imm).op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
         case OP.SLTIU: reg(i.rs1); f.i64(imm).op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;
@@ -392,12 +393,10 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   });
   if (n < b.insns.length) leaveAt(n); // stops before an instruction it does not compile
   else if (!jumped) {
-    writeBack();
     f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
     goTo(insns[n - 1].fall);
   }
   f.end(); // bail: every other path has branched away
-  writeBack();
   f.i32(L.JIT_BAILS).i32(L.JIT_BAILS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
   f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).i64(pageOff).op(Op.i64Add).set(P_PC);
   f.get(V_N).get(V_K).op(Op.i32Add).set(V_N);

@@ -5,9 +5,10 @@
 // compiles to the same code (same physical address and contents: one kernel, many VMs).
 //
 // Invariant: every block reachable from the lookup table whose header holds a table index is
-// compiled, as it is now, into the function at that index. A block the core drops is no longer
-// reachable (its slot is cleared or its tag zeroed); a flush of every block bumps JIT_EPOCH and
-// frees every function.
+// compiled, as it is now, into the function at that index, and so is every other block that
+// function holds. A block the core drops is no longer reachable (its slot is cleared or its tag
+// zeroed), and if it was compiled the core clears the index of every block of its page
+// (blocks.ts uncompilePage); a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
 import { compiledLength, helpers, pageFunction, readBlock, type BlockCode } from "./codegen.js";
 import { encodeModule } from "./wasm.js";
@@ -70,7 +71,7 @@ function remember(key: string, s: Shared): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 3;
+const CODEGEN_VERSION = 4;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)

@@ -142,7 +142,9 @@ describe("API: snapshots", () => {
     const { mailboxes } = await import("../helpers/guests.js");
     const { Asm } = await import("../helpers/rv-asm.js");
     const a = new Asm();
-    a.la("s0", "tohost").li("t1", 30_000_000).li("t2", 0).label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
+    // 300 M instructions: still running when it is paused a few ms after its start, however
+    // fast the engine (the JIT runs this loop at ~4,000 MIPS).
+    a.la("s0", "tohost").li("t1", 100_000_000).li("t2", 0).label("l").add("t2", "t2", "t1").addi("t1", "t1", -1).bnez("t1", "l");
     a.andi("t2", "t2", 0x7f).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
     const image = guestElf(mailboxes(a));
     const dir = mkdtempSync(join(tmpdir(), "wasmvisor-snap-"));
@@ -150,12 +152,13 @@ describe("API: snapshots", () => {
       const app = server();
       for (const id of ["src", "dst"]) hv.create({ id, memSize: 2 << 20, boot: { kind: "bare", image } });
       hv.start("src");
-      await new Promise((r) => setTimeout(r, 30));
       const path = join(dir, "src.snap");
       let r = await app.inject({ method: "PUT", url: "/vms/src/snapshot/create", payload: { snapshot_path: path } });
       expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot snapshot VM 'src': it is running (allowed when paused)"]);
+      await new Promise((r) => setTimeout(r, 5));
       hv.pause("src");
       const at = hv.vms.get("src")!.machine!.hart.steps;
+      expect(at).toBeGreaterThan(0);
       expect((await app.inject({ method: "PUT", url: "/vms/src/snapshot/create", payload: { snapshot_type: "Full", snapshot_path: path } })).statusCode).toBe(204);
       hv.stop("src");
       r = await app.inject({ method: "PUT", url: "/vms/dst/snapshot/load", payload: { snapshot_path: path } });
@@ -164,7 +167,7 @@ describe("API: snapshots", () => {
       expect([dst.state, dst.machine!.hart.steps]).toEqual(["paused", at]); // exactly where src was
       expect((await app.inject({ method: "PUT", url: "/vms/dst/actions", payload: { action_type: "Resume" } })).statusCode).toBe(204);
       for (let i = 0; i < 1000 && dst.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
-      expect(dst.exitCode).toBe(((30_000_000 * 30_000_001) / 2) % 128);
+      expect(dst.exitCode).toBe(Number(((100_000_000n * 100_000_001n) / 2n) % 128n));
       r = await app.inject({ method: "PUT", url: "/vms/dst/snapshot/load", payload: { snapshot_path: join(dir, "missing.snap") } });
       expect([r.statusCode, r.json().fault_message]).toEqual([400, `snapshot_path: cannot read snapshot ${join(dir, "missing.snap")}: no such file`]);
       hv.create({ id: "big", memSize: 4 << 20, boot: { kind: "bare", image } });
