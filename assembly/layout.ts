@@ -120,6 +120,7 @@ export const SLOT_ARRAYS: u32 = 1024;
 export const PAGE_FLAGS: u32 = 0x200000;
 export const PAGE_CODE: u8 = 1; // the decoded-instruction cache holds entries from this page
 export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF tohost)
+export const PAGE_RAN: u8 = 4; // compiled code of this page ran since the JIT last looked (src/jit/jit.ts)
 // One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
 export const PAGE_STORES: u32 = 0x280000;
 export const PAGE_STORES_MAX: u32 = 4095;

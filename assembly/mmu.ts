@@ -2,7 +2,7 @@
 // dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads and stores.
 import {
   DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
-  PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
+  PAGE_RAN, PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
   CLINT_BASE, CLINT_SIZE,
 } from "./layout";
@@ -286,7 +286,7 @@ export function markCodePage(h: u32): void {
 export function invalidateCodePage(h: u32): void {
   const page = h & ~0xfff;
   const f = PAGE_FLAGS + ((page - RAM_OFF) >> 12);
-  store<u8>(f, load<u8>(f) & ~PAGE_CODE);
+  store<u8>(f, load<u8>(f) & ~(PAGE_CODE | PAGE_RAN));
   invalidateBlockPage(page);
 }
 

@@ -19,7 +19,7 @@
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
-import { sharedCodeBytes } from "../jit/jit.js";
+import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import websocket from "@fastify/websocket";
 import { ERRORS, HypervisorError } from "../hypervisor/errors.js";
@@ -272,6 +272,8 @@ export function metrics(hv: Hypervisor): string {
   lines.push(`wasmvisor_host_memory_committed_bytes ${hv.committed}`);
   head("wasmvisor_host_jit_cache_bytes", "gauge", "Compiled guest code (Wasm bytes) in the process-wide JIT cache.");
   lines.push(`wasmvisor_host_jit_cache_bytes ${sharedCodeBytes()}`);
+  head("wasmvisor_host_jit_installed_bytes", "gauge", "Compiled guest code (Wasm bytes) installed in the process's VMs, bounded process-wide (coldest evicted first).");
+  lines.push(`wasmvisor_host_jit_installed_bytes ${installedCodeBytes()}`);
   head("wasmvisor_host_memory_limit_bytes", "gauge", "Guest RAM the host may commit.");
   lines.push(`wasmvisor_host_memory_limit_bytes ${hv.memoryLimit}`);
   return lines.join("\n") + "\n";

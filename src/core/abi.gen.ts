@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x5188dff0;
+export const SOURCE_HASH = 0x4e3d24bf;
 
 /** assembly/layout.ts */
 export const L = {
@@ -92,6 +92,7 @@ export const L = {
   PAGE_FLAGS: 2097152,
   PAGE_CODE: 1,
   PAGE_WATCH: 2,
+  PAGE_RAN: 4,
   PAGE_STORES: 2621440,
   PAGE_STORES_MAX: 4095,
   SLOT_OWNERS: 3670016,

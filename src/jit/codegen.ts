@@ -240,6 +240,9 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   f.get(P_PC).i64(-4096).op(Op.i64And).set(V_VBASE);
   f.get(P_ENTRY).set(V_NEXT);
+  // The page's code ran: PAGE_RAN in its flags (the JIT evicts pages that did not run first).
+  const flags = L.PAGE_FLAGS + ((blocks[0].h - L.RAM_OFF) >>> 12);
+  f.i32(flags).i32(flags).mem(Op.i32Load8U, 0).i32(L.PAGE_RAN).op(0x72 /* i32.or */).mem(Op.i32Store8, 0);
   for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
   const exit = f.block(); // registers written back, P_PC and V_N set
   const out = f.block(); // P_PC and V_N set

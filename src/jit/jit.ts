@@ -16,7 +16,7 @@ import { encodeModule } from "./wasm.js";
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
   threshold?: number;
-  /** Most pages with compiled code per hart; the oldest are evicted beyond it. */
+  /** Most pages with compiled code per hart; the coldest are evicted beyond it. */
   maxPages?: number;
   /**
    * Compile in the background (WebAssembly.compile) and install when done, instead of compiling
@@ -27,9 +27,10 @@ export interface JitOptions {
 }
 
 export interface JitStats {
-  /** Pages with compiled code now, and blocks in them. */
+  /** Pages with compiled code now, blocks in them, and their share of their modules' bytes. */
   pages: number;
   blocks: number;
+  installedBytes: number;
   /** Modules compiled by this hart, and functions it took from modules other harts compiled. */
   modules: number;
   sharedFunctions: number;
@@ -49,7 +50,9 @@ export interface JitStats {
 
 interface Shared { module: WebAssembly.Module; name: string; bytes: number }
 
-// Process-wide cache of compiled page functions by their code, bounded in bytes (oldest out).
+// Process-wide cache of compiled page functions by their code, bounded in bytes (least recently
+// used out). Sizes are Wasm bytes, a function's share of its module's (V8 does not tell the size
+// of the machine code; it grows with them).
 const shared = new Map<string, Shared>();
 let sharedBytes = 0;
 export const SHARED_CACHE_BYTES = 64 << 20;
@@ -67,6 +70,62 @@ function remember(key: string, s: Shared): void {
     if (sharedBytes <= SHARED_CACHE_BYTES) break;
     shared.delete(k);
     sharedBytes -= v.bytes;
+  }
+}
+
+/** The cached functions of `key`, now the most recently used. */
+function reuse(key: string): Shared | undefined {
+  const s = shared.get(key);
+  if (s) { shared.delete(key); shared.set(key, s); }
+  return s;
+}
+
+/** A page with compiled code installed in a hart. */
+interface Page {
+  page: number; // host address
+  slot: number;
+  blocks: number[];
+  compiles: number;
+  lastFlush: number;
+  bytes: number;
+  owner: WeakRef<Jit>;
+}
+
+// Installed code of every hart of the process, bounded in bytes: the coldest pages go first.
+// Pages are kept in the order they were installed or last found running; when one comes up for
+// eviction with PAGE_RAN set in its hart's page flags (its code ran since it was last looked at),
+// it gets a second chance: the flag is cleared and the page goes to the back.
+const installed = new Set<Page>();
+let installedBytes = 0;
+export const PROCESS_CODE_BYTES = 256 << 20;
+let processLimit = PROCESS_CODE_BYTES;
+
+/** Bytes of compiled code installed in the harts of the process (their share of the modules). */
+export function installedCodeBytes(): number { return installedBytes; }
+
+/** Sets the process-wide bound on installed compiled code (default PROCESS_CODE_BYTES). */
+export function setProcessCodeLimit(bytes: number): void {
+  if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`process code limit must be an integer >= 0, got ${bytes}`);
+  processLimit = bytes;
+  trimProcess(undefined);
+}
+
+function forget(p: Page): void {
+  if (installed.delete(p)) installedBytes -= p.bytes;
+}
+
+// A hart that is garbage collected takes its installed code out of the process's account.
+const collected = new FinalizationRegistry<Map<number, Page>>((pages) => { for (const p of pages.values()) forget(p); });
+
+/** Evicts the coldest pages of any hart while the process holds more than its bound (never `keep`). */
+function trimProcess(keep: Page | undefined): void {
+  let looks = 2 * installed.size + 1; // every page is looked at twice at most: the second time cold
+  for (const p of installed) {
+    if (installedBytes <= processLimit || looks-- <= 0) break;
+    const owner = p.owner.deref();
+    if (!owner) { forget(p); continue; }
+    if (p === keep || owner.tookSecondChance(p)) continue;
+    owner.evict(p.page);
   }
 }
 
@@ -93,13 +152,14 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
   return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
 }
 
-interface Page { slot: number; blocks: number[]; compiles: number; lastFlush: number }
 interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string }
 
 // A page is compiled again when blocks of it become hot that its function lacks. Every compile
 // starts the page's code over on V8's baseline tier, so after FREE_RECOMPILES a page waits
 // 2^compiles flushes between compiles (its hot blocks queue again meanwhile).
 const FREE_RECOMPILES = 4;
+// run() slices between two looks at which pages ran (their order for eviction).
+const AGE_EVERY_RUNS = 8;
 const MAX_BACKOFF_FLUSHES = 4096;
 
 // Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
@@ -114,11 +174,13 @@ export function defaultJit(): JitOptions | false { return defaultOptions; }
 
 export class Jit {
   private readonly view: DataView;
-  private readonly pages = new Map<number, Page>(); // by host page address, oldest first
+  private readonly pages = new Map<number, Page>(); // by host page address, coldest first
+  private readonly self = new WeakRef(this);
   private readonly free: number[] = [];
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private epoch: number;
   private flushes = 0;
+  private runs = 0;
   private async: boolean;
   private disabled = false;
   private background = 0;
@@ -137,6 +199,7 @@ export class Jit {
     this.epoch = this.u32(L.JIT_EPOCH);
     // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
     this.view.setUint32(L.JIT_THRESHOLD, Math.max(1, t), true);
+    collected.register(this, this.pages);
   }
 
   private u32(a: number): number { return this.view.getUint32(a, true); }
@@ -144,7 +207,22 @@ export class Jit {
 
   /** Called after run(): compiles what the core queued. Cheap when nothing is queued. */
   afterRun(): void {
+    if (++this.runs % AGE_EVERY_RUNS === 0) this.age();
     if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch) this.flush();
+  }
+
+  /** Moves the pages whose code ran since the last look to the back of the eviction order. */
+  private age(): void {
+    let n = this.pages.size;
+    for (const p of this.pages.values()) {
+      if (n-- <= 0) break;
+      this.tookSecondChance(p);
+    }
+  }
+
+  /** Guest physical addresses of the pages with compiled code, coldest first. */
+  compiledPages(): bigint[] {
+    return [...this.pages.keys()].map((h) => BigInt(h - L.RAM_OFF) + L.DRAM_BASE);
   }
 
   /** Turns compilation off and forgets every compiled function (headers back to 0). */
@@ -156,10 +234,10 @@ export class Jit {
   }
 
   stats(): JitStats {
-    let blocks = 0;
-    for (const p of this.pages.values()) blocks += p.blocks.length;
+    let blocks = 0, installedBytes = 0;
+    for (const p of this.pages.values()) { blocks += p.blocks.length; installedBytes += p.bytes; }
     return {
-      pages: this.pages.size, blocks, ...this.counts,
+      pages: this.pages.size, blocks, installedBytes, ...this.counts,
       steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
     };
   }
@@ -169,7 +247,7 @@ export class Jit {
     this.flushes++;
     const epoch = this.u32(L.JIT_EPOCH);
     if (epoch !== this.epoch) { // every block was dropped: every function is unreachable
-      for (const p of this.pages.values()) this.free.push(p.slot);
+      for (const p of this.pages.values()) { this.free.push(p.slot); forget(p); }
       this.pages.clear();
       this.epoch = epoch;
     }
@@ -230,7 +308,7 @@ export class Jit {
     for (const p of pending) {
       if (!shared.has(p.key)) continue; // compiling in the background
       if (!fresh.includes(p)) this.counts.sharedFunctions++;
-      this.installShared(p.page, p.blocks, shared.get(p.key)!);
+      this.installShared(p.page, p.blocks, reuse(p.key)!);
     }
     this.counts.compileMs += performance.now() - t0;
   }
@@ -246,7 +324,7 @@ export class Jit {
       inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
       this.instances.set(s.module, inst);
     }
-    this.install(page, blocks, inst.exports[s.name] as Function);
+    this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);
   }
 
   /**
@@ -310,7 +388,7 @@ export class Jit {
   /** Block `b` will not be compiled: keep the core from queueing it again. */
   private markDone(b: number): void { this.setU32(b + 8, BLOCK.QUEUED); }
 
-  private install(page: number, blocks: number[], fn: Function): void {
+  private install(page: number, blocks: number[], fn: Function, bytes: number): void {
     const prev = this.pages.get(page);
     const slot = this.free.pop() ?? this.table.grow(1);
     this.table.set(slot, fn as never);
@@ -318,15 +396,41 @@ export class Jit {
     blocks.forEach((b, j) => { this.setU32(b + 12, slot); this.setU32(b + 8, j); });
     if (prev) {
       this.pages.delete(page);
+      forget(prev);
       this.free.push(prev.slot); // every reachable block of the page now names the new slot
       this.counts.recompiles++;
     }
-    this.pages.set(page, { slot, blocks, compiles: (prev?.compiles ?? 0) + 1, lastFlush: this.flushes });
-    while (this.pages.size > this.maxPages) this.evict(this.pages.keys().next().value!);
+    const p: Page = { page, slot, blocks, compiles: (prev?.compiles ?? 0) + 1, lastFlush: this.flushes, bytes, owner: this.self };
+    this.pages.set(page, p);
+    installed.add(p);
+    installedBytes += bytes;
+    let looks = 2 * this.pages.size + 1;
+    for (const q of this.pages.values()) {
+      if (this.pages.size <= this.maxPages || looks-- <= 0) break;
+      if (q !== p && !this.tookSecondChance(q)) this.evict(q.page);
+    }
+    trimProcess(p);
   }
 
+  /**
+   * Whether page `p`'s code ran since it was last looked at (PAGE_RAN, set by its function): if
+   * so, the flag is cleared and the page goes to the back of the eviction order.
+   */
+  tookSecondChance(p: Page): boolean {
+    const flags = L.PAGE_FLAGS + ((p.page - L.RAM_OFF) >>> 12);
+    const f = this.view.getUint8(flags);
+    if ((f & L.PAGE_RAN) === 0) return false;
+    this.view.setUint8(flags, f & ~L.PAGE_RAN);
+    this.pages.delete(p.page);
+    this.pages.set(p.page, p);
+    installed.delete(p);
+    installed.add(p);
+    return true;
+  }
+
+
   /** Forgets the page's function: its reachable blocks go back to the interpreter. */
-  private evict(page: number): void {
+  evict(page: number): void {
     const p = this.pages.get(page);
     if (!p) return;
     for (const b of p.blocks) {
@@ -334,6 +438,7 @@ export class Jit {
       if (this.u32(b + 12) === p.slot && tag !== 0 && this.reachable(b, tag)) { this.setU32(b + 12, 0); this.setU32(b + 8, 0); }
     }
     this.pages.delete(page);
+    forget(p);
     this.free.push(p.slot);
     this.counts.evictions++;
   }

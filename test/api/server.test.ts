@@ -47,6 +47,7 @@ describe("API: VMs", () => {
     expect(m).toMatch(/^wasmvisor_vm_state\{vm="m",state="created"\} 1$/m);
     expect(m).toMatch(/^wasmvisor_host_memory_committed_bytes 16777216$/m);
     expect(m).toMatch(/^wasmvisor_host_jit_cache_bytes \d+$/m);
+    expect(m).toMatch(/^wasmvisor_host_jit_installed_bytes \d+$/m);
   });
 
   it("machine-config jit false runs the VM with the interpreter alone", async () => {

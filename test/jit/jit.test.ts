@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Hart, DRAM_BASE } from "../../src/core/hart.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { Bytes } from "../../src/jit/wasm.js";
-import { clearSharedCache, type JitOptions } from "../../src/jit/jit.js";
+import { clearSharedCache, installedCodeBytes, PROCESS_CODE_BYTES, setProcessCodeLimit, type JitOptions } from "../../src/jit/jit.js";
 import { Exit } from "../../src/core/hart.js";
 import { prepareHart, runToExit } from "../../bench/guest.js";
 import { Asm } from "../helpers/rv-asm.js";
@@ -151,6 +151,65 @@ describe("JIT", () => {
     expect(exit).toBe(Exit.Htif);
     expect(state(g.hart)).toBe(state(plain.hart));
     expect(jit.stats().steps).toBeGreaterThan(0n);
+  });
+
+  /**
+   * Code in three pages: one loop in page 0 calls a function through a register, in four
+   * phases: a function of its own page, page 1's, its own again (long), page 2's. Page 0's code
+   * is all compiled in the first phase and keeps running.
+   */
+  function threePages(): Asm {
+    const a = new Asm();
+    a.li("a0", 0);
+    for (const [fn, n] of [["f0", 3000], ["f1", 3000], ["f0", 30000], ["f2", 3000]] as const) a.la("s2", fn).li("s1", n).call("phase");
+    a.label("spin").j("spin");
+    a.label("phase").mv("s5", "ra");
+    a.label("loop").jalr("ra", "s2", 0).addi("s1", "s1", -1).bnez("s1", "loop");
+    a.mv("ra", "s5").ret();
+    a.label("f0").ret();
+    a.align(4096).label("f1").addi("a0", "a0", 1).ret();
+    a.align(4096).label("f2").addi("a0", "a0", 2).ret();
+    return a;
+  }
+
+  it("evicts the coldest page, not the oldest, beyond maxPages", () => {
+    const a = threePages();
+    const h = hartWith(a, { threshold: 50, maxPages: 2 });
+    for (let i = 0; i < 2000 && h.pc !== BigInt(a.addr("spin")); i++) h.run(1000);
+    expect(h.pc).toBe(BigInt(a.addr("spin")));
+    expect(h.x(10)).toBe(3000n + 2n * 3000n);
+    const jit = h.jit!;
+    // Page 0 was compiled first and page 1 after it; page 1 had not run for ~120,000
+    // instructions when page 2 came: it went, page 0 (the oldest) stayed.
+    expect(jit.stats().evictions).toBe(1);
+    expect(jit.compiledPages().sort()).toEqual([BigInt(a.addr("spin")) & ~0xfffn, BigInt(a.addr("f2"))]);
+  });
+
+  it("bounds the compiled code installed in all the harts of the process, coldest first", () => {
+    const a = threePages();
+    const spin = BigInt(a.addr("spin"));
+    const finish = (h: Hart) => { for (let i = 0; i < 2000 && h.pc !== spin; i++) h.run(1000); expect(h.pc).toBe(spin); };
+    const first = hartWith(a, { threshold: 50 });
+    finish(first);
+    const one = first.jit!.stats();
+    expect(one.pages).toBe(3);
+    expect(installedCodeBytes()).toBeGreaterThanOrEqual(one.installedBytes);
+    // Room for about one hart's code: a second hart running the same program pushes out the
+    // code of the first one (and of any older hart), which no longer runs, never its own page
+    // being installed.
+    const limit = Math.ceil(one.installedBytes * 1.2);
+    setProcessCodeLimit(limit);
+    try {
+      const second = hartWith(a, { threshold: 50 });
+      finish(second);
+      expect(second.x(10)).toBe(first.x(10));
+      expect(first.jit!.stats().evictions).toBeGreaterThanOrEqual(2);
+      expect(installedCodeBytes()).toBeLessThanOrEqual(limit);
+      expect(second.jit!.stats().pages).toBeGreaterThanOrEqual(2);
+    } finally {
+      setProcessCodeLimit(PROCESS_CODE_BYTES);
+    }
+    expect(() => setProcessCodeLimit(-1)).toThrow(RangeError);
   });
 
   it("--no-jit harts never compile", () => {
