@@ -191,6 +191,7 @@ export function interpret(budget: u32): u32 {
   const steps0 = load<u64>(S_STEPS);
   let pc = load<u64>(S_PC);
   let n: u32 = 0;
+  const loops = load<u32>(JIT_THRESHOLD) == 0;
   while (n < budget) {
     const irq = pendingInterrupt();
     if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
@@ -248,6 +249,9 @@ export function interpret(budget: u32): u32 {
       let stop = first + (count << 4);
       let e = first;
       let target: u64 = 1; // set by an instruction that leaves the straight line (pcs are even)
+      // A block whose branch goes back to its own start (imm 0: a tight loop) runs again at once
+      // while the budget covers it whole: no lookup, no checks it has passed. Not while the JIT
+      // counts entries into blocks (it must see the loop's).
       do {
         const cur = e;
         e += ENTRY;
@@ -267,12 +271,12 @@ export function interpret(budget: u32): u32 {
             target = t;
             break;
           }
-          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) target = pc + imm; break;
-          case O.OP_BNE: if (xget(rs1) != xget(rs2)) target = pc + imm; break;
-          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) target = pc + imm; break;
-          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) target = pc + imm; break;
-          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) target = pc + imm; break;
-          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) target = pc + imm; break;
+          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BNE: if (xget(rs1) != xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
           case O.OP_LB: {
             const va = xget(rs1) + imm;
             const a = loadHost(va, M1);

@@ -12,8 +12,8 @@ const C_ADDI_T0_1 = 0x0285; // c.addi t0, 1
 const ADDI_A0_A0_1 = 0x00150513;
 const ADDI_A0_A0_100 = 0x06450513;
 
-function hartWith(a: Asm): Hart {
-  const hart = new Hart(loadCoreModule(), { memSize: 1 << 20, clock: () => 0 });
+function hartWith(a: Asm, jit?: false): Hart {
+  const hart = new Hart(loadCoreModule(), { memSize: 1 << 20, clock: () => 0, jit });
   hart.writePhys(DRAM_BASE, a.bytes());
   return hart;
 }
@@ -37,7 +37,40 @@ function mixedLoop(): Asm {
   return a;
 }
 
+/**
+ * A loop whose block branches back to its own start (the interpreter runs it again without a
+ * lookup), loading through a pointer that walks out of RAM: an access fault in its 17th pass.
+ */
+function tightLoop(): Asm {
+  const a = new Asm();
+  a.la("t0", "trap").csrw(0x305, "t0"); // mtvec
+  a.la("s3", "data").li("s4", 0x10000).li("s1", 40);
+  a.label("top").addi("t1", "t1", 3).half(C_ADDI_T0_1).ld("t3", 0, "s3").xor("t2", "t1", "t3").add("s3", "s3", "s4");
+  a.addi("s1", "s1", -1).bnez("s1", "top");
+  a.label("spin").j("spin");
+  a.align(4).label("trap").csrr("a1", 0x342).label("spin2").j("spin2");
+  a.align(4096).label("data").dword(0x55);
+  return a;
+}
+
 describe("block cache", () => {
+  it("a block that loops to its own start stops where single steps do, and faults precisely", () => {
+    const reference = hartWith(tightLoop(), false);
+    const seen: string[] = [state(reference)];
+    for (let k = 1; k <= 160; k++) { reference.run(1); seen.push(state(reference)); }
+    expect(reference.x(11)).toBe(5n); // load access fault
+    for (const k of [1, 5, 7, 8, 12, 13, 40, 41, 99, 100, 101, 130, 160]) {
+      const h = hartWith(tightLoop(), false);
+      h.run(k);
+      expect(state(h), `after run(${k})`).toBe(seen[k]);
+    }
+    const h = hartWith(tightLoop(), false);
+    let done = 0;
+    for (const k of [9, 1, 20, 3, 33, 14, 7, 50, 23]) { h.run(k); done += k; expect(state(h), `after ${done}`).toBe(seen[done]); }
+    expect(h.csr(0x341)).toBe(reference.csr(0x341)); // mepc
+    expect(h.csr(0x343)).toBe(reference.csr(0x343)); // mtval
+  });
+
   it("run(k) stops exactly where k single steps do, at every k", () => {
     const reference = hartWith(mixedLoop());
     const seen: string[] = [state(reference)];
