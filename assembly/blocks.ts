@@ -1,10 +1,11 @@
 // The block cache: a guest instruction stream decoded into straight-line blocks.
 //
 // A block is the run of instructions from one start address up to and including the first that
-// may leave the straight line (a jump, a branch, a SYSTEM instruction), the end of its 4 KiB
-// page, or BLOCK_MAX instructions. Its decoded entries sit one after the other, so the
-// interpreter steps to the next with a constant add and checks budget, fetch page and decode tag
-// once per block instead of once per instruction.
+// always leaves the straight line or may change what the hart is (a jump, a SYSTEM instruction),
+// the end of its 4 KiB page, or BLOCK_MAX instructions. Conditional branches do not end it: a
+// taken one leaves it there (a side exit), a branch not taken goes on in it. Its decoded entries
+// sit one after the other, so the interpreter steps to the next with a constant add and checks
+// budget, fetch page and decode tag once per block instead of once per instruction.
 //
 // Header (16 bytes):  +0 u32 tag: host address of the first instruction
 //                     +4 u16 instruction count, +6 u16 bytes covered
@@ -17,10 +18,9 @@
 //                     made relative to the block start (offset + imm), so executing them needs
 //                     only the block's pc.
 //
-// Compiled code chains between the blocks of a page without a lookup, so it checks at every
-// block it enters that the block's slot still holds a block tagged with its address whose header
-// names its function; a dropped block has its slot cleared (and, for single blocks, its tag
-// zeroed), and a block decoded again is a new, uncompiled one.
+// Compiled code chains between the blocks of a page without a lookup, so when a compiled block is
+// dropped every block of its page forgets the function (uncompilePage); a dropped block has its
+// slot cleared and its tag zeroed, and a block decoded again is a new, uncompiled one.
 // Blocks are keyed by host (physical) address, so one block serves every virtual mapping of its
 // page. The lookup has two levels: a u16 per RAM page names the page's slot array (a u32 block
 // per halfword), handed out from a pool of SLOT_ARRAYS on the first block of the page; there is
@@ -142,11 +142,10 @@ function uncompilePage(page: u32): void {
   }
 }
 
-/** Whether `op` ends a block: it may set pc, trap by design, or change what the hart is. */
+/** Whether `op` ends a block: it always sets pc, traps by design, or may change what the hart is. */
 // @ts-ignore: decorator
 @inline function endsBlock(op: u32): bool {
-  return (op >= O.OP_JAL && op <= O.OP_BGEU) || (op >= O.OP_ECALL && op <= O.OP_CSRRCI) ||
-    op == O.OP_ILLEGAL;
+  return op == O.OP_JAL || op == O.OP_JALR || (op >= O.OP_ECALL && op <= O.OP_CSRRCI) || op == O.OP_ILLEGAL;
 }
 
 /** Makes a pc-relative immediate relative to the block start. */

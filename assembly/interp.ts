@@ -157,6 +157,17 @@ function atomicHost(va: u64, size: u32, acc: u32): u32 {
 // ---------------------------------------------------------------------------------------------
 // The interpreter loop
 
+/**
+ * Whether a branch back to the start of the running block may run it again at once, without a
+ * lookup or the per-block checks it has passed: the budget covers another `count` after the
+ * entries done so far (up to `e`), and the JIT is not counting entries into blocks (`loops`; it
+ * must see the loop's).
+ */
+// @ts-ignore: decorator
+@inline function again(loops: bool, budget: u32, n: u32, e: u32, first: u32, count: u32): bool {
+  return loops && budget - n - ((e - first) >> 4) >= count;
+}
+
 let exitReason: u32 = EXIT_BUDGET;
 
 // Inside a block: the pc of entry `cur`, the pc after it, and the steps taken before it.
@@ -249,9 +260,8 @@ export function interpret(budget: u32): u32 {
       let stop = first + (count << 4);
       let e = first;
       let target: u64 = 1; // set by an instruction that leaves the straight line (pcs are even)
-      // A block whose branch goes back to its own start (imm 0: a tight loop) runs again at once
-      // while the budget covers it whole: no lookup, no checks it has passed. Not while the JIT
-      // counts entries into blocks (it must see the loop's).
+      // A taken branch leaves the block (stop = 0); one back to the block's own start (imm 0: a
+      // tight loop) runs it again at once while the budget covers it (again()).
       do {
         const cur = e;
         e += ENTRY;
@@ -271,12 +281,12 @@ export function interpret(budget: u32): u32 {
             target = t;
             break;
           }
-          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
-          case O.OP_BNE: if (xget(rs1) != xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
-          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
-          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
-          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
-          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) { if (imm == 0 && loops && budget - n >= count << 1) { n += count; e = first; } else target = pc + imm; } break;
+          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BNE: if (xget(rs1) != xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
           case O.OP_LB: {
             const va = xget(rs1) + imm;
             const a = loadHost(va, M1);

@@ -359,6 +359,9 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       reg(i.rs1); f.op(Op.i32WrapI64); reg(i.rs2); f.op(Op.i32WrapI64); f.op(wrr); f.op(Op.i64ExtendI32S); setReg(i.rd);
     } else if (isFp(op)) {
       emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
+    } else if (br !== undefined && k < b.insns.length - 1) { // a side exit, if taken
+      reg(i.rs1); reg(i.rs2); f.op(br);
+      f.if(); f.get(V_N).i32(k + 1).op(Op.i32Add).set(V_N); goTo(i.imm); f.end();
     } else if (br !== undefined) {
       reg(i.rs1); reg(i.rs2); f.op(br);
       f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
