@@ -163,8 +163,8 @@ const AGE_EVERY_RUNS = 8;
 const MAX_BACKOFF_FLUSHES = 4096;
 
 // Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
-// than it saves; by 20,000 a loop has long paid for its compile (measured on the Linux boot:
-// bench/README.md).
+// than it saves; higher leaves CPU-bound guests interpreted for longer (measured: bench/README.md,
+// "The JIT's threshold").
 export const DEFAULT_THRESHOLD = 20_000;
 
 let defaultOptions: JitOptions | false = {};
