@@ -150,6 +150,8 @@ function atomicHost(va: u64, size: u32, acc: u32): u32 {
   if (h == 0) {
     mmu.excCause = acc == ACC_LOAD ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS;
     mmu.excTval = va;
+  } else if (acc == ACC_STORE) {
+    mmu.fillStoreTlb(va, h, pa, p); // the next AMO or store to the page takes the fast path
   }
   return h;
 }

@@ -176,6 +176,14 @@ function tlbFlushStores(): void {
   if (leafUser && p == PRIV_S && acc != ACC_FETCH) noteUserEntry(e);
 }
 
+/**
+ * Caches a store translation (the walk set D) of RAM at host address `h`, unless its page holds
+ * code or is watched: those stores must take the slow path.
+ */
+export function fillStoreTlb(va: u64, h: u32, pa: u64, p: u64): void {
+  if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
+}
+
 /** Host (linear-memory) address of physical `pa` if [pa, pa+size) is RAM, else 0. */
 // @ts-ignore: decorator
 @inline export function ramHost(pa: u64, size: u64): u32 {
@@ -453,7 +461,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
   if (h != 0) {
     ramStore(h, size, v);
     noteRamStore(h, size);
-    if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
+    fillStoreTlb(va, h, pa, p);
     return;
   }
   if ((pa & (size - 1)) != 0) {

@@ -54,6 +54,7 @@ const exits = constants(join(asm, "state.ts"), (n) => n.startsWith("EXIT_"));
 const sbiFlags = constants(join(asm, "state.ts"), (n) => n.startsWith("SBI_"));
 const paraModes = constants(join(asm, "state.ts"), (n) => n.startsWith("PARA_"));
 const ops = constants(join(asm, "ops.ts"), (n) => n.startsWith("OP_"));
+const amoFunctions = constants(join(asm, "ops.ts"), (n) => n.startsWith("AMO_"));
 const blockShape = constants(join(asm, "blocks.ts"), (n) => ["BLOCK_MAX", "ENTRY", "QUEUED"].includes(n));
 
 const TS_TYPE = { u8: "number", u16: "number", u32: "number", i32: "number", bool: "number", f64: "number", f32: "number", u64: "bigint", i64: "bigint", void: "void" };
@@ -99,6 +100,11 @@ ${paraModes.map((c) => `  ${c.name.slice(5)}: ${Number(c.value)},`).join("\n")}
 /** assembly/ops.ts: the decoded operation numbers the JIT reads from block entries. */
 export const OP = {
 ${ops.map((c) => `  ${c.name.slice(3)}: ${lit(c)},`).join("\n")}
+} as const;
+
+/** assembly/ops.ts: the AMO function (funct5) an OP.AMO_W / OP.AMO_D entry holds as immediate. */
+export const AMO = {
+${amoFunctions.map((c) => `  ${c.name.slice(4)}: ${lit(c)},`).join("\n")}
 } as const;
 
 /** assembly/blocks.ts: the shape of a block. */

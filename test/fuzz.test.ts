@@ -222,11 +222,11 @@ describe("differential fuzzing against QEMU (CI sample)", () => {
     const fp = ((misa >> 3n) & 1n) === 1n && ((misa >> 5n) & 1n) === 1n;
     const cfg = { seed: "ci-1", count: 512, profile: "both" as const, length: 1000, fp, jobs: 2, batch: 32, qemuTimeoutMs: 60_000 };
     const r = await fuzz(cfg);
-    expect(r.programs).toBe(512);
-    if (r.failures.length) {
+    if (r.failures.length) { // before the count, which a failure cuts short: say what differed
       const a = await analyze(cfg, r.failures[0], () => {});
-      expect.fail(`${r.failures.length} programs differ from QEMU; the first:\n${a.text}`);
+      expect.fail(`${r.failures.length} programs differ from QEMU; the first (${r.failures[0].note}):\n${a.text}`);
     }
+    expect(r.programs).toBe(512);
     // the sample exercises the privileged machinery, not just arithmetic
     expect(r.trapKinds["S exc 13"]).toBeGreaterThan(0);
     expect(r.trapKinds["M exc 15"]).toBeGreaterThan(0);
@@ -241,11 +241,11 @@ describe("differential fuzzing against QEMU (CI sample)", () => {
     setDefaultJit({ threshold: 0 });
     try {
       const r = await fuzz(cfg);
-      expect(r.programs).toBe(128);
-      if (r.failures.length) {
+      if (r.failures.length) { // before the count, which a failure cuts short: say what differed
         const a = await analyze(cfg, r.failures[0], () => {});
-        expect.fail(`${r.failures.length} programs differ from QEMU with the JIT on; the first:\n${a.text}`);
+        expect.fail(`${r.failures.length} programs differ from QEMU with the JIT on; the first (${r.failures[0].note}):\n${a.text}`);
       }
+      expect(r.programs).toBe(128);
     } finally {
       setDefaultJit(defaultJit);
     }

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xbf916315;
+export const SOURCE_HASH = 0x1bba37ee;
 
 /** assembly/layout.ts */
 export const L = {
@@ -282,6 +282,19 @@ export const OP = {
   FCVT_D_S: 144,
   FP_LAST: 144,
   COUNT: 145,
+} as const;
+
+/** assembly/ops.ts: the AMO function (funct5) an OP.AMO_W / OP.AMO_D entry holds as immediate. */
+export const AMO = {
+  ADD: 0,
+  SWAP: 1,
+  XOR: 4,
+  OR: 8,
+  AND: 12,
+  MIN: 16,
+  MAX: 20,
+  MINU: 24,
+  MAXU: 28,
 } as const;
 
 /** assembly/blocks.ts: the shape of a block. */

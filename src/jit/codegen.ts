@@ -21,7 +21,7 @@
 //
 // Registers live in Wasm locals for the whole call: every register some block of the function
 // reads or writes is loaded at entry, and every one some block writes is stored at each exit.
-import { BLOCK, L, OP } from "../core/abi.gen.js";
+import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
@@ -195,7 +195,7 @@ export function compiles(i: Insn): boolean {
   const { op } = i;
   if (usesFflags(op)) return (i.imm & 7) === 0 || (i.imm & 7) === 7; // RNE, or DYN (frm is checked)
   return LOADS.has(op) || STORES.has(op) || ALU_RR.has(op) || ALU_RI.has(op) || HELPER_OPS.has(op) ||
-    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op);
+    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || op === OP.AMO_W || op === OP.AMO_D;
 }
 
 /** The integer registers an instruction reads. */
@@ -203,6 +203,7 @@ function reads(i: Insn): number[] {
   if (isFp(i.op)) return FP_FROM_X.has(i.op) ? [i.rs1] : [];
   if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
   if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
+      i.op === OP.AMO_W || i.op === OP.AMO_D ||
       i.op === OP.SLT || i.op === OP.SLTU || i.op === OP.ADDW || i.op === OP.SUBW || i.op === OP.MULW) return [i.rs1, i.rs2];
   return [i.rs1];
 }
@@ -359,6 +360,18 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       reg(i.rs1); f.op(Op.i32WrapI64); reg(i.rs2); f.op(Op.i32WrapI64); f.op(wrr); f.op(Op.i64ExtendI32S); setReg(i.rd);
     } else if (isFp(op)) {
       emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
+    } else if (op === OP.AMO_W || op === OP.AMO_D) {
+      // On RAM through the store TLB (writable, so readable; never a code page); a miss or a
+      // misaligned address leaves to the interpreter, which faults or takes the slow path.
+      const d = op === OP.AMO_D;
+      reg(i.rs1); f.set(V_VA);
+      tlbHost(k, P_TS, d ? 8 : 4);
+      f.set(V_K);
+      f.get(V_K).mem(d ? Op.i64Load : Op.i64Load32S, d ? 3 : 2).set(V_T); // the old value, as rd gets it
+      f.get(V_K);
+      emitAmo(f, i.imm, d, () => reg(i.rs2));
+      f.mem(d ? Op.i64Store : Op.i64Store32, d ? 3 : 2);
+      f.get(V_T); setReg(i.rd);
     } else if (br !== undefined && k < b.insns.length - 1) { // a side exit, if taken
       reg(i.rs1); reg(i.rs2); f.op(br);
       f.if(); f.get(V_N).i32(k + 1).op(Op.i32Add).set(V_N); goTo(i.imm); f.end();
@@ -407,6 +420,23 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).i64(pageOff).op(Op.i64Add).set(P_PC);
   f.get(V_N).get(V_K).op(Op.i32Add).set(V_N);
   f.br(out);
+}
+
+/**
+ * Pushes the value an AMO with function `fn` stores (A extension 8.4), from the old value in
+ * V_T (sign-extended for .W) and rs2 (pushed by `rs2`); a .W store keeps the low 32 bits.
+ */
+function emitAmo(f: Body, fn: number, d: boolean, rs2: () => void): void {
+  const bin = new Map<number, number>([[AMO.ADD, Op.i64Add], [AMO.XOR, Op.i64Xor], [AMO.OR, Op.i64Or], [AMO.AND, Op.i64And]]).get(fn);
+  if (fn === AMO.SWAP) { rs2(); return; }
+  if (bin !== undefined) { f.get(V_T); rs2(); f.op(bin); return; }
+  // min/max: compare as 32-bit values for .W (signed: sign-extended, unsigned: zero-extended)
+  const signed = fn === AMO.MIN || fn === AMO.MAX;
+  const a = () => { f.get(V_T); if (!d && !signed) f.i64(M32).op(Op.i64And); };
+  const b = () => { rs2(); if (!d) { if (signed) f.op(Op.i64Extend32S); else f.i64(M32).op(Op.i64And); } };
+  a(); b(); a(); b();
+  f.op(fn === AMO.MIN ? Op.i64LtS : fn === AMO.MAX ? Op.i64GeS : fn === AMO.MINU ? Op.i64LtU : Op.i64GeU);
+  f.op(Op.select); // a if it is the one kept, else b
 }
 
 interface Emit {

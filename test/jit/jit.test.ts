@@ -117,6 +117,33 @@ describe("JIT", () => {
     }
   });
 
+  it("atomic memory operations run compiled, as the interpreter runs them", () => {
+    // Every AMO function, .W and .D, on values that change sign and width every pass; the old
+    // values are folded into s2.
+    const a = new Asm();
+    a.la("s0", "data").li("s1", 400).li("t0", 0x7ffffff1).li("s2", 0);
+    a.label("loop").mul("t0", "t0", "t0").addi("t0", "t0", -77).xor("t1", "t0", "s1");
+    for (const fn of [0x00, 0x01, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c]) {
+      for (const [w, off] of [["w", 0], ["d", 8]] as const) {
+        a.addi("t2", "s0", off).amo(fn, w, "t3", fn & 1 ? "t1" : "t0", "t2").add("s2", "s2", "t3").slli("s2", "s2", 1);
+      }
+    }
+    a.addi("s1", "s1", -1).bnez("s1", "loop").label("spin").j("spin");
+    a.align(4096).label("data").dword(-5).dword(0x123456789);
+    const spin = BigInt(a.addr("spin"));
+    const plain = hartWith(a, false);
+    for (let i = 0; i < 1000 && plain.pc !== spin; i++) plain.run(500);
+    for (const jit of [ALL, { threshold: 50 }]) {
+      const h = hartWith(a, jit);
+      for (let i = 0; i < 1000 && h.pc !== spin; i++) h.run(500);
+      expect(state(h)).toBe(state(plain));
+      expect(h.readPhys(a.addr("data"), 16)).toEqual(plain.readPhys(a.addr("data"), 16));
+      const s = h.jit!.stats();
+      expect(Number(s.steps)).toBeGreaterThan(0.7 * Number(h.steps)); // all but compiles and slice ends
+      expect(s.bails).toBeLessThan(5); // the AMOs do not leave compiled code
+    }
+  });
+
   it("budgets stop compiled code exactly where single steps do", () => {
     const a = new Asm();
     a.li("s1", 200).la("s0", "data");
