@@ -152,6 +152,8 @@ function atomicHost(va: u64, size: u32, acc: u32): u32 {
     mmu.excTval = va;
   } else if (acc == ACC_STORE) {
     mmu.fillStoreTlb(va, h, pa, p); // the next AMO or store to the page takes the fast path
+  } else {
+    mmu.fillLoadTlb(va, h, pa, p);
   }
   return h;
 }

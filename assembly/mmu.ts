@@ -184,6 +184,9 @@ export function fillStoreTlb(va: u64, h: u32, pa: u64, p: u64): void {
   if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
 }
 
+/** Caches a load translation of RAM at host address `h`. */
+export function fillLoadTlb(va: u64, h: u32, pa: u64, p: u64): void { tlbFill(tlbLoad, va, h, pa, ACC_LOAD, p); }
+
 /** Host (linear-memory) address of physical `pa` if [pa, pa+size) is RAM, else 0. */
 // @ts-ignore: decorator
 @inline export function ramHost(pa: u64, size: u64): u32 {

@@ -185,6 +185,9 @@ const FP_FROM_X = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FMV_D_X, O
 const usesFflags = (op: number) => FP_ARITH.has(op) || FP_CVT.has(op);
 const isFp = (op: number) => usesFflags(op) || FP_PLAIN.has(op);
 
+const ATOMIC = new Set<number>([OP.AMO_W, OP.AMO_D, OP.LR_W, OP.LR_D, OP.SC_W, OP.SC_D]);
+// Host address to physical: RAM at host RAM_OFF is physical DRAM_BASE (reservations are physical).
+const HOST_TO_PA = L.DRAM_BASE - BigInt(L.RAM_OFF);
 const OTHER = new Set<number>([
   OP.LUI, OP.AUIPC, OP.JAL, OP.JALR, OP.SLTI, OP.SLTIU, OP.SLT, OP.SLTU, OP.ADDIW, OP.SLLIW, OP.SRLIW, OP.SRAIW,
   OP.ADDW, OP.SUBW, OP.MULW, OP.FENCE, OP.NOP,
@@ -195,7 +198,7 @@ export function compiles(i: Insn): boolean {
   const { op } = i;
   if (usesFflags(op)) return (i.imm & 7) === 0 || (i.imm & 7) === 7; // RNE, or DYN (frm is checked)
   return LOADS.has(op) || STORES.has(op) || ALU_RR.has(op) || ALU_RI.has(op) || HELPER_OPS.has(op) ||
-    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || op === OP.AMO_W || op === OP.AMO_D;
+    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || ATOMIC.has(op);
 }
 
 /** The integer registers an instruction reads. */
@@ -203,7 +206,7 @@ function reads(i: Insn): number[] {
   if (isFp(i.op)) return FP_FROM_X.has(i.op) ? [i.rs1] : [];
   if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
   if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
-      i.op === OP.AMO_W || i.op === OP.AMO_D ||
+      i.op === OP.AMO_W || i.op === OP.AMO_D || i.op === OP.SC_W || i.op === OP.SC_D ||
       i.op === OP.SLT || i.op === OP.SLTU || i.op === OP.ADDW || i.op === OP.SUBW || i.op === OP.MULW) return [i.rs1, i.rs2];
   return [i.rs1];
 }
@@ -371,6 +374,37 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       f.get(V_K);
       emitAmo(f, i.imm, d, () => reg(i.rs2));
       f.mem(d ? Op.i64Store : Op.i64Store32, d ? 3 : 2);
+      f.get(V_T); setReg(i.rd);
+    } else if (op === OP.LR_W || op === OP.LR_D) {
+      // Through the load TLB (RAM, readable); the reservation is the physical address and the VA.
+      const d = op === OP.LR_D;
+      reg(i.rs1); f.set(V_VA);
+      tlbHost(k, P_TL, d ? 8 : 4);
+      f.set(V_K);
+      f.i32(0).get(V_K).op(Op.i64ExtendI32U).i64(HOST_TO_PA).op(Op.i64Add).mem(Op.i64Store, 3, L.S_RES_ADDR);
+      f.i32(0).get(V_VA).mem(Op.i64Store, 3, L.S_RES_VA);
+      f.get(V_K).mem(d ? Op.i64Load : Op.i64Load32S, d ? 3 : 2); setReg(i.rd);
+    } else if (op === OP.SC_W || op === OP.SC_D) {
+      // As the interpreter: misaligned leaves (it faults); without a reservation for this VA it
+      // fails untouched; with one it stores through the store TLB (a miss leaves) if the physical
+      // address is the reserved one. The reservation is gone either way.
+      const size = op === OP.SC_D ? 8 : 4;
+      reg(i.rs1); f.set(V_VA);
+      f.get(V_VA).i64(size - 1).op(Op.i64And).op(Op.i64Eqz).op(Op.i32Eqz);
+      f.if(); leaveAt(k); f.end();
+      f.i64(1).set(V_T);
+      f.i32(0).mem(Op.i64Load, 3, L.S_RES_ADDR).i64(BigInt.asIntN(64, L.RES_NONE)).op(Op.i64Ne);
+      f.i32(0).mem(Op.i64Load, 3, L.S_RES_VA).get(V_VA).op(Op.i64Eq).op(0x71 /* i32.and */);
+      f.if();
+      tlbHost(k, P_TS, size);
+      f.set(V_K);
+      f.get(V_K).op(Op.i64ExtendI32U).i64(HOST_TO_PA).op(Op.i64Add).i32(0).mem(Op.i64Load, 3, L.S_RES_ADDR).op(Op.i64Eq);
+      f.if();
+      f.get(V_K); reg(i.rs2); f.mem(size === 8 ? Op.i64Store : Op.i64Store32, size === 8 ? 3 : 2);
+      f.i64(0).set(V_T);
+      f.end();
+      f.end();
+      f.i32(0).i64(BigInt.asIntN(64, L.RES_NONE)).mem(Op.i64Store, 3, L.S_RES_ADDR);
       f.get(V_T); setReg(i.rd);
     } else if (br !== undefined && k < b.insns.length - 1) { // a side exit, if taken
       reg(i.rs1); reg(i.rs2); f.op(br);

@@ -106,6 +106,9 @@ export class Asm {
   xor(rd: Reg, rs1: Reg, rs2: Reg): this { return this.op(0, 4, rd, rs1, rs2); }
   sltu(rd: Reg, rs1: Reg, rs2: Reg): this { return this.op(0, 3, rd, rs1, rs2); }
   mul(rd: Reg, rs1: Reg, rs2: Reg): this { return this.op(1, 0, rd, rs1, rs2); }
+  /** LR.W/LR.D rd, (rs1) and SC.W/SC.D rd, rs2, (rs1). */
+  lr(width: "w" | "d", rd: Reg, rs1: Reg): this { return this.op(0x02 << 2, width === "w" ? 2 : 3, rd, rs1, 0, 0x2f); }
+  sc(width: "w" | "d", rd: Reg, rs2: Reg, rs1: Reg): this { return this.op(0x03 << 2, width === "w" ? 2 : 3, rd, rs1, rs2, 0x2f); }
   /** AMO<fn>.W or .D rd, rs2, (rs1): `funct5` as the A extension's table numbers it (8.4). */
   amo(funct5: number, width: "w" | "d", rd: Reg, rs2: Reg, rs1: Reg): this {
     return this.op(funct5 << 2, width === "w" ? 2 : 3, rd, rs1, rs2, 0x2f);

@@ -144,6 +144,34 @@ describe("JIT", () => {
     }
   });
 
+  it("LR/SC run compiled, as the interpreter runs them (reservation kept, lost, on another address)", () => {
+    // Each pass: an LR/SC increment that succeeds; an SC after an SC (no reservation: fails);
+    // an SC to another address than the LR's (fails); .W and .D. The SC results fold into s2.
+    const a = new Asm();
+    a.la("s0", "data").li("s1", 300).li("s2", 0).li("t4", 7);
+    a.label("loop");
+    for (const [w, off] of [["w", 0], ["d", 8]] as const) {
+      a.addi("t2", "s0", off).lr(w, "t0", "t2").add("t0", "t0", "t4").sc(w, "t1", "t0", "t2").add("s2", "s2", "t1").slli("s2", "s2", 1);
+      a.sc(w, "t1", "t0", "t2").add("s2", "s2", "t1").slli("s2", "s2", 1);
+      a.lr(w, "t0", "t2").addi("t3", "t2", 16).sc(w, "t1", "t0", "t3").add("s2", "s2", "t1").slli("s2", "s2", 1);
+    }
+    a.mul("t4", "t4", "s1").addi("s1", "s1", -1).bnez("s1", "loop").label("spin").j("spin");
+    a.align(4096).label("data").dword(-5).dword(0x123456789).dword(0).dword(0);
+    const spin = BigInt(a.addr("spin"));
+    const plain = hartWith(a, false);
+    for (let i = 0; i < 1000 && plain.pc !== spin; i++) plain.run(500);
+    expect(plain.pc).toBe(spin);
+    for (const jit of [ALL, { threshold: 50 }]) {
+      const h = hartWith(a, jit);
+      for (let i = 0; i < 1000 && h.pc !== spin; i++) h.run(500);
+      expect(state(h)).toBe(state(plain));
+      expect(h.readPhys(a.addr("data"), 32)).toEqual(plain.readPhys(a.addr("data"), 32));
+      const s = h.jit!.stats();
+      expect(Number(s.steps)).toBeGreaterThan(0.7 * Number(h.steps));
+      expect(s.bails).toBeLessThan(10);
+    }
+  });
+
   it("budgets stop compiled code exactly where single steps do", () => {
     const a = new Asm();
     a.li("s1", 200).la("s0", "data");
