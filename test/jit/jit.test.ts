@@ -117,6 +117,27 @@ describe("JIT", () => {
     }
   });
 
+  /**
+   * Runs `a` to its `spin` label interpreted, then compiled (every block at once, and hot ones):
+   * the same state and `dataBytes` at `data`, nearly all of it in compiled code, which the
+   * atomics do not leave.
+   */
+  function runsCompiledAsInterpreted(a: Asm, dataBytes: number): void {
+    const spin = BigInt(a.addr("spin"));
+    const toSpin = (h: Hart) => { for (let i = 0; i < 1000 && h.pc !== spin; i++) h.run(500); expect(h.pc).toBe(spin); };
+    const plain = hartWith(a, false);
+    toSpin(plain);
+    for (const jit of [ALL, { threshold: 50 }]) {
+      const h = hartWith(a, jit);
+      toSpin(h);
+      expect(state(h)).toBe(state(plain));
+      expect(h.readPhys(a.addr("data"), dataBytes)).toEqual(plain.readPhys(a.addr("data"), dataBytes));
+      const s = h.jit!.stats();
+      expect(Number(s.steps)).toBeGreaterThan(0.7 * Number(h.steps)); // all but compiles and slice ends
+      expect(s.bails).toBeLessThan(10);
+    }
+  }
+
   it("atomic memory operations run compiled, as the interpreter runs them", () => {
     // Every AMO function, .W and .D, on values that change sign and width every pass; the old
     // values are folded into s2.
@@ -130,18 +151,7 @@ describe("JIT", () => {
     }
     a.addi("s1", "s1", -1).bnez("s1", "loop").label("spin").j("spin");
     a.align(4096).label("data").dword(-5).dword(0x123456789);
-    const spin = BigInt(a.addr("spin"));
-    const plain = hartWith(a, false);
-    for (let i = 0; i < 1000 && plain.pc !== spin; i++) plain.run(500);
-    for (const jit of [ALL, { threshold: 50 }]) {
-      const h = hartWith(a, jit);
-      for (let i = 0; i < 1000 && h.pc !== spin; i++) h.run(500);
-      expect(state(h)).toBe(state(plain));
-      expect(h.readPhys(a.addr("data"), 16)).toEqual(plain.readPhys(a.addr("data"), 16));
-      const s = h.jit!.stats();
-      expect(Number(s.steps)).toBeGreaterThan(0.7 * Number(h.steps)); // all but compiles and slice ends
-      expect(s.bails).toBeLessThan(5); // the AMOs do not leave compiled code
-    }
+    runsCompiledAsInterpreted(a, 16);
   });
 
   it("LR/SC run compiled, as the interpreter runs them (reservation kept, lost, on another address)", () => {
@@ -157,19 +167,7 @@ describe("JIT", () => {
     }
     a.mul("t4", "t4", "s1").addi("s1", "s1", -1).bnez("s1", "loop").label("spin").j("spin");
     a.align(4096).label("data").dword(-5).dword(0x123456789).dword(0).dword(0);
-    const spin = BigInt(a.addr("spin"));
-    const plain = hartWith(a, false);
-    for (let i = 0; i < 1000 && plain.pc !== spin; i++) plain.run(500);
-    expect(plain.pc).toBe(spin);
-    for (const jit of [ALL, { threshold: 50 }]) {
-      const h = hartWith(a, jit);
-      for (let i = 0; i < 1000 && h.pc !== spin; i++) h.run(500);
-      expect(state(h)).toBe(state(plain));
-      expect(h.readPhys(a.addr("data"), 32)).toEqual(plain.readPhys(a.addr("data"), 32));
-      const s = h.jit!.stats();
-      expect(Number(s.steps)).toBeGreaterThan(0.7 * Number(h.steps));
-      expect(s.bails).toBeLessThan(10);
-    }
+    runsCompiledAsInterpreted(a, 32);
   });
 
   it("budgets stop compiled code exactly where single steps do", () => {
