@@ -36,7 +36,7 @@ function qemuBoot(dir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn("qemu-system-riscv64", ["-M", "virt", "-m", "256M", "-smp", "1", "-nographic", "-monitor", "none",
-      "-serial", "stdio", "-bios", join(dir, "fw.bin"), "-kernel", join(dir, "Image"), "-initrd", join(dir, "rootfs.cpio.gz"),
+      "-serial", "stdio", "-bios", join(dir, "fw.bin"), "-kernel", join(dir, "Image"), "-initrd", join(dir, "rootfs.cpio"),
       "-append", CMDLINE, "-device", "virtio-rng-device"], { stdio: ["pipe", "pipe", "ignore"] });
     let out = "", seconds = 0;
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -59,7 +59,7 @@ export async function bootBench(runs: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "wasmvisor-boot-"));
   const images = loadBundledLinux();
   writeFileSync(join(dir, "Image"), images.kernel);
-  writeFileSync(join(dir, "rootfs.cpio.gz"), images.initrd);
+  writeFileSync(join(dir, "rootfs.cpio"), images.initrd);
   writeFileSync(join(dir, "fw.bin"), images.firmware);
   // tinybench drives the iterations (one boot each); the per-boot figures are collected here.
   const bench = new Bench({ iterations: runs, warmupIterations: 0, time: 0, warmup: false });

@@ -32,7 +32,9 @@ export function loadBundledLinux(): BundledLinux {
   };
   return {
     kernel: gunzipSync(read("Image.gz")),
-    initrd: read("rootfs.cpio.gz"), // the kernel unpacks gzip itself
+    // Unpacked here, not by the guest: the kernel's own gunzip of it was 29 % of the
+    // instructions of a boot to the prompt (36.6 M of 126 M in inflate_fast).
+    initrd: gunzipSync(read("rootfs.cpio.gz")),
     firmware: gunzipSync(read("fw_dynamic.bin.gz")),
   };
 }

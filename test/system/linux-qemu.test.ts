@@ -15,10 +15,10 @@ describe("the bundled Linux images on QEMU", () => {
     try {
       const b = bundled();
       writeFileSync(join(dir, "Image"), b.kernel);
-      writeFileSync(join(dir, "rootfs.cpio.gz"), b.initrd);
+      writeFileSync(join(dir, "rootfs.cpio"), b.initrd);
       writeFileSync(join(dir, "fw.bin"), b.firmware);
       const child = spawn(qemu, ["-M", "virt", "-m", "256M", "-smp", "1", "-nographic", "-monitor", "none", "-serial", "stdio",
-        "-bios", join(dir, "fw.bin"), "-kernel", join(dir, "Image"), "-initrd", join(dir, "rootfs.cpio.gz"),
+        "-bios", join(dir, "fw.bin"), "-kernel", join(dir, "Image"), "-initrd", join(dir, "rootfs.cpio"),
         "-append", "console=ttyS0 wasmvisor.mode=full", "-device", "virtio-rng-device"], { stdio: ["pipe", "pipe", "pipe"] });
       let out = "", sent = false;
       child.stdout.setEncoding("utf8").on("data", (d: string) => {
