@@ -85,6 +85,8 @@ export class Hart {
   private readonly core: CoreExports;
   private readonly view: DataView;
   private readonly ramOff: number;
+  // Whether guest RAM may hold anything but zeros (see clearRam).
+  private ramTouched = false;
   private mmio: MmioHandler | undefined;
   /** The hypercall handler of para mode. */
   sbi: (() => number) | undefined;
@@ -155,6 +157,7 @@ export class Hart {
 
   /** Runs at most `budget` instructions (keep slices near 1e5–1e6, see DESIGN.md). */
   run(budget: number): Exit {
+    this.ramTouched = true;
     const exit = this.core.run(budget >>> 0) as Exit;
     this.jit?.afterRun();
     return exit;
@@ -258,7 +261,25 @@ export class Hart {
   }
 
   /** Guest RAM as bytes; index 0 is physical DRAM_BASE. Call invalidate() after writing code. */
-  get ram(): Uint8Array { return new Uint8Array(this.memory.buffer, this.ramOff, this.memSize); }
+  get ram(): Uint8Array { this.ramTouched = true; return this.ramBytes(); }
+
+  /**
+   * Guest RAM for the board's devices, which write it only while the guest runs (DMA, HTIF and
+   * hypercall replies): taking it does not count as touching RAM (see clearRam).
+   */
+  deviceRam(): Uint8Array { return this.ramBytes(); }
+
+  private ramBytes(): Uint8Array { return new Uint8Array(this.memory.buffer, this.ramOff, this.memSize); }
+
+  /**
+   * Zeroes guest RAM. A hart whose RAM nothing has run on or written to yet skips it: a new
+   * memory is zero, and filling it would make the host commit every page (170 ms and all of the
+   * RAM for a 256 MiB VM) before the guest has touched one.
+   */
+  clearRam(): void {
+    if (this.ramTouched) this.ramBytes().fill(0);
+    this.ramTouched = false;
+  }
 
   /** True if [pa, pa+len) is guest RAM. */
   isRam(pa: number, len: number): boolean {
@@ -278,11 +299,12 @@ export class Hart {
     if (!this.isRam(pa, len)) {
       throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside guest RAM`);
     }
-    return this.ram.slice(pa - DRAM_BASE, pa - DRAM_BASE + len);
+    return this.ramBytes().slice(pa - DRAM_BASE, pa - DRAM_BASE + len);
   }
 
   readPhys64(pa: number): bigint { return this.view.getBigUint64(this.ramOff + pa - DRAM_BASE, true); }
   writePhys64(pa: number, v: bigint): void {
+    this.ramTouched = true;
     this.view.setBigUint64(this.ramOff + pa - DRAM_BASE, BigInt.asUintN(64, v), true);
     this.invalidate(pa, 8);
   }

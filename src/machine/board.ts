@@ -177,7 +177,7 @@ export class Board {
       },
     });
     this.hart = hart;
-    const ramBytes = hart.ram;
+    const ramBytes = hart.deviceRam();
     this.ram = {
       base: DRAM_BASE,
       bytes: ramBytes,

@@ -61,7 +61,7 @@ export class Htif implements Device {
   private readonly view: DataView;
 
   constructor(private readonly hart: Hart, private readonly output: OutputBuffer, private readonly input: InputQueue) {
-    const ram = hart.ram; // fixed-size memory: this view stays valid
+    const ram = hart.deviceRam(); // fixed-size memory: this view stays valid
     this.view = new DataView(ram.buffer, ram.byteOffset, ram.byteLength);
   }
 

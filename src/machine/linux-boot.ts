@@ -91,7 +91,7 @@ export function bootLinux(board: Board, images: LinuxImages, mode: BootMode = "f
   }
   const dtb = board.deviceTree({ bootargs: cmdline, initrd });
   // Everything checked: write. RAM is zeroed first so a reboot starts from the same state.
-  hart.ram.fill(0);
+  hart.clearRam();
   hart.invalidate(DRAM_BASE, board.memSize);
   if (firmware) hart.writePhys(DRAM_BASE, firmware);
   hart.writePhys(kernel, images.kernel);
