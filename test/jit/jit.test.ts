@@ -188,6 +188,31 @@ describe("JIT", () => {
     expect(h.jit!.stats().steps).toBeGreaterThan(0n);
   });
 
+  it("branches taken in the middle of a block leave it exactly, interpreted and compiled (side exits, budgets)", () => {
+    // One block from `loop` to the jump at `spin`: its first two branches are taken now and then
+    // (every 4th and 7 in 8 passes), into blocks of their own in the same page.
+    const a = new Asm();
+    a.li("s1", 300).la("s0", "data").li("s2", 0);
+    a.label("loop").andi("t0", "s1", 3).beq("t0", "zero", "skip").addi("s2", "s2", 5).ld("t1", 0, "s0").add("s2", "s2", "t1");
+    a.label("skip").addi("s2", "s2", 1).andi("t0", "s1", 7).bne("t0", "zero", "nope").xori("s2", "s2", 0x55);
+    a.label("nope").addi("s1", "s1", -1).bne("s1", "zero", "loop");
+    a.label("spin").j("spin");
+    a.align(4096).label("data").dword(9);
+    const reference = hartWith(a, false);
+    const seen = [state(reference)];
+    for (let k = 0; k < 3000; k++) { reference.run(1); seen.push(state(reference)); }
+    expect(reference.pc).toBe(BigInt(a.addr("spin")));
+    for (const jit of [false, ALL, { threshold: 20 }] as const) {
+      const h = hartWith(a, jit);
+      let done = 0;
+      for (const k of [5, 1, 13, 200, 7, 2, 99, 400, 3, 31, 1000, 17, 600, 622]) {
+        h.run(k); done += k;
+        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
+      }
+      if (jit) expect(Number(h.jit!.stats().steps)).toBeGreaterThan(1000);
+    }
+  });
+
   it("compiles in the background (async) and installs what is still valid", async () => {
     const bytes = readFileSync(join(bin, "sort-quick.elf"));
     const module = loadCoreModule();
