@@ -2,6 +2,7 @@
 // UsageError with the one-line message the CLI prints.
 import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
+import { DEFAULT_THRESHOLD } from "../jit/jit.js";
 import type { VmBody } from "../api/schema.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
@@ -107,7 +108,7 @@ Options for run:
   --stats                   print instructions, seconds and MIPS to stderr at the end (and
                             what the JIT compiled)
   --no-jit                  interpret only: do not compile hot guest code to Wasm
-  --jit-threshold <n>       entries into a block before it is compiled (default 20000; 0
+  --jit-threshold <n>       entries into a block before it is compiled (default ${DEFAULT_THRESHOLD}; 0
                             compiles every block at its first entry)
   -h, --help                show this help
   -V, --version             show the version

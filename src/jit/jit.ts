@@ -165,7 +165,7 @@ const MAX_BACKOFF_FLUSHES = 4096;
 // Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
 // than it saves; higher leaves CPU-bound guests interpreted for longer (measured: bench/README.md,
 // "The JIT's threshold").
-export const DEFAULT_THRESHOLD = 20_000;
+export const DEFAULT_THRESHOLD = 50_000;
 
 let defaultOptions: JitOptions | false = {};
 /** What a Hart created without a `jit` option gets (tests force it with WASMVISOR_JIT). */
