@@ -164,12 +164,12 @@ function atomicHost(va: u64, size: u32, acc: u32): u32 {
 /**
  * Whether a branch back to the start of the running block may run it again at once, without a
  * lookup or the per-block checks it has passed: the budget covers another `count` after the
- * entries done so far (up to `e`), and the JIT is not counting entries into blocks (`loops`; it
- * must see the loop's).
+ * entries done so far (up to `e`), and the JIT is not counting entries into blocks (`threshold`
+ * 0; it must see the loop's).
  */
 // @ts-ignore: decorator
-@inline function again(loops: bool, budget: u32, n: u32, e: u32, first: u32, count: u32): bool {
-  return loops && budget - n - ((e - first) >> 4) >= count;
+@inline function again(threshold: u32, budget: u32, n: u32, e: u32, first: u32, count: u32): bool {
+  return threshold == 0 && budget - n - ((e - first) >> 4) >= count;
 }
 
 let exitReason: u32 = EXIT_BUDGET;
@@ -206,7 +206,7 @@ export function interpret(budget: u32): u32 {
   const steps0 = load<u64>(S_STEPS);
   let pc = load<u64>(S_PC);
   let n: u32 = 0;
-  const loops = load<u32>(JIT_THRESHOLD) == 0;
+  const threshold = load<u32>(JIT_THRESHOLD); // 0: the JIT is off (or counts nothing)
   while (n < budget) {
     const irq = pendingInterrupt();
     if (irq >= 0) pc = takeTrap(<u64>irq, 0, pc, true);
@@ -254,9 +254,8 @@ export function interpret(budget: u32): u32 {
           }
           store<u32>(JIT_DECLINED, load<u32>(JIT_DECLINED) + 1);
         }
-      } else {
-        const threshold = load<u32>(JIT_THRESHOLD);
-        if (threshold != 0) noteHot(b, threshold);
+      } else if (threshold != 0) {
+        noteHot(b, threshold);
       }
       const first = b + ENTRY;
       let count: u32 = fetchOne ? 1 : <u32>load<u16>(b, 4);
@@ -285,12 +284,12 @@ export function interpret(budget: u32): u32 {
             target = t;
             break;
           }
-          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
-          case O.OP_BNE: if (xget(rs1) != xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
-          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
-          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
-          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
-          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) { if (imm == 0 && again(loops, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BEQ: if (xget(rs1) == xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BNE: if (xget(rs1) != xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BLT: if (<i64>xget(rs1) < <i64>xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BGE: if (<i64>xget(rs1) >= <i64>xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BLTU: if (xget(rs1) < xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
+          case O.OP_BGEU: if (xget(rs1) >= xget(rs2)) { if (imm == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + imm; stop = 0; } } break;
           case O.OP_LB: {
             const va = xget(rs1) + imm;
             const a = loadHost(va, M1);

@@ -93,7 +93,6 @@ let leafUser = false;
 
 /** SFENCE.VMA with rs1 = x0, satp and PMP writes: forget every translation. */
 export function tlbFlushAll(): void {
-  
   for (let s: u32 = 0; s < 3; s++) {
     for (let k: u32 = 0; k < 3; k++) clearTable(TLB_BASE + s * TLB_SET_BYTES + k * TLB_KIND_BYTES);
   }
@@ -121,7 +120,6 @@ export function tlbFlushPage(va: u64): void {
 
 /** MXR was cleared: loads of execute-only pages the U and S sets allowed are no longer allowed. */
 export function tlbFlushData(): void {
-  
   for (let s: u32 = 0; s < 2; s++) {
     clearTable(TLB_BASE + s * TLB_SET_BYTES + TLB_KIND_BYTES);
     clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
@@ -157,7 +155,6 @@ function noteUserEntry(e: u32): void {
 }
 
 function tlbFlushStores(): void {
-  
   for (let s: u32 = 0; s < 3; s++) clearTable(TLB_BASE + s * TLB_SET_BYTES + 2 * TLB_KIND_BYTES);
 }
 
@@ -204,7 +201,6 @@ export function fillLoadTlb(va: u64, h: u32, pa: u64, p: u64): void { tlbFill(tl
  * (debugger reads); such a walk fails where an update would be needed.
  */
 export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
-  
   const satp = load<u64>(S_SATP);
   const mode = satp >> 60;
   leafShift = 12;
@@ -394,7 +390,6 @@ function physWrite(pa: u64, size: u32, v: u64, va: u64): void {
 
 /** Loads `size` bytes at `va`, zero-extended. On a fault sets excCause and returns 0. */
 export function loadSlow(va: u64, size: u32): u64 {
-  
   const p = dataPriv();
   const pageEnd = (va & 0xfff) + size;
   if (pageEnd > 4096) { // crosses a page: translate and check both halves, then assemble bytes
@@ -435,7 +430,6 @@ export function loadSlow(va: u64, size: u32): u64 {
 
 /** Stores `size` bytes of `v` at `va`. On a fault sets excCause; nothing is written then. */
 export function storeSlow(va: u64, size: u32, v: u64): void {
-  
   const p = dataPriv();
   const pageEnd = (va & 0xfff) + size;
   if (pageEnd > 4096) {

@@ -117,16 +117,24 @@ function forget(p: Page): void {
 // A hart that is garbage collected takes its installed code out of the process's account.
 const collected = new FinalizationRegistry<Map<number, Page>>((pages) => { for (const p of pages.values()) forget(p); });
 
-/** Evicts the coldest pages of any hart while the process holds more than its bound (never `keep`). */
-function trimProcess(keep: Page | undefined): void {
-  let looks = 2 * installed.size + 1; // every page is looked at twice at most: the second time cold
-  for (const p of installed) {
-    if (installedBytes <= processLimit || looks-- <= 0) break;
+/**
+ * Evicts pages from the front of `order` (coldest first, `size` of them) while `over()`, never
+ * `keep`; a page whose code ran since it was last looked at goes to the back instead.
+ */
+function evictColdest(order: Iterable<Page>, size: number, over: () => boolean, keep: Page | undefined): void {
+  let looks = 2 * size + 1; // every page is looked at twice at most: the second time cold
+  for (const p of order) {
+    if (!over() || looks-- <= 0) break;
     const owner = p.owner.deref();
     if (!owner) { forget(p); continue; }
     if (p === keep || owner.tookSecondChance(p)) continue;
     owner.evict(p.page);
   }
+}
+
+/** Evicts the coldest pages of any hart while the process holds more than its bound (never `keep`). */
+function trimProcess(keep: Page | undefined): void {
+  evictColdest(installed, installed.size, () => installedBytes > processLimit, keep);
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
@@ -234,10 +242,10 @@ export class Jit {
   }
 
   stats(): JitStats {
-    let blocks = 0, installedBytes = 0;
-    for (const p of this.pages.values()) { blocks += p.blocks.length; installedBytes += p.bytes; }
+    let blocks = 0, bytes = 0;
+    for (const p of this.pages.values()) { blocks += p.blocks.length; bytes += p.bytes; }
     return {
-      pages: this.pages.size, blocks, installedBytes, ...this.counts,
+      pages: this.pages.size, blocks, installedBytes: bytes, ...this.counts,
       steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
     };
   }
@@ -404,11 +412,7 @@ export class Jit {
     this.pages.set(page, p);
     installed.add(p);
     installedBytes += bytes;
-    let looks = 2 * this.pages.size + 1;
-    for (const q of this.pages.values()) {
-      if (this.pages.size <= this.maxPages || looks-- <= 0) break;
-      if (q !== p && !this.tookSecondChance(q)) this.evict(q.page);
-    }
+    evictColdest(this.pages.values(), this.pages.size, () => this.pages.size > this.maxPages, p);
     trimProcess(p);
   }
 
