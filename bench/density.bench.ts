@@ -1,11 +1,15 @@
-// `npm run bench -- density`: many VMs on one host (one thread for now; the worker pool is to
-// come). 1,000 idle VMs of 64 MiB: creation rate, host RSS per idle VM, host CPU while they
-// idle. Then 100 busy VMs: aggregate MIPS against one VM alone, fairness (Jain's index) with
-// equal and with unequal shares, and a CPU cap. Writes bench/results/density.{json,md}.
+// `npm run bench -- density`: many VMs on one host. On the main thread (one Hypervisor):
+// 1,000 idle VMs of 64 MiB (creation rate, host RSS per idle VM, host CPU while they idle), then
+// 100 busy VMs (aggregate MIPS against one VM alone, fairness with equal and unequal shares, a
+// CPU cap). On a pool of worker threads (one per core): the same 1,000 idle VMs, and 100 busy
+// VMs against one VM on a pool of one worker. Writes bench/results/density.{json,md}.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { availableParallelism } from "node:os";
 import { Hypervisor } from "../src/hypervisor/hypervisor.js";
+import type { Pool } from "../src/hypervisor/pool.js";
+import { createWorkerPool } from "../src/node/worker-pool.js";
 import { jainIndex } from "../src/hypervisor/scheduler.js";
 import { loadCoreModule } from "../src/node/core-module.js";
 import { packageRoot } from "../src/node/images.js";
@@ -68,6 +72,56 @@ async function busyPhase(specs: { shares: number; cpuCap?: number }[], seconds: 
   return { elapsed, steps, cpu, mips: steps.reduce((a, b) => a + b, 0) / elapsed / 1e6 };
 }
 
+/** Until every VM of the pool has reported as idle-ready (its WFI), or a time limit. */
+async function settle(pool: Pool, ms: number): Promise<void> {
+  const t = performance.now();
+  while (performance.now() - t < ms && [...pool.vms.values()].some((v) => v.stats().instructions === 0)) await sleep(20);
+}
+
+async function idlePoolPhase(n: number, workers: number) {
+  const pool = createWorkerPool({ workers, memoryLimit: 2 ** 40, rebalance: false });
+  const image = idleGuest();
+  await sleep(300); // the workers start
+  globalThis.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const t = performance.now();
+  const started: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    pool.create({ id: `idle${i}`, memSize: 64 * MiB, boot: { kind: "bare", image } });
+    started.push(pool.start(`idle${i}`));
+  }
+  await Promise.all(started);
+  const createMs = performance.now() - t;
+  await settle(pool, 10_000);
+  await sleep(3000); // the workers finish what creation left (compiles, collections)
+  const rss1 = process.memoryUsage().rss;
+  // Host CPU of the whole process (every thread) while the VMs wait in WFI.
+  const c0 = process.cpuUsage(), w0 = performance.now();
+  await sleep(2000);
+  const c1 = process.cpuUsage(c0), w1 = performance.now();
+  pool.close();
+  await sleep(100);
+  return { vms: n, workers, vmsPerSecond: Math.round(n / (createMs / 1000)), rssPerVmKiB: Math.round((rss1 - rss0) / n / 1024),
+    idleCpuPercent: Math.round(((c1.user + c1.system) / 1000 / (w1 - w0)) * 1000) / 10 };
+}
+
+async function busyPoolPhase(n: number, workers: number, seconds: number) {
+  const pool = createWorkerPool({ workers, memoryLimit: 2 ** 40, rebalance: false });
+  const image = busyGuest();
+  for (let i = 0; i < n; i++) pool.create({ id: `b${i}`, memSize: 4 * MiB, boot: { kind: "bare", image } });
+  await Promise.all([...pool.vms.keys()].map((id) => pool.start(id)));
+  await sleep(1000); // every VM under way, its code compiled
+  // Statistics arrive every 100 ms from each worker: the difference of two readings.
+  const read = () => [...pool.vms.values()].map((v) => ({ steps: v.stats().instructions, cpu: v.cpuMs }));
+  const a = read(), t0 = performance.now();
+  await sleep(seconds * 1000);
+  const b = read(), elapsed = (performance.now() - t0) / 1000;
+  pool.close();
+  await sleep(100);
+  const steps = b.map((x, i) => x.steps - a[i].steps), cpu = b.map((x, i) => (x.cpu - a[i].cpu) / 1000);
+  return { elapsed, steps, cpu, mips: steps.reduce((x, y) => x + y, 0) / elapsed / 1e6 };
+}
+
 export async function densityBench(): Promise<void> {
   const load0 = loadavg();
   const idle = await idlePhase(1000);
@@ -75,6 +129,10 @@ export async function densityBench(): Promise<void> {
   const equal = await busyPhase(Array.from({ length: 100 }, () => ({ shares: 100 })), 3);
   const unequal = await busyPhase(Array.from({ length: 100 }, (_, i) => ({ shares: i % 2 ? 200 : 100 })), 3);
   const capped = await busyPhase([{ shares: 100, cpuCap: 30 }], 3);
+  const workers = availableParallelism();
+  const poolIdle = await idlePoolPhase(1000, workers);
+  const poolOne = await busyPoolPhase(1, 1, 3);
+  const poolMany = await busyPoolPhase(100, workers, 3);
   const report = {
     command: "npm run bench -- density", date: new Date().toISOString(), node: process.version, loadavgBefore: load0, loadavgAfter: loadavg(),
     idle,
@@ -85,7 +143,15 @@ export async function densityBench(): Promise<void> {
       jainUnequalShares: Math.round(jainIndex(unequal.cpu.map((c, i) => c / (i % 2 ? 200 : 100))) * 1000) / 1000,
       cappedAt30PercentMeasured: Math.round((capped.cpu[0] / capped.elapsed) * 1000) / 10,
     },
-    note: "one host thread (the worker pool is not built yet): aggregate MIPS cannot exceed one core",
+    pool: {
+      workers,
+      idle: poolIdle,
+      oneVmOneWorkerMips: Math.round(poolOne.mips),
+      hundredVmsMips: Math.round(poolMany.mips),
+      speedup: Math.round((poolMany.mips / poolOne.mips) * 100) / 100,
+      jainEqualShares: Math.round(jainIndex(poolMany.cpu) * 1000) / 1000,
+    },
+    note: "main thread: one Hypervisor, so aggregate MIPS cannot exceed one core; pool: one Hypervisor per worker thread, VMs placed evenly",
   };
   const dir = join(packageRoot(), "bench/results");
   mkdirSync(dir, { recursive: true });
@@ -95,7 +161,11 @@ export async function densityBench(): Promise<void> {
     `| idle VMs (64 MiB each) | ${idle.vms} |\n| created and started per second | ${idle.vmsPerSecond} |\n| host RSS per idle VM | ${idle.rssPerVmKiB} KiB |\n| host CPU while all idle | ${idle.idleCpuPercent} % |\n` +
     `| one busy VM | ${report.busy.oneVmMips} MIPS |\n| 100 busy VMs, aggregate | ${report.busy.hundredVmsMips} MIPS |\n` +
     `| Jain's index, equal shares | ${report.busy.jainEqualShares} |\n| Jain's index, shares 1:2 (per share) | ${report.busy.jainUnequalShares} |\n` +
-    `| a VM capped at 30 % | ${report.busy.cappedAt30PercentMeasured} % of a core |\n\n${report.note}\n`;
+    `| a VM capped at 30 % | ${report.busy.cappedAt30PercentMeasured} % of a core |\n\n` +
+    `Worker pool (${workers} workers):\n\n| measure | value |\n|---|---:|\n` +
+    `| idle VMs (64 MiB each) | ${poolIdle.vms} |\n| created and started per second | ${poolIdle.vmsPerSecond} |\n| host RSS per idle VM | ${poolIdle.rssPerVmKiB} KiB |\n| host CPU while all idle (every thread) | ${poolIdle.idleCpuPercent} % |\n` +
+    `| one busy VM, pool of 1 worker | ${report.pool.oneVmOneWorkerMips} MIPS |\n| 100 busy VMs, ${workers} workers, aggregate | ${report.pool.hundredVmsMips} MIPS (${report.pool.speedup}×) |\n` +
+    `| Jain's index, equal shares | ${report.pool.jainEqualShares} |\n\n${report.note}\n`;
   writeFileSync(join(dir, "density.md"), md);
   process.stdout.write(md);
 }

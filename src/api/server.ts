@@ -19,13 +19,12 @@
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
-import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import websocket from "@fastify/websocket";
 import { ERRORS, HypervisorError } from "../hypervisor/errors.js";
-import type { Hypervisor } from "../hypervisor/hypervisor.js";
-import type { BootSource, Vm, VmConfig } from "../hypervisor/vm.js";
-import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
+import type { Host } from "../hypervisor/host.js";
+import type { BootSource, VmConfig, VmView } from "../hypervisor/vm.js";
+import { checkDiskFiles, GuestFileError, loadLinuxImages, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
 import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
@@ -35,10 +34,10 @@ export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
   token?: string;
   /** Called after each change of the VM definitions (create, delete), e.g. to save them. */
-  onChange?: (hv: Hypervisor, bodies: Map<string, VmBody>) => void;
+  onChange?: (hv: Host, bodies: Map<string, VmBody>) => void;
 }
 
-/** Turns an API body into a VM configuration, reading the files it names. */
+/** Turns an API body into a VM configuration, reading the files it names (disks are checked, and opened by the host). */
 export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
   const mc = b["machine-config"], bs = b["boot-source"];
   const mode = mc.mode ?? "para";
@@ -54,31 +53,34 @@ export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
     if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `boot-source: ${e.message}`);
     throw e;
   }
-  let disks;
+  const diskFiles = (b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false }));
   try {
-    disks = openDisks((b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false })));
+    checkDiskFiles(diskFiles);
   } catch (e) {
     if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `drives: ${e.message}`);
     throw e;
   }
   const rp = b["restart-policy"];
   return {
-    id, memSize: mc.mem_size_mib * 2 ** 20, boot, disks, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
+    id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };
 }
 
-function describe(vm: Vm, body: VmBody | undefined) {
-  const st = vm.machine?.hart.stats();
+/** Guest instructions per second of the host CPU time the VM used, in millions. */
+function mips(vm: VmView): number { return vm.cpuMs > 0 ? vm.stats().instructions / (vm.cpuMs * 1000) : 0; }
+
+function describe(vm: VmView, body: VmBody | undefined) {
+  const st = vm.stats();
   return {
     id: vm.id, state: vm.state, reason: vm.reason || undefined, exit_code: vm.exitCode >= 0 ? vm.exitCode : undefined,
     restarts: vm.restarts, config: body,
-    stats: { cpu_ms: Math.round(vm.cpuMs), instructions: vm.machine?.hart.steps ?? 0, exceptions: st?.exceptions ?? 0, interrupts: st?.interrupts ?? 0, hypercalls: st?.hypercalls ?? 0,
-      jit_instructions: Number(vm.machine?.hart.jit?.stats().steps ?? 0n) },
+    stats: { cpu_ms: Math.round(vm.cpuMs), instructions: st.instructions, mips: Math.round(mips(vm) * 10) / 10, exceptions: st.exceptions, interrupts: st.interrupts, hypercalls: st.hypercalls,
+      jit_instructions: st.jitInstructions },
   };
 }
 
-export function buildServer(hv: Hypervisor, options: ServerOptions = {}): FastifyInstance {
+export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({ bodyLimit: 64 * 1024, ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false } } });
   const bodies = new Map<string, VmBody>();
 
@@ -119,7 +121,7 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
   // kept as a draft until it has its machine-config and boot-source; a defined one may change
   // while it is still `created` (it is redefined with the new body).
   const drafts = new Map<string, Partial<VmBody>>();
-  const setPart = (id: string, change: (b: Partial<VmBody>) => void) => {
+  const setPart = async (id: string, change: (b: Partial<VmBody>) => void) => {
     const vm = hv.vms.get(id);
     if (vm && vm.state !== "created") {
       throw new HypervisorError("invalid_state", `cannot change the configuration of VM '${id}': it is ${vm.state} (allowed before it starts)`);
@@ -132,24 +134,24 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
     if (config.memSize > free) {
       throw new HypervisorError("insufficient_memory", `VM '${id}' needs ${config.memSize >> 20} MiB of RAM; ${free >> 20} MiB of the host's ${hv.memoryLimit / 2 ** 20} MiB are free`);
     }
-    if (vm) hv.delete(id);
+    if (vm) await hv.delete(id);
     hv.create(config);
     drafts.delete(id);
     bodies.set(id, body as VmBody);
     options.onChange?.(hv, bodies);
   };
   app.put<{ Params: { id: string }; Body: VmBody["machine-config"] }>("/vms/:id/machine-config", { schema: { params: vmId, body: machineConfig } }, async (req, reply) => {
-    setPart(req.params.id, (b) => { b["machine-config"] = req.body; });
+    await setPart(req.params.id, (b) => { b["machine-config"] = req.body; });
     return reply.code(204).send();
   });
   app.put<{ Params: { id: string }; Body: VmBody["boot-source"] }>("/vms/:id/boot-source", { schema: { params: vmId, body: bootSource } }, async (req, reply) => {
-    setPart(req.params.id, (b) => { b["boot-source"] = req.body; });
+    await setPart(req.params.id, (b) => { b["boot-source"] = req.body; });
     return reply.code(204).send();
   });
   app.put<{ Params: { id: string; drive: string }; Body: NonNullable<VmBody["drives"]>[number] }>("/vms/:id/drives/:drive",
     { schema: { params: { type: "object", properties: { ...vmId.properties, drive: drive.properties.drive_id }, required: ["id", "drive"] }, body: drive } }, async (req, reply) => {
       if (req.body.drive_id !== req.params.drive) throw new HypervisorError("invalid_config", `drive_id '${req.body.drive_id}' is not the drive in the path ('${req.params.drive}')`);
-      setPart(req.params.id, (b) => {
+      await setPart(req.params.id, (b) => {
         const drives = (b.drives ?? []).filter((d) => d.drive_id !== req.body.drive_id);
         drives.push(req.body);
         if (drives.length > 7) throw new HypervisorError("invalid_config", "drives: at most 7");
@@ -167,11 +169,11 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
   app.put<{ Params: { id: string }; Body: { action_type: ActionType } }>("/vms/:id/actions", { schema: { params: vmId, body: actionBody } }, async (req, reply) => {
     const id = req.params.id;
     switch (req.body.action_type) {
-      case "InstanceStart": hv.start(id); break;
-      case "Pause": hv.pause(id); break;
-      case "Resume": hv.resume(id); break;
-      case "Stop": hv.stop(id); break;
-      case "Reboot": hv.reboot(id); break;
+      case "InstanceStart": await hv.start(id); break;
+      case "Pause": await hv.pause(id); break;
+      case "Resume": await hv.resume(id); break;
+      case "Stop": await hv.stop(id); break;
+      case "Reboot": await hv.reboot(id); break;
       case "SendCtrlAltDel":
         throw new HypervisorError("invalid_state", "SendCtrlAltDel: the board has no power button device yet; use Stop");
     }
@@ -180,7 +182,7 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
 
   app.delete<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req, reply) => {
     if (drafts.delete(req.params.id) && !hv.vms.has(req.params.id)) return reply.code(204).send();
-    hv.delete(req.params.id);
+    await hv.delete(req.params.id);
     bodies.delete(req.params.id);
     options.onChange?.(hv, bodies);
     return reply.code(204).send();
@@ -221,7 +223,7 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
   });
 
   app.put<{ Params: { id: string }; Body: { snapshot_path: string } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
-    const snap = hv.snapshot(req.params.id);
+    const snap = await hv.snapshot(req.params.id);
     const path = req.body.snapshot_path, tmp = `${path}.tmp-${process.pid}`;
     try { writeFileSync(tmp, snap); renameSync(tmp, path); } catch (e) {
       throw new HypervisorError("invalid_config", `snapshot_path: cannot write ${path}: ${(e as Error).message}`);
@@ -235,7 +237,7 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
       if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
       throw e;
     }
-    hv.restore(req.params.id, bytes, req.body.resume_vm ?? false);
+    await hv.restore(req.params.id, bytes, req.body.resume_vm ?? false);
     return reply.code(204).send();
   });
 
@@ -247,20 +249,22 @@ export function buildServer(hv: Hypervisor, options: ServerOptions = {}): Fastif
 }
 
 /** Prometheus text format: per VM and for the host. */
-export function metrics(hv: Hypervisor): string {
+export function metrics(hv: Host): string {
   const lines: string[] = [];
   const head = (name: string, type: string, help: string) => { lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`); };
   const vms = [...hv.vms.values()];
   head("wasmvisor_vm_instructions_total", "counter", "Guest instructions executed.");
-  for (const vm of vms) lines.push(`wasmvisor_vm_instructions_total{vm="${vm.id}"} ${vm.machine?.hart.steps ?? 0}`);
+  for (const vm of vms) lines.push(`wasmvisor_vm_instructions_total{vm="${vm.id}"} ${vm.stats().instructions}`);
   head("wasmvisor_vm_jit_instructions_total", "counter", "Guest instructions run by compiled (JIT) code.");
-  for (const vm of vms) lines.push(`wasmvisor_vm_jit_instructions_total{vm="${vm.id}"} ${vm.machine?.hart.jit?.stats().steps ?? 0}`);
+  for (const vm of vms) lines.push(`wasmvisor_vm_jit_instructions_total{vm="${vm.id}"} ${vm.stats().jitInstructions}`);
+  head("wasmvisor_vm_mips", "gauge", "Guest instructions per second of host CPU time used, in millions (since the VM last booted).");
+  for (const vm of vms) lines.push(`wasmvisor_vm_mips{vm="${vm.id}"} ${mips(vm).toFixed(3)}`);
   head("wasmvisor_vm_cpu_seconds_total", "counter", "Host CPU time used by the VM.");
   for (const vm of vms) lines.push(`wasmvisor_vm_cpu_seconds_total{vm="${vm.id}"} ${(vm.cpuMs / 1000).toFixed(6)}`);
   head("wasmvisor_vm_exits_total", "counter", "Exceptions, interrupts and hypercalls, by kind.");
   for (const vm of vms) {
-    const st = vm.machine?.hart.stats();
-    for (const k of ["exceptions", "interrupts", "hypercalls"] as const) lines.push(`wasmvisor_vm_exits_total{vm="${vm.id}",kind="${k}"} ${st?.[k] ?? 0}`);
+    const st = vm.stats();
+    for (const k of ["exceptions", "interrupts", "hypercalls"] as const) lines.push(`wasmvisor_vm_exits_total{vm="${vm.id}",kind="${k}"} ${st[k]}`);
   }
   head("wasmvisor_vm_restarts_total", "counter", "Restarts by the restart policy.");
   for (const vm of vms) lines.push(`wasmvisor_vm_restarts_total{vm="${vm.id}"} ${vm.restarts}`);
@@ -271,9 +275,10 @@ export function metrics(hv: Hypervisor): string {
   head("wasmvisor_host_memory_committed_bytes", "gauge", "Guest RAM committed to VMs.");
   lines.push(`wasmvisor_host_memory_committed_bytes ${hv.committed}`);
   head("wasmvisor_host_jit_cache_bytes", "gauge", "Compiled guest code (Wasm bytes) in the process-wide JIT cache.");
-  lines.push(`wasmvisor_host_jit_cache_bytes ${sharedCodeBytes()}`);
+  const code = hv.codeBytes();
+  lines.push(`wasmvisor_host_jit_cache_bytes ${code.cache}`);
   head("wasmvisor_host_jit_installed_bytes", "gauge", "Compiled guest code (Wasm bytes) installed in the process's VMs, bounded process-wide (coldest evicted first).");
-  lines.push(`wasmvisor_host_jit_installed_bytes ${installedCodeBytes()}`);
+  lines.push(`wasmvisor_host_jit_installed_bytes ${code.installed}`);
   head("wasmvisor_host_memory_limit_bytes", "gauge", "Guest RAM the host may commit.");
   lines.push(`wasmvisor_host_memory_limit_bytes ${hv.memoryLimit}`);
   return lines.join("\n") + "\n";

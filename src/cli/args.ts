@@ -9,7 +9,13 @@ import type { VmBody } from "../api/schema.js";
 export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console";
 export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console"];
 export interface ClientArgs { verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody }
-export interface ServeArgs { listen?: string; socket?: string; stateDir?: string; token?: string; memoryLimit?: number }
+export interface ServeArgs {
+  listen?: string; socket?: string; stateDir?: string; token?: string;
+  /** Guest RAM all VMs may commit (bytes). */
+  memoryLimit?: number;
+  /** Worker threads running the VMs (default one per host core); 0 runs them on the main thread. */
+  workers?: number;
+}
 export const DEFAULT_LISTEN = "127.0.0.1:8417";
 
 export class UsageError extends Error {
@@ -65,6 +71,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
+                 [--workers N] [--memory-limit SIZE]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
        wasmvisor --help | --version
@@ -77,7 +84,9 @@ images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
 bench boot        Linux boot to the first prompt, next to QEMU (bench/results/boot.*)
-serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417; GET /openapi.json)
+serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417; GET /openapi.json);
+                  VMs run on --workers threads (default one per core; 0: the main thread), and
+                  together may commit --memory-limit of RAM (default 16G)
 ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
@@ -138,6 +147,14 @@ export function parseMemSize(text: string): number {
   return bytes;
 }
 
+/** Parses serve's --memory-limit: a size as for --mem (K/M/G/T suffixes), any amount. */
+export function parseMemoryLimit(text: string): number {
+  const m = /^(\d+)(?:([kmgt])(?:i?b)?)?$/i.exec(text.trim());
+  const bytes = m ? Number(m[1]) * ({ ...SIZE_UNITS, t: 1024 ** 4 } as Record<string, number>)[(m[2] ?? "").toLowerCase()] : NaN;
+  if (!(bytes > 0) || !Number.isSafeInteger(bytes)) throw new UsageError(`invalid --memory-limit value '${text}': expected a size such as 16G or 512M`);
+  return bytes;
+}
+
 /** Parses an instruction count: digits (underscores allowed between them) or a form like 1e9. */
 export function parseCount(text: string, flag: string): number {
   const t = text.trim();
@@ -182,6 +199,8 @@ const OPTIONS = {
   listen: { type: "string" },
   socket: { type: "string" },
   "state-dir": { type: "string" },
+  workers: { type: "string" },
+  "memory-limit": { type: "string" },
   token: { type: "string" },
   host: { type: "string" },
   json: { type: "boolean" },
@@ -231,7 +250,10 @@ export function parseArgs(argv: string[]): Command {
   if (command === "serve") {
     if (rest.length) throw new UsageError(`serve: unexpected argument '${rest[0]}'`);
     if (v.listen !== undefined && v.socket !== undefined) throw new UsageError("serve: give --listen or --socket, not both");
-    return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token };
+    const workers = v.workers === undefined ? undefined : /^\d+$/.test(v.workers) && Number(v.workers) <= 256 ? Number(v.workers) : NaN;
+    if (Number.isNaN(workers)) throw new UsageError(`invalid --workers value '${v.workers}': expected 0 to 256`);
+    return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token, workers,
+      memoryLimit: v["memory-limit"] === undefined ? undefined : parseMemoryLimit(v["memory-limit"]) };
   }
   if ((CLIENT_VERBS as readonly string[]).includes(command)) {
     const verb = command as ClientVerb;

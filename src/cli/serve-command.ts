@@ -1,13 +1,17 @@
 // `wasmvisor serve`: the hypervisor host with its HTTP API, on loopback (or a Unix socket) by
 // default; any other address needs an access token. With --state-dir, VM definitions are kept
 // in DIR/vms.json (written atomically) and come back when the host restarts; those with the
-// `always` restart policy start by themselves.
+// `always` restart policy start by themselves. The VMs run on a pool of worker threads (one per
+// core by default), or with --workers 0 on the main thread.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildServer } from "../api/server.js";
 import type { VmBody } from "../api/schema.js";
+import type { Host } from "../hypervisor/host.js";
 import { Hypervisor } from "../hypervisor/hypervisor.js";
 import { loadCoreModule } from "../node/core-module.js";
+import { openDisks } from "../node/guest-files.js";
+import { createWorkerPool } from "../node/worker-pool.js";
 import { SetupError } from "./run-command.js";
 import { DEFAULT_LISTEN, type ServeArgs } from "./args.js";
 
@@ -27,9 +31,11 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   if (listen && !LOOPBACK.has(listen.host) && !token) {
     throw new SetupError(`serve: listening on ${listen.host} (not loopback) needs an access token (--token or WASMVISOR_TOKEN)`);
   }
-  const hv = new Hypervisor(loadCoreModule(), { memoryLimit: a.memoryLimit });
+  const hv: Host = a.workers === 0
+    ? new Hypervisor(loadCoreModule(), { memoryLimit: a.memoryLimit, openDisks })
+    : createWorkerPool({ workers: a.workers, memoryLimit: a.memoryLimit });
   const statePath = a.stateDir ? join(a.stateDir, "vms.json") : undefined;
-  const save = (_hv: Hypervisor, bodies: Map<string, VmBody>) => {
+  const save = (_hv: Host, bodies: Map<string, VmBody>) => {
     if (!statePath) return;
     const tmp = `${statePath}.tmp`;
     writeFileSync(tmp, JSON.stringify(Object.fromEntries(bodies), null, 2) + "\n");
@@ -46,17 +52,18 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
       // Recreate through the API so the same validation applies to what was saved.
       const r = await app.inject({ method: "PUT", url: `/vms/${encodeURIComponent(id)}`, payload: body });
       if (r.statusCode !== 204) { process.stderr.write(`wasmvisor serve: cannot restore VM '${id}': ${r.json().fault_message}\n`); continue; }
-      if (body["restart-policy"]?.policy === "always") hv.start(id);
+      if (body["restart-policy"]?.policy === "always") await hv.start(id);
     }
   }
   const address = a.socket ? await app.listen({ path: a.socket }) : await app.listen({ host: listen!.host, port: listen!.port });
-  process.stderr.write(`wasmvisor serve: listening on ${address}${statePath ? `, state in ${statePath}` : ""}\n`);
+  const where = a.workers === 0 ? "VMs on the main thread" : `VMs on ${(hv as ReturnType<typeof createWorkerPool>).workers} worker threads`;
+  process.stderr.write(`wasmvisor serve: listening on ${address}, ${where}${statePath ? `, state in ${statePath}` : ""}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-  hv.close();
   await app.close();
+  await hv.close();
   return 0;
 }

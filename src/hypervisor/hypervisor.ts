@@ -4,10 +4,13 @@
 // problem: it goes to `crashed` with the reason and the others keep running), and restarts
 // failed ones by policy with exponential backoff. Browser-safe: the compiled core, the clock
 // and the timers are passed in.
+import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
 import { HypervisorError } from "./errors.js";
+import type { DiskConfig, DiskFile } from "../machine/board.js";
+import type { Host } from "./host.js";
 import { FairShare } from "./scheduler.js";
-import { Vm, type VmConfig, type VmState } from "./vm.js";
+import { Vm, type VmConfig, type VmEvent, type VmState } from "./vm.js";
 
 export interface HostTimers {
   now(): number;
@@ -23,6 +26,16 @@ export interface HypervisorOptions {
   /** The loop yields to the event loop at least this often (ms, default 4). */
   yieldMs?: number;
   timers?: HostTimers;
+  /** Called with every event of every VM as it is logged. */
+  onEvent?: (vm: Vm, e: VmEvent) => void;
+  /**
+   * A word another thread sets (non-zero) to have the run loop stop slicing and go to the event
+   * loop after the current slice, so its message (pause, stop, a move) is handled promptly; the
+   * loop clears it when it yields.
+   */
+  stopWord?: Int32Array;
+  /** Opens the disk files a VM names (VmConfig.diskFiles); without it such a VM is refused. */
+  openDisks?: (files: DiskFile[]) => DiskConfig[];
 }
 
 const MAX_BACKOFF_MS = 60_000;
@@ -32,7 +45,7 @@ const defaultTimers: HostTimers = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-export class Hypervisor {
+export class Hypervisor implements Host {
   readonly vms = new Map<string, Vm>();
   readonly memoryLimit: number;
   private readonly sched = new FairShare();
@@ -44,12 +57,18 @@ export class Hypervisor {
   private sleepTimer: unknown;
   private readonly restartTimers = new Map<string, unknown>();
   private closed = false;
+  private readonly onEvent: HypervisorOptions["onEvent"];
+  private readonly stopWord: Int32Array | undefined;
+  private readonly openDisks: HypervisorOptions["openDisks"];
 
   constructor(private readonly module: WebAssembly.Module, options: HypervisorOptions = {}) {
     this.memoryLimit = options.memoryLimit ?? 16 * 2 ** 30;
     this.slice = options.sliceInstructions ?? 200_000;
     this.yieldMs = options.yieldMs ?? 4;
     this.t = options.timers ?? defaultTimers;
+    this.onEvent = options.onEvent;
+    this.stopWord = options.stopWord;
+    this.openDisks = options.openDisks;
   }
 
   /** Guest RAM committed by the VMs that exist. */
@@ -74,12 +93,19 @@ export class Hypervisor {
   /** Defines a VM (not started). Refused when its memory would overcommit the host. */
   create(config: VmConfig): Vm {
     if (this.vms.has(config?.id)) throw new HypervisorError("already_exists", `a VM '${config.id}' exists`);
-    const vm = new Vm(config, this.module, () => Date.now()); // events carry wall-clock time
+    let vm = new Vm(config, this.module, () => Date.now()); // events carry wall-clock time
     const free = this.memoryLimit - this.committed;
     if (vm.config.memSize > free) {
       throw new HypervisorError("insufficient_memory",
         `VM '${vm.id}' needs ${mib(vm.config.memSize)} MiB of RAM; ${mib(Math.max(0, free))} MiB of the host's ${mib(this.memoryLimit)} MiB are free`);
     }
+    if (vm.config.diskFiles.length) {
+      if (!this.openDisks) throw new HypervisorError("invalid_config", "diskFiles: this host cannot open disk files");
+      let opened: DiskConfig[];
+      try { opened = this.openDisks(vm.config.diskFiles); } catch (e) { throw new HypervisorError("invalid_config", `diskFiles: ${(e as Error).message}`); }
+      vm = new Vm({ ...config, disks: [...vm.config.disks, ...opened] }, this.module, () => Date.now());
+    }
+    vm.onEvent = this.onEvent;
     this.vms.set(vm.id, vm);
     vm.event("created");
     return vm;
@@ -277,8 +303,12 @@ export class Hypervisor {
       while (!this.closed) {
         const t0 = this.t.now();
         let ran = false;
-        while (this.t.now() - t0 < this.yieldMs && this.runOnce()) ran = true;
-        if (ran) { await yieldToEventLoop(); continue; }
+        while (this.t.now() - t0 < this.yieldMs && !this.stopRequested() && this.runOnce()) ran = true;
+        if (ran || this.stopRequested()) {
+          await yieldToEventLoop();
+          if (this.stopWord) Atomics.store(this.stopWord, 0, 0);
+          continue;
+        }
         if (!this.anyRunning()) break; // nothing to do until an action
         const wake = this.sched.nextWake;
         await new Promise<void>((resolve) => {
@@ -291,6 +321,11 @@ export class Hypervisor {
       this.loopRunning = false;
     }
   }
+
+  /** This thread's JIT figures (every Hypervisor of a thread shares them). */
+  codeBytes(): { installed: number; cache: number } { return { installed: installedCodeBytes(), cache: sharedCodeBytes() }; }
+
+  private stopRequested(): boolean { return this.stopWord !== undefined && Atomics.load(this.stopWord, 0) !== 0; }
 
   private anyRunning(): boolean {
     for (const vm of this.vms.values()) if (vm.state === "running") return true;

@@ -1,7 +1,7 @@
 // One VM under the hypervisor: its configuration, lifecycle state (libvirt-like: created,
 // running, paused, shutoff, crashed with a reason), event log, console ring buffer, and the
 // board + runner it runs on while it has one. Browser-safe.
-import type { DiskConfig } from "../machine/board.js";
+import type { DiskConfig, DiskFile } from "../machine/board.js";
 import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
 import { Machine } from "../machine/machine.js";
 import { HypervisorError } from "./errors.js";
@@ -23,6 +23,11 @@ export interface VmConfig {
   memSize: number;
   boot: BootSource;
   disks?: DiskConfig[];
+  /**
+   * Disks the host opens from their files when it defines the VM (after these come `disks`);
+   * a worker pool takes only these, since open files cannot move between threads.
+   */
+  diskFiles?: DiskFile[];
   /** Weight in the fair share of CPU (default 100). */
   shares?: number;
   /** At most this percent of one host core (1-100, default 100). */
@@ -41,12 +46,52 @@ export interface VmConfig {
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
 export interface VmEvent { time: number; type: string; detail?: string }
 
+/** What a VM's guest has done since it last booted (after it stops: in its last run). */
+export interface VmStats {
+  instructions: number;
+  jitInstructions: number;
+  exceptions: number;
+  interrupts: number;
+  hypercalls: number;
+}
+
+/**
+ * A VM as the API and the CLI see it, wherever it runs: in this thread (Vm) or in a worker
+ * (pool.ts RemoteVm, a mirror kept up to date by the worker's messages).
+ */
+export interface VmView {
+  readonly id: string;
+  readonly config: ReturnType<typeof checkConfig>;
+  readonly state: VmState;
+  readonly reason: string;
+  readonly events: readonly VmEvent[];
+  readonly console: ConsoleRing;
+  readonly restarts: number;
+  readonly exitCode: number;
+  /** Host CPU time the VM used (ms). */
+  readonly cpuMs: number;
+  stats(): VmStats;
+}
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const EVENTS_KEPT = 1000;
 export const CONSOLE_RING_BYTES = 64 * 1024;
 
+export const NO_STATS: VmStats = { instructions: 0, jitInstructions: 0, exceptions: 0, interrupts: 0, hypercalls: 0 };
+
+function statsOf(m: Machine): VmStats {
+  const st = m.hart.stats();
+  return { instructions: m.hart.steps, jitInstructions: Number(m.hart.jit?.stats().steps ?? 0n), exceptions: st.exceptions, interrupts: st.interrupts, hypercalls: st.hypercalls };
+}
+
+/** Appends to an event log, keeping the last EVENTS_KEPT. */
+export function pushEvent(log: VmEvent[], e: VmEvent): void {
+  log.push(e);
+  if (log.length > EVENTS_KEPT) log.splice(0, log.length - EVENTS_KEPT);
+}
+
 /** Checks a configuration before anything is built; throws HypervisorError(invalid_config). */
-export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks">> & { disks: DiskConfig[] } {
+export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "diskFiles">> & { disks: DiskConfig[]; diskFiles: DiskFile[] } {
   const bad = (field: string, why: string): never => { throw new HypervisorError("invalid_config", `${field}: ${why}`); };
   if (typeof c.id !== "string" || !ID.test(c.id)) bad("id", "1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
   if (!Number.isInteger(c.memSize) || c.memSize <= 0 || c.memSize % 4096 !== 0 || c.memSize > 2 ** 31) bad("memSize", "a positive multiple of 4 KiB up to 2 GiB");
@@ -63,7 +108,12 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks">> & { 
   const backoffMs = c.backoffMs ?? 1000;
   if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
   if (c.jit !== undefined && typeof c.jit !== "boolean") bad("jit", "true or false");
-  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], virtualClock: c.virtualClock ?? false, jit: c.jit ?? true };
+  const diskFiles = c.diskFiles ?? [];
+  if (!Array.isArray(diskFiles) || diskFiles.some((d) => typeof d?.path !== "string" || typeof d.readOnly !== "boolean" || typeof d.writeThrough !== "boolean")) {
+    bad("diskFiles", "a list of { path, readOnly, writeThrough }");
+  }
+  if ((c.disks?.length ?? 0) + diskFiles.length > 7) bad("disks", "at most 7");
+  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], diskFiles, virtualClock: c.virtualClock ?? false, jit: c.jit ?? true };
 }
 
 /** The last bytes of a VM's console output. */
@@ -92,14 +142,15 @@ export class ConsoleRing {
   }
 }
 
-export class Vm {
+export class Vm implements VmView {
   readonly config: ReturnType<typeof checkConfig>;
   state: VmState = "created";
   /** Why the VM crashed or stopped. */
   reason = "";
   readonly events: VmEvent[] = [];
   readonly console = new ConsoleRing();
-  machine: Machine | undefined;
+  private board: Machine | undefined;
+  private final: VmStats = NO_STATS;
   restarts = 0;
   // Scheduler bookkeeping.
   vruntime = 0;
@@ -111,6 +162,9 @@ export class Vm {
   idle = false;
   exitCode = -1;
 
+  /** Called with every event as it is logged (a worker forwards them to its pool). */
+  onEvent: ((vm: Vm, e: VmEvent) => void) | undefined;
+
   constructor(config: VmConfig, private readonly module: WebAssembly.Module, private readonly now: () => number) {
     this.config = checkConfig(config);
   }
@@ -118,9 +172,20 @@ export class Vm {
   get id(): string { return this.config.id; }
 
   event(type: string, detail?: string): void {
-    this.events.push({ time: this.now(), type, detail });
-    if (this.events.length > EVENTS_KEPT) this.events.splice(0, this.events.length - EVENTS_KEPT);
+    const e = { time: this.now(), type, detail };
+    pushEvent(this.events, e);
+    this.onEvent?.(this, e);
   }
+
+  /** The board and runner while the VM has one (running or paused). */
+  get machine(): Machine | undefined { return this.board; }
+  set machine(m: Machine | undefined) {
+    // A VM that stops keeps the figures of its last run until it boots again.
+    this.final = m ? NO_STATS : this.board ? statsOf(this.board) : this.final;
+    this.board = m;
+  }
+
+  stats(): VmStats { return this.board ? statsOf(this.board) : this.final; }
 
   private machineOptions() {
     const c = this.config;

@@ -81,6 +81,9 @@ export interface DiskConfig {
   id?: string;
 }
 
+/** A disk image named by its file (the Node host opens it: src/node/guest-files.ts openDisks). */
+export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean }
+
 export interface BoardOptions {
   /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB); default 128 MiB. */
   memSize?: number;

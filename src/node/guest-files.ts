@@ -75,18 +75,27 @@ export function loadLinuxImages(f: LinuxFiles): LinuxImages {
   return { kernel, initrd, firmware, cmdline };
 }
 
-export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean }
+import type { DiskFile } from "../machine/board.js";
+export type { DiskFile };
+
+function openFile(d: DiskFile): FileDisk {
+  try { return new FileDisk(d.path, d.writeThrough); } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT") throw new GuestFileError(`cannot read disk ${d.path}: no such file`);
+    if (err.code === "EACCES") throw new GuestFileError(`cannot read disk ${d.path}: permission denied`);
+    throw new GuestFileError(err.message);
+  }
+}
 
 /** Opens disk images: a copy-on-write overlay over the file unless read-only or write-through. */
 export function openDisks(disks: DiskFile[]): DiskConfig[] {
   return disks.map((d, i) => {
-    let base: FileDisk;
-    try { base = new FileDisk(d.path, d.writeThrough); } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "ENOENT") throw new GuestFileError(`cannot read disk ${d.path}: no such file`);
-      if (err.code === "EACCES") throw new GuestFileError(`cannot read disk ${d.path}: permission denied`);
-      throw new GuestFileError(err.message);
-    }
+    const base = openFile(d);
     return { backend: d.readOnly || d.writeThrough ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
   });
+}
+
+/** Throws GuestFileError if a disk image cannot be opened as openDisks would open it. */
+export function checkDiskFiles(disks: DiskFile[]): void {
+  for (const d of disks) openFile(d).close();
 }

@@ -4,12 +4,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.js";
 import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
+import { openDisks } from "../../src/node/guest-files.js";
 
 let hv: Hypervisor;
 afterEach(() => hv?.close());
 
 function server(opts: Parameters<typeof buildServer>[1] = {}, limit?: number) {
-  hv = new Hypervisor(loadCoreModule(), { memoryLimit: limit });
+  hv = new Hypervisor(loadCoreModule(), { memoryLimit: limit, openDisks });
   return buildServer(hv, opts);
 }
 

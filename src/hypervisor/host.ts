@@ -1,0 +1,28 @@
+// What the API server and the CLI drive: a host of VMs, whether they all run on this thread
+// (hypervisor.ts Hypervisor) or on a pool of worker threads (pool.ts Pool). Actions either
+// take effect before they return or return a promise that settles once they have; errors are
+// HypervisorErrors either way. Browser-safe.
+import type { VmConfig, VmView } from "./vm.js";
+
+export interface Host {
+  readonly vms: ReadonlyMap<string, VmView>;
+  /** Guest RAM the host may commit in all (bytes), and what the VMs that exist commit. */
+  readonly memoryLimit: number;
+  readonly committed: number;
+  /** Defines a VM (not started); refused when its memory would overcommit the host. */
+  create(config: VmConfig): VmView;
+  start(id: string): void | Promise<void>;
+  pause(id: string): void | Promise<void>;
+  resume(id: string): void | Promise<void>;
+  stop(id: string): void | Promise<void>;
+  reboot(id: string): void | Promise<void>;
+  delete(id: string): void | Promise<void>;
+  input(id: string, bytes: Uint8Array): void;
+  /** A snapshot of a paused VM. */
+  snapshot(id: string): Uint8Array | Promise<Uint8Array>;
+  /** Loads a snapshot into a VM that is not running; then paused, or running with `resume`. */
+  restore(id: string, snapshot: Uint8Array, resume: boolean): void | Promise<void>;
+  close(): void | Promise<void>;
+  /** Compiled guest code (Wasm bytes) installed in the host's VMs and held in its JIT caches. */
+  codeBytes(): { installed: number; cache: number };
+}
