@@ -69,7 +69,11 @@ export const actionBody = {
   type: "object",
   additionalProperties: false,
   required: ["action_type"],
-  properties: { action_type: { type: "string", enum: ACTIONS } },
+  properties: {
+    action_type: { type: "string", enum: ACTIONS },
+    // Stop: ms the guest has to power off after Ctrl-Alt-Del before it is stopped at once (0: at once).
+    timeout_ms: { type: "integer", minimum: 0, maximum: 600_000 },
+  },
 } as const;
 
 export const vmId = {

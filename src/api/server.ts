@@ -9,6 +9,8 @@
 //                                defined once it has a machine-config and a boot-source
 //   GET    /vms/{id}             config, state, reason, statistics
 //   PUT    /vms/{id}/actions     {"action_type": InstanceStart|Pause|Resume|Stop|Reboot|SendCtrlAltDel}
+//                                Stop: Ctrl-Alt-Del, then "timeout_ms" (default 10 s) for the
+//                                guest to power off, then at once; answers when it is off
 //   DELETE /vms/{id}
 //   GET    /vms/{id}/events      the event log
 //   GET    /vms/{id}/console     the console ring buffer (text)
@@ -166,16 +168,18 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     return describe(vm, bodies.get(vm.id));
   });
 
-  app.put<{ Params: { id: string }; Body: { action_type: ActionType } }>("/vms/:id/actions", { schema: { params: vmId, body: actionBody } }, async (req, reply) => {
+  app.put<{ Params: { id: string }; Body: { action_type: ActionType; timeout_ms?: number } }>("/vms/:id/actions", { schema: { params: vmId, body: actionBody } }, async (req, reply) => {
     const id = req.params.id;
+    if (req.body.timeout_ms !== undefined && req.body.action_type !== "Stop") {
+      throw new HypervisorError("invalid_config", `timeout_ms: only for Stop, not ${req.body.action_type}`);
+    }
     switch (req.body.action_type) {
       case "InstanceStart": await hv.start(id); break;
       case "Pause": await hv.pause(id); break;
       case "Resume": await hv.resume(id); break;
-      case "Stop": await hv.stop(id); break;
+      case "Stop": await hv.stop(id, req.body.timeout_ms); break;
       case "Reboot": await hv.reboot(id); break;
-      case "SendCtrlAltDel":
-        throw new HypervisorError("invalid_state", "SendCtrlAltDel: the board has no power button device yet; use Stop");
+      case "SendCtrlAltDel": await hv.sendCtrlAltDel(id); break;
     }
     return reply.code(204).send();
   });

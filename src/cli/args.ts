@@ -8,7 +8,11 @@ import type { VmBody } from "../api/schema.js";
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
 export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console";
 export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console"];
-export interface ClientArgs { verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody }
+export interface ClientArgs {
+  verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody;
+  /** stop: ms the guest has to power off after Ctrl-Alt-Del (0: at once). */
+  timeoutMs?: number;
+}
 export interface ServeArgs {
   listen?: string; socket?: string; stateDir?: string; token?: string;
   /** Guest RAM all VMs may commit (bytes). */
@@ -90,7 +94,9 @@ serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417;
 ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
-                  --restart never|on-failure|always, --shares N, --cpu-cap PERCENT
+                  --restart never|on-failure|always, --shares N, --cpu-cap PERCENT; stop ID
+                  sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
+                  power off, then stops it at once
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
@@ -199,6 +205,7 @@ const OPTIONS = {
   listen: { type: "string" },
   socket: { type: "string" },
   "state-dir": { type: "string" },
+  timeout: { type: "string" },
   workers: { type: "string" },
   "memory-limit": { type: "string" },
   token: { type: "string" },
@@ -264,6 +271,11 @@ export function parseArgs(argv: string[]): Command {
     if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };
     if (verb === "create") out.body = createBody(v);
+    if (v.timeout !== undefined) {
+      if (verb !== "stop") throw new UsageError(`${verb}: --timeout is an option of stop`);
+      if (!/^\d+$/.test(v.timeout) || Number(v.timeout) > 600_000) throw new UsageError(`invalid --timeout value '${v.timeout}': expected ms from 0 to 600000`);
+      out.timeoutMs = Number(v.timeout);
+    }
     return out;
   }
   if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);

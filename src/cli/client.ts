@@ -51,7 +51,7 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
       write(ev.map((e) => `${new Date(e.time).toISOString()}  ${e.type}${e.detail ? `  ${e.detail}` : ""}`).join("\n") + (ev.length ? "\n" : ""));
       return 0;
     }
-    default: await call("PUT", `/vms/${id}/actions`, { action_type: ACTION[a.verb] });
+    default: await call("PUT", `/vms/${id}/actions`, { action_type: ACTION[a.verb], ...(a.timeoutMs !== undefined ? { timeout_ms: a.timeoutMs } : {}) });
   }
   if (a.json) write(JSON.stringify({ ok: true }) + "\n");
   return 0;

@@ -14,7 +14,10 @@ export interface Host {
   start(id: string): void | Promise<void>;
   pause(id: string): void | Promise<void>;
   resume(id: string): void | Promise<void>;
-  stop(id: string): void | Promise<void>;
+  /** Ctrl-Alt-Del, then `timeoutMs` (default 10 s; 0: at once) for the guest to power off, then at once. */
+  stop(id: string, timeoutMs?: number): void | Promise<void>;
+  /** Ctrl-Alt-Del on the guest's keyboard. */
+  sendCtrlAltDel(id: string): void | Promise<void>;
   reboot(id: string): void | Promise<void>;
   delete(id: string): void | Promise<void>;
   input(id: string, bytes: Uint8Array): void;

@@ -39,6 +39,9 @@ export interface HypervisorOptions {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+/** How long stop() gives a guest to shut down by itself. */
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+const STOP_POLL_MS = 20;
 const defaultTimers: HostTimers = {
   now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -134,12 +137,49 @@ export class Hypervisor implements Host {
     this.kick();
   }
 
-  /** Stops a running or paused VM at once (its board is dropped). */
-  stop(id: string): void {
+  /**
+   * Stops a running or paused VM. Gracefully first: a running guest whose keyboard driver is up
+   * gets Ctrl-Alt-Del (the bundled Linux powers off) and `timeoutMs` to power off by itself;
+   * past that, or with timeoutMs 0, a paused VM, or a guest with no keyboard driver (bare
+   * metal), the board is dropped at once. The promise settles when the VM is shut off.
+   */
+  stop(id: string, timeoutMs = DEFAULT_STOP_TIMEOUT_MS): void | Promise<void> {
     const vm = this.get(id);
     this.expect(vm, "stop", ["running", "paused"]);
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new HypervisorError("invalid_config", "stop timeout: a number of ms >= 0");
     this.cancelRestart(id);
-    this.shutoff(vm, "stopped by the host");
+    const m = vm.machine!;
+    if (vm.stopping || timeoutMs === 0 || vm.state !== "running" || !m.board.sendCtrlAltDel()) {
+      this.shutoff(vm, "stopped by the host");
+      return;
+    }
+    vm.stopping = true;
+    vm.event("shutdown-requested", `Ctrl-Alt-Del; stopped at once after ${timeoutMs} ms`);
+    this.kick();
+    const t0 = this.t.now();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (vm.machine !== m || this.vms.get(id) !== vm) { resolve(); return; } // it shut down (or was deleted)
+        if (this.t.now() - t0 >= timeoutMs) {
+          this.shutoff(vm, `stopped by the host: the guest did not shut down within ${timeoutMs} ms`);
+          resolve();
+          return;
+        }
+        this.t.setTimeout(check, Math.min(STOP_POLL_MS, Math.max(1, timeoutMs - (this.t.now() - t0))));
+      };
+      this.t.setTimeout(check, STOP_POLL_MS);
+    });
+  }
+
+  /** Ctrl-Alt-Del on a running guest's keyboard; refused when no driver listens. */
+  sendCtrlAltDel(id: string): void {
+    const vm = this.get(id);
+    this.expect(vm, "send Ctrl-Alt-Del to", ["running"]);
+    if (!vm.machine!.board.sendCtrlAltDel()) {
+      throw new HypervisorError("invalid_state", `VM '${id}' has no keyboard driver listening (a bare-metal guest, or Linux not booted that far)`);
+    }
+    vm.event("ctrl-alt-del");
+    this.kick();
   }
 
   /** A snapshot of a paused VM (a running one keeps changing; pause it first). */
@@ -215,6 +255,7 @@ export class Hypervisor implements Host {
 
   private shutoff(vm: Vm, reason: string): void {
     vm.machine = undefined;
+    vm.stopping = false;
     vm.state = "shutoff";
     vm.reason = reason;
     vm.event("shutoff", reason);
@@ -222,6 +263,7 @@ export class Hypervisor implements Host {
 
   private crash(vm: Vm, reason: string): void {
     vm.machine = undefined;
+    vm.stopping = false;
     vm.state = "crashed";
     vm.reason = reason;
     vm.event("crashed", reason);
@@ -231,7 +273,9 @@ export class Hypervisor implements Host {
   /** The guest ended by itself: power-off (exit code) or a fatal condition. */
   private ended(vm: Vm, reason: string, exitCode: number, message: string | undefined): void {
     vm.exitCode = exitCode;
-    if (reason === "exit" && exitCode === 0) {
+    if (vm.stopping && reason === "exit") { // the host asked for it: no restart
+      this.shutoff(vm, "stopped by the host (the guest shut down)");
+    } else if (reason === "exit" && exitCode === 0) {
       this.shutoff(vm, "the guest powered off");
       this.maybeRestart(vm, false);
     } else if (reason === "exit") {

@@ -218,7 +218,8 @@ export class Pool implements Host {
   async start(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "start", id); }
   async pause(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "pause", id, undefined, undefined, true); }
   async resume(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "resume", id); }
-  async stop(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "stop", id, undefined, undefined, true); }
+  async stop(id: string, timeoutMs?: number): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "stop", id, timeoutMs, undefined, true); }
+  async sendCtrlAltDel(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "ctrlAltDel", id); }
   async reboot(id: string): Promise<void> { const vm = this.get(id); await this.call(vm.worker, "reboot", id, undefined, undefined, true); }
 
   async delete(id: string): Promise<void> {

@@ -161,6 +161,8 @@ export class Vm implements VmView {
   wakeAt = 0;
   idle = false;
   exitCode = -1;
+  /** The host asked the guest to shut down (stop() is waiting for it). */
+  stopping = false;
 
   /** Called with every event as it is logged (a worker forwards them to its pool). */
   onEvent: ((vm: Vm, e: VmEvent) => void) | undefined;

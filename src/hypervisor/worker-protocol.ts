@@ -8,7 +8,7 @@ import { type ErrorCode, HypervisorError } from "./errors.js";
 import { Hypervisor } from "./hypervisor.js";
 import type { Vm, VmConfig, VmEvent, VmState, VmStats } from "./vm.js";
 
-export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore";
+export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel";
 
 export interface CreateArgs {
   /** The configuration, its disks as diskFiles (backends hold file handles, which cannot be sent). */
@@ -91,13 +91,30 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "start": return h.start(id);
       case "pause": return h.pause(id);
       case "resume": return h.resume(id);
-      case "stop": return h.stop(id);
+      case "stop": return h.stop(id, args as number | undefined);
+      case "ctrlAltDel": return h.sendCtrlAltDel(id);
       case "reboot": return h.reboot(id);
       case "delete": sent.delete(id); return h.delete(id);
       case "input": return h.input(id, args as Uint8Array);
       case "snapshot": return h.snapshot(id);
       case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean }; return h.restore(id, a.snapshot, a.resume); }
     }
+  };
+
+  const reply = (seq: number, value: unknown) => {
+    if (pending.size) flushOutput();
+    report(); // the statistics as of the reply (a paused VM's are final)
+    if (value instanceof Uint8Array) { // sent by transfer: its own buffer, whole
+      const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? value : value.slice();
+      port.post({ t: "reply", seq, value: own }, [own.buffer as ArrayBuffer]);
+    } else {
+      port.post({ t: "reply", seq, value });
+    }
+  };
+  const fail = (seq: number, e: unknown) => {
+    if (pending.size) flushOutput();
+    const code = e instanceof HypervisorError ? e.code : "internal";
+    port.post({ t: "reply", seq, error: { code, message: (e as Error).message } });
   };
 
   port.onMessage((m) => {
@@ -111,18 +128,10 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
     try {
       value = call(m.op, m.id, m.args);
     } catch (e) {
-      if (pending.size) flushOutput();
-      const code = e instanceof HypervisorError ? e.code : "internal";
-      port.post({ t: "reply", seq: m.seq, error: { code, message: (e as Error).message } });
+      fail(m.seq, e);
       return;
     }
-    if (pending.size) flushOutput();
-    report(); // the statistics as of the reply (a paused VM's are final)
-    if (value instanceof Uint8Array) { // sent by transfer: its own buffer, whole
-      const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? value : value.slice();
-      port.post({ t: "reply", seq: m.seq, value: own }, [own.buffer as ArrayBuffer]);
-    } else {
-      port.post({ t: "reply", seq: m.seq, value });
-    }
+    if (value instanceof Promise) value.then((v) => reply(m.seq, v), (e) => fail(m.seq, e)); // a graceful stop
+    else reply(m.seq, value);
   });
 }

@@ -23,6 +23,7 @@ import { VirtioBlk } from "../devices/virtio/blk/blk.js";
 import { VirtioConsole } from "../devices/virtio/console.js";
 import type { GuestRam } from "../devices/virtio/memory.js";
 import { type VirtioBackend, VirtioTransport, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
+import { KEY_DELETE, KEY_LEFTALT, KEY_LEFTCTRL, KEY_POWER, VirtioInput } from "../devices/virtio/input.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
 import { Bus } from "./bus.js";
 import { InputQueue, OutputBuffer } from "./console.js";
@@ -95,6 +96,11 @@ export interface BoardOptions {
   disks?: DiskConfig[];
   /** Add a virtio-console (hvc0). Default false. */
   virtioConsole?: boolean;
+  /**
+   * Add a virtio-input keyboard (the host's Ctrl-Alt-Del and power key). Default true; left out
+   * when disks take every other virtio slot.
+   */
+  keyboard?: boolean;
   /** Add a virtio-rng. Default true. */
   rng?: boolean;
   /** Random bytes for virtio-rng; default Web Crypto. */
@@ -136,6 +142,7 @@ export class Board {
   readonly virtio: VirtioTransport[] = [];
   readonly blk: VirtioBlk[] = [];
   readonly console: VirtioConsole | undefined;
+  readonly keyboard: VirtioInput | undefined;
   readonly consoleIn = new InputQueue();
   readonly consoleOut: OutputBuffer;
   readonly memSize: number;
@@ -279,6 +286,10 @@ export class Board {
       backends.push(this.console);
     }
     if (options.rng ?? true) backends.push(new VirtioRng(options.random));
+    if ((options.keyboard ?? true) && backends.length < VIRTIO_SLOTS) {
+      this.keyboard = new VirtioInput();
+      backends.push(this.keyboard);
+    }
     if (backends.length > VIRTIO_SLOTS) throw new RangeError(`at most ${VIRTIO_SLOTS} virtio devices, got ${backends.length}`);
     backends.forEach((b, n) => {
       const base = VIRTIO_BASE + n * VIRTIO_MMIO_SIZE, irq = VIRTIO_IRQ0 + n;
@@ -370,6 +381,22 @@ export class Board {
     }
     if (this.htif.pendingReads > 0) this.htif.poll();
   }
+
+  /**
+   * Presses keys on the guest's keyboard (held in order, released in reverse). False when the
+   * board has no keyboard or the guest has not set its driver up (nobody would see them).
+   */
+  pressKeys(keys: number[]): boolean {
+    const t = this.virtio.find((v) => v.backend === this.keyboard);
+    if (!t || !t.live) return false;
+    return this.keyboard!.press(t, keys);
+  }
+
+  /** Ctrl-Alt-Del on the guest's keyboard (Linux: init's ctrlaltdel action; the bundled image powers off). */
+  sendCtrlAltDel(): boolean { return this.pressKeys([KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE]); }
+
+  /** The power key (for guests whose userland handles KEY_POWER). */
+  pressPowerKey(): boolean { return this.pressKeys([KEY_POWER]); }
 
   /** Device work between slices (RTC alarm, HTIF reads); returns ms until a device wants service. */
   poll(): number {

@@ -79,6 +79,8 @@ describe("API: bad input", () => {
     ["no boot source", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": {} } }, 400, /boot-source: give image/],
     ["an unknown action", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Explode" } }, 400, /action_type: must be equal to one of the allowed values/],
     ["an unknown VM", { method: "PUT", url: "/vms/ghost/actions", payload: { action_type: "InstanceStart" } }, 404, /no VM 'ghost'/],
+    ["a timeout on an action other than Stop", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Pause", timeout_ms: 5 } }, 400, /^timeout_ms: only for Stop, not Pause$/],
+    ["a negative stop timeout", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Stop", timeout_ms: -1 } }, 400, /timeout_ms: must be >= 0/],
     ["a body over 64 KiB", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { image: "demo", boot_args: "x".repeat(70_000) } } }, 413, /too large/i],
     ["not JSON", { method: "PUT", url: "/vms/a", payload: "{oops", headers: { "content-type": "application/json" } }, 400, /JSON/i],
   ];
@@ -97,6 +99,8 @@ describe("API: bad input", () => {
     expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot pause VM 'a': it is created (allowed when running)"]);
     r = await app.inject({ method: "PUT", url: "/vms/a", payload: demo });
     expect(r.statusCode).toBe(409);
+    r = await app.inject({ method: "PUT", url: "/vms/a/actions", payload: { action_type: "SendCtrlAltDel" } });
+    expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot send Ctrl-Alt-Del to VM 'a': it is created (allowed when running)"]);
   });
 
   it("refuses a VM the host cannot fit, saying how much is free (507)", async () => {

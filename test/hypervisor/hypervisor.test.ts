@@ -138,6 +138,54 @@ describe("hypervisor: a Linux VM among misbehaving ones", () => {
   }, 120_000);
 });
 
+describe("hypervisor: stopping gracefully", () => {
+  it("Stop sends Ctrl-Alt-Del and waits: Linux powers off by itself; one that ignores it is stopped at the timeout", async () => {
+    const { bundled } = await import("../system/linux-session.js");
+    const { DEFAULT_CONSOLE } = await import("../../src/machine/linux-boot.js");
+    const hv = new Hypervisor(mod);
+    const b = bundled();
+    hv.create({ id: "l", memSize: 256 * MiB, restart: "always", backoffMs: 0,
+      boot: { kind: "linux", mode: "full", images: { kernel: b.kernel, initrd: b.initrd, firmware: b.firmware, cmdline: `${DEFAULT_CONSOLE.full} wasmvisor.mode=full` } } });
+    const vm = hv.vms.get("l")!;
+    const text = () => new TextDecoder().decode(vm.console.contents());
+    const prompt = /root@wasmvisor:~# $/;
+    hv.start("l");
+    await until(() => prompt.test(text()), 90_000);
+    // First a guest that ignores Ctrl-Alt-Del: init forgets its ctrlaltdel action.
+    hv.input("l", new TextEncoder().encode("sed -i /ctrlaltdel/d /etc/inittab; kill -HUP 1; echo ready-$((6 * 7))\n"));
+    await until(() => /ready-42/.test(text()), 30_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await hv.stop("l", 500);
+    expect([vm.state, vm.reason]).toEqual(["shutoff", "stopped by the host: the guest did not shut down within 500 ms"]);
+    expect(text()).not.toMatch(/going down/);
+    // Booted again (a fresh initramfs): this time the guest shuts down by itself, and `always` does not bring it back.
+    const before = vm.console.written;
+    hv.start("l");
+    await until(() => vm.console.written > before && prompt.test(text()), 90_000);
+    await hv.stop("l", 60_000);
+    expect([vm.state, vm.reason]).toEqual(["shutoff", "stopped by the host (the guest shut down)"]);
+    expect(text()).toMatch(/The system is going down NOW!/);
+    const types = vm.events.map((e) => e.type);
+    expect(types.filter((t) => t === "shutdown-requested")).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(vm.state).toBe("shutoff");
+    expect(vm.events.map((e) => e.type)).not.toContain("restart-scheduled");
+    hv.close();
+  }, 240_000);
+
+  it("a guest with no keyboard driver (bare metal) is stopped at once; Ctrl-Alt-Del alone is refused", async () => {
+    const hv = new Hypervisor(mod);
+    hv.create({ id: "s", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } });
+    hv.start("s");
+    await until(() => hv.vms.get("s")!.cpuMs > 1);
+    expect(() => hv.sendCtrlAltDel("s")).toThrow("VM 's' has no keyboard driver listening (a bare-metal guest, or Linux not booted that far)");
+    expect(hv.stop("s", 10_000)).toBeUndefined(); // nothing to wait for
+    expect([hv.vms.get("s")!.state, hv.vms.get("s")!.reason]).toEqual(["shutoff", "stopped by the host"]);
+    expect(() => hv.stop("s")).toThrow(/it is shutoff/);
+    hv.close();
+  });
+});
+
 describe("hypervisor: idle VMs", () => {
   it("a VM waiting in WFI sleeps until its timer deadline and burns no host CPU meanwhile", async () => {
     const hv = new Hypervisor(mod);

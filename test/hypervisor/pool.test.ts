@@ -164,4 +164,21 @@ describe("worker pool", { timeout: 60_000 }, () => {
     expect([bad.statusCode, bad.json().fault_message]).toEqual([400, `drives: cannot read disk ${disk}.missing: no such file`]);
     await app.close();
   });
+
+  it("stops a Linux VM gracefully through its worker: the API's Stop answers once the guest has powered off", async () => {
+    const { bundled } = await import("../system/linux-session.js");
+    const { DEFAULT_CONSOLE } = await import("../../src/machine/linux-boot.js");
+    pool = createWorkerPool({ workers: 2, rebalance: false });
+    const app = buildServer(pool);
+    const b = bundled();
+    const vm = pool.create({ id: "l", memSize: 256 * MiB, boot: { kind: "linux", mode: "para", images: { kernel: b.kernel, initrd: b.initrd, cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` } } });
+    await pool.start("l");
+    const text = () => new TextDecoder().decode(vm.console.contents());
+    await until(() => /root@wasmvisor:~# $/.test(text()), 90_000);
+    const r = await app.inject({ method: "PUT", url: "/vms/l/actions", payload: { action_type: "Stop", timeout_ms: 60_000 } });
+    expect(r.statusCode).toBe(204);
+    expect([vm.state, vm.reason]).toEqual(["shutoff", "stopped by the host (the guest shut down)"]);
+    expect(text()).toMatch(/The system is going down NOW!/);
+    await app.close();
+  });
 });

@@ -24,11 +24,11 @@ describe("board address table and device tree", () => {
     expect(dts).toMatch(/bootargs = "console=ttyS0"/);
     expect(dts).toMatch(/riscv,isa = "rv64imafdc_zicsr_zifencei_zicntr_zihpm_sstc"/);
     expect(dts).toMatch(/linux,initrd-start = <0x00 0x84000000>/);
-    // virtio slots get their interrupt from the table, in order: blk, console, rng.
+    // virtio slots get their interrupt from the table, in order: blk, console, rng, keyboard.
     for (const e of board.table.filter((x) => x.irq !== undefined)) {
       expect(dts).toMatch(new RegExp(`@${e.base.toString(16)} \\{[^}]*interrupts = <0x${e.irq!.toString(16).padStart(2, "0")}>`));
     }
-    expect(board.table.map((e) => e.name)).toEqual(["test", "rtc", "clint", "plic", "uart", "virtio0-blk", "virtio1-console", "virtio2-rng", "ram"]);
+    expect(board.table.map((e) => e.name)).toEqual(["test", "rtc", "clint", "plic", "uart", "virtio0-blk", "virtio1-console", "virtio2-rng", "virtio3-input", "ram"]);
   });
 
   it("routes MMIO through the same table: every device answers at its base", () => {
@@ -51,5 +51,13 @@ describe("bus", () => {
     expect(bus.read(0x20fe, 4)).toBe(BUS_ERROR); // runs past the window
     expect(bus.read(0x2100, 1)).toBe(BUS_ERROR); // a hole
     expect(bus.write(0x5000, 4, 0, 0)).toBe(false);
+  });
+  it("leaves the keyboard out when disks take every other virtio slot, and says so when there are too many devices", () => {
+    const disks = (n: number) => Array.from({ length: n }, () => ({ backend: new MemoryDisk(new Uint8Array(4096)) }));
+    const full = new Board(loadCoreModule(), { memSize: 16 << 20, disks: disks(7) });
+    expect(full.keyboard).toBeUndefined();
+    expect(full.sendCtrlAltDel()).toBe(false);
+    expect(full.table.filter((e) => e.name.startsWith("virtio")).map((e) => e.name).at(-1)).toBe("virtio7-rng");
+    expect(() => new Board(loadCoreModule(), { memSize: 16 << 20, disks: disks(8) })).toThrow(/at most 8 virtio devices/);
   });
 });

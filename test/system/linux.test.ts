@@ -36,7 +36,7 @@ describe.each(["full", "para"] as const)("Linux in %s virtualization (Linux 6.1 
     const firmware = /OpenSBI v1\.\d/;
     if (mode === "full") expect(s.out).toMatch(firmware); else expect(s.out).not.toMatch(firmware);
     expect(s.out).toMatch(new RegExp(`wasmvisor virtual server - Linux 6\\.1\\.\\d+ \\(${mode} virtualization\\)`));
-    expect(s.out).toMatch(mode === "full" ? /virtio: +blk rng/ : /virtio: +blk console rng/);
+    expect(s.out).toMatch(mode === "full" ? /virtio: +blk rng input/ : /virtio: +blk console rng input/);
 
     expect(await s.sh("uname -a")).toMatch(/^Linux wasmvisor 6\.1\.\d+ .* riscv64 GNU\/Linux$/);
     const cpuinfo = await s.sh("cat /proc/cpuinfo");
