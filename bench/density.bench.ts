@@ -99,7 +99,7 @@ async function idlePoolPhase(n: number, workers: number) {
   const c0 = process.cpuUsage(), w0 = performance.now();
   await sleep(2000);
   const c1 = process.cpuUsage(c0), w1 = performance.now();
-  pool.close();
+  await pool.close();
   await sleep(100);
   return { vms: n, workers, vmsPerSecond: Math.round(n / (createMs / 1000)), rssPerVmKiB: Math.round((rss1 - rss0) / n / 1024),
     idleCpuPercent: Math.round(((c1.user + c1.system) / 1000 / (w1 - w0)) * 1000) / 10 };
@@ -116,7 +116,7 @@ async function busyPoolPhase(n: number, workers: number, seconds: number) {
   const a = read(), t0 = performance.now();
   await sleep(seconds * 1000);
   const b = read(), elapsed = (performance.now() - t0) / 1000;
-  pool.close();
+  await pool.close();
   await sleep(100);
   const steps = b.map((x, i) => x.steps - a[i].steps), cpu = b.map((x, i) => (x.cpu - a[i].cpu) / 1000);
   return { elapsed, steps, cpu, mips: steps.reduce((x, y) => x + y, 0) / elapsed / 1e6 };

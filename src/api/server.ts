@@ -30,17 +30,23 @@ import { checkDiskFiles, GuestFileError, loadLinuxImages, readGuestFile } from "
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
 import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
-import { renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { PersistentOverlay } from "../node/persistent-overlay.js";
 
 export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
   token?: string;
   /** Called after each change of the VM definitions (create, delete), e.g. to save them. */
   onChange?: (hv: Host, bodies: Map<string, VmBody>) => void;
+  /**
+   * Keep the copy-on-write overlays of the VMs' writable drives in files under this directory
+   * (DIR/ID/DRIVE.*) so guest writes outlive the host; default in memory.
+   */
+  overlayDir?: string;
 }
 
 /** Turns an API body into a VM configuration, reading the files it names (disks are checked, and opened by the host). */
-export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
+export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): VmConfig {
   const mc = b["machine-config"], bs = b["boot-source"];
   const mode = mc.mode ?? "para";
   let boot: BootSource;
@@ -55,7 +61,8 @@ export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
     if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `boot-source: ${e.message}`);
     throw e;
   }
-  const diskFiles = (b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false }));
+  const diskFiles = (b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false,
+    overlay: overlayDir ? overlayPath(overlayDir, id, d.drive_id) : undefined }));
   try {
     checkDiskFiles(diskFiles);
   } catch (e) {
@@ -67,6 +74,11 @@ export function vmConfigFromBody(id: string, b: VmBody): VmConfig {
     id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };
+}
+
+function overlayPath(dir: string, id: string, drive: string): string {
+  mkdirSync(join(dir, id), { recursive: true });
+  return join(dir, id, drive);
 }
 
 /** Guest instructions per second of the host CPU time the VM used, in millions. */
@@ -113,7 +125,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
   app.put<{ Params: { id: string }; Body: VmBody }>("/vms/:id", { schema: { params: vmId, body: vmBody } }, async (req, reply) => {
     const { id } = req.params;
     if (hv.vms.has(id)) throw new HypervisorError("already_exists", `a VM '${id}' exists`);
-    hv.create(vmConfigFromBody(id, req.body));
+    hv.create(vmConfigFromBody(id, req.body, options.overlayDir));
     bodies.set(id, req.body);
     options.onChange?.(hv, bodies);
     return reply.code(204).send();
@@ -131,12 +143,18 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     const body: Partial<VmBody> = structuredClone(bodies.get(id) ?? drafts.get(id) ?? {});
     change(body);
     if (!body["machine-config"] || !body["boot-source"]) { drafts.set(id, body); return; }
-    const config = vmConfigFromBody(id, body as VmBody); // checks the files before anything changes
+    const config = vmConfigFromBody(id, body as VmBody, options.overlayDir); // checks the files before anything changes
     const free = hv.memoryLimit - hv.committed + (vm?.config.memSize ?? 0);
     if (config.memSize > free) {
       throw new HypervisorError("insufficient_memory", `VM '${id}' needs ${config.memSize >> 20} MiB of RAM; ${free >> 20} MiB of the host's ${hv.memoryLimit / 2 ** 20} MiB are free`);
     }
     if (vm) await hv.delete(id);
+    // A drive that now names another image (or is gone) starts with an empty overlay.
+    if (options.overlayDir) {
+      for (const d of bodies.get(id)?.drives ?? []) {
+        if (!body.drives?.some((n) => n.drive_id === d.drive_id && n.path_on_host === d.path_on_host)) PersistentOverlay.remove(join(options.overlayDir, id, d.drive_id));
+      }
+    }
     hv.create(config);
     drafts.delete(id);
     bodies.set(id, body as VmBody);
@@ -187,6 +205,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
   app.delete<{ Params: { id: string } }>("/vms/:id", { schema: { params: vmId } }, async (req, reply) => {
     if (drafts.delete(req.params.id) && !hv.vms.has(req.params.id)) return reply.code(204).send();
     await hv.delete(req.params.id);
+    if (options.overlayDir) rmSync(join(options.overlayDir, req.params.id), { recursive: true, force: true });
     bodies.delete(req.params.id);
     options.onChange?.(hv, bodies);
     return reply.code(204).send();

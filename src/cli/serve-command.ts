@@ -1,7 +1,8 @@
 // `wasmvisor serve`: the hypervisor host with its HTTP API, on loopback (or a Unix socket) by
 // default; any other address needs an access token. With --state-dir, VM definitions are kept
 // in DIR/vms.json (written atomically) and come back when the host restarts; those with the
-// `always` restart policy start by themselves. The VMs run on a pool of worker threads (one per
+// `always` restart policy start by themselves, and what guests wrote to their drives is kept in
+// DIR/disks (copy-on-write overlays in files; the images themselves are never written). The VMs run on a pool of worker threads (one per
 // core by default), or with --workers 0 on the main thread.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +42,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     writeFileSync(tmp, JSON.stringify(Object.fromEntries(bodies), null, 2) + "\n");
     renameSync(tmp, statePath); // atomic: a crash leaves the old file or the new one
   };
-  const app = buildServer(hv, { token, onChange: save });
+  const app = buildServer(hv, { token, onChange: save, overlayDir: a.stateDir ? join(a.stateDir, "disks") : undefined });
   if (a.stateDir && statePath) {
     mkdirSync(a.stateDir, { recursive: true });
     let saved: Record<string, VmBody> = {};

@@ -220,6 +220,7 @@ export class Hypervisor implements Host {
     this.cancelRestart(id);
     vm.machine = undefined;
     this.vms.delete(id);
+    closeDisks(vm);
     vm.state = "shutoff";
     vm.event("deleted");
   }
@@ -230,11 +231,13 @@ export class Hypervisor implements Host {
     this.kick();
   }
 
-  /** Stops the run loop and every pending restart. */
+  /** Stops the run loop and every pending restart; the VMs' disks are flushed and closed. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     for (const h of this.restartTimers.values()) this.t.clearTimeout(h);
     this.restartTimers.clear();
+    for (const vm of this.vms.values()) closeDisks(vm);
     this.kick();
   }
 
@@ -378,6 +381,13 @@ export class Hypervisor implements Host {
 }
 
 function mib(n: number): number { return Math.floor(n / 2 ** 20); }
+
+/** A VM that is gone lets go of its disks (a persistent overlay writes its index). */
+function closeDisks(vm: Vm): void {
+  for (const d of vm.config.disks) {
+    try { d.backend.flush(); d.backend.close?.(); } catch { /* a disk that cannot flush must not keep the others open */ }
+  }
+}
 
 function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (cb: () => void) => unknown };

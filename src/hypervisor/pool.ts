@@ -309,10 +309,15 @@ export class Pool implements Host {
     return { installed, cache };
   }
 
-  close(): void {
+  /** Stops every worker: each closes its VMs' disks first (at most `graceMs`), then it ends. */
+  async close(graceMs = 5000): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    const done = this.slots.map((_, i) => this.call(i, "shutdown", "", undefined, undefined, true).catch(() => undefined));
+    this.closed = true; // no more calls; replies still arrive
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(done), new Promise((r) => { timer = setTimeout(r, graceMs); })]);
+    clearTimeout(timer);
     for (const s of this.slots) { s.dead = true; s.worker.terminate(); }
   }
 }

@@ -8,7 +8,7 @@ import { type ErrorCode, HypervisorError } from "./errors.js";
 import { Hypervisor } from "./hypervisor.js";
 import type { Vm, VmConfig, VmEvent, VmState, VmStats } from "./vm.js";
 
-export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel";
+export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel" | "shutdown";
 
 export interface CreateArgs {
   /** The configuration, its disks as diskFiles (backends hold file handles, which cannot be sent). */
@@ -93,6 +93,7 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "resume": return h.resume(id);
       case "stop": return h.stop(id, args as number | undefined);
       case "ctrlAltDel": return h.sendCtrlAltDel(id);
+      case "shutdown": return h.close(); // the pool closes: disks flushed and closed
       case "reboot": return h.reboot(id);
       case "delete": sent.delete(id); return h.delete(id);
       case "input": return h.input(id, args as Uint8Array);

@@ -82,8 +82,12 @@ export interface DiskConfig {
   id?: string;
 }
 
-/** A disk image named by its file (the Node host opens it: src/node/guest-files.ts openDisks). */
-export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean }
+/**
+ * A disk image named by its file (the Node host opens it: src/node/guest-files.ts openDisks).
+ * Writes go to a copy-on-write overlay in memory, or kept in files at `overlay` (a path prefix)
+ * so they outlive the host process; readOnly refuses them, writeThrough writes the file itself.
+ */
+export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean; overlay?: string }
 
 export interface BoardOptions {
   /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB); default 128 MiB. */

@@ -3,12 +3,14 @@
 // newc cpio; raw firmware), bare-metal images and disks. Every problem is a GuestFileError
 // naming the file and what is wrong with it; the CLI and the API report it as a bad request.
 import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { CowOverlay } from "../devices/virtio/blk/backend.js";
+import { type BlockBackend, CowOverlay } from "../devices/virtio/blk/backend.js";
 import type { DiskConfig } from "../machine/board.js";
 import { DEFAULT_CONSOLE, parseImageHeader, type BootMode, type LinuxImages } from "../machine/linux-boot.js";
 import { FileDisk } from "./file-disk.js";
 import { loadBundledFirmware, loadBundledLinux } from "./images.js";
+import { PersistentOverlay } from "./persistent-overlay.js";
 
 export class GuestFileError extends Error {
   constructor(message: string) { super(message); this.name = "GuestFileError"; }
@@ -89,10 +91,26 @@ function openFile(d: DiskFile): FileDisk {
 
 /** Opens disk images: a copy-on-write overlay over the file unless read-only or write-through. */
 export function openDisks(disks: DiskFile[]): DiskConfig[] {
-  return disks.map((d, i) => {
-    const base = openFile(d);
-    return { backend: d.readOnly || d.writeThrough ? base : new CowOverlay(base), id: `wasmvisor-vd${String.fromCharCode(97 + i)}` };
-  });
+  const opened: DiskConfig[] = [];
+  try {
+    disks.forEach((d, i) => {
+      const base = openFile(d);
+      let backend: BlockBackend = base;
+      if (!d.readOnly && !d.writeThrough) {
+        try {
+          backend = d.overlay ? new PersistentOverlay(base, d.overlay, resolve(d.path)) : new CowOverlay(base);
+        } catch (e) {
+          base.close();
+          throw new GuestFileError(`disk ${d.path}: ${(e as Error).message}`);
+        }
+      }
+      opened.push({ backend, id: `wasmvisor-vd${String.fromCharCode(97 + i)}` });
+    });
+  } catch (e) {
+    for (const o of opened) o.backend.close?.(); // nothing half-opened stays open
+    throw e;
+  }
+  return opened;
 }
 
 /** Throws GuestFileError if a disk image cannot be opened as openDisks would open it. */

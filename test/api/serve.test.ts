@@ -1,7 +1,7 @@
 // `wasmvisor serve` and the client commands, as processes over loopback: create, start, ps,
 // logs, events, a refused action, and VM definitions surviving a restart of the host.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -70,6 +70,37 @@ describe("wasmvisor serve and the client commands", () => {
     expect(keeper.map((e) => e.type)).toContain("started");
     await stop(s.proc);
   }, 120_000);
+
+  it("what a guest wrote to its drive is there after the host restarts; the image file is never written", async () => {
+    const state = join(dir, "state-disk"), img = join(dir, "vda.img");
+    writeFileSync(img, new Uint8Array(1 << 20));
+    let s = await serve(state);
+    const host = ["--host", s.url];
+    expect((await cli(["create", "l", "--image", "linux", "--mode", "para", "--disk", img, ...host])).code).toBe(0);
+    const consoleText = async (url: string) => (await fetch(`${url}/vms/l/console`)).text();
+    const type = (url: string, text: string) => fetch(`${url}/vms/l/console`, { method: "PUT", body: text, headers: { "content-type": "text/plain" } });
+    const waitFor = async (url: string, re: RegExp) => {
+      for (let i = 0; i < 900; i++) { if (re.test(await consoleText(url))) return; await new Promise((r) => setTimeout(r, 100)); }
+      throw new Error(`timeout waiting for ${re}: ${(await consoleText(url)).slice(-500)}`);
+    };
+    expect((await cli(["start", "l", ...host])).code).toBe(0);
+    await waitFor(s.url, /root@wasmvisor:~# $/);
+    await type(s.url, "printf kept-across-restarts | dd of=/dev/vda conv=notrunc 2>/dev/null; sync; echo wrote-$((40 + 2))\n");
+    await waitFor(s.url, /wrote-42/);
+    expect((await cli(["stop", "l", "--timeout", "60000", ...host])).code).toBe(0); // the guest shuts down cleanly
+    await stop(s.proc);
+    expect(readFileSync(img).every((b) => b === 0)).toBe(true);
+
+    s = await serve(state);
+    expect((await cli(["start", "l", "--host", s.url])).code).toBe(0);
+    await waitFor(s.url, /root@wasmvisor:~# $/);
+    await type(s.url, "echo \"[$(dd if=/dev/vda bs=20 count=1 2>/dev/null)]\"\n");
+    await waitFor(s.url, /\[kept-across-restarts\]/);
+    expect(readFileSync(join(state, "disks", "l", "vda.index")).length).toBeGreaterThan(0); // the overlay holds it
+    expect((await cli(["rm", "l", "--host", s.url])).code).toBe(0); // and goes with the VM
+    await stop(s.proc);
+    expect(() => readFileSync(join(state, "disks", "l", "vda.index"))).toThrow(/ENOENT/);
+  }, 240_000);
 
   it("refuses to listen beyond loopback without a token, and an unreachable host is a clear error", async () => {
     const r = await cli(["serve", "--listen", "0.0.0.0:0"]);

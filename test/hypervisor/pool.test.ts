@@ -35,7 +35,7 @@ function until(cond: () => boolean, ms = 20_000): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let pool: Pool | undefined;
-afterEach(() => { pool?.close(); pool = undefined; });
+afterEach(async () => { await pool?.close(); pool = undefined; });
 
 // Each worker compiles the TypeScript sources through tsx as it starts: allow for that.
 describe("worker pool", { timeout: 60_000 }, () => {

@@ -10,6 +10,8 @@ export interface BlockBackend {
   read(offset: number, dst: Uint8Array): void;
   write(offset: number, src: Uint8Array): void;
   flush(): void;
+  /** Releases what the backend holds open (its VM is gone); optional. */
+  close?(): void;
 }
 
 export const SECTOR = 512;
@@ -57,6 +59,7 @@ export class CowOverlay implements BlockBackend {
   }
 
   flush(): void { this.flushes++; }
+  close(): void { this.base.close?.(); }
 
   /** Bytes held by the overlay. */
   get overlayBytes(): number { let n = 0; for (const c of this.chunks.values()) n += c.length; return n; }
