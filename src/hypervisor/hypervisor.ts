@@ -21,7 +21,7 @@ export interface HostTimers {
 export interface HypervisorOptions {
   /** Guest RAM the host may commit in all (bytes); default 16 GiB. */
   memoryLimit?: number;
-  /** Instructions per slice (default 200,000). */
+  /** Instructions per slice (default DEFAULT_SLICE_INSTRUCTIONS). */
   sliceInstructions?: number;
   /** The loop yields to the event loop at least this often (ms, default 4). */
   yieldMs?: number;
@@ -39,6 +39,9 @@ export interface HypervisorOptions {
 }
 
 const MAX_BACKOFF_MS = 60_000;
+// Instructions per slice: 0.3 ms of compiled code, 3 ms interpreted. Shorter slices cost more in
+// switching between VMs (200,000: 5 to 10 % less aggregate MIPS with 1 and with 100 busy VMs).
+export const DEFAULT_SLICE_INSTRUCTIONS = 1_000_000;
 /** How long stop() gives a guest to shut down by itself. */
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const STOP_POLL_MS = 20;
@@ -66,7 +69,7 @@ export class Hypervisor implements Host {
 
   constructor(private readonly module: WebAssembly.Module, options: HypervisorOptions = {}) {
     this.memoryLimit = options.memoryLimit ?? 16 * 2 ** 30;
-    this.slice = options.sliceInstructions ?? 200_000;
+    this.slice = options.sliceInstructions ?? DEFAULT_SLICE_INSTRUCTIONS;
     this.yieldMs = options.yieldMs ?? 4;
     this.t = options.timers ?? defaultTimers;
     this.onEvent = options.onEvent;

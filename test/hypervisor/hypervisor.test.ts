@@ -85,7 +85,7 @@ describe("hypervisor: containment", () => {
     // A device model that throws inside this VM's slice: the fault stays in the VM.
     const broken = hv.vms.get("broken")!;
     broken.machine!.hart.run = () => { throw new Error("instance trapped: unreachable"); };
-    await until(() => good.every((id) => hv.vms.get(id)!.state !== "running"));
+    await until(() => good.every((id) => hv.vms.get(id)!.state !== "running") && broken.state !== "running");
     good.forEach((id, i) => {
       const vm = hv.vms.get(id)!;
       // the right sum, so the guest ran undisturbed; a non-zero status counts as a failure
