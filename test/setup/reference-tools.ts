@@ -10,6 +10,7 @@ const TOOLS: [string, string][] = [
   ["riscv64-unknown-elf-as", "binutils-riscv64-unknown-elf"],
   ["dtc", "device-tree-compiler"],
   ["mke2fs", "e2fsprogs"],
+  ["chromium", "chromium"], // the demo page's end-to-end test (test/web)
 ];
 
 export default function setup(): void {
