@@ -140,3 +140,10 @@ export function sumGuest(n: number, code = 0, mask = 0xff): Uint8Array {
   a.andi("t2", "t2", mask).addi("t2", "t2", code).slli("t0", "t2", 1).ori("t0", "t0", 1).sd("t0", 0, "s0").label("x").j("x");
   return guestElf(mailboxes(a));
 }
+
+/** Prints `char` forever through HTIF putchar (a guest flooding its console). */
+export function floodGuest(char = "A"): Uint8Array {
+  const a = new Asm();
+  a.la("s0", "tohost").li("t0", (0x0101n << 48n) | BigInt(char.charCodeAt(0))).label("l").sd("t0", 0, "s0").j("l");
+  return guestElf(mailboxes(a));
+}

@@ -8,7 +8,8 @@ import { FairShare, jainIndex } from "../../src/hypervisor/scheduler.js";
 import { Vm } from "../../src/hypervisor/vm.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { guestElf } from "../helpers/elf-builder.js";
-import { mailboxes, sumGuest, timerGuest } from "../helpers/guests.js";
+import { floodGuest, loopGuest, mailboxes, sumGuest, timerGuest } from "../helpers/guests.js";
+import { until } from "../helpers/wait.js";
 import { Asm } from "../helpers/rv-asm.js";
 
 const MiB = 1 << 20;
@@ -16,23 +17,11 @@ const mod = loadCoreModule();
 
 const countGuest = (n: number, code = 0) => sumGuest(n, code, 0x7f);
 const expected = (n: number, code = 0) => ((n * (n + 1) / 2) & 0x7f) + code;
-const spinGuest = () => { const a = new Asm(); a.label("s").j("s"); return guestElf(mailboxes(a)); };
+const spinGuest = loopGuest;
 /** Every instruction faults: mtvec points at an unmapped address. */
 const trapStormGuest = () => { const a = new Asm(); a.li("t0", 0x1000).insn(0x30529073 /* csrw mtvec, t0 */).insn(0); return guestElf(mailboxes(a)); };
 /** Prints forever through HTIF putchar. */
-const floodGuest = () => {
-  const a = new Asm();
-  a.la("s0", "tohost").li("t0", (0x0101n << 48n) | 0x41n).label("l").sd("t0", 0, "s0").j("l");
-  return guestElf(mailboxes(a));
-};
 
-function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const t = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => { if (cond()) resolve(); else if (Date.now() - t > ms) reject(new Error("timeout")); else setTimeout(tick, 2); };
-    tick();
-  });
-}
 
 describe("hypervisor: admission and lifecycle", () => {
   it("refuses a VM that would overcommit the host, saying how much is free", () => {

@@ -11,28 +11,14 @@ import { HypervisorError } from "../../src/hypervisor/errors.js";
 import { Pool } from "../../src/hypervisor/pool.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { createWorkerPool, spawnNodeWorker } from "../../src/node/worker-pool.js";
-import { guestElf } from "../helpers/elf-builder.js";
-import { mailboxes, sumGuest } from "../helpers/guests.js";
-import { Asm } from "../helpers/rv-asm.js";
+import { floodGuest, loopGuest, sumGuest } from "../helpers/guests.js";
+import { sleep, until } from "../helpers/wait.js";
 
 const MiB = 1 << 20;
 const countGuest = (n: number, code = 0) => sumGuest(n, code, 0x7f);
 const expected = (n: number, code = 0) => ((n * (n + 1) / 2) & 0x7f) + code;
-const spinGuest = () => { const a = new Asm(); a.label("s").j("s"); return guestElf(mailboxes(a)); };
-const floodGuest = () => {
-  const a = new Asm();
-  a.la("s0", "tohost").li("t0", (0x0101n << 48n) | 0x42n).label("l").sd("t0", 0, "s0").j("l");
-  return guestElf(mailboxes(a));
-};
+const spinGuest = loopGuest;
 
-function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const t = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = () => { if (cond()) resolve(); else if (Date.now() - t > ms) reject(new Error("timeout")); else setTimeout(tick, 2); };
-    tick();
-  });
-}
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let pool: Pool | undefined;
 afterEach(async () => { await pool?.close(); pool = undefined; });
@@ -124,7 +110,7 @@ describe("worker pool", { timeout: 60_000 }, () => {
     const threads: { terminate(): Promise<number> }[] = [];
     pool = new Pool(loadCoreModule(), { workers: 2, rebalance: false, spawn: () => { const w = spawnNodeWorker(); threads.push(w.thread); return w; } });
     const a = pool.create({ id: "a", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } }); // worker 0
-    const b = pool.create({ id: "b", memSize: 2 * MiB, boot: { kind: "bare", image: floodGuest() }, restart: "always", backoffMs: 0 }); // worker 1
+    const b = pool.create({ id: "b", memSize: 2 * MiB, boot: { kind: "bare", image: floodGuest("B") }, restart: "always", backoffMs: 0 }); // worker 1
     const c = pool.create({ id: "c", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } }); // worker 0
     const d = pool.create({ id: "d", memSize: 2 * MiB, boot: { kind: "bare", image: spinGuest() } }); // worker 1, policy never
     for (const id of ["a", "b", "c", "d"]) await pool.start(id);
