@@ -60,6 +60,15 @@ describe("parseArgs", () => {
     [["run", "a", "--trace=yes"], /option --trace takes no value/],
     [["run", "a", "--mem", "7"], /multiple of 4K/],
     [["run", "a", "--max-instructions", "lots"], /invalid --max-instructions value 'lots'/],
+    [["run", "a", "--shares", "5"], /^run: --shares is not an option of run \(it is one of create\)$/],
+    [["serve", "--mem", "1G"], /^serve: --mem is not an option of serve \(it is one of run\)$/],
+    [["start", "x", "--timeout", "5"], /^start: --timeout is not an option of start \(it is one of stop\)$/],
+    [["stop", "x", "--timeout", "soon"], /invalid --timeout value 'soon'/],
+    [["create", "x", "--image", "linux", "--net", "lan"], /invalid --net value 'lan': expected switch=NAME/],
+    [["create", "x", "--image", "linux", "--net", "switch=lan,mac=01:00:00:00:00:00x"], /bad mac/],
+    [["create", "x", "--image", "linux", "--net", "bridge=br0"], /unknown key 'bridge'/],
+    [["serve", "--workers", "many"], /invalid --workers value 'many'/],
+    [["serve", "--memory-limit", "lots"], /invalid --memory-limit value 'lots'/],
   ] as [string[], RegExp][])("%j is refused", (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
   });
@@ -73,5 +82,14 @@ describe("exitStatus", () => {
     expect(exitStatus(256)).toBe(1);
     expect(exitStatus(257)).toBe(1);
     expect(exitStatus(-1)).toBe(255);
+  });
+});
+
+describe("client and serve options", () => {
+  it("create --net puts a NIC on a switch; stop --timeout; serve --workers and --memory-limit", () => {
+    const c = parseArgs(["create", "web", "--image", "linux", "--net", "switch=lan,mac=02:00:00:00:00:01"]);
+    expect(c).toMatchObject({ kind: "client", verb: "create", body: { "network-interfaces": [{ iface_id: "eth0", switch: "lan", guest_mac: "02:00:00:00:00:01" }] } });
+    expect(parseArgs(["stop", "web", "--timeout", "0"])).toMatchObject({ verb: "stop", timeoutMs: 0 });
+    expect(parseArgs(["serve", "--workers", "0", "--memory-limit", "64G"])).toMatchObject({ kind: "serve", workers: 0, memoryLimit: 64 * 2 ** 30 });
   });
 });

@@ -39,6 +39,18 @@ export const drive = {
   },
 } as const;
 
+// Firecracker's network-interfaces, with a host switch in place of a tap device: one NIC a VM.
+export const networkInterface = {
+  type: "object",
+  additionalProperties: false,
+  required: ["iface_id", "switch"],
+  properties: {
+    iface_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,32}$" },
+    switch: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,64}$", description: "the host's virtual switch the NIC is on (VMs on one switch reach each other)" },
+    guest_mac: { type: "string", pattern: "^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$", description: "default: derived from the VM id (02:77:76:...)" },
+  },
+} as const;
+
 export const restartPolicy = {
   type: "object",
   additionalProperties: false,
@@ -58,6 +70,7 @@ export const vmBody = {
     "machine-config": machineConfig,
     "boot-source": bootSource,
     drives: { type: "array", maxItems: 7, items: drive },
+    "network-interfaces": { type: "array", maxItems: 1, items: networkInterface },
     "restart-policy": restartPolicy,
   },
 } as const;
@@ -86,6 +99,7 @@ export interface VmBody {
   "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean };
   "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
   drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
+  "network-interfaces"?: { iface_id: string; switch: string; guest_mac?: string }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };
 }
 

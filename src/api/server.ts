@@ -32,6 +32,7 @@ import { join } from "node:path";
 import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
+import { parseMac } from "../net/switch.js";
 
 export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
@@ -70,7 +71,12 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
     throw e;
   }
   const rp = b["restart-policy"];
+  const nic = b["network-interfaces"]?.[0];
+  if (nic?.guest_mac !== undefined) {
+    try { parseMac(nic.guest_mac); } catch (e) { throw new HypervisorError("invalid_config", `network-interfaces: guest_mac ${(e as Error).message}`); }
+  }
   return {
+    net: nic ? { switch: nic.switch, mac: nic.guest_mac } : undefined,
     id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };

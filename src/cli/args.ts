@@ -94,7 +94,8 @@ serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417;
 ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
-                  --restart never|on-failure|always, --shares N, --cpu-cap PERCENT; stop ID
+                  --restart never|on-failure|always, --shares N, --cpu-cap PERCENT,
+                  --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME); stop ID
                   sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
                   power off, then stops it at once
 
@@ -205,6 +206,7 @@ const OPTIONS = {
   listen: { type: "string" },
   socket: { type: "string" },
   "state-dir": { type: "string" },
+  net: { type: "string" },
   timeout: { type: "string" },
   workers: { type: "string" },
   "memory-limit": { type: "string" },
@@ -220,6 +222,24 @@ const OPTIONS = {
   "no-jit": { type: "boolean" },
   "jit-threshold": { type: "string" },
 } as const;
+
+type OptionName = keyof typeof OPTIONS;
+const CREATE_OPTIONS: OptionName[] = ["image", "mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "restart", "shares", "cpu-cap", "net"];
+const CLIENT_OPTIONS: OptionName[] = ["host", "token", "json"];
+// The options each command takes (besides --help and --version); any other is an error.
+const COMMAND_OPTIONS: Record<string, OptionName[]> = {
+  run: ["mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "exec", "snapshot", "max-instructions", "trace", "stats", "no-jit", "jit-threshold"],
+  images: [],
+  bench: ["runs"],
+  serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit"],
+  create: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
+  stop: [...CLIENT_OPTIONS, "timeout"],
+};
+
+/** The command of the option it would belong to, for the error message. */
+function ownerOf(option: OptionName): string | undefined {
+  return Object.keys(COMMAND_OPTIONS).find((c) => COMMAND_OPTIONS[c].includes(option));
+}
 
 export function parseArgs(argv: string[]): Command {
   if (argv.length === 0) throw new UsageError("no command given (try 'wasmvisor --help')");
@@ -242,6 +262,14 @@ export function parseArgs(argv: string[]): Command {
     throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
   }
   if (v.help || command === "help") return { kind: "help" };
+  if (command !== undefined && !v.version) {
+    const allowed = COMMAND_OPTIONS[command] ?? CLIENT_OPTIONS;
+    for (const k of Object.keys(v) as OptionName[]) {
+      if (k === "help" || k === "version" || allowed.includes(k)) continue;
+      const owner = ownerOf(k);
+      throw new UsageError(`${command}: --${k} is not an option of ${command}${owner ? ` (it is one of ${owner})` : ""}`);
+    }
+  }
   if (v.version) return { kind: "version" };
   if (command === undefined) throw new UsageError("no command given (try 'wasmvisor --help')");
   if (command === "images") {
@@ -272,7 +300,6 @@ export function parseArgs(argv: string[]): Command {
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };
     if (verb === "create") out.body = createBody(v);
     if (v.timeout !== undefined) {
-      if (verb !== "stop") throw new UsageError(`${verb}: --timeout is an option of stop`);
       if (!/^\d+$/.test(v.timeout) || Number(v.timeout) > 600_000) throw new UsageError(`invalid --timeout value '${v.timeout}': expected ms from 0 to 600000`);
       out.timeoutMs = Number(v.timeout);
     }
@@ -330,6 +357,20 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
   return { threshold: Number(threshold) };
 }
 
+/** create's --net switch=NAME[,mac=MAC]: a NIC on the host's switch NAME. */
+export function parseNet(text: string): NonNullable<VmBody["network-interfaces"]>[number] {
+  const nic: NonNullable<VmBody["network-interfaces"]>[number] = { iface_id: "eth0", switch: "" };
+  for (const part of text.split(",")) {
+    const [k, val, extra] = part.split("=");
+    if (extra !== undefined || val === undefined || val === "") throw new UsageError(`invalid --net value '${text}': expected switch=NAME[,mac=MAC]`);
+    if (k === "switch" && /^[A-Za-z0-9_.-]{1,64}$/.test(val)) nic.switch = val;
+    else if (k === "mac" && /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(val)) nic.guest_mac = val;
+    else throw new UsageError(`invalid --net value '${text}': ${k === "switch" || k === "mac" ? `bad ${k} '${val}'` : `unknown key '${k}'`} (expected switch=NAME[,mac=MAC])`);
+  }
+  if (!nic.switch) throw new UsageError(`invalid --net value '${text}': give switch=NAME`);
+  return nic;
+}
+
 /** The API body of `wasmvisor create` from its flags (the server validates it again). */
 function createBody(v: Record<string, string | boolean | string[] | undefined>): VmBody {
   const image = v.image as string | undefined;
@@ -355,6 +396,7 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
   }
   const disks = (v.disk as string[] | undefined) ?? [];
   if (disks.length) body.drives = disks.map((d, i) => { const p = parseDisk(d); if (p.writeThrough) throw new UsageError("create: ,rw disks are not available through the API"); return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly }; });
+  if (v.net !== undefined) body["network-interfaces"] = [parseNet(v.net as string)];
   if (v.restart !== undefined) {
     const r = v.restart as string;
     if (r !== "never" && r !== "on-failure" && r !== "always") throw new UsageError(`invalid --restart value '${r}': never, on-failure or always`);

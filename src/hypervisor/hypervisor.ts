@@ -8,6 +8,7 @@ import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
 import { HypervisorError } from "./errors.js";
 import type { DiskConfig, DiskFile } from "../machine/board.js";
+import { Network, type SwitchPort } from "../net/switch.js";
 import type { Host } from "./host.js";
 import { FairShare } from "./scheduler.js";
 import { Vm, type VmConfig, type VmEvent, type VmState } from "./vm.js";
@@ -34,6 +35,11 @@ export interface HypervisorOptions {
    * loop clears it when it yields.
    */
   stopWord?: Int32Array;
+  /**
+   * Frames for VMs elsewhere (a pool's other workers): every switch a VM of this host joins gets
+   * an uplink port whose frames go here; frames coming back enter through fromUplink().
+   */
+  uplink?: (switchName: string, frame: Uint8Array) => void;
   /** Opens the disk files a VM names (VmConfig.diskFiles); without it such a VM is refused. */
   openDisks?: (files: DiskFile[]) => DiskConfig[];
 }
@@ -66,6 +72,10 @@ export class Hypervisor implements Host {
   private readonly onEvent: HypervisorOptions["onEvent"];
   private readonly stopWord: Int32Array | undefined;
   private readonly openDisks: HypervisorOptions["openDisks"];
+  private readonly uplink: HypervisorOptions["uplink"];
+  private readonly uplinks = new Map<string, SwitchPort>();
+  /** The host's virtual switches, by name. */
+  readonly network = new Network();
 
   constructor(private readonly module: WebAssembly.Module, options: HypervisorOptions = {}) {
     this.memoryLimit = options.memoryLimit ?? 16 * 2 ** 30;
@@ -75,6 +85,7 @@ export class Hypervisor implements Host {
     this.onEvent = options.onEvent;
     this.stopWord = options.stopWord;
     this.openDisks = options.openDisks;
+    this.uplink = options.uplink;
   }
 
   /** Guest RAM committed by the VMs that exist. */
@@ -112,6 +123,7 @@ export class Hypervisor implements Host {
       vm = new Vm({ ...config, disks: [...vm.config.disks, ...opened] }, this.module, () => Date.now());
     }
     vm.onEvent = this.onEvent;
+    if (vm.config.net) this.join(vm, vm.config.net.switch);
     this.vms.set(vm.id, vm);
     vm.event("created");
     return vm;
@@ -223,6 +235,7 @@ export class Hypervisor implements Host {
     this.cancelRestart(id);
     vm.machine = undefined;
     this.vms.delete(id);
+    vm.netPort?.detach();
     closeDisks(vm);
     vm.state = "shutoff";
     vm.event("deleted");
@@ -371,6 +384,19 @@ export class Hypervisor implements Host {
       this.loopRunning = false;
     }
   }
+
+  /** Connects a VM's NIC to a switch of this host (and the switch to the uplink, if there is one). */
+  private join(vm: Vm, name: string): void {
+    const sw = this.network.switch(name);
+    if (this.uplink && !this.uplinks.has(name)) {
+      const up = this.uplink;
+      this.uplinks.set(name, sw.attach("uplink", (f) => up(name, f)));
+    }
+    vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
+  }
+
+  /** A frame from the uplink (another worker's VM) onto switch `name`. */
+  fromUplink(name: string, frame: Uint8Array): void { this.uplinks.get(name)?.send(frame); }
 
   /** This thread's JIT figures (every Hypervisor of a thread shares them). */
   codeBytes(): { installed: number; cache: number } { return { installed: installedCodeBytes(), cache: sharedCodeBytes() }; }

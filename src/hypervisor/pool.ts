@@ -12,6 +12,7 @@ import { HypervisorError } from "./errors.js";
 import type { Host } from "./host.js";
 import { checkConfig, ConsoleRing, NO_STATS, pushEvent, type VmConfig, type VmEvent, type VmState, type VmStats, type VmView } from "./vm.js";
 import type { DiskFile } from "../machine/board.js";
+import { Network, type SwitchPort } from "../net/switch.js";
 import type { CreateArgs, FromWorker, ToWorker, WorkerOp } from "./worker-protocol.js";
 
 /** The pool's end of a worker. */
@@ -82,6 +83,9 @@ export class Pool implements Host {
   private moving = false;
   private closed = false;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
+  /** The host's switches; each worker with a VM on one has a port on it (its own switch's uplink). */
+  readonly network = new Network();
+  private readonly uplinks = new Map<string, SwitchPort>();
 
   constructor(private readonly module: WebAssembly.Module, private readonly options: PoolOptions) {
     if (!Number.isInteger(options.workers) || options.workers < 1 || options.workers > 256) {
@@ -122,6 +126,7 @@ export class Pool implements Host {
       else c.resolve(m.value);
       return;
     }
+    if (m.t === "frame") { this.uplink(index, m.switch).send(m.bytes); return; }
     if (m.t === "stats") {
       slot.code = m.code;
       for (const r of m.vms) { const vm = this.vms.get(r.id); if (vm?.worker === index) vm.report(r.cpuMs, r.stats); }
@@ -179,8 +184,20 @@ export class Pool implements Host {
     return vm;
   }
 
+  /** Worker `index`'s port on switch `name` (frames forwarded to it reach its VMs there). */
+  private uplink(index: number, name: string): SwitchPort {
+    const key = `${index}\u0000${name}`;
+    let p = this.uplinks.get(key);
+    if (!p) {
+      p = this.network.switch(name).attach(`worker ${index}`, (f) => { const s = this.slots[index]; if (!s.dead) s.worker.post({ t: "frame", switch: name, bytes: f }); });
+      this.uplinks.set(key, p);
+    }
+    return p;
+  }
+
   /** Defines `vm` on worker `index` (it starts there as `created`; its mirror keeps its state). */
   private place(vm: RemoteVm, index: number): Promise<unknown> {
+    if (vm.config.net) this.uplink(index, vm.config.net.switch); // broadcasts reach the worker before it sends
     const { disks: _none, ...config } = vm.config;
     const args: CreateArgs = { config, restarts: vm.restarts };
     return this.call(index, "create", vm.id, args);

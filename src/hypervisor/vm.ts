@@ -4,6 +4,7 @@
 import type { DiskConfig, DiskFile } from "../machine/board.js";
 import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
 import { Machine } from "../machine/machine.js";
+import { macForId, parseMac, type SwitchPort } from "../net/switch.js";
 import { HypervisorError } from "./errors.js";
 
 export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
@@ -41,6 +42,8 @@ export interface VmConfig {
   virtualClock?: boolean;
   /** Compile hot guest code (src/jit/); default true. */
   jit?: boolean;
+  /** A NIC (virtio-net) on the host's switch of this name; its MAC is derived from the id unless given ("02:..."). */
+  net?: { switch: string; mac?: string };
 }
 
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
@@ -74,6 +77,7 @@ export interface VmView {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const SWITCH_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const EVENTS_KEPT = 1000;
 export const CONSOLE_RING_BYTES = 64 * 1024;
 
@@ -91,7 +95,7 @@ export function pushEvent(log: VmEvent[], e: VmEvent): void {
 }
 
 /** Checks a configuration before anything is built; throws HypervisorError(invalid_config). */
-export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "diskFiles">> & { disks: DiskConfig[]; diskFiles: DiskFile[] } {
+export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "diskFiles" | "net">> & { disks: DiskConfig[]; diskFiles: DiskFile[]; net?: VmConfig["net"] } {
   const bad = (field: string, why: string): never => { throw new HypervisorError("invalid_config", `${field}: ${why}`); };
   if (typeof c.id !== "string" || !ID.test(c.id)) bad("id", "1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
   if (!Number.isInteger(c.memSize) || c.memSize <= 0 || c.memSize % 4096 !== 0 || c.memSize > 2 ** 31) bad("memSize", "a positive multiple of 4 KiB up to 2 GiB");
@@ -108,6 +112,10 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
   const backoffMs = c.backoffMs ?? 1000;
   if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
   if (c.jit !== undefined && typeof c.jit !== "boolean") bad("jit", "true or false");
+  if (c.net !== undefined) {
+    if (typeof c.net?.switch !== "string" || !SWITCH_NAME.test(c.net.switch)) bad("net.switch", "1-64 characters of A-Z a-z 0-9 _ . -");
+    if (c.net.mac !== undefined) { try { parseMac(c.net.mac); } catch (e) { bad("net.mac", (e as Error).message); } }
+  }
   const diskFiles = c.diskFiles ?? [];
   if (!Array.isArray(diskFiles) || diskFiles.some((d) => typeof d?.path !== "string" || typeof d.readOnly !== "boolean" || typeof d.writeThrough !== "boolean")) {
     bad("diskFiles", "a list of { path, readOnly, writeThrough }");
@@ -189,11 +197,30 @@ export class Vm implements VmView {
 
   stats(): VmStats { return this.board ? statsOf(this.board) : this.final; }
 
+  /** Where the NIC's frames go (set by the host when the VM joins its switch). */
+  netPort: SwitchPort | undefined;
+
+  /** The NIC's MAC address. */
+  get mac(): Uint8Array | undefined {
+    const n = this.config.net;
+    return n ? (n.mac ? parseMac(n.mac) : macForId(this.id)) : undefined;
+  }
+
   private machineOptions() {
     const c = this.config;
+    const mac = this.mac;
     return { memSize: c.memSize, mode: c.boot.mode ?? "full", disks: c.disks, clock: c.virtualClock ? "virtual" as const : "wall" as const,
       jit: c.jit ? undefined : false as const,
+      net: mac ? { mac, send: (f: Uint8Array) => this.netPort?.send(f) } : undefined,
       output: (b: Uint8Array) => this.console.push(b) };
+  }
+
+  /** A frame from the switch for this VM's NIC; wakes it if it waits. */
+  netReceive(frame: Uint8Array): void {
+    if (!this.machine) return;
+    this.machine.netReceive(frame);
+    this.idle = false;
+    this.wakeAt = 0;
   }
 
   /** Builds a fresh board and boots the guest on it. */

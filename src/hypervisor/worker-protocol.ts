@@ -19,7 +19,8 @@ export interface CreateArgs {
 
 export type ToWorker =
   | { t: "init"; module: WebAssembly.Module; stop: SharedArrayBuffer; sliceInstructions?: number; jit: JitOptions | false }
-  | { t: "call"; seq: number; op: WorkerOp; id: string; args?: unknown };
+  | { t: "call"; seq: number; op: WorkerOp; id: string; args?: unknown }
+  | { t: "frame"; switch: string; bytes: Uint8Array };
 
 export interface VmReport { id: string; cpuMs: number; stats: VmStats }
 
@@ -27,7 +28,8 @@ export type FromWorker =
   | { t: "reply"; seq: number; value?: unknown; error?: { code: ErrorCode | "internal"; message: string } }
   | { t: "event"; id: string; e: VmEvent; state: VmState; reason: string; restarts: number; exitCode: number; report: VmReport }
   | { t: "out"; id: string; bytes: Uint8Array }
-  | { t: "stats"; vms: VmReport[]; code: { installed: number; cache: number } };
+  | { t: "stats"; vms: VmReport[]; code: { installed: number; cache: number } }
+  | { t: "frame"; switch: string; bytes: Uint8Array };
 
 /** The worker's end of its message channel. */
 export interface WorkerPort {
@@ -121,10 +123,13 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
   port.onMessage((m) => {
     if (m.t === "init") {
       setDefaultJit(m.jit);
-      hv = new Hypervisor(m.module, { memoryLimit: Infinity, sliceInstructions: m.sliceInstructions, onEvent, stopWord: new Int32Array(m.stop), openDisks });
+      // Frames for VMs on other workers go up to the pool's switches, and come back down.
+      const uplink = (sw: string, f: Uint8Array) => { const bytes = f.slice(); port.post({ t: "frame", switch: sw, bytes }, [bytes.buffer]); };
+      hv = new Hypervisor(m.module, { memoryLimit: Infinity, sliceInstructions: m.sliceInstructions, onEvent, stopWord: new Int32Array(m.stop), openDisks, uplink });
       setInterval(report, STATS_EVERY_MS);
       return;
     }
+    if (m.t === "frame") { hv?.fromUplink(m.switch, m.bytes); return; }
     let value: unknown;
     try {
       value = call(m.op, m.id, m.args);

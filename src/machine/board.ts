@@ -24,6 +24,7 @@ import { VirtioConsole } from "../devices/virtio/console.js";
 import type { GuestRam } from "../devices/virtio/memory.js";
 import { type VirtioBackend, VirtioTransport, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
 import { KEY_DELETE, KEY_LEFTALT, KEY_LEFTCTRL, KEY_POWER, VirtioInput } from "../devices/virtio/input.js";
+import { VirtioNet } from "../devices/virtio/net.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
 import { Bus } from "./bus.js";
 import { InputQueue, OutputBuffer } from "./console.js";
@@ -98,6 +99,8 @@ export interface BoardOptions {
   output?: (bytes: Uint8Array) => void;
   /** virtio-blk disks, one slot each. */
   disks?: DiskConfig[];
+  /** A virtio-net NIC (eth0): its MAC, and where the frames it sends go (a switch port). */
+  net?: { mac: Uint8Array; send: (frame: Uint8Array) => void };
   /** Add a virtio-console (hvc0). Default false. */
   virtioConsole?: boolean;
   /**
@@ -147,6 +150,7 @@ export class Board {
   readonly blk: VirtioBlk[] = [];
   readonly console: VirtioConsole | undefined;
   readonly keyboard: VirtioInput | undefined;
+  readonly net: VirtioNet | undefined;
   readonly consoleIn = new InputQueue();
   readonly consoleOut: OutputBuffer;
   readonly memSize: number;
@@ -278,13 +282,17 @@ export class Board {
         ["interrupts", u32(UART_IRQ)],
       ]),
     });
-    // virtio slots: disks first, then the console, then rng (slot n: base + n*0x1000, IRQ 1+n).
+    // virtio slots: disks first, then the NIC, the console, rng, the keyboard (slot n: base + n*0x1000, IRQ 1+n).
     const backends: VirtioBackend[] = [];
     (options.disks ?? []).forEach((d, i) => {
       const b = new VirtioBlk(d.backend, d.id ?? `wasmvisor-disk${i}`);
       this.blk.push(b);
       backends.push(b);
     });
+    if (options.net) {
+      this.net = new VirtioNet(options.net.mac, options.net.send);
+      backends.push(this.net);
+    }
     if (options.virtioConsole || this.mode === "para") {
       this.console = new VirtioConsole((bytes) => out.pushBytes(bytes));
       backends.push(this.console);
@@ -398,6 +406,9 @@ export class Board {
 
   /** Ctrl-Alt-Del on the guest's keyboard (Linux: init's ctrlaltdel action; the bundled image powers off). */
   sendCtrlAltDel(): boolean { return this.pressKeys([KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE]); }
+
+  /** A frame for the guest's NIC (dropped when it has none). */
+  netReceive(frame: Uint8Array): void { this.net?.receive(frame); }
 
   /** The power key (for guests whose userland handles KEY_POWER). */
   pressPowerKey(): boolean { return this.pressKeys([KEY_POWER]); }

@@ -95,6 +95,12 @@ export class Machine extends Runner {
     this.kick();
   }
 
+  /** A frame for the guest's NIC (from its switch); wakes a guest waiting in WFI. */
+  netReceive(frame: Uint8Array): void {
+    this.board.netReceive(frame);
+    this.kick();
+  }
+
   /** No more console input will come (end of file): an idle guest with no timer is deadlocked. */
   endInput(): void {
     this.board.consoleIn.close();

@@ -79,6 +79,9 @@ describe("API: bad input", () => {
     ["no boot source", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": {} } }, 400, /boot-source: give image/],
     ["an unknown action", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Explode" } }, 400, /action_type: must be equal to one of the allowed values/],
     ["an unknown VM", { method: "PUT", url: "/vms/ghost/actions", payload: { action_type: "InstanceStart" } }, 404, /no VM 'ghost'/],
+    ["a multicast guest_mac", { method: "PUT", url: "/vms/a", payload: { ...demo, "network-interfaces": [{ iface_id: "eth0", switch: "lan", guest_mac: "01:00:5e:00:00:01" }] } }, 400, /^network-interfaces: guest_mac '01:00:5e:00:00:01' is a multicast address/],
+    ["two NICs", { method: "PUT", url: "/vms/a", payload: { ...demo, "network-interfaces": [{ iface_id: "a", switch: "s" }, { iface_id: "b", switch: "s" }] } }, 400, /network-interfaces: must NOT have more than 1 items/],
+    ["a bad switch name", { method: "PUT", url: "/vms/a", payload: { ...demo, "network-interfaces": [{ iface_id: "eth0", switch: "no spaces" }] } }, 400, /switch: must match pattern/],
     ["a timeout on an action other than Stop", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Pause", timeout_ms: 5 } }, 400, /^timeout_ms: only for Stop, not Pause$/],
     ["a negative stop timeout", { method: "PUT", url: "/vms/a/actions", payload: { action_type: "Stop", timeout_ms: -1 } }, 400, /timeout_ms: must be >= 0/],
     ["a body over 64 KiB", { method: "PUT", url: "/vms/a", payload: { ...demo, "boot-source": { image: "demo", boot_args: "x".repeat(70_000) } } }, 413, /too large/i],
@@ -101,6 +104,16 @@ describe("API: bad input", () => {
     expect(r.statusCode).toBe(409);
     r = await app.inject({ method: "PUT", url: "/vms/a/actions", payload: { action_type: "SendCtrlAltDel" } });
     expect([r.statusCode, r.json().fault_message]).toEqual([409, "cannot send Ctrl-Alt-Del to VM 'a': it is created (allowed when running)"]);
+  });
+
+  it("puts a VM's NIC on the switch the body names", async () => {
+    const app = server();
+    const body = { ...demo, "network-interfaces": [{ iface_id: "eth0", switch: "lan", guest_mac: "02:00:00:00:00:07" }] };
+    expect((await app.inject({ method: "PUT", url: "/vms/n", payload: body })).statusCode).toBe(204);
+    expect(hv.vms.get("n")!.config.net).toEqual({ switch: "lan", mac: "02:00:00:00:00:07" });
+    expect(hv.network.switch("lan").portCount).toBe(1);
+    expect((await app.inject({ method: "DELETE", url: "/vms/n" })).statusCode).toBe(204);
+    expect(hv.network.switch("lan").portCount).toBe(0);
   });
 
   it("refuses a VM the host cannot fit, saying how much is free (507)", async () => {

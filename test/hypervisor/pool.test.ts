@@ -167,4 +167,23 @@ describe("worker pool", { timeout: 60_000 }, () => {
     expect(text()).toMatch(/The system is going down NOW!/);
     await app.close();
   });
+
+  it("connects VMs on different workers through the host's switch: they ping each other", async () => {
+    const { bundled } = await import("../system/linux-session.js");
+    const { DEFAULT_CONSOLE } = await import("../../src/machine/linux-boot.js");
+    pool = createWorkerPool({ workers: 2, rebalance: false });
+    const b = bundled();
+    const vms = ["a", "b"].map((id) => pool!.create({ id, memSize: 128 * MiB, net: { switch: "lan" },
+      boot: { kind: "linux", mode: "para", images: { kernel: b.kernel, initrd: b.initrd, cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` } } }));
+    expect(vms.map((v) => v.worker)).toEqual([0, 1]);
+    for (const v of vms) await pool.start(v.id);
+    const text = (i: number) => new TextDecoder().decode(vms[i].console.contents());
+    await until(() => vms.every((_, i) => /root@wasmvisor:~# $/.test(text(i))), 120_000);
+    vms.forEach((v, i) => pool!.input(v.id, new TextEncoder().encode(`ip addr add 10.0.1.${i + 1}/24 dev eth0 && ip link set eth0 up && echo up-${i}\n`)));
+    await until(() => /\nup-0\r?\n/.test(text(0)) && /\nup-1\r?\n/.test(text(1)), 30_000);
+    pool.input("a", new TextEncoder().encode("ping -c 2 -W 5 10.0.1.2 >/dev/null && echo ping-ok || echo ping-failed\n"));
+    await until(() => /\nping-(ok|failed)\r?\n/.test(text(0)), 30_000);
+    expect(text(0)).toMatch(/\nping-ok\r?\n/);
+    expect(pool.network.switch("lan").portCount).toBe(2); // one per worker
+  });
 });

@@ -7,6 +7,7 @@ import { VirtioBlk } from "../../../src/devices/virtio/blk/blk.js";
 import { VirtioConsole } from "../../../src/devices/virtio/console.js";
 import { STATUS_NEEDS_RESET } from "../../../src/devices/virtio/mmio.js";
 import { VirtioRng } from "../../../src/devices/virtio/rng.js";
+import { VirtioNet } from "../../../src/devices/virtio/net.js";
 import { BASE, DATA, DESC, RAM_SIZE, driver, lcg, makeRam, post, randomDescs } from "./hostile.js";
 
 const NEXT = 1, WRITE = 2, INDIRECT = 4;
@@ -71,16 +72,18 @@ describe("virtio: hostile descriptor chains", () => {
   });
 
   const count = Number(process.env.VIRTIO_FUZZ_COUNT ?? 3000);
-  it.each(["blk", "console", "rng"])(`%s survives ${count} seeded random chains; its neighbour stays intact`, (kind) => {
+  it.each(["blk", "console", "rng", "net"])(`%s survives ${count} seeded random chains; its neighbour stays intact`, (kind) => {
     const rnd = lcg(kind.length * 7919);
     const neighbour = makeRam();
     neighbour.bytes.fill(0x5a);
     const nt = driver(rng(), neighbour);
     for (let i = 0; i < count; i++) {
       const ram = makeRam();
-      const backend = kind === "blk" ? new VirtioBlk(new MemoryDisk(new Uint8Array(64 * 1024))) : kind === "console" ? new VirtioConsole(() => {}) : rng();
+      const backend = kind === "blk" ? new VirtioBlk(new MemoryDisk(new Uint8Array(64 * 1024))) : kind === "console" ? new VirtioConsole(() => {})
+        : kind === "net" ? new VirtioNet(Uint8Array.of(2, 0, 0, 0, 0, 1), () => {}) : rng();
       const t = driver(backend, ram);
       if (backend instanceof VirtioConsole) backend.receive(t, new Uint8Array(100));
+      if (backend instanceof VirtioNet) backend.receive(new Uint8Array(60).fill(0xff)); // a frame waits for the guest
       const { descs, head } = randomDescs(rnd);
       const q = rnd() % backend.queueSizes.length;
       expect(() => post(t, ram, q, descs, head)).not.toThrow();
