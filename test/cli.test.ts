@@ -159,6 +159,15 @@ describe.concurrent("wasmvisor CLI", () => {
     expect(r.code).toBe(0);
   }, 60_000);
 
+  it("run linux --net user: the guest gets its lease by DHCP and reaches the router; a forward on port 0 says where it listens", async () => {
+    const r = await cli(["run", "linux", "--net", "user,hostfwd=tcp:127.0.0.1:0-:80", "--exec",
+      "ip link set eth0 up; udhcpc -i eth0 -n -q -s /bin/true 2>&1 | tail -n 1; ip addr add 10.0.2.15/24 dev eth0; ping -c 1 -W 5 10.0.2.2 >/dev/null && echo gw-$((2 + 2))"]);
+    expect(r.stdout).toMatch(/udhcpc: lease of 10\.0\.2\.15 obtained from 10\.0\.2\.2/);
+    expect(r.stdout).toMatch(/\ngw-4\r?\n/);
+    expect(r.stderr).toMatch(/^wasmvisor: tcp:127\.0\.0\.1:0-:80 listens on port \d+$/m);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
   it("--mode full boots through OpenSBI with the UART console", async () => {
     const r = await cli(["run", "linux", "--mode", "full", "--exec", "cat /proc/consoles"]);
     expect(r.stdout).toMatch(/OpenSBI v1\.\d/);

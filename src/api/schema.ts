@@ -43,10 +43,14 @@ export const drive = {
 export const networkInterface = {
   type: "object",
   additionalProperties: false,
-  required: ["iface_id", "switch"],
+  required: ["iface_id"],
   properties: {
     iface_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,32}$" },
     switch: { type: "string", pattern: "^[A-Za-z0-9_.-]{1,64}$", description: "the host's virtual switch the NIC is on (VMs on one switch reach each other)" },
+    user_mode: {
+      type: "object", additionalProperties: false, description: "user-mode networking instead of a switch: DHCP, DNS, NAT to the host's sockets",
+      properties: { host_forwards: { type: "array", maxItems: 64, items: { type: "string", maxLength: 64 }, description: "tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT" } },
+    },
     guest_mac: { type: "string", pattern: "^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$", description: "default: derived from the VM id (02:77:76:...)" },
   },
 } as const;
@@ -99,7 +103,7 @@ export interface VmBody {
   "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean };
   "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
   drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
-  "network-interfaces"?: { iface_id: string; switch: string; guest_mac?: string }[];
+  "network-interfaces"?: { iface_id: string; switch?: string; user_mode?: { host_forwards?: string[] }; guest_mac?: string }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };
 }
 

@@ -33,6 +33,7 @@ import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBo
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
 import { parseMac } from "../net/switch.js";
+import { parseForward } from "../net/user/usernet.js";
 
 export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
@@ -75,8 +76,14 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
   if (nic?.guest_mac !== undefined) {
     try { parseMac(nic.guest_mac); } catch (e) { throw new HypervisorError("invalid_config", `network-interfaces: guest_mac ${(e as Error).message}`); }
   }
+  if (nic && (nic.switch === undefined) === (nic.user_mode === undefined)) {
+    throw new HypervisorError("invalid_config", "network-interfaces: give switch or user_mode (one of them)");
+  }
+  for (const f of nic?.user_mode?.host_forwards ?? []) {
+    try { parseForward(f); } catch (e) { throw new HypervisorError("invalid_config", `network-interfaces: host_forwards: ${(e as Error).message}`); }
+  }
   return {
-    net: nic ? { switch: nic.switch, mac: nic.guest_mac } : undefined,
+    net: !nic ? undefined : nic.switch !== undefined ? { switch: nic.switch, mac: nic.guest_mac } : { user: { forwards: nic.user_mode!.host_forwards ?? [] }, mac: nic.guest_mac },
     id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };

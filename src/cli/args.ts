@@ -1,5 +1,6 @@
 // Command-line parsing for `wasmvisor` (node:util parseArgs). Pure: errors are thrown as
 // UsageError with the one-line message the CLI prints.
+import { parseForward } from "../net/user/usernet.js";
 import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 import { DEFAULT_THRESHOLD } from "../jit/jit.js";
@@ -54,6 +55,8 @@ export interface RunArgs {
   exec?: string;
   /** Resume this snapshot instead of booting (the other flags describe the same machine). */
   snapshot?: string;
+  /** --net user[,hostfwd=...]: user-mode networking with these port forwards. */
+  net?: { forwards: string[] };
   /** The JIT: false with --no-jit, else its options (--jit-threshold). */
   jit: false | { threshold?: number };
 }
@@ -95,7 +98,8 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
                   --restart never|on-failure|always, --shares N, --cpu-cap PERCENT,
-                  --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME); stop ID
+                  --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or
+                  --net user[,hostfwd=...] (as for run); stop ID
                   sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
                   power off, then stops it at once
 
@@ -114,6 +118,11 @@ Options for run:
                             Writes go to a copy-on-write overlay in memory: the file is never
                             modified. ,ro makes the disk read-only for the guest; ,rw writes
                             the guest's changes to the file itself
+  --net user[,hostfwd=tcp:[ADDR]:PORT-:GPORT]...
+                            a virtio-net NIC with user-mode networking: DHCP gives the guest
+                            10.0.2.15, the router 10.0.2.2 is the host's loopback, DNS 10.0.2.3;
+                            its TCP and UDP leave through the host's sockets; each hostfwd
+                            forwards a host port (default address 127.0.0.1) to a guest port
   --snapshot <file>         resume a snapshot (saved with Ctrl-A s) instead of booting; give
                             the same guest, --mode, --mem and --disk flags as when it was saved
   --exec <commands>         (Linux) type these commands at the guest's shell, then end its
@@ -206,7 +215,7 @@ const OPTIONS = {
   listen: { type: "string" },
   socket: { type: "string" },
   "state-dir": { type: "string" },
-  net: { type: "string" },
+  net: { type: "string" }, // run: user[,hostfwd=...]; create: switch=NAME[,mac=MAC] or user[,hostfwd=...]
   timeout: { type: "string" },
   workers: { type: "string" },
   "memory-limit": { type: "string" },
@@ -228,7 +237,7 @@ const CREATE_OPTIONS: OptionName[] = ["image", "mem", "mode", "kernel", "initrd"
 const CLIENT_OPTIONS: OptionName[] = ["host", "token", "json"];
 // The options each command takes (besides --help and --version); any other is an error.
 const COMMAND_OPTIONS: Record<string, OptionName[]> = {
-  run: ["mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "exec", "snapshot", "max-instructions", "trace", "stats", "no-jit", "jit-threshold"],
+  run: ["mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "net", "exec", "snapshot", "max-instructions", "trace", "stats", "no-jit", "jit-threshold"],
   images: [],
   bench: ["runs"],
   serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit"],
@@ -334,6 +343,7 @@ export function parseArgs(argv: string[]): Command {
     firmware: v.firmware,
     append: v.append,
     disks: (v.disk ?? []).map(parseDisk),
+    net: v.net !== undefined ? parseUserNet(v.net, "run") : undefined,
     mode: (v.mode as "full" | "para" | undefined) ?? "para",
     memSize: memGiven ? parseMemSize(v.mem!) : linux ? 256 << 20 : 128 << 20,
     memGiven,
@@ -357,8 +367,23 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
   return { threshold: Number(threshold) };
 }
 
-/** create's --net switch=NAME[,mac=MAC]: a NIC on the host's switch NAME. */
+/** --net user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]...: user-mode networking. */
+export function parseUserNet(text: string, command: string): { forwards: string[] } {
+  const [first, ...rest] = text.split(",");
+  if (first !== "user") throw new UsageError(`invalid --net value '${text}': ${command} takes user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]`);
+  const forwards: string[] = [];
+  for (const part of rest) {
+    const m = /^hostfwd=(.*)$/.exec(part);
+    if (!m) throw new UsageError(`invalid --net value '${text}': unknown part '${part}' (expected hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT)`);
+    try { parseForward(m[1]); } catch (e) { throw new UsageError(`invalid --net value '${text}': ${(e as Error).message}`); }
+    forwards.push(m[1]);
+  }
+  return { forwards };
+}
+
+/** create's --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or --net user[,hostfwd=...]. */
 export function parseNet(text: string): NonNullable<VmBody["network-interfaces"]>[number] {
+  if (text === "user" || text.startsWith("user,")) return { iface_id: "eth0", user_mode: { host_forwards: parseUserNet(text, "create").forwards } };
   const nic: NonNullable<VmBody["network-interfaces"]>[number] = { iface_id: "eth0", switch: "" };
   for (const part of text.split(",")) {
     const [k, val, extra] = part.split("=");

@@ -2,6 +2,9 @@
 import type { RunArgs } from "./args.js";
 import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
 import { SnapshotError } from "../snapshot/format.js";
+import { macForId, Switch, type SwitchPort } from "../net/switch.js";
+import { parseForward, UserNet } from "../net/user/usernet.js";
+import { nodeSockets } from "../node/host-sockets.js";
 import { writeFileSync } from "node:fs";
 import { loadCoreModule } from "../node/core-module.js";
 import { Machine, type RunResult } from "../machine/machine.js";
@@ -42,6 +45,24 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     bundled: cmd.bundled !== undefined, kernel: cmd.kernel, initrd: cmd.initrd, firmware: cmd.firmware, append: cmd.append, mode: cmd.mode,
   })) : undefined;
   const disks = guestFiles(() => openDisks(cmd.disks));
+  // --net user: the NIC and a user-mode network on a private switch; the forwards listen first.
+  let userNet: UserNet | undefined;
+  let nicPort: SwitchPort | undefined;
+  let receive: ((f: Uint8Array) => void) | undefined;
+  if (cmd.net) {
+    const sw = new Switch("user");
+    userNet = new UserNet(nodeSockets);
+    const u = userNet;
+    u.attach(sw.attach("user", (f) => u.deliver(f)));
+    nicPort = sw.attach("guest", (f) => receive?.(f));
+    try {
+      const ports = await u.forward(cmd.net.forwards.map(parseForward));
+      ports.forEach((p, i) => { if (cmd.net!.forwards[i].includes(":0-")) process.stderr.write(`wasmvisor: ${cmd.net!.forwards[i]} listens on port ${p}\n`); });
+    } catch (e) {
+      u.close();
+      throw new SetupError(`--net: cannot listen for a port forward: ${(e as Error).message}`);
+    }
+  }
   let module: WebAssembly.Module;
   try {
     module = loadCoreModule();
@@ -56,6 +77,7 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     mode: linux ? cmd.mode : "full" as const,
     clock: "wall" as const,
     disks,
+    net: nicPort ? { mac: macForId("wasmvisor-run"), send: (f: Uint8Array) => nicPort!.send(f) } : undefined,
     jit: cmd.jit,
     output: (bytes: Uint8Array) => {
       writeOut(bytes);
@@ -84,6 +106,7 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     }
   }
 
+  receive = (f) => machine.netReceive(f);
   const stop = (status: number) => () => abortRun(status);
   const onSigint = stop(130), onSigterm = stop(143);
   process.on("SIGINT", onSigint);
@@ -132,6 +155,7 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
       onSlice,
     });
   } finally {
+    userNet?.close();
     flushTrace();
     stdin.detach();
     process.off("SIGINT", onSigint);

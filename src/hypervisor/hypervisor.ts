@@ -8,7 +8,9 @@ import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
 import { HypervisorError } from "./errors.js";
 import type { DiskConfig, DiskFile } from "../machine/board.js";
-import { Network, type SwitchPort } from "../net/switch.js";
+import { Network, Switch, type SwitchPort } from "../net/switch.js";
+import type { HostSockets } from "../net/user/sockets.js";
+import { parseForward, UserNet } from "../net/user/usernet.js";
 import type { Host } from "./host.js";
 import { FairShare } from "./scheduler.js";
 import { Vm, type VmConfig, type VmEvent, type VmState } from "./vm.js";
@@ -40,6 +42,8 @@ export interface HypervisorOptions {
    * an uplink port whose frames go here; frames coming back enter through fromUplink().
    */
   uplink?: (switchName: string, frame: Uint8Array) => void;
+  /** The host's sockets, for VMs with user-mode networking (Node: src/node/host-sockets.ts). */
+  sockets?: HostSockets;
   /** Opens the disk files a VM names (VmConfig.diskFiles); without it such a VM is refused. */
   openDisks?: (files: DiskFile[]) => DiskConfig[];
 }
@@ -73,6 +77,8 @@ export class Hypervisor implements Host {
   private readonly stopWord: Int32Array | undefined;
   private readonly openDisks: HypervisorOptions["openDisks"];
   private readonly uplink: HypervisorOptions["uplink"];
+  private readonly sockets: HostSockets | undefined;
+  private readonly userNets = new Map<Vm, UserNet>();
   private readonly uplinks = new Map<string, SwitchPort>();
   /** The host's virtual switches, by name. */
   readonly network = new Network();
@@ -86,6 +92,7 @@ export class Hypervisor implements Host {
     this.stopWord = options.stopWord;
     this.openDisks = options.openDisks;
     this.uplink = options.uplink;
+    this.sockets = options.sockets;
   }
 
   /** Guest RAM committed by the VMs that exist. */
@@ -123,7 +130,9 @@ export class Hypervisor implements Host {
       vm = new Vm({ ...config, disks: [...vm.config.disks, ...opened] }, this.module, () => Date.now());
     }
     vm.onEvent = this.onEvent;
-    if (vm.config.net) this.join(vm, vm.config.net.switch);
+    if (vm.config.net?.user && !this.sockets) throw new HypervisorError("invalid_config", "net.user: this host has no sockets for user-mode networking");
+    if (vm.config.net?.switch !== undefined) this.join(vm, vm.config.net.switch);
+    else if (vm.config.net?.user) this.joinUser(vm, vm.config.net.user.forwards ?? []);
     this.vms.set(vm.id, vm);
     vm.event("created");
     return vm;
@@ -236,6 +245,8 @@ export class Hypervisor implements Host {
     vm.machine = undefined;
     this.vms.delete(id);
     vm.netPort?.detach();
+    this.userNets.get(vm)?.close();
+    this.userNets.delete(vm);
     closeDisks(vm);
     vm.state = "shutoff";
     vm.event("deleted");
@@ -254,6 +265,7 @@ export class Hypervisor implements Host {
     for (const h of this.restartTimers.values()) this.t.clearTimeout(h);
     this.restartTimers.clear();
     for (const vm of this.vms.values()) closeDisks(vm);
+    for (const u of this.userNets.values()) u.close();
     this.kick();
   }
 
@@ -393,6 +405,22 @@ export class Hypervisor implements Host {
       this.uplinks.set(name, sw.attach("uplink", (f) => up(name, f)));
     }
     vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
+  }
+
+  /**
+   * User-mode networking: the VM and a UserNet on a private switch. The forwards listen at once;
+   * one that cannot (an address in use) crashes the VM with the reason.
+   */
+  private joinUser(vm: Vm, forwards: string[]): void {
+    const sw = new Switch(`user:${vm.id}`);
+    const user = new UserNet(this.sockets!);
+    user.attach(sw.attach("user", (f) => user.deliver(f)));
+    vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
+    this.userNets.set(vm, user);
+    user.forward(forwards.map(parseForward)).then((ports) => { vm.forwardedPorts = ports; }, (e: Error) => {
+      vm.event("net-error", `port forward: ${e.message}`);
+      if (vm.state === "running" || vm.state === "paused") this.crash(vm, `port forward: ${e.message}`);
+    });
   }
 
   /** A frame from the uplink (another worker's VM) onto switch `name`. */

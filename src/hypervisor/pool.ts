@@ -197,7 +197,7 @@ export class Pool implements Host {
 
   /** Defines `vm` on worker `index` (it starts there as `created`; its mirror keeps its state). */
   private place(vm: RemoteVm, index: number): Promise<unknown> {
-    if (vm.config.net) this.uplink(index, vm.config.net.switch); // broadcasts reach the worker before it sends
+    if (vm.config.net?.switch !== undefined) this.uplink(index, vm.config.net.switch); // broadcasts reach the worker before it sends
     const { disks: _none, ...config } = vm.config;
     const args: CreateArgs = { config, restarts: vm.restarts };
     return this.call(index, "create", vm.id, args);

@@ -5,6 +5,7 @@ import type { DiskConfig, DiskFile } from "../machine/board.js";
 import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
 import { Machine } from "../machine/machine.js";
 import { macForId, parseMac, type SwitchPort } from "../net/switch.js";
+import { parseForward } from "../net/user/usernet.js";
 import { HypervisorError } from "./errors.js";
 
 export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
@@ -42,8 +43,12 @@ export interface VmConfig {
   virtualClock?: boolean;
   /** Compile hot guest code (src/jit/); default true. */
   jit?: boolean;
-  /** A NIC (virtio-net) on the host's switch of this name; its MAC is derived from the id unless given ("02:..."). */
-  net?: { switch: string; mac?: string };
+  /**
+   * A NIC (virtio-net): on the host's switch of this name, or with user-mode networking (a
+   * private router with DHCP, DNS and NAT to the host's sockets, and port forwards such as
+   * "tcp:127.0.0.1:8080-:80"). Its MAC is derived from the id unless given ("02:...").
+   */
+  net?: { switch: string; mac?: string; user?: undefined } | { user: { forwards?: string[] }; mac?: string; switch?: undefined };
 }
 
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
@@ -113,7 +118,11 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
   if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
   if (c.jit !== undefined && typeof c.jit !== "boolean") bad("jit", "true or false");
   if (c.net !== undefined) {
-    if (typeof c.net?.switch !== "string" || !SWITCH_NAME.test(c.net.switch)) bad("net.switch", "1-64 characters of A-Z a-z 0-9 _ . -");
+    if (c.net?.user !== undefined) {
+      if (c.net.switch !== undefined) bad("net", "give a switch or user networking, not both");
+      if (c.net.user.forwards !== undefined && !Array.isArray(c.net.user.forwards)) bad("net.user.forwards", "a list of tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT");
+      for (const f of c.net.user.forwards ?? []) { try { parseForward(f); } catch (e) { bad("net.user.forwards", (e as Error).message); } }
+    } else if (typeof c.net?.switch !== "string" || !SWITCH_NAME.test(c.net.switch)) bad("net.switch", "1-64 characters of A-Z a-z 0-9 _ . -");
     if (c.net.mac !== undefined) { try { parseMac(c.net.mac); } catch (e) { bad("net.mac", (e as Error).message); } }
   }
   const diskFiles = c.diskFiles ?? [];
@@ -199,6 +208,8 @@ export class Vm implements VmView {
 
   /** Where the NIC's frames go (set by the host when the VM joins its switch). */
   netPort: SwitchPort | undefined;
+  /** With user-mode networking: the host ports its forwards listen on (a host port 0 picks one). */
+  forwardedPorts: number[] = [];
 
   /** The NIC's MAC address. */
   get mac(): Uint8Array | undefined {

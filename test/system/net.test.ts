@@ -1,7 +1,9 @@
 // Virtual networking between VMs: Linux guests with virtio-net NICs on the host's named switches.
 // Two VMs on one switch ping each other and move a file with nc; a VM on another switch cannot
 // reach them.
+import { createServer, get } from "node:http";
 import { describe, expect, it } from "vitest";
+import { nodeSockets } from "../../src/node/host-sockets.js";
 import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
 import { DEFAULT_CONSOLE } from "../../src/machine/linux-boot.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
@@ -20,24 +22,56 @@ describe("virtual networking", () => {
     const text = (i: number) => new TextDecoder().decode(vms[i].console.contents());
     const run = async (i: number, cmd: string, marker: RegExp, ms = 60_000) => {
       hv.input(vms[i].id, new TextEncoder().encode(cmd + "\n"));
-      await until(() => marker.test(text(i)), ms).catch(() => { throw new Error(`VM ${vms[i].id}: no ${marker} after \`${cmd}\`; its console ends:\n${text(i).slice(-600)}`); });
+      await until(() => marker.test(text(i)), ms).catch(() => { throw new Error(`VM ${vms[i].id} (${vms[i].state} ${JSON.stringify(vms[i].events)}): no ${marker} after \`${cmd}\`; its console (${vms[i].console.written} bytes) ends:\n${text(i).slice(-1500)}`); });
     };
     for (const vm of vms) hv.start(vm.id);
     await until(() => vms.every((_, i) => /root@wasmvisor:~# $/.test(text(i))), 120_000);
-    for (let i = 0; i < 3; i++) await run(i, `ip addr add 10.0.0.${i + 1}/24 dev eth0 && ip link set eth0 up && echo up-${i}`, new RegExp(`\\nup-${i}\\r?\\n`));
-    await run(0, "ping -c 2 -W 5 10.0.0.2 >/dev/null && echo ping-ok || echo ping-failed", /ping-(ok|failed)/);
-    expect(text(0)).toMatch(/ping-ok/);
+    for (let i = 0; i < 3; i++) await run(i, `ip addr add 10.0.0.${i + 1}/24 dev eth0 && ip link set eth0 up && echo up-$((${i} + 10))`, new RegExp(`\\nup-${i + 10}\\r?\\n`));
+    await run(0, "ping -c 2 -W 5 10.0.0.2 >/dev/null && echo ping-$((40 + 2)) || echo ping-failed-$((40 + 2))", /\nping-(failed-)?42\r?\n/);
+    expect(text(0)).toMatch(/\nping-42\r?\n/);
     // A file from a to b with nc, its checksum the same on both sides (the sender retries until
     // the listener, started in the background, accepts).
-    await run(1, "nc -l -p 5000 < /dev/null > /tmp/got & echo listening", /listening/); // stdin not the tty: a background read would stop it
-    await run(0, "head -c 200000 /dev/urandom > /tmp/f; md5sum /tmp/f; until nc -w 2 10.0.0.2 5000 < /tmp/f; do sleep 0.2; done; echo sent", /\nsent\r?\n/);
+    await run(1, "nc -l -p 5000 < /dev/null > /tmp/got & echo listening-$((1 + 1))", /\nlistening-2\r?\n/); // stdin not the tty: a background read would stop it
+    await run(0, "head -c 200000 /dev/urandom > /tmp/f; md5sum /tmp/f; until nc -w 2 10.0.0.2 5000 < /tmp/f; do sleep 0.2; done; echo sent-$((2 + 1))", /\nsent-3\r?\n/);
     const sum = /([0-9a-f]{32})  \/tmp\/f/.exec(text(0))![1];
     await run(1, "wait; md5sum /tmp/got", /[0-9a-f]{32}  \/tmp\/got/);
     expect(/([0-9a-f]{32})  \/tmp\/got/.exec(text(1))![1]).toBe(sum);
     // c is on another switch: nothing of it reaches a.
-    await run(2, "ping -c 2 -W 1 10.0.0.1 >/dev/null && echo reached || echo unreachable", /(reached|unreachable)\r?\n/);
-    expect(text(2)).toMatch(/unreachable/);
+    await run(2, "ping -c 2 -W 1 10.0.0.1 >/dev/null && echo reached-$((3 + 1)) || echo unreachable-$((3 + 1))", /\n(reached|unreachable)-4\r?\n/);
+    expect(text(2)).toMatch(/\nunreachable-4\r?\n/);
     expect(vms[0].machine!.board.net!.stats.txErrors).toBe(0);
     hv.close();
+  }, 240_000);
+
+  it("user-mode networking: DHCP, the gateway answers ping, the guest fetches from the host, the host fetches the guest's httpd through a port forward", async () => {
+    const server = createServer((_req, res) => { res.end("from-the-host\n"); });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const hostPort = (server.address() as { port: number }).port;
+    const hv = new Hypervisor(loadCoreModule(), { sockets: nodeSockets });
+    const b = bundled();
+    const vm = hv.create({ id: "u", memSize: 128 * MiB, net: { user: { forwards: ["tcp:127.0.0.1:0-:8000"] } },
+      boot: { kind: "linux", mode: "para", images: { kernel: b.kernel, initrd: b.initrd, cmdline: `${DEFAULT_CONSOLE.para} wasmvisor.mode=para` } } });
+    const text = () => new TextDecoder().decode(vm.console.contents());
+    const run = async (cmd: string, marker: RegExp, ms = 60_000) => {
+      hv.input("u", new TextEncoder().encode(cmd + "\n"));
+      await until(() => marker.test(text()), ms).catch(() => { throw new Error(`no ${marker} after \`${cmd}\`; the console ends:\n${text().slice(-800)}`); });
+    };
+    hv.start("u");
+    await until(() => /root@wasmvisor:~# $/.test(text()), 120_000);
+    await run("ip link set eth0 up; udhcpc -i eth0 -n -q -s /bin/true 2>&1 | tail -n 2; echo dhcp-$((1 + 1))", /\ndhcp-2\r?\n/);
+    expect(text()).toMatch(/lease of 10\.0\.2\.15 obtained/);
+    await run("ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2 && echo routed-$((2 + 1))", /\nrouted-3\r?\n/);
+    await run("ping -c 1 -W 5 10.0.2.2 >/dev/null && echo gw-$((3 + 1)) || echo gw-failed-$((3 + 1))", /\ngw-(failed-)?4\r?\n/);
+    expect(text()).toMatch(/\ngw-4\r?\n/);
+    await run(`wget -q -O - http://10.0.2.2:${hostPort}/; echo fetched-$((4 + 1))`, /\nfetched-5\r?\n/);
+    expect(text()).toMatch(/from-the-host/);
+    await run("mkdir -p /www && echo served-by-$(hostname) > /www/index.html && httpd -p 8000 -h /www && echo serving-$((5 + 1))", /\nserving-6\r?\n/);
+    await until(() => vm.forwardedPorts.length === 1);
+    const body = await new Promise<string>((resolve, reject) => {
+      get(`http://127.0.0.1:${vm.forwardedPorts[0]}/`, (res) => { let d = ""; res.setEncoding("utf8").on("data", (c: string) => { d += c; }).on("end", () => resolve(d)); }).on("error", reject);
+    });
+    expect(body).toBe("served-by-wasmvisor\n");
+    hv.close();
+    server.close();
   }, 240_000);
 });
