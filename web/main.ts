@@ -1,6 +1,7 @@
 // The demo page: buttons boot the bundled Linux in full or para mode, each VM in a panel of its
 // own (a terminal attached to its console, live statistics, pause/resume, save, restore into a
-// new VM, disk download, stop), as many side by side as the page holds. Every VM runs in its own
+// new VM, disk download, stop), as many side by side as the page holds, their NICs on one
+// switch of the page. Every VM runs in its own
 // Web Worker through the embedding API (src/embed/vm.ts), so the page stays responsive.
 import { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
@@ -8,6 +9,7 @@ import "./style.css";
 import { loadCore } from "../src/core/load.js";
 import { EmbeddedVm, type EmbeddedVmOptions } from "../src/embed/vm.js";
 import type { EmbedStats } from "../src/embed/protocol.js";
+import { Switch } from "../src/net/switch.js";
 import coreUrl from "../build/core.wasm?url";
 import kernelUrl from "../guests/linux/images/Image.gz?url";
 import initrdUrl from "../guests/linux/images/rootfs.cpio.gz?url";
@@ -16,6 +18,8 @@ import firmwareUrl from "../guests/linux/images/fw_dynamic.bin.gz?url";
 const status = document.getElementById("status")!;
 const list = document.getElementById("vms")!;
 const core = loadCore(coreUrl);
+// The page's switch: the VMs on it reach each other (the guests choose their addresses).
+const pageSwitch = new Switch("page");
 const newWorker = () => new Worker(new URL("../src/embed/worker.ts", import.meta.url), { type: "module" });
 
 interface Panel {
@@ -108,9 +112,10 @@ async function boot(mode: "full" | "para"): Promise<void> {
   status.textContent = `booting Linux (${mode})...`;
   const jit = (document.getElementById("jit") as HTMLInputElement).checked;
   const disk = (document.getElementById("disk") as HTMLInputElement).checked ? new Uint8Array(16 << 20) : undefined;
+  const onSwitch = (document.getElementById("net") as HTMLInputElement).checked;
   const options: EmbeddedVmOptions = {
     core: await core, kernel: kernelUrl, initrd: initrdUrl, firmware: mode === "full" ? firmwareUrl : undefined,
-    mode, memoryMiB: 256, jit, disk, worker: newWorker,
+    mode, memoryMiB: 256, jit, disk, worker: newWorker, switch: onSwitch ? pageSwitch : undefined,
   };
   await addVm(options);
   status.textContent = "";

@@ -16,6 +16,8 @@ export interface WorkerConfig {
   images: BootImages;
   /** A raw disk image; its writes go to an overlay in the worker. */
   disk?: Uint8Array;
+  /** A virtio-net NIC with this MAC; its frames travel through the page (a switch there). */
+  mac?: Uint8Array;
   jit: boolean;
 }
 
@@ -26,7 +28,8 @@ export type PageToWorker =
   | { t: "pause" } | { t: "resume" } | { t: "reset" } | { t: "stop" }
   | { t: "save"; seq: number }
   | { t: "disk"; seq: number }
-  | { t: "stats"; seq: number };
+  | { t: "stats"; seq: number }
+  | { t: "frame"; bytes: Uint8Array };
 
 /** What an embedded VM reports about itself. */
 export interface EmbedStats {
@@ -48,6 +51,7 @@ export type EmbedState = "booting" | "running" | "paused" | "stopped";
 
 export type WorkerToPage =
   | { t: "output"; bytes: Uint8Array }
+  | { t: "frame"; bytes: Uint8Array }
   | { t: "stats"; stats: EmbedStats }
   | { t: "ended"; reason: string; exitCode: number }
   | { t: "error"; message: string }

@@ -53,6 +53,7 @@ export function serveEmbeddedVm(port: Port): void {
     return {
       memSize: c.memSize, mode: c.mode, jit: c.jit ? undefined : false,
       disks: overlay ? [{ backend: overlay, id: "wasmvisor-vda" }] : [],
+      net: c.mac ? { mac: c.mac, send: (f: Uint8Array) => { const bytes = f.slice(); port.post({ t: "frame", bytes }, [bytes.buffer]); } } : undefined,
       output: (b) => { out.push(b.slice()); if (!flushing) { flushing = true; setTimeout(flush, 0); } },
     };
   };
@@ -96,6 +97,7 @@ export function serveEmbeddedVm(port: Port): void {
         case "boot": begin(msg.config); break;
         case "restore": begin(msg.config, msg.snapshot); break;
         case "input": m?.input(msg.bytes); break;
+        case "frame": m?.netReceive(msg.bytes); break;
         case "pause": if (state === "running") { abort?.abort(); state = "paused"; report(); } break;
         case "resume": if (state === "paused") void run(); break;
         case "reset": if (config) begin(config); break;

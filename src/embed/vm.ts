@@ -6,6 +6,7 @@
 // Browser-safe (it also runs wherever Worker, fetch and DecompressionStream exist).
 import { loadCore } from "../core/load.js";
 import { DEFAULT_CONSOLE, type BootMode } from "../machine/linux-boot.js";
+import { macForId, parseMac, type Switch, type SwitchPort } from "../net/switch.js";
 import type { EmbedStats, PageToWorker, WorkerConfig, WorkerToPage } from "./protocol.js";
 
 /** Bytes, or where to fetch them; gzip-compressed images are recognised and decompressed. */
@@ -28,6 +29,13 @@ export interface EmbeddedVmOptions {
   cmdline?: string;
   /** Compile hot guest code to Wasm (default true). */
   jit?: boolean;
+  /**
+   * Connects the VM's NIC (virtio-net, eth0) to this switch of the page: VMs on one switch reach
+   * each other (the guests set their addresses). No NIC without it.
+   */
+  switch?: Switch;
+  /** The NIC's MAC; default derived from a counter of the page's VMs. */
+  mac?: string;
   /** Makes the VM's worker; default a module worker of this package's worker.js. */
   worker?: () => Worker;
 }
@@ -60,6 +68,7 @@ export async function sourceBytes(s: Source): Promise<Uint8Array> {
 }
 
 let seq = 0;
+let macs = 0;
 
 export class EmbeddedVm {
   /** Console output as a stream (one reader at a time), and input as a stream. */
@@ -70,11 +79,13 @@ export class EmbeddedVm {
   private readonly listeners: { [K in keyof EmbeddedVmEvents]: Set<EmbeddedVmEvents[K]> } = { output: new Set(), stats: new Set(), ended: new Set(), error: new Set() };
   private readonly replies = new Map<number, { resolve: (b: Uint8Array | EmbedStats) => void; reject: (e: Error) => void }>();
   private streamOut: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private readonly port: SwitchPort | undefined;
 
-  private constructor(private readonly config: WorkerConfig, makeWorker: (() => Worker) | undefined) {
+  private constructor(private readonly config: WorkerConfig, makeWorker: (() => Worker) | undefined, sw?: Switch) {
     this.worker = makeWorker ? makeWorker() : new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<WorkerToPage>) => this.onMessage(e.data);
     this.worker.onerror = (e) => this.emit("error", e.message || "the VM's worker failed");
+    this.port = sw?.attach(`vm${seq}`, (f) => this.post({ t: "frame", bytes: f }));
     this.console = {
       // Bounded: output nobody reads past 4096 chunks is dropped (the output event still has it).
       readable: new ReadableStream<Uint8Array>({ start: (c) => { this.streamOut = c; } }, new CountQueuingStrategy({ highWaterMark: 64 })),
@@ -85,7 +96,7 @@ export class EmbeddedVm {
   /** Loads the images and boots the guest. */
   static async create(options: EmbeddedVmOptions): Promise<EmbeddedVm> {
     const config = await EmbeddedVm.configure(options);
-    const vm = new EmbeddedVm(config, options.worker);
+    const vm = new EmbeddedVm(config, options.worker, options.switch);
     vm.post({ t: "boot", config });
     return vm;
   }
@@ -93,7 +104,7 @@ export class EmbeddedVm {
   /** A new VM continuing from `snapshot` (from save()), built with the same options as the saved one. */
   static async restore(options: EmbeddedVmOptions, snapshot: ArrayBuffer | Uint8Array): Promise<EmbeddedVm> {
     const config = await EmbeddedVm.configure(options);
-    const vm = new EmbeddedVm(config, options.worker);
+    const vm = new EmbeddedVm(config, options.worker, options.switch);
     vm.post({ t: "restore", config, snapshot: new Uint8Array(snapshot.slice(0)) });
     return vm;
   }
@@ -112,8 +123,9 @@ export class EmbeddedVm {
       o.disk === undefined ? undefined : sourceBytes(o.disk),
     ]);
     if (disk && disk.length % 512 !== 0) throw new RangeError(`disk image size ${disk.length} is not a multiple of 512`);
+    const mac = o.switch ? (o.mac !== undefined ? parseMac(o.mac) : macForId(`page-vm-${++macs}`)) : undefined;
     return {
-      core, mode, memSize: mib * 2 ** 20, jit: o.jit ?? true, disk,
+      core, mode, memSize: mib * 2 ** 20, jit: o.jit ?? true, disk, mac,
       images: { kernel, initrd, firmware: mode === "full" ? firmware : undefined, cmdline: o.cmdline ?? `${DEFAULT_CONSOLE[mode]} wasmvisor.mode=${mode}` },
     };
   }
@@ -137,6 +149,7 @@ export class EmbeddedVm {
   reset(): void { this.post({ t: "reset" }); }
   /** Stops the guest and ends its worker. */
   stop(): void {
+    this.port?.detach();
     this.post({ t: "stop" });
     this.worker.terminate();
     for (const r of this.replies.values()) r.reject(new Error("the VM was stopped"));
@@ -176,6 +189,7 @@ export class EmbeddedVm {
         this.emit("output", m.bytes);
         break;
       case "stats": this.stats = m.stats; this.emit("stats", m.stats); break;
+      case "frame": this.port?.send(m.bytes); break;
       case "ended": this.emit("ended", m.reason, m.exitCode); break;
       case "error": this.emit("error", m.message); break;
       case "reply": {

@@ -2,8 +2,8 @@
 // the page as `npm run build:web` builds it, served statically; boot the bundled Linux, type a
 // command into the terminal and read the guest's answer from the page, see the statistics move,
 // save the state and restore it into a second VM that answers the same way, boot another VM
-// beside them (full mode, with a disk whose writes download with it). A screenshot is kept in
-// test-results/web-demo.png.
+// beside them (full mode, with a disk whose writes download with it) which pings the first over
+// the page's switch. A screenshot is kept in test-results/web-demo.png.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -117,8 +117,13 @@ describe("the demo page in Chromium", () => {
     expect(disk.length).toBe(16 << 20);
     expect(disk.subarray(4096, 4096 + "written-in-the-page".length).toString()).toBe("written-in-the-page");
     expect(disk.subarray(0, 4096).every((b) => b === 0)).toBe(true);
-    await type(page, "vm-1", "echo first-still-here");
-    await waitScreen(page, "vm-1", /^first-still-here$/m);
+    await type(page, "vm-1", "echo first-still-$((1 + 1))");
+    await waitScreen(page, "vm-1", /^first-still-2$/m);
+    // The page's switch connects them: vm-3 pings vm-1.
+    await type(page, "vm-1", "ip addr add 192.168.7.1/24 dev eth0 && ip link set eth0 up && echo net-$((2 + 1))");
+    await waitScreen(page, "vm-1", /^net-3$/m);
+    await type(page, "vm-3", "ip addr add 192.168.7.3/24 dev eth0 && ip link set eth0 up && ping -c 2 -W 5 192.168.7.1 >/dev/null && echo ping-$((2 + 2))");
+    await waitScreen(page, "vm-3", /^ping-4$/m);
     expect(await page.locator("section.vm").count()).toBe(3);
 
     mkdirSync(join(ROOT, "test-results"), { recursive: true });
