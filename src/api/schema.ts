@@ -28,6 +28,19 @@ export const bootSource = {
   },
 } as const;
 
+// Firecracker's rate limiter: token buckets of bytes (bandwidth) and of operations.
+const tokenBucket = {
+  type: "object",
+  additionalProperties: false,
+  required: ["size", "refill_time"],
+  properties: {
+    size: { type: "integer", minimum: 1, maximum: 2 ** 40 },
+    one_time_burst: { type: "integer", minimum: 0, maximum: 2 ** 40 },
+    refill_time: { type: "integer", minimum: 1, maximum: 3_600_000, description: "ms to refill an empty bucket" },
+  },
+} as const;
+export const rateLimiter = { type: "object", additionalProperties: false, properties: { bandwidth: tokenBucket, ops: tokenBucket } } as const;
+
 export const drive = {
   type: "object",
   additionalProperties: false,
@@ -36,6 +49,7 @@ export const drive = {
     drive_id: { type: "string", pattern: "^[A-Za-z0-9_-]{1,32}$" },
     path_on_host: { type: "string", minLength: 1, maxLength: 4096 },
     is_read_only: { type: "boolean", default: false },
+    rate_limiter: rateLimiter,
   },
 } as const;
 
@@ -52,6 +66,8 @@ export const networkInterface = {
       properties: { host_forwards: { type: "array", maxItems: 64, items: { type: "string", maxLength: 64 }, description: "tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT" } },
     },
     guest_mac: { type: "string", pattern: "^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$", description: "default: derived from the VM id (02:77:76:...)" },
+    rx_rate_limiter: rateLimiter,
+    tx_rate_limiter: rateLimiter,
   },
 } as const;
 
@@ -99,11 +115,14 @@ export const vmId = {
   required: ["id"],
 } as const;
 
+export interface TokenBucketBody { size: number; one_time_burst?: number; refill_time: number }
+export interface RateLimiterBody { bandwidth?: TokenBucketBody; ops?: TokenBucketBody }
+
 export interface VmBody {
   "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean };
   "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
-  drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean }[];
-  "network-interfaces"?: { iface_id: string; switch?: string; user_mode?: { host_forwards?: string[] }; guest_mac?: string }[];
+  drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean; rate_limiter?: RateLimiterBody }[];
+  "network-interfaces"?: { iface_id: string; switch?: string; user_mode?: { host_forwards?: string[] }; guest_mac?: string; rx_rate_limiter?: RateLimiterBody; tx_rate_limiter?: RateLimiterBody }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };
 }
 

@@ -29,7 +29,8 @@ import type { BootSource, VmConfig, VmView } from "../hypervisor/vm.js";
 import { checkDiskFiles, GuestFileError, loadLinuxImages, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
-import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type VmBody } from "./schema.js";
+import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type RateLimiterBody, type TokenBucketBody, type VmBody } from "./schema.js";
+import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
 import { parseMac } from "../net/switch.js";
@@ -64,7 +65,7 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
     throw e;
   }
   const diskFiles = (b.drives ?? []).map((d) => ({ path: d.path_on_host, readOnly: d.is_read_only ?? false, writeThrough: false,
-    overlay: overlayDir ? overlayPath(overlayDir, id, d.drive_id) : undefined }));
+    overlay: overlayDir ? overlayPath(overlayDir, id, d.drive_id) : undefined, rateLimiter: limiter(d.rate_limiter) }));
   try {
     checkDiskFiles(diskFiles);
   } catch (e) {
@@ -83,10 +84,18 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
     try { parseForward(f); } catch (e) { throw new HypervisorError("invalid_config", `network-interfaces: host_forwards: ${(e as Error).message}`); }
   }
   return {
-    net: !nic ? undefined : nic.switch !== undefined ? { switch: nic.switch, mac: nic.guest_mac } : { user: { forwards: nic.user_mode!.host_forwards ?? [] }, mac: nic.guest_mac },
+    net: !nic ? undefined : { ...(nic.switch !== undefined ? { switch: nic.switch } : { user: { forwards: nic.user_mode!.host_forwards ?? [] } }),
+      mac: nic.guest_mac, rx: limiter(nic.rx_rate_limiter), tx: limiter(nic.tx_rate_limiter) },
     id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };
+}
+
+/** Firecracker's rate limiter body as the devices' configuration. */
+function limiter(b: RateLimiterBody | undefined): RateLimiterConfig | undefined {
+  if (!b) return undefined;
+  const bucket = (t: TokenBucketBody | undefined) => t && { size: t.size, oneTimeBurst: t.one_time_burst, refillTimeMs: t.refill_time };
+  return { ...(b.bandwidth && { bandwidth: bucket(b.bandwidth) }), ...(b.ops && { ops: bucket(b.ops) }) };
 }
 
 function overlayPath(dir: string, id: string, drive: string): string {

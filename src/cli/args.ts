@@ -55,8 +55,8 @@ export interface RunArgs {
   exec?: string;
   /** Resume this snapshot instead of booting (the other flags describe the same machine). */
   snapshot?: string;
-  /** --net user[,hostfwd=...]: user-mode networking with these port forwards. */
-  net?: { forwards: string[] };
+  /** --net user[,hostfwd=...][,rx-rate=N][,tx-rate=N]: user-mode networking, forwards and bandwidth limits (bytes/s). */
+  net?: { forwards: string[]; rxRate?: number; txRate?: number };
   /** The JIT: false with --no-jit, else its options (--jit-threshold). */
   jit: false | { threshold?: number };
 }
@@ -118,11 +118,12 @@ Options for run:
                             Writes go to a copy-on-write overlay in memory: the file is never
                             modified. ,ro makes the disk read-only for the guest; ,rw writes
                             the guest's changes to the file itself
-  --net user[,hostfwd=tcp:[ADDR]:PORT-:GPORT]...
+  --net user[,hostfwd=tcp:[ADDR]:PORT-:GPORT]...[,rx-rate=N][,tx-rate=N]
                             a virtio-net NIC with user-mode networking: DHCP gives the guest
                             10.0.2.15, the router 10.0.2.2 is the host's loopback, DNS 10.0.2.3;
                             its TCP and UDP leave through the host's sockets; each hostfwd
-                            forwards a host port (default address 127.0.0.1) to a guest port
+                            forwards a host port (default address 127.0.0.1) to a guest port;
+                            rx-rate/tx-rate limit the NIC to N bytes per second
   --snapshot <file>         resume a snapshot (saved with Ctrl-A s) instead of booting; give
                             the same guest, --mode, --mem and --disk flags as when it was saved
   --exec <commands>         (Linux) type these commands at the guest's shell, then end its
@@ -368,22 +369,32 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
 }
 
 /** --net user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]...: user-mode networking. */
-export function parseUserNet(text: string, command: string): { forwards: string[] } {
+export function parseUserNet(text: string, command: string): { forwards: string[]; rxRate?: number; txRate?: number } {
   const [first, ...rest] = text.split(",");
-  if (first !== "user") throw new UsageError(`invalid --net value '${text}': ${command} takes user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]`);
-  const forwards: string[] = [];
+  if (first !== "user") throw new UsageError(`invalid --net value '${text}': ${command} takes user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT][,rx-rate=BYTES/S][,tx-rate=BYTES/S]`);
+  const out: { forwards: string[]; rxRate?: number; txRate?: number } = { forwards: [] };
   for (const part of rest) {
-    const m = /^hostfwd=(.*)$/.exec(part);
-    if (!m) throw new UsageError(`invalid --net value '${text}': unknown part '${part}' (expected hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT)`);
-    try { parseForward(m[1]); } catch (e) { throw new UsageError(`invalid --net value '${text}': ${(e as Error).message}`); }
-    forwards.push(m[1]);
+    const fwd = /^hostfwd=(.*)$/.exec(part), rate = /^(rx|tx)-rate=(\d+)$/.exec(part);
+    if (rate) {
+      const n = Number(rate[2]);
+      if (n < 1 || n > 2 ** 40) throw new UsageError(`invalid --net value '${text}': ${rate[1]}-rate is bytes per second, from 1`);
+      if (rate[1] === "rx") out.rxRate = n; else out.txRate = n;
+      continue;
+    }
+    if (!fwd) throw new UsageError(`invalid --net value '${text}': unknown part '${part}' (expected hostfwd=..., rx-rate=N or tx-rate=N)`);
+    try { parseForward(fwd[1]); } catch (e) { throw new UsageError(`invalid --net value '${text}': ${(e as Error).message}`); }
+    out.forwards.push(fwd[1]);
   }
-  return { forwards };
+  return out;
 }
 
 /** create's --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or --net user[,hostfwd=...]. */
 export function parseNet(text: string): NonNullable<VmBody["network-interfaces"]>[number] {
-  if (text === "user" || text.startsWith("user,")) return { iface_id: "eth0", user_mode: { host_forwards: parseUserNet(text, "create").forwards } };
+  if (text === "user" || text.startsWith("user,")) {
+    const u = parseUserNet(text, "create");
+    const bw = (n: number | undefined) => (n === undefined ? undefined : { bandwidth: { size: n, refill_time: 1000 } });
+    return { iface_id: "eth0", user_mode: { host_forwards: u.forwards }, ...(u.rxRate && { rx_rate_limiter: bw(u.rxRate) }), ...(u.txRate && { tx_rate_limiter: bw(u.txRate) }) };
+  }
   const nic: NonNullable<VmBody["network-interfaces"]>[number] = { iface_id: "eth0", switch: "" };
   for (const part of text.split(",")) {
     const [k, val, extra] = part.split("=");

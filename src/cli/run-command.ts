@@ -5,6 +5,7 @@ import { SnapshotError } from "../snapshot/format.js";
 import { macForId, Switch, type SwitchPort } from "../net/switch.js";
 import { parseForward, UserNet } from "../net/user/usernet.js";
 import { nodeSockets } from "../node/host-sockets.js";
+import { bytesPerSecond } from "../devices/rate-limiter.js";
 import { writeFileSync } from "node:fs";
 import { loadCoreModule } from "../node/core-module.js";
 import { Machine, type RunResult } from "../machine/machine.js";
@@ -77,7 +78,8 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
     mode: linux ? cmd.mode : "full" as const,
     clock: "wall" as const,
     disks,
-    net: nicPort ? { mac: macForId("wasmvisor-run"), send: (f: Uint8Array) => nicPort!.send(f) } : undefined,
+    net: nicPort ? { mac: macForId("wasmvisor-run"), send: (f: Uint8Array) => nicPort!.send(f),
+      rx: cmd.net?.rxRate ? bytesPerSecond(cmd.net.rxRate) : undefined, tx: cmd.net?.txRate ? bytesPerSecond(cmd.net.txRate) : undefined } : undefined,
     jit: cmd.jit,
     output: (bytes: Uint8Array) => {
       writeOut(bytes);

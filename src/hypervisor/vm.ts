@@ -6,6 +6,7 @@ import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
 import { Machine } from "../machine/machine.js";
 import { macForId, parseMac, type SwitchPort } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
+import { rateLimiterProblem, type RateLimiterConfig } from "../devices/rate-limiter.js";
 import { HypervisorError } from "./errors.js";
 
 export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
@@ -48,7 +49,7 @@ export interface VmConfig {
    * private router with DHCP, DNS and NAT to the host's sockets, and port forwards such as
    * "tcp:127.0.0.1:8080-:80"). Its MAC is derived from the id unless given ("02:...").
    */
-  net?: { switch: string; mac?: string; user?: undefined } | { user: { forwards?: string[] }; mac?: string; switch?: undefined };
+  net?: ({ switch: string; user?: undefined } | { user: { forwards?: string[] }; switch?: undefined }) & { mac?: string; rx?: RateLimiterConfig; tx?: RateLimiterConfig };
 }
 
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
@@ -123,12 +124,14 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
       if (c.net.user.forwards !== undefined && !Array.isArray(c.net.user.forwards)) bad("net.user.forwards", "a list of tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT");
       for (const f of c.net.user.forwards ?? []) { try { parseForward(f); } catch (e) { bad("net.user.forwards", (e as Error).message); } }
     } else if (typeof c.net?.switch !== "string" || !SWITCH_NAME.test(c.net.switch)) bad("net.switch", "1-64 characters of A-Z a-z 0-9 _ . -");
+    for (const dir of ["rx", "tx"] as const) { const why = rateLimiterProblem(c.net[dir]); if (why) bad(`net.${dir}`, why); }
     if (c.net.mac !== undefined) { try { parseMac(c.net.mac); } catch (e) { bad("net.mac", (e as Error).message); } }
   }
   const diskFiles = c.diskFiles ?? [];
   if (!Array.isArray(diskFiles) || diskFiles.some((d) => typeof d?.path !== "string" || typeof d.readOnly !== "boolean" || typeof d.writeThrough !== "boolean")) {
     bad("diskFiles", "a list of { path, readOnly, writeThrough }");
   }
+  diskFiles.forEach((d, i) => { const why = rateLimiterProblem(d.rateLimiter); if (why) bad(`diskFiles[${i}].rateLimiter`, why); });
   if ((c.disks?.length ?? 0) + diskFiles.length > 7) bad("disks", "at most 7");
   return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], diskFiles, virtualClock: c.virtualClock ?? false, jit: c.jit ?? true };
 }
@@ -222,7 +225,7 @@ export class Vm implements VmView {
     const mac = this.mac;
     return { memSize: c.memSize, mode: c.boot.mode ?? "full", disks: c.disks, clock: c.virtualClock ? "virtual" as const : "wall" as const,
       jit: c.jit ? undefined : false as const,
-      net: mac ? { mac, send: (f: Uint8Array) => this.netPort?.send(f) } : undefined,
+      net: mac ? { mac, send: (f: Uint8Array) => this.netPort?.send(f), rx: c.net?.rx, tx: c.net?.tx } : undefined,
       output: (b: Uint8Array) => this.console.push(b) };
   }
 

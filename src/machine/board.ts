@@ -25,6 +25,7 @@ import type { GuestRam } from "../devices/virtio/memory.js";
 import { type VirtioBackend, VirtioTransport, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
 import { KEY_DELETE, KEY_LEFTALT, KEY_LEFTCTRL, KEY_POWER, VirtioInput } from "../devices/virtio/input.js";
 import { VirtioNet } from "../devices/virtio/net.js";
+import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
 import { Bus } from "./bus.js";
 import { InputQueue, OutputBuffer } from "./console.js";
@@ -79,6 +80,8 @@ export interface BoardEntry {
 
 export interface DiskConfig {
   backend: BlockBackend;
+  /** Bandwidth and operations limits on the guest's requests (src/devices/rate-limiter.ts). */
+  rateLimiter?: RateLimiterConfig;
   /** Serial number the guest reads with GET_ID. */
   id?: string;
 }
@@ -88,7 +91,7 @@ export interface DiskConfig {
  * Writes go to a copy-on-write overlay in memory, or kept in files at `overlay` (a path prefix)
  * so they outlive the host process; readOnly refuses them, writeThrough writes the file itself.
  */
-export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean; overlay?: string }
+export interface DiskFile { path: string; readOnly: boolean; writeThrough: boolean; overlay?: string; rateLimiter?: RateLimiterConfig }
 
 export interface BoardOptions {
   /** Guest RAM in bytes (multiple of 4 KiB, at most 2 GiB); default 128 MiB. */
@@ -100,7 +103,7 @@ export interface BoardOptions {
   /** virtio-blk disks, one slot each. */
   disks?: DiskConfig[];
   /** A virtio-net NIC (eth0): its MAC, and where the frames it sends go (a switch port). */
-  net?: { mac: Uint8Array; send: (frame: Uint8Array) => void };
+  net?: { mac: Uint8Array; send: (frame: Uint8Array) => void; rx?: RateLimiterConfig; tx?: RateLimiterConfig };
   /** Add a virtio-console (hvc0). Default false. */
   virtioConsole?: boolean;
   /**
@@ -285,12 +288,12 @@ export class Board {
     // virtio slots: disks first, then the NIC, the console, rng, the keyboard (slot n: base + n*0x1000, IRQ 1+n).
     const backends: VirtioBackend[] = [];
     (options.disks ?? []).forEach((d, i) => {
-      const b = new VirtioBlk(d.backend, d.id ?? `wasmvisor-disk${i}`);
+      const b = new VirtioBlk(d.backend, d.id ?? `wasmvisor-disk${i}`, d.rateLimiter);
       this.blk.push(b);
       backends.push(b);
     });
     if (options.net) {
-      this.net = new VirtioNet(options.net.mac, options.net.send);
+      this.net = new VirtioNet(options.net.mac, options.net.send, { rx: options.net.rx, tx: options.net.tx });
       backends.push(this.net);
     }
     if (options.virtioConsole || this.mode === "para") {
@@ -416,7 +419,9 @@ export class Board {
   /** Device work between slices (RTC alarm, HTIF reads); returns ms until a device wants service. */
   poll(): number {
     if (this.htif.pendingReads > 0) this.htif.poll();
-    return this.rtc.poll();
+    let ms = this.rtc.poll();
+    for (const t of this.virtio) if (t.backend.poll && t.live) ms = Math.min(ms, t.backend.poll(t)); // rate-limited work held back
+    return ms;
   }
 
   /** A power-off (`code` = exit status) or reboot request from the guest, served after the slice. */

@@ -109,10 +109,10 @@ export class Runner {
     const r = this.slice(budget);
     if (r === STEP_IDLE) {
       const wait = this.idle();
-      if (wait === IDLE_NO_WAKE) this.wakeInMs = Infinity;
+      if (wait === IDLE_NO_WAKE) this.wakeInMs = this.deviceWakeMs;
       else if (wait === IDLE_RUN_AGAIN) return STEP_RUN;
       else if (this.board.clock.virtual) { this.board.clock.skew += wait; return STEP_RUN; }
-      else this.wakeInMs = wait / 10_000;
+      else this.wakeInMs = Math.min(wait / 10_000, this.deviceWakeMs);
       this.board.consoleOut.flush();
     }
     return r;
@@ -120,6 +120,8 @@ export class Runner {
 
   /** After step() returned STEP_IDLE: ms until the timer deadline (Infinity: none). */
   wakeInMs = Infinity;
+  /** ms until a device wants service between slices (a rate limit's held work; Infinity: none). */
+  private deviceWakeMs = Infinity;
 
   /** After step() returned STEP_DONE: how the guest ended. */
   get outcome(): { reason: RunResult["reason"]; exitCode: number; message: string | undefined } {
@@ -168,10 +170,10 @@ export class Runner {
       if (step === STEP_IDLE) {
         const wait = this.idle();
         if (wait === IDLE_NO_WAKE) {
-          if (this.board.consoleIn.ended) { this.finish("deadlock", -1, this.deadlockMessage()); break; }
-          // Input may still come (a future interrupting device could wake the hart): wait for it.
+          if (this.board.consoleIn.ended && this.deviceWakeMs === Infinity) { this.finish("deadlock", -1, this.deadlockMessage()); break; }
+          // Input may still come (or a device serve held work, and interrupt): wait for it.
           this.board.consoleOut.flush();
-          await this.sleep(Infinity, signal);
+          await this.sleep(this.deviceWakeMs, signal);
           lastYield = now();
           this.lastIdleInstret = -1;
         } else if (wait > 0) {
@@ -179,7 +181,7 @@ export class Runner {
             this.board.clock.skew += wait;
           } else {
             this.board.consoleOut.flush();
-            await this.sleep(Math.min(MAX_SLEEP_MS, wait / 10_000), signal);
+            await this.sleep(Math.min(MAX_SLEEP_MS, wait / 10_000, this.deviceWakeMs), signal);
             lastYield = now();
           }
         }
@@ -220,7 +222,7 @@ export class Runner {
   private slice(budget: number): number {
     const board = this.board, htif = board.htif, syscon = board.syscon;
     this.kicked = false;
-    board.poll();
+    this.deviceWakeMs = board.poll();
     const t0 = board.clock.virtual ? 0 : board.clock.ticks(), s0 = this.steps();
     const exit = this.hart.run(this.untilDeadline(budget));
     if (!board.clock.virtual) this.measureRate(board.clock.ticks() - t0, this.steps() - s0);

@@ -104,7 +104,7 @@ export function openDisks(disks: DiskFile[]): DiskConfig[] {
           throw new GuestFileError(`disk ${d.path}: ${(e as Error).message}`);
         }
       }
-      opened.push({ backend, id: `wasmvisor-vd${String.fromCharCode(97 + i)}` });
+      opened.push({ backend, id: `wasmvisor-vd${String.fromCharCode(97 + i)}`, rateLimiter: d.rateLimiter });
     });
   } catch (e) {
     for (const o of opened) o.backend.close?.(); // nothing half-opened stays open

@@ -49,6 +49,11 @@ export interface VirtioBackend {
   reset(): void;
   save?(): Record<string, unknown>;
   restore?(state: Record<string, unknown>): void;
+  /**
+   * Between slices: a device holding work back (a rate limit) serves what it now may, and
+   * returns ms until it wants to be asked again (Infinity: nothing held).
+   */
+  poll?(t: VirtioTransport): number;
 }
 
 export class VirtioTransport implements Device {
@@ -116,6 +121,18 @@ export class VirtioTransport implements Device {
       return -2;
     }
     return head;
+  }
+
+  /**
+   * Walks chain `head` of queue `q` into `this.chain` again: for a chain a device took with
+   * next() and held back (a rate limit) before serving it. False (the device failed) when it is
+   * malformed now.
+   */
+  rewalk(q: number, head: number): boolean {
+    const vq = this.queues[q];
+    const err = this.chain.walk(this.ram, vq.desc, vq.size, head);
+    if (err !== ChainError.None) { this.fail(`queue ${q}: ${CHAIN_ERROR_TEXT[err]}`); return false; }
+    return true;
   }
 
   /** Completes chain `head` of queue `q` with `len` bytes written; interrupts if the driver wants. */

@@ -6,6 +6,7 @@
 // shorter than an Ethernet header or longer than 1518 bytes (1514 + a VLAN tag) is dropped and
 // counted, never forwarded; a malformed chain is the transport's business (NEEDS_RESET).
 // Browser-safe.
+import { RateLimiter, type RateLimiterConfig } from "../rate-limiter.js";
 import type { VirtioBackend, VirtioTransport } from "./mmio.js";
 
 export const VIRTIO_ID_NET = 1;
@@ -35,7 +36,15 @@ export class VirtioNet implements VirtioBackend {
   private transport: VirtioTransport | undefined;
   readonly stats: NetStats = { txFrames: 0, txBytes: 0, rxFrames: 0, rxBytes: 0, txErrors: 0, rxDropped: 0 };
 
-  constructor(readonly mac: Uint8Array, private readonly send: (frame: Uint8Array) => void) {
+  private readonly rxLimit: RateLimiter | undefined;
+  private readonly txLimit: RateLimiter | undefined;
+  /** A frame the guest sent, held back by the transmit limit (its chain not yet completed). */
+  private heldTx: { head: number; frame: Uint8Array } | undefined;
+  private retryAt = Infinity;
+
+  constructor(readonly mac: Uint8Array, private readonly send: (frame: Uint8Array) => void, limits: { rx?: RateLimiterConfig; tx?: RateLimiterConfig } = {}) {
+    this.rxLimit = limits.rx && new RateLimiter(limits.rx);
+    this.txLimit = limits.tx && new RateLimiter(limits.tx);
     if (mac.length !== 6) throw new RangeError("virtio-net: a MAC address has 6 bytes");
     this.cfg.set(mac);
     this.cfg[6] = 1; // status: link up (read only with VIRTIO_NET_F_STATUS, which is not offered)
@@ -43,7 +52,7 @@ export class VirtioNet implements VirtioBackend {
   }
 
   config(): Uint8Array { return this.cfg; }
-  reset(): void { this.queue = []; }
+  reset(): void { this.queue = []; this.heldTx = undefined; this.retryAt = Infinity; }
 
   /** A frame for the guest (from the switch). */
   receive(frame: Uint8Array): void {
@@ -62,29 +71,59 @@ export class VirtioNet implements VirtioBackend {
   }
 
   private transmit(t: VirtioTransport): void {
+    let any = false;
     for (;;) {
-      const head = t.next(TX);
-      if (head < 0) break;
-      const n = t.chain.readableBytes - NET_HDR_BYTES;
-      if (n < MIN_FRAME || n > MAX_FRAME) {
-        this.stats.txErrors++;
-      } else {
+      let held = this.heldTx;
+      if (!held) {
+        const head = t.next(TX);
+        if (head < 0) break;
+        const n = t.chain.readableBytes - NET_HDR_BYTES;
+        if (n < MIN_FRAME || n > MAX_FRAME) {
+          this.stats.txErrors++;
+          t.complete(TX, head, 0);
+          any = true;
+          continue;
+        }
         const frame = new Uint8Array(n);
         t.chain.read(t.ram, NET_HDR_BYTES, frame);
-        this.stats.txFrames++;
-        this.stats.txBytes += n;
-        this.send(frame);
+        held = { head, frame };
       }
-      t.complete(TX, head, 0);
+      if (this.txLimit && !this.txLimit.consume(held.frame.length)) { // wait for tokens
+        this.heldTx = held;
+        this.retryAt = Math.min(this.retryAt, performance.now() + this.txLimit.waitMs(held.frame.length));
+        break;
+      }
+      this.heldTx = undefined;
+      this.stats.txFrames++;
+      this.stats.txBytes += held.frame.length;
+      this.send(held.frame);
+      t.complete(TX, held.head, 0);
+      any = true;
     }
-    t.notifyUsed(TX);
+    if (any) t.notifyUsed(TX);
+  }
+
+  poll(t: VirtioTransport): number {
+    if (this.retryAt === Infinity) return Infinity;
+    const now = performance.now();
+    if (now < this.retryAt) return this.retryAt - now;
+    this.retryAt = Infinity;
+    this.transmit(t);
+    this.fill(t);
+    return this.retryAt === Infinity ? Infinity : Math.max(0, this.retryAt - performance.now());
   }
 
   private fill(t: VirtioTransport): void {
     let any = false;
     while (this.queue.length > 0) {
+      const size = this.queue[0].length;
+      if (this.rxLimit && !this.rxLimit.allows(size)) {
+        this.retryAt = Math.min(this.retryAt, performance.now() + this.rxLimit.waitMs(size));
+        break;
+      }
       const head = t.next(RX);
       if (head < 0) break;
+      this.rxLimit?.take(size);
       const frame = this.queue.shift()!;
       if (t.chain.writableBytes < NET_HDR_BYTES + frame.length) {
         this.stats.rxDropped++;

@@ -5,6 +5,7 @@
 // of sectors, a range past the end of the disk) completes with an error status (or length 0
 // when there is no status byte to write), never a host fault. Browser-safe.
 import type { VirtioBackend, VirtioTransport } from "../mmio.js";
+import { RateLimiter, type RateLimiterConfig } from "../../rate-limiter.js";
 import { type BlockBackend, SECTOR } from "./backend.js";
 
 export const VIRTIO_ID_BLOCK = 2;
@@ -31,7 +32,13 @@ export class VirtioBlk implements VirtioBackend {
   private readonly headerView = new DataView(this.header.buffer);
   private buf = new Uint8Array(64 * 1024);
 
-  constructor(readonly disk: BlockBackend, readonly id = "wasmvisor-disk") {
+  private readonly limit: RateLimiter | undefined;
+  /** A request held back by the rate limit (its chain re-walked when it may go). */
+  private held = -1;
+  private retryAt = Infinity;
+
+  constructor(readonly disk: BlockBackend, readonly id = "wasmvisor-disk", limit?: RateLimiterConfig) {
+    this.limit = limit && new RateLimiter(limit);
     if (disk.size % SECTOR !== 0) throw new RangeError(`disk size ${disk.size} is not a multiple of 512`);
     let f = (1n << F_SIZE_MAX) | (1n << F_SEG_MAX) | (1n << F_BLK_SIZE) | (1n << F_FLUSH);
     if (disk.readOnly) f |= 1n << F_RO;
@@ -52,15 +59,35 @@ export class VirtioBlk implements VirtioBackend {
   }
 
   config(): Uint8Array { return this.cfg; }
-  reset(): void {}
+  reset(): void { this.held = -1; this.retryAt = Infinity; }
 
   process(t: VirtioTransport, q: number): void {
+    let any = false;
     for (;;) {
-      const head = t.next(q);
-      if (head < 0) break;
+      let head = this.held;
+      if (head >= 0) { if (!t.rewalk(q, head)) { this.held = -1; return; } }
+      else { head = t.next(q); if (head < 0) break; }
+      if (this.limit) { // bytes moved: the data after the header, or into the buffer before the status
+        const bytes = Math.max(0, t.chain.readableBytes - 16) + Math.max(0, t.chain.writableBytes - 1);
+        if (!this.limit.consume(bytes)) {
+          this.held = head;
+          this.retryAt = performance.now() + this.limit.waitMs(bytes);
+          break;
+        }
+      }
+      this.held = -1;
       t.complete(q, head, this.request(t));
+      any = true;
     }
-    t.notifyUsed(q);
+    if (any) t.notifyUsed(q);
+  }
+
+  poll(t: VirtioTransport): number {
+    if (this.held < 0) return Infinity;
+    const now = performance.now();
+    if (now < this.retryAt) return this.retryAt - now;
+    this.process(t, 0);
+    return this.held < 0 ? Infinity : Math.max(0, this.retryAt - performance.now());
   }
 
   /** Serves the request in t.chain; returns the bytes written to the guest. */
