@@ -242,10 +242,16 @@ export class Vm implements VmView {
     const c = this.config;
     const m = new Machine(this.module, this.machineOptions());
     if (c.boot.kind === "bare") m.load(c.boot.image);
-    else m.bootLinux(c.boot.images, c.boot.mode);
+    else m.bootLinux(this.linuxImages(c.boot.images), c.boot.mode);
     this.machine = m;
     this.idle = false;
     this.wakeAt = 0;
+  }
+
+  /** The images with the VM's name on the kernel command line (the guest's web page shows it). */
+  private linuxImages(images: LinuxImages): LinuxImages {
+    const cmdline = images.cmdline ?? "console=ttyS0";
+    return /(^| )wasmvisor\.name=/.test(cmdline) ? images : { ...images, cmdline: `${cmdline} wasmvisor.name=${this.id}` };
   }
 
   /** Builds a fresh board continuing from a snapshot (throws SnapshotError, leaving the VM as it was). */
@@ -253,7 +259,8 @@ export class Vm implements VmView {
     const m = Machine.fromSnapshot(this.module, this.machineOptions(), snapshot);
     const c = this.config;
     if (c.boot.kind === "linux") { // a reboot of a restored Linux VM boots its images again
-      const { images, mode } = c.boot;
+      const { mode } = c.boot;
+      const images = this.linuxImages(c.boot.images);
       m.onReset = () => { m.bootLinux(images, mode); return true; };
     }
     this.machine = m;
