@@ -91,5 +91,10 @@ describe("client and serve options", () => {
     expect(c).toMatchObject({ kind: "client", verb: "create", body: { "network-interfaces": [{ iface_id: "eth0", switch: "lan", guest_mac: "02:00:00:00:00:01" }] } });
     expect(parseArgs(["stop", "web", "--timeout", "0"])).toMatchObject({ verb: "stop", timeoutMs: 0 });
     expect(parseArgs(["serve", "--workers", "0", "--memory-limit", "64G"])).toMatchObject({ kind: "serve", workers: 0, memoryLimit: 64 * 2 ** 30 });
+    expect(parseArgs(["run", "linux", "--disk", "d.img,ro,rate=1000000", "--net", "user,tx-rate=5000"])).toMatchObject({
+      disks: [{ path: "d.img", readOnly: true, rateLimiter: { bandwidth: { size: 1_000_000, refillTimeMs: 1000 } } }], net: { forwards: [], txRate: 5000 } });
+    expect(parseArgs(["create", "v", "--image", "linux", "--disk", "d.img,rate=4096", "--net", "user,rx-rate=9"])).toMatchObject({
+      body: { drives: [{ rate_limiter: { bandwidth: { size: 4096, refill_time: 1000 } } }], "network-interfaces": [{ user_mode: { host_forwards: [] }, rx_rate_limiter: { bandwidth: { size: 9 } } }] } });
+    expect(() => parseArgs(["run", "linux", "--disk", "d.img,rate=fast"])).toThrow(/unknown disk option 'rate=fast'/);
   });
 });

@@ -1,6 +1,7 @@
 // Command-line parsing for `wasmvisor` (node:util parseArgs). Pure: errors are thrown as
 // UsageError with the one-line message the CLI prints.
 import { parseForward } from "../net/user/usernet.js";
+import { bytesPerSecond, type RateLimiterConfig } from "../devices/rate-limiter.js";
 import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 import { DEFAULT_THRESHOLD } from "../jit/jit.js";
@@ -31,7 +32,7 @@ export class UsageError extends Error {
 }
 
 /** ro: read-only for the guest; rw: writes go to the file; neither: a copy-on-write overlay. */
-export interface DiskArg { path: string; readOnly: boolean; writeThrough: boolean }
+export interface DiskArg { path: string; readOnly: boolean; writeThrough: boolean; rateLimiter?: RateLimiterConfig; rate?: number }
 
 export interface RunArgs {
   kind: "run";
@@ -114,10 +115,12 @@ Options for run:
   --firmware <file>         M-mode firmware for full mode (default: the bundled OpenSBI fw_dynamic)
   --append <text>           kernel command line (default: console=hvc1 in para mode, the
                             virtio console; console=ttyS0 in full mode)
-  --disk <file>[,ro|,rw]    a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
+  --disk <file>[,ro|,rw][,rate=N]
+                            a virtio-blk disk (raw image, a multiple of 512 bytes); repeatable.
                             Writes go to a copy-on-write overlay in memory: the file is never
                             modified. ,ro makes the disk read-only for the guest; ,rw writes
-                            the guest's changes to the file itself
+                            the guest's changes to the file itself; ,rate=N limits it to N
+                            bytes per second
   --net user[,hostfwd=tcp:[ADDR]:PORT-:GPORT]...[,rx-rate=N][,tx-rate=N]
                             a virtio-net NIC with user-mode networking: DHCP gives the guest
                             10.0.2.15, the router 10.0.2.2 is the host's loopback, DNS 10.0.2.3;
@@ -189,14 +192,16 @@ export function parseDisk(text: string): DiskArg {
   const parts = text.split(",");
   const path = parts[0];
   if (path === "") throw new UsageError(`invalid --disk value '${text}': expected a file name, optionally followed by ,ro`);
-  let readOnly = false, writeThrough = false;
+  let readOnly = false, writeThrough = false, rate: number | undefined;
   for (const opt of parts.slice(1)) {
+    const r = /^rate=(\d+)$/.exec(opt);
     if (opt === "ro") readOnly = true;
     else if (opt === "rw") writeThrough = true;
-    else throw new UsageError(`invalid --disk value '${text}': unknown disk option '${opt}' (known: ro, rw)`);
+    else if (r && Number(r[1]) >= 1 && Number(r[1]) <= 2 ** 40) rate = Number(r[1]);
+    else throw new UsageError(`invalid --disk value '${text}': unknown disk option '${opt}' (known: ro, rw, rate=BYTES/S)`);
   }
   if (readOnly && writeThrough) throw new UsageError(`invalid --disk value '${text}': ro and rw exclude each other`);
-  return { path, readOnly, writeThrough };
+  return { path, readOnly, writeThrough, ...(rate !== undefined && { rate, rateLimiter: bytesPerSecond(rate) }) };
 }
 
 const OPTIONS = {
@@ -431,7 +436,11 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
     body["machine-config"].cpu_cap_percent = c;
   }
   const disks = (v.disk as string[] | undefined) ?? [];
-  if (disks.length) body.drives = disks.map((d, i) => { const p = parseDisk(d); if (p.writeThrough) throw new UsageError("create: ,rw disks are not available through the API"); return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly }; });
+  if (disks.length) body.drives = disks.map((d, i) => {
+    const p = parseDisk(d);
+    if (p.writeThrough) throw new UsageError("create: ,rw disks are not available through the API");
+    return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly, ...(p.rate !== undefined && { rate_limiter: { bandwidth: { size: p.rate, refill_time: 1000 } } }) };
+  });
   if (v.net !== undefined) body["network-interfaces"] = [parseNet(v.net as string)];
   if (v.restart !== undefined) {
     const r = v.restart as string;

@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { RateLimiter, rateLimiterProblem } from "../../src/devices/rate-limiter.js";
 import { VirtioNet, NET_HDR_BYTES } from "../../src/devices/virtio/net.js";
+import { MemoryDisk } from "../../src/devices/virtio/blk/backend.js";
+import { BLK_S_OK, BLK_T_IN, VirtioBlk } from "../../src/devices/virtio/blk/blk.js";
 import { BASE, DATA, driver, makeRam, post } from "./virtio/hostile.js";
 
 describe("rate limiter", () => {
@@ -58,5 +60,29 @@ describe("rate limiter", () => {
     expect(net.poll(t)).toBe(Infinity);
     expect(sent).toEqual([600, 600]);
     expect(t.completed[1]).toBe(2);
+  });
+
+  it("virtio-blk holds a request its limit does not allow yet (ops bucket), and serves it when polled later", async () => {
+    const ram = makeRam();
+    const blk = new VirtioBlk(new MemoryDisk(new Uint8Array(64 * 1024)), "d", { ops: { size: 1, refillTimeMs: 30 } });
+    const t = driver(blk, ram);
+    const HDR = DATA, BUF = DATA + 0x1000, STATUS = DATA + 0x3000;
+    const read = (head: number) => {
+      const o = HDR - BASE + 0x100 * head;
+      ram.view.setUint32(o, BLK_T_IN, true);
+      ram.bytes[STATUS - BASE + head] = 0xff;
+      post(t, ram, 0, [
+        { addr: HDR + 0x100 * head, len: 16, flags: 1, next: 1 }, { addr: BUF, len: 512, flags: 3, next: 2 }, { addr: STATUS + head, len: 1, flags: 2, next: 0 },
+      ], 0);
+    };
+    read(0);
+    expect(ram.bytes[STATUS - BASE]).toBe(BLK_S_OK);
+    read(1); // the descriptors are rewritten: the same table serves the second request
+    expect(t.completed[0]).toBe(1); // held: one operation per 30 ms
+    expect(blk.poll(t)).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(blk.poll(t)).toBe(Infinity);
+    expect(t.completed[0]).toBe(2);
+    expect(t.lastError).toBe("");
   });
 });
