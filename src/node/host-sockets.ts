@@ -9,6 +9,7 @@ function wrap(s: Socket): HostTcp {
   s.on("error", () => { /* reported by 'close' with hadError */ });
   return {
     write: (d) => { s.write(d); },
+    bufferedBytes: () => s.writableLength,
     end: () => { s.end(); },
     destroy: () => { s.destroy(); },
     pause: () => { s.pause(); },

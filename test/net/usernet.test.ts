@@ -15,7 +15,8 @@ const GMAC = Uint8Array.of(2, 0, 0, 0, 0, 0x15);
 const BCAST = new Uint8Array(6).fill(0xff);
 
 class FakeTcp implements HostTcp {
-  written: Uint8Array[] = []; ended = false; destroyed = false;
+  written: Uint8Array[] = []; ended = false; destroyed = false; backlog = 0;
+  bufferedBytes() { return this.backlog; }
   private h: Record<string, ((...a: never[]) => void)[]> = {};
   write(d: Uint8Array) { this.written.push(d); }
   end() { this.ended = true; }
@@ -27,11 +28,11 @@ class FakeTcp implements HostTcp {
 
 function setup() {
   const tcps: { host: string; port: number; sock: FakeTcp }[] = [];
-  const udps: { sent: [Uint8Array, string, number][]; deliver?: (d: Uint8Array, h: string, p: number) => void }[] = [];
+  const udps: { sent: [Uint8Array, string, number][]; deliver?: (d: Uint8Array, h: string, p: number) => void; closed?: boolean }[] = [];
   let accept: ((s: HostTcp) => void) | undefined;
   const sockets: HostSockets = {
     connectTcp: (host, port) => { const sock = new FakeTcp(); tcps.push({ host, port, sock }); return sock; },
-    udp: () => { const u: (typeof udps)[number] = { sent: [] }; udps.push(u); return { send: (d, h, p) => u.sent.push([d, h, p]), on: (_e, fn) => { u.deliver = fn; }, close() {} }; },
+    udp: () => { const u: (typeof udps)[number] = { sent: [] }; udps.push(u); return { send: (d, h, p) => u.sent.push([d, h, p]), on: (_e, fn) => { u.deliver = fn; }, close() { u.closed = true; } }; },
     listenTcp: async (_h, port, onConn) => { accept = onConn; return { close() {}, port: port || 12345 }; },
     dnsServer: () => "192.0.2.53",
   };
@@ -162,5 +163,26 @@ describe("user-mode network", () => {
     const back = parseIpv4(got.at(-1)!)!;
     const u = parseUdp(back)!;
     expect([back.src, u.srcPort, u.dstPort, u.payload[0]]).toEqual([DNS, 53, 3333, 9]);
+  });
+
+  it("bounds what a guest can hold on the host: UDP flows, and data for a host socket that does not drain", () => {
+    const { ip, udps, tcp, lastTcp, tcps } = setup();
+    for (let p = 0; p < 300; p++) ip(parseIp("192.0.2.1"), PROTO_UDP, buildUdp(GUEST, parseIp("192.0.2.1"), 10_000 + p, 9, Uint8Array.of(p & 255)));
+    expect(udps).toHaveLength(300);
+    expect(udps.filter((u) => !u.closed)).toHaveLength(256); // the 44 least recently used were closed
+    expect(udps[0].closed).toBe(true);
+    const dst = parseIp("198.51.100.7");
+    tcp(dst, { srcPort: 7000, dstPort: 80, seq: 1, flags: TCP_SYN });
+    tcps[0].sock.emit("connect");
+    const isn = lastTcp().seq;
+    tcps[0].sock.backlog = 2 << 20; // the host peer reads nothing
+    tcp(dst, { srcPort: 7000, dstPort: 80, seq: 2, ack: isn + 1, flags: TCP_ACK, payload: new Uint8Array(1000) });
+    expect(tcps[0].sock.written).toHaveLength(0);
+    const a = lastTcp();
+    expect([a.ack, a.window]).toEqual([2, 0]); // nothing taken, the window closed
+    tcps[0].sock.backlog = 0;
+    tcp(dst, { srcPort: 7000, dstPort: 80, seq: 2, ack: isn + 1, flags: TCP_ACK, payload: new Uint8Array(1000) });
+    expect(tcps[0].sock.written).toHaveLength(1);
+    expect([lastTcp().ack, lastTcp().window]).toEqual([1002, 65535]);
   });
 });

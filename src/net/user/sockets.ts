@@ -3,6 +3,8 @@
 
 export interface HostTcp {
   write(data: Uint8Array): void;
+  /** Bytes written but not yet sent by the host (its send buffer). */
+  bufferedBytes(): number;
   /** Half-close: no more data from us. */
   end(): void;
   destroy(): void;

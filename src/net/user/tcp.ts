@@ -14,6 +14,8 @@ const OUR_WINDOW = 65535;
 const OUR_MSS = 1460;
 /** Bytes from the host not yet acknowledged by the guest, before the host socket is paused. */
 const SEND_BUFFER = 1 << 20;
+/** Bytes for the host its socket has not sent yet, before the guest's data is refused (window 0). */
+const HOST_BACKLOG = 1 << 20;
 
 type State = "syn-sent" | "syn-received" | "established" | "closed";
 
@@ -73,7 +75,9 @@ export class TcpConnection {
 
   private seg(flags: number, seq: number, o: { payload?: Uint8Array; mss?: number; ack?: boolean } = {}) {
     const withAck = o.ack ?? true;
-    return { srcPort: this.remotePort, dstPort: this.guestPort, seq, ack: withAck ? this.rcvNxt : 0, flags: withAck ? flags | TCP_ACK : flags, window: OUR_WINDOW, mss: o.mss, payload: o.payload };
+    // The window closes while the host socket is backed up: a guest cannot fill the host's memory.
+    const window = this.host.bufferedBytes() > HOST_BACKLOG ? 0 : OUR_WINDOW;
+    return { srcPort: this.remotePort, dstPort: this.guestPort, seq, ack: withAck ? this.rcvNxt : 0, flags: withAck ? flags | TCP_ACK : flags, window, mss: o.mss, payload: o.payload };
   }
 
   /** A segment from the guest for this connection. */
@@ -100,6 +104,10 @@ export class TcpConnection {
     let ackNow = false;
     if (t.payload.length > 0 || (t.flags & TCP_FIN)) {
       if (t.seq !== this.rcvNxt) { this.link.emit(this.seg(0, this.sndNxt)); return; } // not in order: say what we have
+      if (t.payload.length > 0 && this.host.bufferedBytes() > HOST_BACKLOG) { // no room: the guest sends it again
+        this.link.emit(this.seg(0, this.sndNxt));
+        return;
+      }
       if (t.payload.length > 0 && !this.guestEnded) {
         this.host.write(t.payload.slice());
         this.rcvNxt = (this.rcvNxt + t.payload.length) >>> 0;

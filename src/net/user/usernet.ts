@@ -19,6 +19,8 @@ const BROADCAST_MAC = new Uint8Array(6).fill(0xff);
 const LEASE_S = 86_400;
 const UDP_IDLE_MS = 60_000;
 const MAX_CONNECTIONS = 1024;
+/** Host UDP sockets a guest may hold (one per source port); the least recently used goes first. */
+const MAX_UDP_FLOWS = 256;
 
 export interface PortForward { proto: "tcp"; hostAddress: string; hostPort: number; guestPort: number }
 
@@ -126,7 +128,13 @@ export class UserNet {
     if (src !== GUEST) return;
     this.stats.udp++;
     let u = this.udp.get(sport);
+    if (u) { this.udp.delete(sport); this.udp.set(sport, u); } // most recently used last
     if (!u) {
+      if (this.udp.size >= MAX_UDP_FLOWS) {
+        const [oldest, flow] = this.udp.entries().next().value!;
+        flow.sock.close();
+        this.udp.delete(oldest);
+      }
       const sock = this.sockets.udp();
       sock.on("message", (d, host, port) => {
         const from = host === this.sockets.dnsServer() && port === 53 ? DNS : host === "127.0.0.1" ? GATEWAY : safeIp(host);
