@@ -96,5 +96,9 @@ describe("client and serve options", () => {
     expect(parseArgs(["create", "v", "--image", "linux", "--disk", "d.img,rate=4096", "--net", "user,rx-rate=9"])).toMatchObject({
       body: { drives: [{ rate_limiter: { bandwidth: { size: 4096, refill_time: 1000 } } }], "network-interfaces": [{ user_mode: { host_forwards: [] }, rx_rate_limiter: { bandwidth: { size: 9 } } }] } });
     expect(() => parseArgs(["run", "linux", "--disk", "d.img,rate=fast"])).toThrow(/unknown disk option 'rate=fast'/);
+    expect(parseArgs(["snapshot", "create", "web", "w.snap"])).toMatchObject({ verb: "snapshot", id: "web", snapshot: { op: "create", file: "w.snap" } });
+    expect(parseArgs(["snapshot", "load", "w.snap", "--paused"])).toMatchObject({ verb: "snapshot", snapshot: { op: "load", file: "w.snap", paused: true } });
+    expect(() => parseArgs(["snapshot", "load"])).toThrow(/expected 'snapshot create VM FILE' or 'snapshot load FILE/);
+    expect(() => parseArgs(["snapshot", "create", "web", "w.snap", "--paused"])).toThrow(/--paused is an option of snapshot load/);
   });
 });

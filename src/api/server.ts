@@ -19,6 +19,7 @@
 //                                messages sent are typed into the guest
 //   PUT    /vms/{id}/snapshot/create  {"snapshot_path": F}: a paused VM to a snapshot file
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
+//   PUT    /snapshot/load        {"snapshot_path": F}: into the VM the snapshot names (defined from it if need be)
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
@@ -33,6 +34,8 @@ import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBo
 import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
+import { snapshotVm } from "../snapshot/format.js";
+import { Ajv } from "ajv";
 import { parseMac } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
 
@@ -117,6 +120,7 @@ function describe(vm: VmView, body: VmBody | undefined) {
 }
 
 export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInstance {
+  const validVmBody = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false }).compile(vmBody);
   const app = Fastify({ bodyLimit: 64 * 1024, ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false, useDefaults: false } } });
   const bodies = new Map<string, VmBody>();
 
@@ -268,7 +272,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
   });
 
   app.put<{ Params: { id: string }; Body: { snapshot_path: string } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
-    const snap = await hv.snapshot(req.params.id);
+    const snap = await hv.snapshot(req.params.id, bodies.get(req.params.id));
     const path = req.body.snapshot_path, tmp = `${path}.tmp-${process.pid}`;
     try { writeFileSync(tmp, snap); renameSync(tmp, path); } catch (e) {
       throw new HypervisorError("invalid_config", `snapshot_path: cannot write ${path}: ${(e as Error).message}`);
@@ -284,6 +288,30 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     }
     await hv.restore(req.params.id, bytes, req.body.resume_vm ?? false);
     return reply.code(204).send();
+  });
+
+  // A snapshot that names its VM (every one this host made does): the VM is defined from the
+  // snapshot's own definition when the host does not have it, then the snapshot is loaded.
+  app.put<{ Body: { snapshot_path: string; resume_vm?: boolean } }>("/snapshot/load", { schema: { body: snapshotLoadBody } }, async (req, reply) => {
+    let bytes: Uint8Array;
+    try { bytes = readGuestFile(req.body.snapshot_path, "snapshot "); } catch (e) {
+      if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
+      throw e;
+    }
+    let meta;
+    try { meta = snapshotVm(bytes); } catch (e) { throw new HypervisorError("invalid_config", (e as Error).message); }
+    if (!meta) throw new HypervisorError("invalid_config", "snapshot: it does not name its VM; load it into one with PUT /vms/{id}/snapshot/load");
+    const id = meta.id;
+    if (!hv.vms.has(id)) {
+      const body = meta.body as VmBody | undefined;
+      if (!body || typeof body !== "object") throw new HypervisorError("invalid_config", `snapshot: VM '${id}' is not defined here and the snapshot carries no definition of it`);
+      if (!validVmBody(body)) throw new HypervisorError("invalid_config", `snapshot: its definition of VM '${id}' is not valid: ${validVmBody.errors?.[0]?.instancePath ?? ""} ${validVmBody.errors?.[0]?.message ?? ""}`.trim());
+      hv.create(vmConfigFromBody(id, body, options.overlayDir));
+      bodies.set(id, body);
+      options.onChange?.(hv, bodies);
+    }
+    await hv.restore(id, bytes, req.body.resume_vm ?? true);
+    return reply.code(200).send({ id, state: hv.vms.get(id)!.state });
   });
 
   app.get("/openapi.json", async () => openapi());
@@ -356,6 +384,7 @@ export function openapi(): Record<string, unknown> {
       "/vms/{id}/console/ws": { get: { summary: "The console as a WebSocket (the last 64 KiB, then live; messages are typed in)", parameters: idParam, responses: { 101: { description: "switching protocols" } } } },
       "/vms/{id}/snapshot/create": { put: { summary: "Save a paused VM to a snapshot file", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotCreateBody } } }, responses: { 204: { description: "written" }, ...errs(400, 404, 409) } } },
       "/vms/{id}/snapshot/load": { put: { summary: "Load a snapshot into a VM that is not running (same configuration)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 204: { description: "loaded" }, ...errs(400, 404, 409) } } },
+      "/snapshot/load": { put: { summary: "Load a snapshot into the VM it names, defining that VM from the snapshot when this host has not got it; resumed unless resume_vm is false", requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 200: { description: "{ id, state }" }, ...errs(400, 409) } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

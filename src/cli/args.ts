@@ -8,12 +8,14 @@ import { DEFAULT_THRESHOLD } from "../jit/jit.js";
 import type { VmBody } from "../api/schema.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
-export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console";
-export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console"];
+export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot";
+export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console", "snapshot"];
 export interface ClientArgs {
   verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody;
   /** stop: ms the guest has to power off after Ctrl-Alt-Del (0: at once). */
   timeoutMs?: number;
+  /** snapshot create VM FILE / snapshot load FILE [--paused]. */
+  snapshot?: { op: "create"; file: string } | { op: "load"; file: string; paused: boolean };
 }
 export interface ServeArgs {
   listen?: string; socket?: string; stateDir?: string; token?: string;
@@ -82,6 +84,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
                  [--workers N] [--memory-limit SIZE]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
+       wasmvisor snapshot create VM FILE | snapshot load FILE [--paused]
        wasmvisor --help | --version
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
@@ -100,7 +103,9 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
                   --restart never|on-failure|always, --shares N, --cpu-cap PERCENT,
                   --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or
-                  --net user[,hostfwd=...] (as for run); stop ID
+                  --net user[,hostfwd=...] (as for run); snapshot create VM FILE saves a
+                  VM (pausing it meanwhile), snapshot load FILE brings it back (defining it
+                  from the snapshot if the host has not got it) and resumes it; stop ID
                   sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
                   power off, then stops it at once
 
@@ -221,6 +226,7 @@ const OPTIONS = {
   listen: { type: "string" },
   socket: { type: "string" },
   "state-dir": { type: "string" },
+  paused: { type: "boolean" },
   net: { type: "string" }, // run: user[,hostfwd=...]; create: switch=NAME[,mac=MAC] or user[,hostfwd=...]
   timeout: { type: "string" },
   workers: { type: "string" },
@@ -248,6 +254,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   bench: ["runs"],
   serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit"],
   create: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
+  snapshot: [...CLIENT_OPTIONS, "paused"],
   stop: [...CLIENT_OPTIONS, "timeout"],
 };
 
@@ -310,6 +317,16 @@ export function parseArgs(argv: string[]): Command {
     if (verb === "ps") {
       if (rest.length) throw new UsageError(`ps: unexpected argument '${rest[0]}'`);
       return { kind: "client", verb, host: v.host, token: v.token, json: v.json ?? false };
+    }
+    if (verb === "snapshot") {
+      const [op, a, b, ...extra] = rest;
+      const client = { kind: "client" as const, verb, host: v.host, token: v.token, json: v.json ?? false };
+      if (op === "create" && a !== undefined && b !== undefined && !extra.length) {
+        if (v.paused) throw new UsageError("snapshot create: --paused is an option of snapshot load");
+        return { ...client, id: a, snapshot: { op, file: b } };
+      }
+      if (op === "load" && a !== undefined && b === undefined) return { ...client, snapshot: { op, file: a, paused: v.paused ?? false } };
+      throw new UsageError("snapshot: expected 'snapshot create VM FILE' or 'snapshot load FILE [--paused]'");
     }
     if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };

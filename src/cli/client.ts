@@ -1,5 +1,6 @@
 // The CLI's client commands: they talk to a running `wasmvisor serve` over its HTTP API
 // (--host URL or WASMVISOR_HOST; default the local host), print human tables, or JSON with --json.
+import { resolve } from "node:path";
 import { DEFAULT_LISTEN, type ClientArgs, type ClientVerb } from "./args.js";
 import { SetupError } from "./run-command.js";
 
@@ -39,6 +40,23 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
       return 0;
     }
     case "create": await call("PUT", `/vms/${id}`, a.body); break;
+    case "snapshot": {
+      const snap = a.snapshot!;
+      const path = resolve(snap.file);
+      if (snap.op === "create") {
+        // A running VM is paused for the snapshot and resumed after it.
+        const { state } = (await (await call("GET", `/vms/${id}`)).json()) as { state: string };
+        if (state === "running") await call("PUT", `/vms/${id}/actions`, { action_type: "Pause" });
+        try { await call("PUT", `/vms/${id}/snapshot/create`, { snapshot_type: "Full", snapshot_path: path }); } finally {
+          if (state === "running") await call("PUT", `/vms/${id}/actions`, { action_type: "Resume" });
+        }
+        write(a.json ? JSON.stringify({ id: a.id, file: path }) + "\n" : `saved ${a.id} to ${path}\n`);
+      } else {
+        const r = (await (await call("PUT", "/snapshot/load", { snapshot_path: path, resume_vm: !snap.paused })).json()) as { id: string; state: string };
+        write(a.json ? JSON.stringify(r) + "\n" : `loaded ${r.id} from ${path} (${r.state})\n`);
+      }
+      return 0;
+    }
     case "console": {
       await call("GET", `/vms/${id}`); // a clear error for an unknown VM
       return attachConsole(base.replace(/^http/, "ws") + `/vms/${id}/console/ws`, token);

@@ -21,8 +21,8 @@ export interface Host {
   reboot(id: string): void | Promise<void>;
   delete(id: string): void | Promise<void>;
   input(id: string, bytes: Uint8Array): void;
-  /** A snapshot of a paused VM. */
-  snapshot(id: string): Uint8Array | Promise<Uint8Array>;
+  /** A snapshot of a paused VM; it names the VM, and carries `body` (its definition) when given. */
+  snapshot(id: string, body?: unknown): Uint8Array | Promise<Uint8Array>;
   /** Loads a snapshot into a VM that is not running; then paused, or running with `resume`. */
   restore(id: string, snapshot: Uint8Array, resume: boolean): void | Promise<void>;
   close(): void | Promise<void>;

@@ -207,10 +207,10 @@ export class Hypervisor implements Host {
   }
 
   /** A snapshot of a paused VM (a running one keeps changing; pause it first). */
-  snapshot(id: string): Uint8Array {
+  snapshot(id: string, body?: unknown): Uint8Array {
     const vm = this.get(id);
     this.expect(vm, "snapshot", ["paused"]);
-    return vm.machine!.snapshot();
+    return vm.machine!.snapshot({ id, ...(body !== undefined && { body }) });
   }
 
   /**

@@ -255,9 +255,9 @@ export class Pool implements Host {
     void this.call(vm.worker, "input", id, bytes.slice()).catch(() => undefined);
   }
 
-  async snapshot(id: string): Promise<Uint8Array> {
+  async snapshot(id: string, body?: unknown): Promise<Uint8Array> {
     const vm = this.get(id);
-    return await this.call(vm.worker, "snapshot", id, undefined, undefined, true) as Uint8Array;
+    return await this.call(vm.worker, "snapshot", id, body, undefined, true) as Uint8Array;
   }
 
   async restore(id: string, snapshot: Uint8Array, resume: boolean): Promise<void> {

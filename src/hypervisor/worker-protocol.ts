@@ -103,7 +103,7 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "reboot": return h.reboot(id);
       case "delete": sent.delete(id); return h.delete(id);
       case "input": return h.input(id, args as Uint8Array);
-      case "snapshot": return h.snapshot(id);
+      case "snapshot": return h.snapshot(id, args);
       case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean }; return h.restore(id, a.snapshot, a.resume); }
     }
   };

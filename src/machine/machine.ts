@@ -7,7 +7,7 @@ import { isElf } from "./elf.js";
 import { loadElf, loadRaw } from "./loader.js";
 import { bootLinux, type BootLayout, type BootMode, type LinuxImages } from "./linux-boot.js";
 import { Runner } from "./runner.js";
-import { restoreBoard, saveBoard } from "../snapshot/format.js";
+import { restoreBoard, saveBoard, type SnapshotVm } from "../snapshot/format.js";
 
 export type { RunResult, RunOptions, AsyncRunOptions } from "./runner.js";
 export { DEFAULT_SLICE } from "./runner.js";
@@ -71,8 +71,8 @@ export class Machine extends Runner {
     return layout;
   }
 
-  /** The whole machine as a snapshot (src/snapshot/format.ts); call between runs. */
-  snapshot(): Uint8Array { return saveBoard(this.board); }
+  /** The whole machine as a snapshot (src/snapshot/format.ts); call between runs. `vm` names the VM in it. */
+  snapshot(vm?: SnapshotVm): Uint8Array { return saveBoard(this.board, vm); }
 
   /**
    * A new machine, built with `options` (the same memory size, mode and devices as the one

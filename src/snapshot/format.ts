@@ -32,12 +32,17 @@ interface Header {
   table: { name: string; base: number; size: number }[];
   mtime: string;
   pages: number;
+  /** The VM it was taken of, when a host took it: its id and definition (the API's body). */
+  vm?: SnapshotVm;
 }
+
+/** What a host records of the VM a snapshot is of, so it can be loaded without naming one. */
+export interface SnapshotVm { id: string; body?: unknown }
 
 function tableOf(board: Board) { return board.table.map((e) => ({ name: e.name, base: e.base, size: e.size })); }
 
 /** The board's state as a snapshot (the runner must not be inside a slice). */
-export function saveBoard(board: Board): Uint8Array {
+export function saveBoard(board: Board, vm?: SnapshotVm): Uint8Array {
   const hart = board.hart;
   board.consoleOut.flush();
   const sections: Uint8Array[] = [hart.saveState()];
@@ -50,7 +55,7 @@ export function saveBoard(board: Board): Uint8Array {
     const w0 = p * (PAGE / 4);
     for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) { pages.push(p); break; }
   }
-  const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length };
+  const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length, ...(vm && { vm }) };
   const hbytes = new TextEncoder().encode(JSON.stringify(header));
   let size = 8 + 8 + hbytes.length + 4;
   for (const s of sections) size += 4 + s.length;
@@ -69,10 +74,21 @@ export function saveBoard(board: Board): Uint8Array {
 }
 
 /**
- * Restores a snapshot into `board`, which must be fresh (never run, RAM all zeros) and built
- * with the same configuration: Machine.fromSnapshot makes one.
+ * The VM a snapshot says it is of (checked: magic, version, checksum, header), or undefined
+ * when it names none. Throws SnapshotError for a damaged snapshot.
  */
-export function restoreBoard(board: Board, snap: Uint8Array): void {
+export function snapshotVm(snap: Uint8Array): SnapshotVm | undefined {
+  const h = readHeader(snap);
+  const vm = h.vm;
+  if (vm === undefined) return undefined;
+  if (typeof vm !== "object" || vm === null || typeof vm.id !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(vm.id)) {
+    throw new SnapshotError("header names its VM badly");
+  }
+  return vm;
+}
+
+/** Checks the frame of a snapshot (magic, checksum, version, header length) and parses its header. */
+function readHeader(snap: Uint8Array): Header {
   if (!(snap instanceof Uint8Array)) throw new SnapshotError("not bytes");
   if (snap.length > MAX_SNAPSHOT) throw new SnapshotError(`${snap.length} bytes is larger than any snapshot`);
   if (snap.length < 24 || !MAGIC.every((b, i) => snap[i] === b)) throw new SnapshotError("not a wasmvisor snapshot (bad magic)");
@@ -82,11 +98,22 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
   const version = v.getUint32(8, true);
   if (version !== SNAPSHOT_VERSION) throw new SnapshotError(`format version ${version}, this wasmvisor reads ${SNAPSHOT_VERSION}`);
   const hlen = v.getUint32(12, true);
-  const end = snap.length - 4;
-  if (hlen > MAX_HEADER || 16 + hlen + 4 > end) throw new SnapshotError("header length out of range");
+  if (hlen > MAX_HEADER || 16 + hlen + 4 > snap.length - 4) throw new SnapshotError("header length out of range");
   let h: Header;
   try { h = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(snap.subarray(16, 16 + hlen))) as Header; } catch { throw new SnapshotError("header is not valid JSON"); }
   if (typeof h !== "object" || h === null) throw new SnapshotError("header is not an object");
+  return h;
+}
+
+/**
+ * Restores a snapshot into `board`, which must be fresh (never run, RAM all zeros) and built
+ * with the same configuration: Machine.fromSnapshot makes one.
+ */
+export function restoreBoard(board: Board, snap: Uint8Array): void {
+  const h = readHeader(snap);
+  const v = new DataView(snap.buffer, snap.byteOffset, snap.byteLength);
+  const hlen = v.getUint32(12, true);
+  const end = snap.length - 4;
   if (h.core !== SOURCE_HASH) throw new SnapshotError(`made by another core build (0x${(Number(h.core) >>> 0).toString(16)}, this one is 0x${SOURCE_HASH.toString(16)})`);
   if (h.memSize !== board.memSize) throw new SnapshotError(`the snapshot's VM has ${h.memSize} bytes of RAM, this one ${board.memSize}`);
   if (h.mode !== board.mode) throw new SnapshotError(`the snapshot is of a ${String(h.mode)}-mode VM, this board is ${board.mode}`);

@@ -102,6 +102,35 @@ describe("wasmvisor serve and the client commands", () => {
     expect(() => readFileSync(join(state, "disks", "l", "vda.index"))).toThrow(/ENOENT/);
   }, 240_000);
 
+  it("snapshot create VM FILE saves a running Linux VM; snapshot load FILE brings it back after rm, its shell as it was", async () => {
+    const state = join(dir, "state-snap"), file = join(dir, "l.snap");
+    const s = await serve(state);
+    const host = ["--host", s.url];
+    const consoleText = async () => (await fetch(`${s.url}/vms/l/console`)).text();
+    const type = (text: string) => fetch(`${s.url}/vms/l/console`, { method: "PUT", body: text, headers: { "content-type": "text/plain" } });
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 900; i++) { if (re.test(await consoleText())) return; await new Promise((r) => setTimeout(r, 100)); }
+      throw new Error(`timeout waiting for ${re}: ${(await consoleText()).slice(-500)}`);
+    };
+    expect((await cli(["create", "l", "--image", "linux", "--mode", "para", ...host])).code).toBe(0);
+    expect((await cli(["start", "l", ...host])).code).toBe(0);
+    await waitFor(/root@wasmvisor:~# $/);
+    await type("x=41; echo set-$((x * 0 + 7))\n");
+    await waitFor(/\nset-7\r?\n/);
+    const saved = await cli(["snapshot", "create", "l", file, ...host]);
+    expect([saved.code, saved.stdout]).toEqual([0, `saved l to ${file}\n`]);
+    expect(JSON.parse((await cli(["ps", "--json", ...host])).stdout)).toEqual([{ id: "l", state: "running" }]); // resumed after the snapshot
+    expect((await cli(["rm", "l", ...host])).code).toBe(0);
+    const loaded = await cli(["snapshot", "load", file, ...host]);
+    expect([loaded.code, loaded.stdout]).toEqual([0, `loaded l from ${file} (running)\n`]);
+    await type("echo answer-$((x + 1))\n");
+    await waitFor(/\nanswer-42\r?\n/);
+    const bad = await cli(["snapshot", "load", join(dir, "nothing.snap"), ...host]);
+    expect([bad.code, bad.stderr]).toEqual([1, `wasmvisor: snapshot_path: cannot read snapshot ${join(dir, "nothing.snap")}: no such file\n`]);
+    expect((await cli(["snapshot", "create", "l", ...host])).stderr).toMatch(/expected 'snapshot create VM FILE'/);
+    await stop(s.proc);
+  }, 240_000);
+
   it("refuses to listen beyond loopback without a token, and an unreachable host is a clear error", async () => {
     const r = await cli(["serve", "--listen", "0.0.0.0:0"]);
     expect([r.code, r.stderr]).toEqual([2, "wasmvisor: serve: listening on 0.0.0.0 (not loopback) needs an access token (--token or WASMVISOR_TOKEN)\n"]);

@@ -193,6 +193,19 @@ describe("API: snapshots", () => {
       r = await app.inject({ method: "PUT", url: "/vms/big/snapshot/load", payload: { snapshot_path: path } });
       expect([r.statusCode, r.json().fault_message]).toEqual([400, "snapshot: the snapshot's VM has 2097152 bytes of RAM, this one 4194304"]);
       expect(hv.vms.get("big")!.state).toBe("created");
+      // PUT /snapshot/load: into the VM the snapshot names (src, stopped now), paused on request.
+      r = await app.inject({ method: "PUT", url: "/snapshot/load", payload: { snapshot_path: path, resume_vm: false } });
+      expect([r.statusCode, r.json()]).toEqual([200, { id: "src", state: "paused" }]);
+      expect(hv.vms.get("src")!.machine!.hart.steps).toBe(at);
+      const { readFileSync, writeFileSync } = await import("node:fs");
+      const damaged = readFileSync(path);
+      damaged[100] ^= 0xff;
+      writeFileSync(join(dir, "damaged.snap"), damaged);
+      r = await app.inject({ method: "PUT", url: "/snapshot/load", payload: { snapshot_path: join(dir, "damaged.snap") } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([400, "snapshot: checksum mismatch: the file is damaged"]);
+      writeFileSync(join(dir, "anonymous.snap"), hv.vms.get("src")!.machine!.snapshot()); // made without a host: names no VM
+      r = await app.inject({ method: "PUT", url: "/snapshot/load", payload: { snapshot_path: join(dir, "anonymous.snap") } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([400, "snapshot: it does not name its VM; load it into one with PUT /vms/{id}/snapshot/load"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
