@@ -266,17 +266,17 @@ export class Pool implements Host {
   }
 
   /**
-   * Moves a VM to worker `to`, keeping its state: a running VM is paused, snapshotted, restored
-   * on `to` and resumed there. VMs with a copy-on-write disk overlay stay (snapshots do not
-   * carry overlays yet).
+   * Moves a VM to worker `to`, keeping its state: a running VM is paused, snapshotted (RAM,
+   * devices and the disks' in-memory overlays), restored on `to` and resumed there. A VM whose
+   * overlay lives in files (serve --state-dir) stays: two workers would write them.
    */
   async move(id: string, to: number): Promise<void> {
     const vm = this.get(id);
     if (!Number.isInteger(to) || to < 0 || to >= this.slots.length) throw new RangeError(`no worker ${to}`);
     const from = vm.worker;
     if (from === to) return;
-    if (vm.diskFiles.some((d) => !d.readOnly && !d.writeThrough)) {
-      throw new HypervisorError("invalid_state", `VM '${id}' has a copy-on-write disk overlay, which a move cannot carry yet`);
+    if (vm.diskFiles.some(persistentOverlay)) {
+      throw new HypervisorError("invalid_state", `VM '${id}' keeps its disk overlay in files, which two workers cannot share during a move`);
     }
     const was = vm.state;
     let snap: Uint8Array | undefined;
@@ -308,8 +308,7 @@ export class Pool implements Host {
         const n = this.load();
         const hi = n.indexOf(Math.max(...n)), lo = n.indexOf(Math.min(...n));
         if (n[hi] - n[lo] < 2) return moved;
-        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" &&
-          !v.diskFiles.some((d) => !d.readOnly && !d.writeThrough));
+        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" && !v.diskFiles.some(persistentOverlay));
         if (!vm) return moved;
         await this.move(vm.id, lo);
         moved++;
@@ -340,3 +339,5 @@ export class Pool implements Host {
 }
 
 function mib(n: number): number { return Math.floor(n / 2 ** 20); }
+
+const persistentOverlay = (d: DiskFile) => !d.readOnly && !d.writeThrough && d.overlay !== undefined;

@@ -4,7 +4,9 @@
 //       mode, the board's address table, mtime, page count, section lengths)
 //   the hart's state block, then each device's saved state (address-table order, then HTIF),
 //   each as u32 length + bytes
-//   RAM, sparse: u32 page count, then (u32 page index, 4096 bytes) for every non-zero page
+//   RAM, sparse: (u32 page index, 4096 bytes) for every non-zero page (the header counts them)
+//   the disks' in-memory overlays: (u32 disk, u32 chunk index, u32 length, bytes) for every
+//       written chunk (the header's overlayChunks counts them; absent: none)
 //   u32 CRC-32 of everything before it
 // A snapshot is untrusted input: restore checks the magic, version, checksum, every length, the
 // core that made it and the machine it describes against the board it goes into, before any
@@ -34,6 +36,8 @@ interface Header {
   pages: number;
   /** The VM it was taken of, when a host took it: its id and definition (the API's body). */
   vm?: SnapshotVm;
+  /** Chunk records of the disks' copy-on-write overlays after the RAM pages. */
+  overlayChunks?: number;
 }
 
 /** What a host records of the VM a snapshot is of, so it can be loaded without naming one. */
@@ -55,11 +59,16 @@ export function saveBoard(board: Board, vm?: SnapshotVm): Uint8Array {
     const w0 = p * (PAGE / 4);
     for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) { pages.push(p); break; }
   }
-  const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length, ...(vm && { vm }) };
+  // What the guest wrote to its disks, when that lives in memory (an overlay in files stays there).
+  const chunks: [number, number, Uint8Array][] = [];
+  board.blk.forEach((b, d) => { for (const [i, c] of b.disk.overlayChunks?.() ?? []) chunks.push([d, i, c]); });
+  const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length,
+    ...(vm && { vm }), ...(chunks.length && { overlayChunks: chunks.length }) };
   const hbytes = new TextEncoder().encode(JSON.stringify(header));
   let size = 8 + 8 + hbytes.length + 4;
   for (const s of sections) size += 4 + s.length;
   size += pages.length * (4 + PAGE) + 4;
+  for (const [, , c] of chunks) size += 12 + c.length;
   const out = new Uint8Array(size);
   const v = new DataView(out.buffer);
   let o = 0;
@@ -69,6 +78,7 @@ export function saveBoard(board: Board, vm?: SnapshotVm): Uint8Array {
   v.setUint32(o, sections.length, true); o += 4;
   for (const s of sections) { v.setUint32(o, s.length, true); out.set(s, o + 4); o += 4 + s.length; }
   for (const p of pages) { v.setUint32(o, p, true); out.set(ram.subarray(p * PAGE, (p + 1) * PAGE), o + 4); o += 4 + PAGE; }
+  for (const [d, i, c] of chunks) { v.setUint32(o, d, true); v.setUint32(o + 4, i, true); v.setUint32(o + 8, c.length, true); out.set(c, o + 12); o += 12 + c.length; }
   v.setUint32(o, crc32(out.subarray(0, o)), true);
   return out;
 }
@@ -134,7 +144,25 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
     sections.push(snap.subarray(o + 4, o + 4 + n));
     o += 4 + n;
   }
-  if (o + h.pages * (4 + PAGE) !== end) throw new SnapshotError("RAM pages do not fill the rest of the file");
+  if (o + h.pages * (4 + PAGE) > end) throw new SnapshotError("RAM pages run past the end of the file");
+  // The overlays' chunks, after the pages: each must fit a disk of this board that keeps its
+  // overlay in memory, and together they fill the file to its checksum.
+  const nChunks = h.overlayChunks ?? 0;
+  if (!Number.isInteger(nChunks) || nChunks < 0) throw new SnapshotError("overlay chunk count out of range");
+  const records: { disk: number; index: number; at: number; len: number }[] = [];
+  let c = o + h.pages * (4 + PAGE);
+  for (let i = 0; i < nChunks; i++) {
+    if (c + 12 > end) throw new SnapshotError("truncated in the disk overlays");
+    const disk = v.getUint32(c, true), index = v.getUint32(c + 4, true), len = v.getUint32(c + 8, true);
+    const blk = board.blk[disk];
+    if (!blk || !blk.disk.restoreChunk) throw new SnapshotError(`overlay chunk for disk ${disk}, which this board has not got (or keeps no overlay in memory)`);
+    if (index * 4096 >= blk.disk.size || len !== Math.min(4096, blk.disk.size - index * 4096) || c + 12 + len > end) {
+      throw new SnapshotError(`overlay chunk ${index} of disk ${disk} does not fit it`);
+    }
+    records.push({ disk, index, at: c + 12, len });
+    c += 12 + len;
+  }
+  if (c !== end) throw new SnapshotError("RAM pages and disk overlays do not fill the rest of the file");
   let last = -1;
   for (let i = 0, p = o; i < h.pages; i++, p += 4 + PAGE) {
     const idx = v.getUint32(p, true);
@@ -159,6 +187,7 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
     const idx = v.getUint32(p, true);
     ram.set(snap.subarray(p + 4, p + 4 + PAGE), idx * PAGE);
   }
+  for (const r of records) board.blk[r.disk].disk.restoreChunk!(r.index, snap.subarray(r.at, r.at + r.len));
   hart.restoreState(sections[0]); // also drops decoded code and cached translations
   hart.mtime = BigInt(h.mtime); // time continues from the snapshot, whatever this host's clock says
 }

@@ -91,3 +91,30 @@ describe("snapshots", () => {
     expect(() => Machine.fromSnapshot(mod, opts, evil)).toThrow(/hart state: RAM size 2147483648 is not this hart's 1048576/);
   });
 });
+
+describe("snapshots carry the disks' in-memory overlays", () => {
+  it("what the guest wrote over its disk image comes back on restore; a chunk that fits no disk is refused", async () => {
+    const { CowOverlay, MemoryDisk } = await import("../../src/devices/virtio/blk/backend.js");
+    const base = new MemoryDisk(new Uint8Array(64 * 1024).fill(3), true);
+    const opts = (overlay: InstanceType<typeof CowOverlay>) => ({ memSize: 2 << 20, disks: [{ backend: overlay }] });
+    const src = new CowOverlay(base);
+    const a = new Machine(mod, opts(src));
+    a.load(sumGuest(1000));
+    await a.run({ maxInstructions: 500 });
+    src.write(4096 * 3 + 10, new Uint8Array(100).fill(0xee)); // as a guest's writes land
+    src.write(0, new Uint8Array(512).fill(0x11));
+    const snap = a.snapshot();
+    const dst = new CowOverlay(base);
+    Machine.fromSnapshot(mod, opts(dst), snap);
+    expect(dst.overlayBytes).toBe(2 * 4096);
+    expect(dst.flatten()).toEqual(src.flatten());
+    expect(base.bytes.every((b) => b === 3)).toBe(true);
+    // A board whose disk is smaller: the chunk of the larger disk does not fit.
+    const small = new CowOverlay(new MemoryDisk(new Uint8Array(8192), true));
+    expect(() => Machine.fromSnapshot(mod, { memSize: 2 << 20, disks: [{ backend: small }] }, snap)).toThrow(SnapshotError);
+    expect(small.overlayBytes).toBe(0); // nothing half-restored
+    // A disk with no in-memory overlay cannot take the chunks.
+    expect(() => Machine.fromSnapshot(mod, { memSize: 2 << 20, disks: [{ backend: new MemoryDisk(new Uint8Array(64 * 1024)) }] }, snap))
+      .toThrow(/keeps no overlay in memory/);
+  });
+});

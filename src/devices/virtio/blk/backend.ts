@@ -12,6 +12,10 @@ export interface BlockBackend {
   flush(): void;
   /** Releases what the backend holds open (its VM is gone); optional. */
   close?(): void;
+  /** An in-memory overlay's written chunks (index, bytes), for a snapshot to carry; optional. */
+  overlayChunks?(): [number, Uint8Array][];
+  /** Puts back a chunk a snapshot carried; optional. */
+  restoreChunk?(index: number, data: Uint8Array): void;
 }
 
 export const SECTOR = 512;
@@ -60,6 +64,14 @@ export class CowOverlay implements BlockBackend {
 
   flush(): void { this.flushes++; }
   close(): void { this.base.close?.(); }
+
+  overlayChunks(): [number, Uint8Array][] { return [...this.chunks]; }
+
+  restoreChunk(index: number, data: Uint8Array): void {
+    const len = Math.min(CHUNK, this.size - index * CHUNK);
+    if (!Number.isInteger(index) || index < 0 || len <= 0 || data.length !== len) throw new RangeError(`overlay chunk ${index} of ${data.length} bytes does not fit a ${this.size}-byte disk`);
+    this.chunks.set(index, data.slice());
+  }
 
   /** Bytes held by the overlay. */
   get overlayBytes(): number { let n = 0; for (const c of this.chunks.values()) n += c.length; return n; }
