@@ -390,6 +390,9 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
   return { threshold: Number(threshold) };
 }
 
+/** The API's rate limiter body for N bytes per second (a bucket of one second's worth, as bytesPerSecond). */
+const rateBody = (n: number) => ({ bandwidth: { size: n, refill_time: 1000 } });
+
 /** --net user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]...: user-mode networking. */
 export function parseUserNet(text: string, command: string): { forwards: string[]; rxRate?: number; txRate?: number } {
   const [first, ...rest] = text.split(",");
@@ -414,8 +417,7 @@ export function parseUserNet(text: string, command: string): { forwards: string[
 export function parseNet(text: string): NonNullable<VmBody["network-interfaces"]>[number] {
   if (text === "user" || text.startsWith("user,")) {
     const u = parseUserNet(text, "create");
-    const bw = (n: number | undefined) => (n === undefined ? undefined : { bandwidth: { size: n, refill_time: 1000 } });
-    return { iface_id: "eth0", user_mode: { host_forwards: u.forwards }, ...(u.rxRate && { rx_rate_limiter: bw(u.rxRate) }), ...(u.txRate && { tx_rate_limiter: bw(u.txRate) }) };
+    return { iface_id: "eth0", user_mode: { host_forwards: u.forwards }, ...(u.rxRate && { rx_rate_limiter: rateBody(u.rxRate) }), ...(u.txRate && { tx_rate_limiter: rateBody(u.txRate) }) };
   }
   const nic: NonNullable<VmBody["network-interfaces"]>[number] = { iface_id: "eth0", switch: "" };
   for (const part of text.split(",")) {
@@ -456,7 +458,7 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
   if (disks.length) body.drives = disks.map((d, i) => {
     const p = parseDisk(d);
     if (p.writeThrough) throw new UsageError("create: ,rw disks are not available through the API");
-    return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly, ...(p.rate !== undefined && { rate_limiter: { bandwidth: { size: p.rate, refill_time: 1000 } } }) };
+    return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly, ...(p.rate !== undefined && { rate_limiter: rateBody(p.rate) }) };
   });
   if (v.net !== undefined) body["network-interfaces"] = [parseNet(v.net as string)];
   if (v.restart !== undefined) {

@@ -404,7 +404,7 @@ export class Hypervisor implements Host {
       const up = this.uplink;
       this.uplinks.set(name, sw.attach("uplink", (f) => up(name, f)));
     }
-    vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
+    this.attachNic(vm, sw);
   }
 
   /**
@@ -415,12 +415,17 @@ export class Hypervisor implements Host {
     const sw = new Switch(`user:${vm.id}`);
     const user = new UserNet(this.sockets!);
     user.attach(sw.attach("user", (f) => user.deliver(f)));
-    vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
+    this.attachNic(vm, sw);
     this.userNets.set(vm, user);
     user.forward(forwards.map(parseForward)).then((ports) => { vm.forwardedPorts = ports; }, (e: Error) => {
       vm.event("net-error", `port forward: ${e.message}`);
       if (vm.state === "running" || vm.state === "paused") this.crash(vm, `port forward: ${e.message}`);
     });
+  }
+
+  /** The VM's NIC as a port of `sw`; a frame for it wakes the run loop. */
+  private attachNic(vm: Vm, sw: Switch): void {
+    vm.netPort = sw.attach(vm.id, (f) => { vm.netReceive(f); if (vm.state === "running") this.kick(); });
   }
 
   /** A frame from the uplink (another worker's VM) onto switch `name`. */

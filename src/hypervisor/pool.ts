@@ -203,7 +203,7 @@ export class Pool implements Host {
     return this.call(index, "create", vm.id, args);
   }
 
-  /** Running (or paused) VMs per worker. */
+  /** Running VMs per worker. */
   load(): number[] {
     const n = this.slots.map(() => 0);
     for (const vm of this.vms.values()) if (vm.state === "running") n[vm.worker]++;

@@ -7,7 +7,7 @@
 // is not a whole number of entries, a chunk past the end of the disk) is refused on open, and
 // so is an overlay made over another base image (PATH.base names it and its size).
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { type BlockBackend, CHUNK } from "../devices/virtio/blk/backend.js";
+import { type BlockBackend, CHUNK, eachChunk } from "../devices/virtio/blk/backend.js";
 
 export class OverlayError extends Error {}
 
@@ -48,7 +48,7 @@ export class PersistentOverlay implements BlockBackend {
   get chunks(): number { return this.written.size; }
 
   read(offset: number, dst: Uint8Array): void {
-    forChunks(offset, dst.length, (idx, at, done, n) => {
+    eachChunk(offset, dst.length, (idx, _within, at, done, n) => {
       const part = dst.subarray(done, done + n);
       if (this.written.has(idx)) readFully(this.fd, part, at);
       else this.base.read(at, part);
@@ -57,7 +57,7 @@ export class PersistentOverlay implements BlockBackend {
 
   write(offset: number, src: Uint8Array): void {
     if (this.closed) throw new Error(`${this.path}: overlay closed`);
-    forChunks(offset, src.length, (idx, at, done, n) => {
+    eachChunk(offset, src.length, (idx, _within, at, done, n) => {
       if (!this.written.has(idx)) {
         const start = idx * CHUNK, len = Math.min(CHUNK, this.size - start);
         if (n < len) { // partial chunk: start it from the base's bytes
@@ -100,16 +100,6 @@ export class PersistentOverlay implements BlockBackend {
   /** Removes the overlay's files (the VM is gone). */
   static remove(path: string): void {
     for (const ext of [".data", ".index", ".index.tmp", ".base"]) rmSync(`${path}${ext}`, { force: true });
-  }
-}
-
-function forChunks(offset: number, length: number, f: (idx: number, at: number, done: number, n: number) => void): void {
-  let done = 0;
-  while (done < length) {
-    const at = offset + done;
-    const n = Math.min(CHUNK - (at % CHUNK), length - done);
-    f(Math.floor(at / CHUNK), at, done, n);
-    done += n;
   }
 }
 

@@ -14,6 +14,7 @@
 // refusing its state leaves nothing half-restored that anyone will run. Browser-safe.
 import { SOURCE_HASH } from "../core/abi.gen.js";
 import type { Board } from "../machine/board.js";
+import { CHUNK } from "../devices/virtio/blk/backend.js";
 
 const MAGIC = new TextEncoder().encode("WVSNAP\r\n");
 export const SNAPSHOT_VERSION = 1;
@@ -156,7 +157,7 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
     const disk = v.getUint32(c, true), index = v.getUint32(c + 4, true), len = v.getUint32(c + 8, true);
     const blk = board.blk[disk];
     if (!blk || !blk.disk.restoreChunk) throw new SnapshotError(`overlay chunk for disk ${disk}, which this board has not got (or keeps no overlay in memory)`);
-    if (index * 4096 >= blk.disk.size || len !== Math.min(4096, blk.disk.size - index * 4096) || c + 12 + len > end) {
+    if (index * CHUNK >= blk.disk.size || len !== Math.min(CHUNK, blk.disk.size - index * CHUNK) || c + 12 + len > end) {
       throw new SnapshotError(`overlay chunk ${index} of disk ${disk} does not fit it`);
     }
     records.push({ disk, index, at: c + 12, len });

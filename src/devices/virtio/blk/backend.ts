@@ -85,7 +85,7 @@ export class CowOverlay implements BlockBackend {
 }
 
 /** Splits [offset, offset+length) at CHUNK boundaries: f(chunk index, offset in it, absolute offset, bytes done, bytes here). */
-function eachChunk(offset: number, length: number, f: (idx: number, within: number, at: number, done: number, n: number) => void): void {
+export function eachChunk(offset: number, length: number, f: (idx: number, within: number, at: number, done: number, n: number) => void): void {
   let done = 0;
   while (done < length) {
     const at = offset + done;
