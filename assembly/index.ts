@@ -127,6 +127,12 @@ export function setSbiTimer(t: u64): void {
   updateTimerLine();
 }
 
+/** Live migration: the dirty-page log (DIRTY_LOG) on, cleared, or off. */
+export function dirtyLog(on: bool): void { mmu.dirtyLogSet(on); }
+
+/** Live migration: the host has read the dirty-page log; clear it for the next round. */
+export function dirtyLogRestart(): void { mmu.dirtyLogRestart(); }
+
 /** Forgets every cached translation (SBI remote SFENCE.VMA on this hart). */
 export function flushTlb(): void { tlbFlushAll(); }
 

@@ -126,6 +126,10 @@ export const PAGE_STORES: u32 = 0x280000;
 export const PAGE_STORES_MAX: u32 = 4095;
 // Owner page (RAM page index) of each slot array, to unlink them all when the pool is reset.
 export const SLOT_OWNERS: u32 = 0x380000;
+// Dirty-page log (mmu.ts): one bit per 4 KiB RAM page (room for 2 GiB), set while the log is on
+// for every page a store or a host write reaches. Untouched (never committed) while it is off.
+export const DIRTY_LOG: u32 = 0x390000;
+export const DIRTY_LOG_BYTES: u32 = 0x10000;
 
 // Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
 // per entry, allocated in order until the area is full (then all are dropped). A booting Linux

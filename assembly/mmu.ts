@@ -4,7 +4,7 @@ import {
   DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
   PAGE_RAN, PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
-  CLINT_BASE, CLINT_SIZE,
+  CLINT_BASE, CLINT_SIZE, DIRTY_LOG,
 } from "./layout";
 import { invalidateBlockPage, invalidateBlocksAt } from "./blocks";
 import {
@@ -178,6 +178,7 @@ function tlbFlushStores(): void {
  * code or is watched: those stores must take the slow path.
  */
 export function fillStoreTlb(va: u64, h: u32, pa: u64, p: u64): void {
+  if (dirtyLogOn) markDirty(h, 1);
   if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
 }
 
@@ -304,6 +305,7 @@ export function invalidateCodePage(h: u32): void {
  * even if the store rewrote it.
  */
 export function noteRamStore(h: u32, size: u32): void {
+  if (dirtyLogOn) markDirty(h, size);
   const firstPage = (h - RAM_OFF) >> 12;
   const lastPage = (h + size - 1 - RAM_OFF) >> 12;
   for (let pg = firstPage; pg <= lastPage; pg++) {
@@ -326,6 +328,38 @@ export function noteRamStore(h: u32, size: u32): void {
     }
     if ((flags & PAGE_WATCH) != 0) checkTohost();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dirty-page log (live migration, src/migration/). While it is on, every RAM page a store or a
+// host write reaches has its bit set in DIRTY_LOG. Stores through the store TLB do not come
+// here, so a page is marked when its store translation is cached (fillStoreTlb) as well as on
+// every slow-path store (noteRamStore); restarting the log clears the bitmap and every store
+// TLB, so the first store to each page after a restart takes the slow path and marks it again.
+// Compiled code stores through the same TLBs (src/jit/codegen.ts), so it is covered too.
+
+export let dirtyLogOn = false;
+
+function markDirty(h: u32, size: u32): void {
+  const first = (h - RAM_OFF) >> 12;
+  const last = (h + size - 1 - RAM_OFF) >> 12;
+  for (let pg = first; pg <= last; pg++) {
+    const a = DIRTY_LOG + (pg >> 3);
+    store<u8>(a, load<u8>(a) | <u8>(<u32>1 << (pg & 7)));
+  }
+}
+
+/** Turns the log on (cleared, every page clean) or off. */
+export function dirtyLogSet(on: bool): void {
+  dirtyLogOn = on;
+  dirtyLogRestart();
+}
+
+/** Clears the log for the next round (the host has read it) and makes stores mark pages again. */
+export function dirtyLogRestart(): void {
+  const pages = <u32>(load<u64>(S_RAM_SIZE) >> 12);
+  memory.fill(DIRTY_LOG, 0, (pages + 7) >> 3);
+  tlbFlushStores();
 }
 
 function checkTohost(): void {

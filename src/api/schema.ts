@@ -145,3 +145,15 @@ export const snapshotLoadBody = {
     resume_vm: { type: "boolean", default: false },
   },
 } as const;
+
+export const migrateBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["destination"],
+  properties: {
+    // The other host's API address (its serve --listen).
+    destination: { type: "string", pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$", maxLength: 300 },
+    // Pre-copy rounds at most before the stop-and-copy (default 30).
+    max_rounds: { type: "integer", minimum: 1, maximum: 1000 },
+  },
+} as const;

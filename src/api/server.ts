@@ -20,6 +20,8 @@
 //   PUT    /vms/{id}/snapshot/create  {"snapshot_path": F}: a paused VM to a snapshot file
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   PUT    /snapshot/load        {"snapshot_path": F}: into the VM the snapshot names (defined from it if need be)
+//   PUT    /vms/{id}/migrate     {"destination": "HOST:PORT"}: live migration to another host
+//                                (migration-routes.ts); GET /migrations/incoming takes them
 //   GET    /openapi.json         this API as OpenAPI 3.1
 //   GET    /metrics              Prometheus text format
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
@@ -30,11 +32,13 @@ import type { BootSource, VmConfig, VmView } from "../hypervisor/vm.js";
 import { checkDiskFiles, GuestFileError, loadLinuxImages, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
 import { join } from "node:path";
-import { actionBody, ACTIONS, bootSource, drive, machineConfig, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type RateLimiterBody, type TokenBucketBody, type VmBody } from "./schema.js";
+import { actionBody, ACTIONS, bootSource, drive, machineConfig, migrateBody, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type RateLimiterBody, type TokenBucketBody, type VmBody } from "./schema.js";
 import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
 import { snapshotVm } from "../snapshot/format.js";
+import { MAX_MIGRATION_MESSAGE } from "./migration.js";
+import { MIGRATION_PATH, registerMigration } from "./migration-routes.js";
 import { Ajv } from "ajv";
 import { parseMac } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
@@ -49,6 +53,8 @@ export interface ServerOptions {
    * (DIR/ID/DRIVE.*) so guest writes outlive the host; default in memory.
    */
   overlayDir?: string;
+  /** The secret shared with the hosts VMs migrate from and to (none: this host takes no part in migrations). */
+  migrationSecret?: string;
 }
 
 /** Turns an API body into a VM configuration, reading the files it names (disks are checked, and opened by the host). */
@@ -129,6 +135,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
   if (options.token) {
     const want = `Bearer ${options.token}`;
     app.addHook("onRequest", async (req, reply) => {
+      if (req.url.split("?")[0] === MIGRATION_PATH) return; // the migration secret authenticates it
       if (req.headers.authorization !== want) await reply.code(401).send({ fault_message: "missing or wrong access token" });
     });
   }
@@ -255,7 +262,8 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     return reply.code(204).send();
   });
 
-  void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Messages up to a migration's largest (its state); the console takes 64 KiB at a time.
+  void app.register(websocket, { options: { maxPayload: MAX_MIGRATION_MESSAGE } });
   void app.register(async (scope) => {
     scope.get<{ Params: { id: string } }>("/vms/:id/console/ws", { websocket: true, schema: { params: vmId } }, (socket, req) => {
       const vm = hv.vms.get(req.params.id);
@@ -265,10 +273,34 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
       const listener = (b: Uint8Array) => { if (socket.readyState === socket.OPEN) socket.send(b); };
       vm.console.listeners.add(listener);
       socket.on("message", (data: Buffer) => {
+        if (data.length > 64 * 1024) { socket.close(1009, "console input: 64 KiB at a time"); return; }
         try { hv.input(vm.id, new Uint8Array(data)); } catch (e) { socket.send(`\r\n[wasmvisor: ${(e as Error).message}]\r\n`); }
       });
       socket.on("close", () => vm.console.listeners.delete(listener));
     });
+  });
+
+  registerMigration(app, hv, {
+    secret: options.migrationSecret,
+    bodies,
+    define: (id, body) => {
+      if (!validVmBody(body)) throw new HypervisorError("invalid_config", `the source's definition of VM '${id}' is not valid here: ${validVmBody.errors?.[0]?.instancePath ?? ""} ${validVmBody.errors?.[0]?.message ?? ""}`.trim());
+      // Overlay files left from an earlier stay of this VM here are not its disks' state now.
+      if (options.overlayDir) rmSync(join(options.overlayDir, id), { recursive: true, force: true });
+      const config = vmConfigFromBody(id, body, options.overlayDir);
+      // On the source's machine (loopback) the forwards' ports are free once the source lets go.
+      if (config.net?.user) config.net.user.retryForwardsMs = 10_000;
+      hv.create(config);
+      bodies.set(id, body);
+    },
+    // The VM is gone from this host (migrated away, or a failed incoming one): its definition
+    // and overlay files with it.
+    forget: (id) => {
+      bodies.delete(id);
+      if (options.overlayDir) rmSync(join(options.overlayDir, id), { recursive: true, force: true });
+      options.onChange?.(hv, bodies);
+    },
+    arrived: () => options.onChange?.(hv, bodies),
   });
 
   app.put<{ Params: { id: string }; Body: { snapshot_path: string } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
@@ -385,6 +417,8 @@ export function openapi(): Record<string, unknown> {
       "/vms/{id}/snapshot/create": { put: { summary: "Save a paused VM to a snapshot file", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotCreateBody } } }, responses: { 204: { description: "written" }, ...errs(400, 404, 409) } } },
       "/vms/{id}/snapshot/load": { put: { summary: "Load a snapshot into a VM that is not running (same configuration)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 204: { description: "loaded" }, ...errs(400, 404, 409) } } },
       "/snapshot/load": { put: { summary: "Load a snapshot into the VM it names, defining that VM from the snapshot when this host has not got it; resumed unless resume_vm is false", requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 200: { description: "{ id, state }" }, ...errs(400, 409) } } },
+      "/vms/{id}/migrate": { put: { summary: "Move a running or paused VM to another wasmvisor host (live migration: pre-copy, then a short stop-and-copy); answers once it runs there", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: migrateBody } } }, responses: { 200: { description: "{ id, destination, rounds, round_pages, bytes, total_ms, downtime_ms }" }, ...errs(400, 404, 409, 502) } } },
+      "/migrations/incoming": { get: { summary: "The WebSocket another host's migration connects to (authenticated by the shared migration secret)", responses: { 101: { description: "switching protocols" } } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

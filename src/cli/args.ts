@@ -8,14 +8,16 @@ import { DEFAULT_THRESHOLD } from "../jit/jit.js";
 import type { VmBody } from "../api/schema.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
-export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot";
-export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console", "snapshot"];
+export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot" | "migrate";
+export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console", "snapshot", "migrate"];
 export interface ClientArgs {
   verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody;
   /** stop: ms the guest has to power off after Ctrl-Alt-Del (0: at once). */
   timeoutMs?: number;
   /** snapshot create VM FILE / snapshot load FILE [--paused]. */
   snapshot?: { op: "create"; file: string } | { op: "load"; file: string; paused: boolean };
+  /** migrate VM --to HOST:PORT: the other host's API address. */
+  to?: string;
 }
 export interface ServeArgs {
   listen?: string; socket?: string; stateDir?: string; token?: string;
@@ -23,6 +25,8 @@ export interface ServeArgs {
   memoryLimit?: number;
   /** Worker threads running the VMs (default one per host core); 0 runs them on the main thread. */
   workers?: number;
+  /** The secret shared with the hosts VMs migrate between (or WASMVISOR_MIGRATION_SECRET). */
+  migrationSecret?: string;
 }
 export const DEFAULT_LISTEN = "127.0.0.1:8417";
 
@@ -81,10 +85,11 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
-                 [--workers N] [--memory-limit SIZE]
+                 [--workers N] [--memory-limit SIZE] [--migration-secret S]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
        wasmvisor snapshot create VM FILE | snapshot load FILE [--paused]
+       wasmvisor migrate VM --to HOST:PORT
        wasmvisor --help | --version
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
@@ -97,7 +102,9 @@ bench overhead    the same Linux workloads in full and para mode, side by side, 
 bench boot        Linux boot to the first prompt, next to QEMU (bench/results/boot.*)
 serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417; GET /openapi.json);
                   VMs run on --workers threads (default one per core; 0: the main thread), and
-                  together may commit --memory-limit of RAM (default 16G)
+                  together may commit --memory-limit of RAM (default 16G); hosts that share
+                  --migration-secret (at least 16 characters; or WASMVISOR_MIGRATION_SECRET)
+                  move running VMs between them (migrate)
 ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
@@ -107,7 +114,9 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   VM (pausing it meanwhile), snapshot load FILE brings it back (defining it
                   from the snapshot if the host has not got it) and resumes it; stop ID
                   sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
-                  power off, then stops it at once
+                  power off, then stops it at once; migrate VM --to HOST:PORT moves a running
+                  VM to the serve at HOST:PORT (live: it keeps running meanwhile, then stops
+                  for a few ms) and prints the rounds, bytes and downtime
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
@@ -231,6 +240,8 @@ const OPTIONS = {
   timeout: { type: "string" },
   workers: { type: "string" },
   "memory-limit": { type: "string" },
+  "migration-secret": { type: "string" },
+  to: { type: "string" },
   token: { type: "string" },
   host: { type: "string" },
   json: { type: "boolean" },
@@ -252,10 +263,11 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   run: ["mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "net", "exec", "snapshot", "max-instructions", "trace", "stats", "no-jit", "jit-threshold"],
   images: [],
   bench: ["runs"],
-  serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit"],
+  serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit", "migration-secret"],
   create: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
   snapshot: [...CLIENT_OPTIONS, "paused"],
   stop: [...CLIENT_OPTIONS, "timeout"],
+  migrate: [...CLIENT_OPTIONS, "to"],
 };
 
 /** The command of the option it would belong to, for the error message. */
@@ -309,7 +321,9 @@ export function parseArgs(argv: string[]): Command {
     if (v.listen !== undefined && v.socket !== undefined) throw new UsageError("serve: give --listen or --socket, not both");
     const workers = v.workers === undefined ? undefined : /^\d+$/.test(v.workers) && Number(v.workers) <= 256 ? Number(v.workers) : NaN;
     if (Number.isNaN(workers)) throw new UsageError(`invalid --workers value '${v.workers}': expected 0 to 256`);
-    return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token, workers,
+    const secret = v["migration-secret"];
+    if (secret !== undefined && secret.length < 16) throw new UsageError("invalid --migration-secret: at least 16 characters");
+    return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token, workers, migrationSecret: secret,
       memoryLimit: v["memory-limit"] === undefined ? undefined : parseMemoryLimit(v["memory-limit"]) };
   }
   if ((CLIENT_VERBS as readonly string[]).includes(command)) {
@@ -329,6 +343,11 @@ export function parseArgs(argv: string[]): Command {
       throw new UsageError("snapshot: expected 'snapshot create VM FILE' or 'snapshot load FILE [--paused]'");
     }
     if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
+    if (verb === "migrate") {
+      if (v.to === undefined) throw new UsageError("migrate: --to HOST:PORT is required (the other host's API address)");
+      if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v.to) || Number(v.to.slice(v.to.lastIndexOf(":") + 1)) > 65535) throw new UsageError(`invalid --to value '${v.to}': expected HOST:PORT`);
+      return { kind: "client", verb, id: rest[0], to: v.to, host: v.host, token: v.token, json: v.json ?? false };
+    }
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };
     if (verb === "create") out.body = createBody(v);
     if (v.timeout !== undefined) {

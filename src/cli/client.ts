@@ -61,6 +61,12 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
       await call("GET", `/vms/${id}`); // a clear error for an unknown VM
       return attachConsole(base.replace(/^http/, "ws") + `/vms/${id}/console/ws`, token);
     }
+    case "migrate": {
+      const r = (await (await call("PUT", `/vms/${id}/migrate`, { destination: a.to })).json()) as { rounds: number; round_pages: number[]; bytes: number; total_ms: number; downtime_ms: number };
+      write(a.json ? JSON.stringify(r) + "\n"
+        : `migrated ${a.id} to ${a.to}: ${r.rounds} rounds (${r.round_pages.join(", ")} pages), ${(r.bytes / 2 ** 20).toFixed(1)} MiB in ${Math.round(r.total_ms)} ms, downtime ${r.downtime_ms} ms\n`);
+      return 0;
+    }
     case "rm": await call("DELETE", `/vms/${id}`); break;
     case "logs": write(await (await call("GET", `/vms/${id}/console`)).text()); return 0;
     case "events": {

@@ -43,7 +43,9 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     writeFileSync(tmp, JSON.stringify(Object.fromEntries(bodies), null, 2) + "\n");
     renameSync(tmp, statePath); // atomic: a crash leaves the old file or the new one
   };
-  const app = buildServer(hv, { token, onChange: save, overlayDir: a.stateDir ? join(a.stateDir, "disks") : undefined });
+  const migrationSecret = a.migrationSecret ?? process.env.WASMVISOR_MIGRATION_SECRET;
+  if (migrationSecret !== undefined && migrationSecret.length < 16) throw new SetupError("serve: the migration secret (WASMVISOR_MIGRATION_SECRET) must be at least 16 characters");
+  const app = buildServer(hv, { token, onChange: save, overlayDir: a.stateDir ? join(a.stateDir, "disks") : undefined, migrationSecret });
   if (a.stateDir && statePath) {
     mkdirSync(a.stateDir, { recursive: true });
     let saved: Record<string, VmBody> = {};

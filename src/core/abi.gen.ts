@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x26e601b0;
+export const SOURCE_HASH = 0x74403848;
 
 /** assembly/layout.ts */
 export const L = {
@@ -96,6 +96,8 @@ export const L = {
   PAGE_STORES: 2621440,
   PAGE_STORES_MAX: 4095,
   SLOT_OWNERS: 3670016,
+  DIRTY_LOG: 3735552,
+  DIRTY_LOG_BYTES: 65536,
   BLOCK_AREA: 4194304,
   BLOCK_AREA_END: 8388608,
   SLOT_POOL: 8388608,
@@ -315,6 +317,8 @@ export interface CoreFunctions {
   invalidateRange(pa: bigint, len: number): void;
   setPara(mode: number): void;
   setSbiTimer(t: bigint): void;
+  dirtyLog(on: number): void;
+  dirtyLogRestart(): void;
   flushTlb(): void;
   setSoftIrq(on: number): void;
   clearStats(): void;

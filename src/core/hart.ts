@@ -312,6 +312,35 @@ export class Hart {
   /** The host changed guest RAM in [pa, pa+len): forget decoded instructions there. */
   invalidate(pa: number, len: number): void { this.core.invalidateRange(BigInt(pa), len); }
 
+  /**
+   * Live migration's dirty-page log: on, every RAM page the guest or a device writes from now
+   * on is logged (assembly/mmu.ts); off, nothing is.
+   */
+  dirtyLog(on: boolean): void { this.core.dirtyLog(on ? 1 : 0); }
+
+  /**
+   * The RAM pages (indexes from DRAM_BASE, ascending) written since the log was turned on or
+   * last taken; the log starts over. Call between runs.
+   */
+  takeDirtyPages(): Uint32Array {
+    const pages = this.memSize / 4096;
+    const words = new Uint32Array(this.memory.buffer, L.DIRTY_LOG, Math.ceil(pages / 32));
+    let n = 0;
+    for (let i = 0; i < words.length; i++) { let w = words[i]; while (w) { n++; w &= w - 1; } }
+    const out = new Uint32Array(n);
+    let k = 0;
+    for (let i = 0; i < words.length; i++) {
+      let w = words[i];
+      while (w) {
+        const bit = 31 - Math.clz32(w & -w);
+        out[k++] = i * 32 + bit;
+        w &= w - 1;
+      }
+    }
+    this.core.dirtyLogRestart();
+    return out;
+  }
+
   /** HTIF mailboxes (physical addresses; 0 = none). A guest store to tohost exits run(). */
   setHtif(tohost: number, fromhost: number): void { this.core.setHtif(BigInt(tohost), BigInt(fromhost)); }
 

@@ -7,6 +7,7 @@ export const ERRORS = {
   already_exists: { status: 409, what: "a VM with that id exists" },
   invalid_state: { status: 409, what: "the action is not allowed in the VM's state" },
   insufficient_memory: { status: 507, what: "the host cannot give the VM its memory" },
+  migration_failed: { status: 502, what: "a live migration did not complete (the message says where the VM is)" },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -23,8 +23,19 @@ export interface Host {
   input(id: string, bytes: Uint8Array): void;
   /** A snapshot of a paused VM; it names the VM, and carries `body` (its definition) when given. */
   snapshot(id: string, body?: unknown): Uint8Array | Promise<Uint8Array>;
-  /** Loads a snapshot into a VM that is not running; then paused, or running with `resume`. */
-  restore(id: string, snapshot: Uint8Array, resume: boolean): void | Promise<void>;
+  /**
+   * Loads a snapshot into a VM that is not running; then paused, or running with `resume`.
+   * `advanceClockMs`: the guest's clock moves on by that much (a migration's time in transit).
+   */
+  restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs?: number): void | Promise<void>;
+  /** Live migration, the source: the next pre-copy round's pages (hypervisor.ts says how). */
+  migrationPages(id: string, first: boolean): Uint8Array | Promise<Uint8Array>;
+  /** Live migration, the source: pauses the VM; the last pages and its state. */
+  migrationFinish(id: string, body?: unknown): { pages: Uint8Array; state: Uint8Array } | Promise<{ pages: Uint8Array; state: Uint8Array }>;
+  /** Live migration, the source: it failed (`resume` the VM here) or ended. */
+  migrationAbort(id: string, resume: boolean): void | Promise<void>;
+  /** Live migration, the target: pages for a defined VM that has not run. */
+  migrationReceive(id: string, batch: Uint8Array): void | Promise<void>;
   close(): void | Promise<void>;
   /** Compiled guest code (Wasm bytes) installed in the host's VMs and held in its JIT caches. */
   codeBytes(): { installed: number; cache: number };

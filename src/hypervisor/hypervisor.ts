@@ -6,6 +6,8 @@
 // and the timers are passed in.
 import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
+import type { Machine } from "../machine/machine.js";
+import { allPages, encodePages } from "../migration/pages.js";
 import { HypervisorError } from "./errors.js";
 import type { DiskConfig, DiskFile } from "../machine/board.js";
 import { Network, Switch, type SwitchPort } from "../net/switch.js";
@@ -79,6 +81,8 @@ export class Hypervisor implements Host {
   private readonly uplink: HypervisorOptions["uplink"];
   private readonly sockets: HostSockets | undefined;
   private readonly userNets = new Map<Vm, UserNet>();
+  /** VMs migrating away, with the board whose pages are being sent. */
+  private readonly migrating = new Map<string, Machine>();
   private readonly uplinks = new Map<string, SwitchPort>();
   /** The host's virtual switches, by name. */
   readonly network = new Network();
@@ -132,7 +136,7 @@ export class Hypervisor implements Host {
     vm.onEvent = this.onEvent;
     if (vm.config.net?.user && !this.sockets) throw new HypervisorError("invalid_config", "net.user: this host has no sockets for user-mode networking");
     if (vm.config.net?.switch !== undefined) this.join(vm, vm.config.net.switch);
-    else if (vm.config.net?.user) this.joinUser(vm, vm.config.net.user.forwards ?? []);
+    else if (vm.config.net?.user) this.joinUser(vm, vm.config.net.user.forwards ?? [], vm.config.net.user.retryForwardsMs);
     this.vms.set(vm.id, vm);
     vm.event("created");
     return vm;
@@ -217,7 +221,7 @@ export class Hypervisor implements Host {
    * Loads a snapshot into a VM that is not running (created, shutoff or crashed) and whose
    * configuration matches the snapshot's machine; it is then paused, or running with `resume`.
    */
-  restore(id: string, snapshot: Uint8Array, resume: boolean): void {
+  restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs = 0): void {
     const vm = this.get(id);
     this.expect(vm, "load a snapshot into", ["created", "shutoff", "crashed"]);
     this.cancelRestart(id);
@@ -226,11 +230,68 @@ export class Hypervisor implements Host {
     } catch (e) {
       throw new HypervisorError("invalid_config", (e as Error).message);
     }
+    // A migrated VM's clock moves on by the time it spent between the hosts (wall-clock guests).
+    if (advanceClockMs > 0 && !vm.config.virtualClock) vm.machine!.hart.mtime += BigInt(Math.round(advanceClockMs * 10_000));
     vm.state = resume ? "running" : "paused";
     vm.reason = "";
     this.sched.admit(vm, this.vms.values());
     vm.event("restored", resume ? "running" : "paused");
     if (resume) this.kick();
+  }
+
+  // Live migration (src/migration/). The source's VM keeps running through the pre-copy rounds;
+  // its board is remembered at the first, so a reboot or restart meanwhile (a new board, whose
+  // pages were never sent) fails the migration instead of sending half of two boards.
+
+  /**
+   * Pages for the next pre-copy round of a running or paused VM: the first round turns on the
+   * board's dirty-page log and takes every page in use, later rounds the pages written since.
+   */
+  migrationPages(id: string, first: boolean): Uint8Array {
+    const vm = this.get(id);
+    this.expect(vm, "migrate", ["running", "paused"]);
+    const m = vm.machine!;
+    if (first) {
+      m.hart.dirtyLog(true);
+      this.migrating.set(id, m);
+      vm.event("migration-started");
+      return allPages(m.hart.deviceRam());
+    }
+    if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+    return encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false);
+  }
+
+  /**
+   * The last round: pauses the VM and returns the pages written since the previous round and
+   * its state (a snapshot without RAM that names it, with `body`). It stays paused here until
+   * the migration ends (migrationAbort, or delete once the target runs it).
+   */
+  migrationFinish(id: string, body?: unknown): { pages: Uint8Array; state: Uint8Array } {
+    const vm = this.get(id);
+    this.expect(vm, "migrate", ["running", "paused"]);
+    const m = vm.machine!;
+    if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+    if (vm.state === "running") this.pause(id);
+    for (const d of vm.config.disks) d.backend.flush(); // what it wrote is on disk before another host opens it
+    const pages = encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false);
+    return { pages, state: m.snapshot({ id, ...(body !== undefined && { body }) }, false) };
+  }
+
+  /** The migration failed or ended: the dirty log off; a paused VM runs again if `resume`. */
+  migrationAbort(id: string, resume: boolean): void {
+    const vm = this.get(id);
+    const m = this.migrating.get(id);
+    this.migrating.delete(id);
+    if (m && vm.machine === m) m.hart.dirtyLog(false);
+    vm.event("migration-ended", resume ? "failed: the VM runs here again" : undefined);
+    if (resume && vm.state === "paused" && vm.machine === m) this.resume(id);
+  }
+
+  /** The target: a batch of an incoming migration's pages for a VM that is defined and not running. */
+  migrationReceive(id: string, batch: Uint8Array): void {
+    const vm = this.get(id);
+    this.expect(vm, "migrate into", ["created"]);
+    try { vm.receivePages(batch); } catch (e) { throw new HypervisorError("invalid_config", (e as Error).message); }
   }
 
   reboot(id: string): void {
@@ -242,6 +303,7 @@ export class Hypervisor implements Host {
   delete(id: string): void {
     const vm = this.get(id);
     this.cancelRestart(id);
+    this.migrating.delete(id);
     vm.machine = undefined;
     this.vms.delete(id);
     vm.netPort?.detach();
@@ -411,13 +473,14 @@ export class Hypervisor implements Host {
    * User-mode networking: the VM and a UserNet on a private switch. The forwards listen at once;
    * one that cannot (an address in use) crashes the VM with the reason.
    */
-  private joinUser(vm: Vm, forwards: string[]): void {
+  private joinUser(vm: Vm, forwards: string[], retryMs?: number): void {
     const sw = new Switch(`user:${vm.id}`);
     const user = new UserNet(this.sockets!);
+    if (vm.mac) user.knowGuest(vm.mac);
     user.attach(sw.attach("user", (f) => user.deliver(f)));
     this.attachNic(vm, sw);
     this.userNets.set(vm, user);
-    user.forward(forwards.map(parseForward)).then((ports) => { vm.forwardedPorts = ports; }, (e: Error) => {
+    user.forward(forwards.map(parseForward), retryMs).then((ports) => { vm.forwardedPorts = ports; }, (e: Error) => {
       vm.event("net-error", `port forward: ${e.message}`);
       if (vm.state === "running" || vm.state === "paused") this.crash(vm, `port forward: ${e.message}`);
     });

@@ -81,6 +81,7 @@ export class Pool implements Host {
   private readonly slots: Slot[] = [];
   private seq = 0;
   private moving = false;
+  private readonly migrating = new Set<string>();
   private closed = false;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
   /** The host's switches; each worker with a VM on one has a port on it (its own switch's uplink). */
@@ -242,6 +243,7 @@ export class Pool implements Host {
   async delete(id: string): Promise<void> {
     const vm = this.get(id);
     this.vms.delete(id);
+    this.migrating.delete(id);
     vm.state = "shutoff";
     vm.note("deleted");
     await this.call(vm.worker, "delete", id, undefined, undefined, true).catch(() => undefined);
@@ -260,9 +262,34 @@ export class Pool implements Host {
     return await this.call(vm.worker, "snapshot", id, body, undefined, true) as Uint8Array;
   }
 
-  async restore(id: string, snapshot: Uint8Array, resume: boolean): Promise<void> {
+  async restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs?: number): Promise<void> {
     const vm = this.get(id);
-    await this.call(vm.worker, "restore", id, { snapshot, resume });
+    await this.call(vm.worker, "restore", id, { snapshot, resume, advanceClockMs });
+  }
+
+  // Live migration: the worker running the VM does the work (hypervisor.ts); a migrating VM is
+  // not moved between workers meanwhile (its new board would have no dirty-page log).
+  async migrationPages(id: string, first: boolean): Promise<Uint8Array> {
+    const vm = this.get(id);
+    if (first) this.migrating.add(id);
+    return await this.call(vm.worker, "migrationPages", id, first, undefined, true) as Uint8Array;
+  }
+
+  async migrationFinish(id: string, body?: unknown): Promise<{ pages: Uint8Array; state: Uint8Array }> {
+    const vm = this.get(id);
+    return await this.call(vm.worker, "migrationFinish", id, body, undefined, true) as { pages: Uint8Array; state: Uint8Array };
+  }
+
+  async migrationAbort(id: string, resume: boolean): Promise<void> {
+    const vm = this.get(id);
+    this.migrating.delete(id);
+    await this.call(vm.worker, "migrationAbort", id, resume);
+  }
+
+  async migrationReceive(id: string, batch: Uint8Array): Promise<void> {
+    const vm = this.get(id);
+    const own = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength && batch.buffer instanceof ArrayBuffer ? batch : batch.slice();
+    await this.call(vm.worker, "migrationReceive", id, own, [own.buffer as ArrayBuffer]);
   }
 
   /**
@@ -275,6 +302,7 @@ export class Pool implements Host {
     if (!Number.isInteger(to) || to < 0 || to >= this.slots.length) throw new RangeError(`no worker ${to}`);
     const from = vm.worker;
     if (from === to) return;
+    if (this.migrating.has(id)) throw new HypervisorError("invalid_state", `VM '${id}' is migrating to another host`);
     if (vm.diskFiles.some(persistentOverlay)) {
       throw new HypervisorError("invalid_state", `VM '${id}' keeps its disk overlay in files, which two workers cannot share during a move`);
     }
@@ -308,7 +336,7 @@ export class Pool implements Host {
         const n = this.load();
         const hi = n.indexOf(Math.max(...n)), lo = n.indexOf(Math.min(...n));
         if (n[hi] - n[lo] < 2) return moved;
-        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" && !v.diskFiles.some(persistentOverlay));
+        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" && !v.diskFiles.some(persistentOverlay) && !this.migrating.has(v.id));
         if (!vm) return moved;
         await this.move(vm.id, lo);
         moved++;

@@ -4,6 +4,7 @@
 import type { DiskConfig, DiskFile } from "../machine/board.js";
 import type { BootMode, LinuxImages } from "../machine/linux-boot.js";
 import { Machine } from "../machine/machine.js";
+import { applyPages } from "../migration/pages.js";
 import { macForId, parseMac, type SwitchPort } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
 import { rateLimiterProblem, type RateLimiterConfig } from "../devices/rate-limiter.js";
@@ -49,7 +50,7 @@ export interface VmConfig {
    * private router with DHCP, DNS and NAT to the host's sockets, and port forwards such as
    * "tcp:127.0.0.1:8080-:80"). Its MAC is derived from the id unless given ("02:...").
    */
-  net?: ({ switch: string; user?: undefined } | { user: { forwards?: string[] }; switch?: undefined }) & { mac?: string; rx?: RateLimiterConfig; tx?: RateLimiterConfig };
+  net?: ({ switch: string; user?: undefined } | { user: { forwards?: string[]; retryForwardsMs?: number }; switch?: undefined }) & { mac?: string; rx?: RateLimiterConfig; tx?: RateLimiterConfig };
 }
 
 /** An entry of a VM's event log; `time` is wall-clock ms since the epoch. */
@@ -123,6 +124,8 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
       if (c.net.switch !== undefined) bad("net", "give a switch or user networking, not both");
       if (c.net.user.forwards !== undefined && !Array.isArray(c.net.user.forwards)) bad("net.user.forwards", "a list of tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT");
       for (const f of c.net.user.forwards ?? []) { try { parseForward(f); } catch (e) { bad("net.user.forwards", (e as Error).message); } }
+      const r = c.net.user.retryForwardsMs;
+      if (r !== undefined && !(Number.isInteger(r) && r >= 0 && r <= 60_000)) bad("net.user.retryForwardsMs", "ms from 0 to 60000");
     } else if (typeof c.net?.switch !== "string" || !SWITCH_NAME.test(c.net.switch)) bad("net.switch", "1-64 characters of A-Z a-z 0-9 _ . -");
     for (const dir of ["rx", "tx"] as const) { const why = rateLimiterProblem(c.net[dir]); if (why) bad(`net.${dir}`, why); }
     if (c.net.mac !== undefined) { try { parseMac(c.net.mac); } catch (e) { bad("net.mac", (e as Error).message); } }
@@ -254,9 +257,27 @@ export class Vm implements VmView {
     return /(^| )wasmvisor\.name=/.test(cmdline) ? images : { ...images, cmdline: `${cmdline} wasmvisor.name=${this.id}` };
   }
 
-  /** Builds a fresh board continuing from a snapshot (throws SnapshotError, leaving the VM as it was). */
+  /** An incoming live migration's board: its RAM fills with the pages as they arrive. */
+  private staging: Machine | undefined;
+
+  /** Live migration, the target: a batch of pages into the board the VM will continue on. */
+  receivePages(batch: Uint8Array): void {
+    this.staging ??= new Machine(this.module, this.machineOptions());
+    applyPages(this.staging.hart.ram, batch);
+  }
+
+  /** Drops the pages an incoming migration brought (it failed). */
+  dropStaging(): void { this.staging = undefined; }
+
+  /**
+   * Builds a fresh board continuing from a snapshot (throws SnapshotError, leaving the VM as it
+   * was); after an incoming migration's pages, its board, from the migration's state.
+   */
   restore(snapshot: Uint8Array): void {
-    const m = Machine.fromSnapshot(this.module, this.machineOptions(), snapshot);
+    const staged = this.staging;
+    const m = staged ?? new Machine(this.module, this.machineOptions());
+    m.restoreFrom(snapshot, staged !== undefined);
+    this.staging = undefined;
     const c = this.config;
     if (c.boot.kind === "linux") { // a reboot of a restored Linux VM boots its images again
       const { mode } = c.boot;

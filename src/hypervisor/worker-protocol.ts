@@ -9,7 +9,8 @@ import { Hypervisor } from "./hypervisor.js";
 import type { HostSockets } from "../net/user/sockets.js";
 import type { Vm, VmConfig, VmEvent, VmState, VmStats } from "./vm.js";
 
-export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel" | "shutdown";
+export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel" | "shutdown"
+  | "migrationPages" | "migrationFinish" | "migrationAbort" | "migrationReceive";
 
 export interface CreateArgs {
   /** The configuration, its disks as diskFiles (backends hold file handles, which cannot be sent). */
@@ -104,7 +105,11 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "delete": sent.delete(id); return h.delete(id);
       case "input": return h.input(id, args as Uint8Array);
       case "snapshot": return h.snapshot(id, args);
-      case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean }; return h.restore(id, a.snapshot, a.resume); }
+      case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean; advanceClockMs?: number }; return h.restore(id, a.snapshot, a.resume, a.advanceClockMs); }
+      case "migrationPages": return h.migrationPages(id, args as boolean);
+      case "migrationFinish": return h.migrationFinish(id, args);
+      case "migrationAbort": return h.migrationAbort(id, args as boolean);
+      case "migrationReceive": return h.migrationReceive(id, args as Uint8Array);
     }
   };
 

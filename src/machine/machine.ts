@@ -71,8 +71,11 @@ export class Machine extends Runner {
     return layout;
   }
 
-  /** The whole machine as a snapshot (src/snapshot/format.ts); call between runs. `vm` names the VM in it. */
-  snapshot(vm?: SnapshotVm): Uint8Array { return saveBoard(this.board, vm); }
+  /**
+   * The whole machine as a snapshot (src/snapshot/format.ts); call between runs. `vm` names the
+   * VM in it; `ram` false leaves RAM out (a live migration sends the pages apart).
+   */
+  snapshot(vm?: SnapshotVm, ram = true): Uint8Array { return saveBoard(this.board, vm, ram); }
 
   /**
    * A new machine, built with `options` (the same memory size, mode and devices as the one
@@ -81,9 +84,17 @@ export class Machine extends Runner {
    */
   static fromSnapshot(module: WebAssembly.Module, options: MachineOptions, snapshot: Uint8Array): Machine {
     const m = new Machine(module, options);
-    restoreBoard(m.board, snapshot);
-    m.loaded();
+    m.restoreFrom(snapshot);
     return m;
+  }
+
+  /**
+   * Continues from `snapshot` on this machine, which must never have run: a fresh one, or one
+   * whose RAM a live migration filled (`ramStaged`: then the snapshot may be one saved without RAM).
+   */
+  restoreFrom(snapshot: Uint8Array, ramStaged = false): void {
+    restoreBoard(this.board, snapshot, ramStaged);
+    this.loaded();
   }
 
   /** Sets the HTIF mailboxes by hand (e.g. for a raw image); 0 = none. */

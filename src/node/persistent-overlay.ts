@@ -72,6 +72,24 @@ export class PersistentOverlay implements BlockBackend {
     });
   }
 
+  /** The written chunks (index, bytes), read back from the data file: a snapshot or a migration carries them. */
+  overlayChunks(): [number, Uint8Array][] {
+    return [...this.written].sort((a, b) => a - b).map((i) => {
+      const c = new Uint8Array(Math.min(CHUNK, this.size - i * CHUNK));
+      readFully(this.fd, c, i * CHUNK);
+      return [i, c];
+    });
+  }
+
+  /** Puts back a chunk a snapshot or a migration carried. */
+  restoreChunk(index: number, data: Uint8Array): void {
+    const len = Math.min(CHUNK, this.size - index * CHUNK);
+    if (!Number.isInteger(index) || index < 0 || len <= 0 || data.length !== len) throw new RangeError(`overlay chunk ${index} of ${data.length} bytes does not fit a ${this.size}-byte disk`);
+    if (this.closed) throw new Error(`${this.path}: overlay closed`);
+    writeFully(this.fd, data, index * CHUNK);
+    if (!this.written.has(index)) { this.written.add(index); this.dirty = true; }
+  }
+
   /** The guest's flush: data to stable storage, then the index (atomically). */
   flush(): void {
     if (this.closed) return;

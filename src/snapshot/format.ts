@@ -5,7 +5,7 @@
 //   the hart's state block, then each device's saved state (address-table order, then HTIF),
 //   each as u32 length + bytes
 //   RAM, sparse: (u32 page index, 4096 bytes) for every non-zero page (the header counts them)
-//   the disks' in-memory overlays: (u32 disk, u32 chunk index, u32 length, bytes) for every
+//   the disks' copy-on-write overlays (in memory or in files): (u32 disk, u32 chunk index, u32 length, bytes) for every
 //       written chunk (the header's overlayChunks counts them; absent: none)
 //   u32 CRC-32 of everything before it
 // A snapshot is untrusted input: restore checks the magic, version, checksum, every length, the
@@ -39,6 +39,8 @@ interface Header {
   vm?: SnapshotVm;
   /** Chunk records of the disks' copy-on-write overlays after the RAM pages. */
   overlayChunks?: number;
+  /** False when RAM was left out (a migration's state, its pages sent apart). */
+  ram?: boolean;
 }
 
 /** What a host records of the VM a snapshot is of, so it can be loaded without naming one. */
@@ -46,25 +48,29 @@ export interface SnapshotVm { id: string; body?: unknown }
 
 function tableOf(board: Board) { return board.table.map((e) => ({ name: e.name, base: e.base, size: e.size })); }
 
-/** The board's state as a snapshot (the runner must not be inside a slice). */
-export function saveBoard(board: Board, vm?: SnapshotVm): Uint8Array {
+/**
+ * The board's state as a snapshot (the runner must not be inside a slice). `ram` false leaves
+ * RAM out (live migration sends it separately, src/migration/): such a snapshot restores only
+ * into a board whose RAM already holds the pages.
+ */
+export function saveBoard(board: Board, vm?: SnapshotVm, ram = true): Uint8Array {
   const hart = board.hart;
   board.consoleOut.flush();
   const sections: Uint8Array[] = [hart.saveState()];
   for (const e of board.table) if (e.device) sections.push(e.device.save());
   sections.push(board.htif.save());
-  const ram = hart.ram;
+  const mem = hart.deviceRam();
   const pages: number[] = [];
-  const words = new Uint32Array(ram.buffer, ram.byteOffset, ram.byteLength / 4);
-  for (let p = 0; p < ram.length / PAGE; p++) {
+  const words = new Uint32Array(mem.buffer, mem.byteOffset, mem.byteLength / 4);
+  for (let p = 0; ram && p < mem.length / PAGE; p++) {
     const w0 = p * (PAGE / 4);
     for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) { pages.push(p); break; }
   }
-  // What the guest wrote to its disks, when that lives in memory (an overlay in files stays there).
+  // What the guest wrote to its disks (their copy-on-write overlays; a disk written through has none).
   const chunks: [number, number, Uint8Array][] = [];
   board.blk.forEach((b, d) => { for (const [i, c] of b.disk.overlayChunks?.() ?? []) chunks.push([d, i, c]); });
   const header: Header = { core: SOURCE_HASH, memSize: board.memSize, mode: board.mode, table: tableOf(board), mtime: hart.mtime.toString(), pages: pages.length,
-    ...(vm && { vm }), ...(chunks.length && { overlayChunks: chunks.length }) };
+    ...(vm && { vm }), ...(chunks.length && { overlayChunks: chunks.length }), ...(!ram && { ram: false }) };
   const hbytes = new TextEncoder().encode(JSON.stringify(header));
   let size = 8 + 8 + hbytes.length + 4;
   for (const s of sections) size += 4 + s.length;
@@ -78,7 +84,7 @@ export function saveBoard(board: Board, vm?: SnapshotVm): Uint8Array {
   out.set(hbytes, o); o += hbytes.length;
   v.setUint32(o, sections.length, true); o += 4;
   for (const s of sections) { v.setUint32(o, s.length, true); out.set(s, o + 4); o += 4 + s.length; }
-  for (const p of pages) { v.setUint32(o, p, true); out.set(ram.subarray(p * PAGE, (p + 1) * PAGE), o + 4); o += 4 + PAGE; }
+  for (const p of pages) { v.setUint32(o, p, true); out.set(mem.subarray(p * PAGE, (p + 1) * PAGE), o + 4); o += 4 + PAGE; }
   for (const [d, i, c] of chunks) { v.setUint32(o, d, true); v.setUint32(o + 4, i, true); v.setUint32(o + 8, c.length, true); out.set(c, o + 12); o += 12 + c.length; }
   v.setUint32(o, crc32(out.subarray(0, o)), true);
   return out;
@@ -117,11 +123,13 @@ function readHeader(snap: Uint8Array): Header {
 }
 
 /**
- * Restores a snapshot into `board`, which must be fresh (never run, RAM all zeros) and built
- * with the same configuration: Machine.fromSnapshot makes one.
+ * Restores a snapshot into `board`, which must be fresh (never run) and built with the same
+ * configuration: Machine.fromSnapshot makes one. Its RAM is all zeros, or holds the pages a
+ * migration brought in for a snapshot saved without RAM; the snapshot's pages are written over it.
  */
-export function restoreBoard(board: Board, snap: Uint8Array): void {
+export function restoreBoard(board: Board, snap: Uint8Array, ramStaged = false): void {
   const h = readHeader(snap);
+  if (h.ram === false && !ramStaged) throw new SnapshotError("it holds no RAM (a migration's state), so it cannot be loaded by itself");
   const v = new DataView(snap.buffer, snap.byteOffset, snap.byteLength);
   const hlen = v.getUint32(12, true);
   const end = snap.length - 4;
@@ -147,7 +155,7 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
   }
   if (o + h.pages * (4 + PAGE) > end) throw new SnapshotError("RAM pages run past the end of the file");
   // The overlays' chunks, after the pages: each must fit a disk of this board that keeps its
-  // overlay in memory, and together they fill the file to its checksum.
+  // copy-on-write overlay, and together they fill the file to its checksum.
   const nChunks = h.overlayChunks ?? 0;
   if (!Number.isInteger(nChunks) || nChunks < 0) throw new SnapshotError("overlay chunk count out of range");
   const records: { disk: number; index: number; at: number; len: number }[] = [];
@@ -156,7 +164,7 @@ export function restoreBoard(board: Board, snap: Uint8Array): void {
     if (c + 12 > end) throw new SnapshotError("truncated in the disk overlays");
     const disk = v.getUint32(c, true), index = v.getUint32(c + 4, true), len = v.getUint32(c + 8, true);
     const blk = board.blk[disk];
-    if (!blk || !blk.disk.restoreChunk) throw new SnapshotError(`overlay chunk for disk ${disk}, which this board has not got (or keeps no overlay in memory)`);
+    if (!blk || !blk.disk.restoreChunk) throw new SnapshotError(`overlay chunk for disk ${disk}, which this board has not got (or which has no copy-on-write overlay)`);
     if (index * CHUNK >= blk.disk.size || len !== Math.min(CHUNK, blk.disk.size - index * CHUNK) || c + 12 + len > end) {
       throw new SnapshotError(`overlay chunk ${index} of disk ${disk} does not fit it`);
     }

@@ -113,8 +113,8 @@ describe("snapshots carry the disks' in-memory overlays", () => {
     const small = new CowOverlay(new MemoryDisk(new Uint8Array(8192), true));
     expect(() => Machine.fromSnapshot(mod, { memSize: 2 << 20, disks: [{ backend: small }] }, snap)).toThrow(SnapshotError);
     expect(small.overlayBytes).toBe(0); // nothing half-restored
-    // A disk with no in-memory overlay cannot take the chunks.
+    // A disk with no copy-on-write overlay cannot take the chunks.
     expect(() => Machine.fromSnapshot(mod, { memSize: 2 << 20, disks: [{ backend: new MemoryDisk(new Uint8Array(64 * 1024)) }] }, snap))
-      .toThrow(/keeps no overlay in memory/);
+      .toThrow(/has no copy-on-write overlay/);
   });
 });

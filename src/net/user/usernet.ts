@@ -42,11 +42,20 @@ export class UserNet {
   private readonly udp = new Map<number, { sock: HostUdp; last: number }>();
   private readonly listeners: { close(): void }[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
-  private nextPort = 40_000;
+  // Source ports of the connections through the forwards start at a random point (RFC 6056): a
+  // migrated guest still has connections of the last host's UserNet in TIME-WAIT, whose ports a
+  // fixed start would reuse at once.
+  private nextPort = 40_000 + Math.floor(Math.random() * 20_000);
   private ident = 1;
   readonly stats: UserNetStats = { arp: 0, dhcp: 0, icmp: 0, udp: 0, tcpConnections: 0, dropped: 0 };
 
   constructor(private readonly sockets: HostSockets, private readonly now: () => number = () => Date.now()) {}
+
+  /**
+   * The guest NIC's MAC address, known before the guest sends anything: a VM that arrived by
+   * migration sends no DHCP request here, yet connections through the forwards must reach it.
+   */
+  knowGuest(mac: Uint8Array): void { this.guestMac ??= mac.slice(); }
 
   /** Joins the VM's private switch. */
   attach(port: SwitchPort): void {
@@ -55,18 +64,36 @@ export class UserNet {
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  /** Listens for each forward on the host; resolves with the ports bound (a host port 0 picks one). */
-  async forward(forwards: PortForward[]): Promise<number[]> {
+  /**
+   * Listens for each forward on the host; resolves with the ports bound (a host port 0 picks
+   * one). A port that cannot be bound is tried again every 20 ms for `retryMs` (a migration's
+   * target on the same machine as its source waits for the source to let go of the ports).
+   */
+  async forward(forwards: PortForward[], retryMs = 0): Promise<number[]> {
     const bound: number[] = [];
+    const until = Date.now() + retryMs;
     for (const f of forwards) {
-      const l = await this.sockets.listenTcp(f.hostAddress, f.hostPort, (sock) => this.inbound(sock, f.guestPort));
-      this.listeners.push(l);
-      bound.push(l.port);
+      for (;;) {
+        if (this.closed) throw new Error("the VM's network is closed");
+        try {
+          const l = await this.sockets.listenTcp(f.hostAddress, f.hostPort, (sock) => this.inbound(sock, f.guestPort));
+          if (this.closed) { l.close(); throw new Error("the VM's network is closed"); }
+          this.listeners.push(l);
+          bound.push(l.port);
+          break;
+        } catch (e) {
+          if (this.closed || Date.now() >= until) throw e;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
     }
     return bound;
   }
 
+  private closed = false;
+
   close(): void {
+    this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     for (const l of this.listeners) l.close();
     for (const c of [...this.tcp.values()]) c.reset();
