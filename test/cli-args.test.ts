@@ -100,5 +100,12 @@ describe("client and serve options", () => {
     expect(parseArgs(["snapshot", "load", "w.snap", "--paused"])).toMatchObject({ verb: "snapshot", snapshot: { op: "load", file: "w.snap", paused: true } });
     expect(() => parseArgs(["snapshot", "load"])).toThrow(/expected 'snapshot create VM FILE' or 'snapshot load FILE/);
     expect(() => parseArgs(["snapshot", "create", "web", "w.snap", "--paused"])).toThrow(/--paused is an option of snapshot load/);
+    expect(parseArgs(["migrate", "web", "--to", "10.0.0.2:8417"])).toMatchObject({ verb: "migrate", id: "web", to: "10.0.0.2:8417" });
+    expect(() => parseArgs(["migrate", "web"])).toThrow(/--to HOST:PORT is required/);
+    expect(() => parseArgs(["migrate", "web", "--to", "nowhere"])).toThrow(/invalid --to value 'nowhere'/);
+    expect(() => parseArgs(["migrate", "web", "--to", "h:99999"])).toThrow(/invalid --to value/);
+    expect(() => parseArgs(["start", "web", "--to", "h:1"])).toThrow(/--to is not an option of start \(it is one of migrate\)/);
+    expect(parseArgs(["serve", "--migration-secret", "sixteen chars ok"])).toMatchObject({ kind: "serve", migrationSecret: "sixteen chars ok" });
+    expect(() => parseArgs(["serve", "--migration-secret", "short"])).toThrow(/at least 16 characters/);
   });
 });

@@ -131,7 +131,7 @@ export const snapshotCreateBody = {
   additionalProperties: false,
   required: ["snapshot_path"],
   properties: {
-    snapshot_type: { type: "string", enum: ["Full"], description: "Diff snapshots need dirty-page tracking, not built yet" },
+    snapshot_type: { type: "string", enum: ["Full"], description: "Full only: Diff snapshots (built on the dirty-page log) are not built yet" },
     snapshot_path: { type: "string", minLength: 1, maxLength: 4096 },
   },
 } as const;

@@ -29,7 +29,7 @@ export interface Host {
    */
   restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs?: number): void | Promise<void>;
   /** Live migration, the source: the next pre-copy round's pages (hypervisor.ts says how). */
-  migrationPages(id: string, first: boolean): Uint8Array | Promise<Uint8Array>;
+  migrationPages(id: string, first: boolean, from?: number): { batch: Uint8Array; next: number } | Promise<{ batch: Uint8Array; next: number }>;
   /** Live migration, the source: pauses the VM; the last pages and its state. */
   migrationFinish(id: string, body?: unknown): { pages: Uint8Array; state: Uint8Array } | Promise<{ pages: Uint8Array; state: Uint8Array }>;
   /** Live migration, the source: it failed (`resume` the VM here) or ended. */

@@ -56,6 +56,8 @@ const MAX_BACKOFF_MS = 60_000;
 export const DEFAULT_SLICE_INSTRUCTIONS = 1_000_000;
 /** How long stop() gives a guest to shut down by itself. */
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+/** Pages a migration's first round scans and sends per part (16 MiB: a few ms of the VM's time). */
+export const MIGRATION_CHUNK_PAGES = 4096;
 const STOP_POLL_MS = 20;
 const defaultTimers: HostTimers = {
   now: () => performance.now(),
@@ -244,21 +246,31 @@ export class Hypervisor implements Host {
   // pages were never sent) fails the migration instead of sending half of two boards.
 
   /**
-   * Pages for the next pre-copy round of a running or paused VM: the first round turns on the
-   * board's dirty-page log and takes every page in use, later rounds the pages written since.
+   * Pages for the next pre-copy round of a running or paused VM. The first round takes every
+   * page in use, MIGRATION_CHUNK_PAGES at a time from page `from` (the VM runs between the
+   * parts, so scanning a large RAM does not stall it); its first part turns on the board's
+   * dirty-page log. Later rounds take the pages written since the round before. `next`: the
+   * page the first round goes on from, or -1 when the round is complete.
    */
-  migrationPages(id: string, first: boolean): Uint8Array {
+  migrationPages(id: string, first: boolean, from = 0): { batch: Uint8Array; next: number } {
     const vm = this.get(id);
     this.expect(vm, "migrate", ["running", "paused"]);
     const m = vm.machine!;
     if (first) {
-      m.hart.dirtyLog(true);
-      this.migrating.set(id, m);
-      vm.event("migration-started");
-      return allPages(m.hart.deviceRam());
+      if (from === 0) {
+        m.hart.dirtyLog(true);
+        this.migrating.set(id, m);
+        vm.event("migration-started");
+      } else if (this.migrating.get(id) !== m) {
+        throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+      }
+      const total = vm.config.memSize / 4096;
+      if (!Number.isInteger(from) || from < 0 || from >= total) throw new HypervisorError("invalid_config", `migration: no page ${from} in this VM's RAM`);
+      const end = Math.min(total, from + MIGRATION_CHUNK_PAGES);
+      return { batch: allPages(m.hart.deviceRam(), from, end), next: end < total ? end : -1 };
     }
     if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
-    return encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false);
+    return { batch: encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false), next: -1 };
   }
 
   /**

@@ -269,10 +269,10 @@ export class Pool implements Host {
 
   // Live migration: the worker running the VM does the work (hypervisor.ts); a migrating VM is
   // not moved between workers meanwhile (its new board would have no dirty-page log).
-  async migrationPages(id: string, first: boolean): Promise<Uint8Array> {
+  async migrationPages(id: string, first: boolean, from = 0): Promise<{ batch: Uint8Array; next: number }> {
     const vm = this.get(id);
     if (first) this.migrating.add(id);
-    return await this.call(vm.worker, "migrationPages", id, first, undefined, true) as Uint8Array;
+    return await this.call(vm.worker, "migrationPages", id, { first, from }, undefined, true) as { batch: Uint8Array; next: number };
   }
 
   async migrationFinish(id: string, body?: unknown): Promise<{ pages: Uint8Array; state: Uint8Array }> {

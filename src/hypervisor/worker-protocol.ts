@@ -106,7 +106,7 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "input": return h.input(id, args as Uint8Array);
       case "snapshot": return h.snapshot(id, args);
       case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean; advanceClockMs?: number }; return h.restore(id, a.snapshot, a.resume, a.advanceClockMs); }
-      case "migrationPages": return h.migrationPages(id, args as boolean);
+      case "migrationPages": { const a = args as { first: boolean; from: number }; return h.migrationPages(id, a.first, a.from); }
       case "migrationFinish": return h.migrationFinish(id, args);
       case "migrationAbort": return h.migrationAbort(id, args as boolean);
       case "migrationReceive": return h.migrationReceive(id, args as Uint8Array);

@@ -46,11 +46,10 @@ export function encodePages(ram: Uint8Array, pages: ArrayLike<number>, skipZero:
   return out;
 }
 
-/** Every page of `ram` (the first round: all of them, the zero ones left out). */
-export function allPages(ram: Uint8Array): Uint8Array {
-  const n = ram.length / PAGE;
-  const pages = new Uint32Array(n);
-  for (let i = 0; i < n; i++) pages[i] = i;
+/** The pages [from, to) of `ram` (the first round), the zero ones left out. */
+export function allPages(ram: Uint8Array, from = 0, to = ram.length / PAGE): Uint8Array {
+  const pages = new Uint32Array(to - from);
+  for (let i = 0; i < pages.length; i++) pages[i] = from + i;
   return encodePages(ram, pages, true);
 }
 

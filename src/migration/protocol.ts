@@ -7,7 +7,7 @@
 //                             ring, then the VM's state (a snapshot without RAM)
 //   target -> source  RESTORED   the VM is restored there, paused
 //   source -> target  GO      JSON { run }: the commit point; the source will not run it again
-//   target -> source  RESUMED    the VM runs (or stays paused) there
+//   target -> source  RESUMED    it has the GO: the VM runs (or stays paused) there from now
 //   source -> target  ABORT   JSON { message }: the source gave up before GO
 // Browser-safe.
 

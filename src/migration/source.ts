@@ -19,7 +19,7 @@ export interface MigrationReport {
   /** Bytes sent (sealed messages, before TCP/TLS framing). */
   bytes: number;
   totalMs: number;
-  /** From the pause here to the VM running on the target (as this host sees it). */
+  /** From the pause here to the target's confirmation that it runs the VM from now (as this host sees it). */
   downtimeMs: number;
   /** Where the downtime went: pausing and collecting the last pages and state, sending them, the target restoring, the hand-over. */
   downtimeParts: { stopMs: number; sendMs: number; restoreMs: number; handOverMs: number };
@@ -68,11 +68,13 @@ export async function migrateOut(host: Host, id: string, transport: Transport, o
     let best = Infinity, stale = 0;
     for (;;) {
       const first = roundPages.length === 0;
-      const batch = await host.migrationPages(id, first);
-      started = true;
-      const parts = splitBatch(batch, PART_BYTES);
-      let pages = 0;
-      for (const p of parts) { pages += checkPages(p, vm.config.memSize); await send(message(Msg.PAGES, p)); }
+      let pages = 0, from = 0;
+      do { // the first round comes in parts; the VM runs between them
+        const r = await host.migrationPages(id, first, from);
+        started = true;
+        for (const p of splitBatch(r.batch, PART_BYTES)) { pages += checkPages(p, vm.config.memSize); await send(message(Msg.PAGES, p)); }
+        from = r.next;
+      } while (from >= 0);
       roundPages.push(pages);
       if (first) continue; // the next round shows how fast the guest writes
       // Enough: few pages left, or the guest writes as fast as they go (no progress for 3 rounds).

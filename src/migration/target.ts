@@ -60,9 +60,11 @@ export async function acceptMigration(host: Host, transport: Transport, o: Targe
     const go = jsonObject((await recv(Msg.GO)).payload, "GO");
     // Committed: the source will not run the VM again, so this host keeps it whatever follows.
     defined = false;
-    if (go.run === true) await host.resume(id);
+    // The confirmation first, then the VM runs: resuming may run a whole slice of it at once,
+    // which the source would otherwise count as downtime.
     await ch.send(jsonMessage(Msg.RESUMED, {})).catch(() => undefined);
     ch.close();
+    if (go.run === true) await host.resume(id);
     return { id, pages, running: go.run === true };
   } catch (e) {
     const err = e instanceof MigrationError || e instanceof ChannelAuthError ? e : new MigrationError((e as Error).message);

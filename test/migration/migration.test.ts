@@ -18,11 +18,11 @@ import { until } from "../helpers/wait.js";
 
 const SECRET = "correct horse battery staple";
 
-/** Two ends of an in-memory transport; `tap` sees (and may change or drop) what a→b carries. */
-function pipe(tap?: (m: Uint8Array, n: number) => Uint8Array | undefined | "cut"): [Transport, Transport] {
+/** Two ends of an in-memory transport; `tap` sees (and may change or drop) what a→b carries, `back` what b→a does. */
+function pipe(tap?: (m: Uint8Array, n: number) => Uint8Array | undefined | "cut", back?: (m: Uint8Array, n: number) => Uint8Array | undefined | "cut"): [Transport, Transport] {
   const make = () => ({ queue: [] as Uint8Array[], waiting: [] as { res: (m: Uint8Array) => void; rej: (e: Error) => void }[], closed: false });
   const ends = [make(), make()];
-  let n = 0;
+  const count = [0, 0];
   const deliver = (to: number, m: Uint8Array) => {
     const e = ends[to];
     if (e.closed) return;
@@ -36,7 +36,8 @@ function pipe(tap?: (m: Uint8Array, n: number) => Uint8Array | undefined | "cut"
     send: async (bytes) => {
       if (ends[me].closed) throw new Error("closed");
       let m: Uint8Array | undefined | "cut" = bytes.slice();
-      if (me === 0 && tap) m = tap(m, n++);
+      const t = me === 0 ? tap : back;
+      if (t) m = t(m, count[me]++);
       if (m === "cut") { close(); throw new Error("cut"); }
       if (m) deliver(1 - me, m);
       await Promise.resolve();
@@ -178,10 +179,8 @@ describe("live migration", () => {
     src.create(config("u"));
     src.start("u");
     await until(() => src.vms.get("u")!.stats().instructions > 500_000);
-    const [a, b] = pipe();
-    // The target runs the VM, then its line goes before the source hears so.
-    const resume = dst.resume.bind(dst);
-    dst.resume = (id) => { resume(id); b.close(); };
+    // The target's line goes as it confirms the GO (its messages: challenge, READY, RESTORED, RESUMED).
+    const [a, b] = pipe(undefined, (m, n) => (n === 3 ? "cut" : m));
     const incoming = acceptMigration(dst, b, target(dst)).catch((e: Error) => e);
     await expect(migrateOut(src, "u", a, { secret: SECRET })).rejects.toThrow(/stays paused here/);
     await incoming;
