@@ -5,21 +5,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli } from "../helpers/cli-process.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "wasmvisor-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT });
-    let stdout = "", stderr = "";
-    c.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-    c.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
-    c.on("close", (code) => done({ code, stdout, stderr }));
-    c.stdin.end();
-  });
-}
 
 /** Starts serve on a free port; resolves with its URL once it listens. */
 function serve(stateDir: string): Promise<{ url: string; proc: ChildProcess }> {
