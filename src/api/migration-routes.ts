@@ -9,7 +9,7 @@ import { HypervisorError } from "../hypervisor/errors.js";
 import type { Host } from "../hypervisor/host.js";
 import { migrateOut } from "../migration/source.js";
 import { acceptMigration } from "../migration/target.js";
-import { connectMigration, wsTransport } from "./migration.js";
+import { connectMigration, MIGRATION_PATH, wsTransport } from "./migration.js";
 import { migrateBody, vmId, type VmBody } from "./schema.js";
 
 export interface MigrationContext {
@@ -24,7 +24,6 @@ export interface MigrationContext {
   arrived(id: string): void;
 }
 
-export const MIGRATION_PATH = "/migrations/incoming";
 const NO_SECRET = "this host has no migration secret (serve --migration-secret, or WASMVISOR_MIGRATION_SECRET)";
 
 export function registerMigration(app: FastifyInstance, hv: Host, ctx: MigrationContext): void {

@@ -5,6 +5,9 @@
 import { WebSocket } from "ws";
 import type { Transport } from "../migration/channel.js";
 
+/** Where a host takes migrations: the WebSocket's path on its API port. */
+export const MIGRATION_PATH = "/migrations/incoming";
+
 /** Largest message accepted: a page batch part (1 MiB and its records) or a VM's state. */
 const MAX_MESSAGE = 64 << 20;
 /** A connection that goes quiet this long in the middle of a migration has failed. */
@@ -59,7 +62,7 @@ export function wsTransport(ws: WebSocket): Transport {
 /** Connects to the migration endpoint of the host at `destination` (HOST:PORT). */
 export function connectMigration(destination: string): Promise<Transport> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${destination}/migrations/incoming`, { maxPayload: MAX_MESSAGE, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(`ws://${destination}${MIGRATION_PATH}`, { maxPayload: MAX_MESSAGE, handshakeTimeout: 10_000 });
     ws.once("open", () => resolve(wsTransport(ws)));
     ws.once("error", (e) => reject(new Error(`cannot reach ${destination}: ${e.message}`)));
     ws.once("unexpected-response", (_req, res) => { reject(new Error(`${destination} answered ${res.statusCode}: not a wasmvisor host that takes migrations`)); ws.terminate(); });

@@ -146,13 +146,16 @@ export const snapshotLoadBody = {
   },
 } as const;
 
+/** HOST:PORT (a name, an IPv4 address or a bracketed IPv6 one); the CLI's --to checks the same. */
+export const HOST_PORT_PATTERN = "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$";
+
 export const migrateBody = {
   type: "object",
   additionalProperties: false,
   required: ["destination"],
   properties: {
     // The other host's API address (its serve --listen).
-    destination: { type: "string", pattern: "^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+):[0-9]{1,5}$", maxLength: 300 },
+    destination: { type: "string", pattern: HOST_PORT_PATTERN, maxLength: 300 },
     // Pre-copy rounds at most before the stop-and-copy (default 30).
     max_rounds: { type: "integer", minimum: 1, maximum: 1000 },
   },

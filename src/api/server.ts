@@ -37,8 +37,8 @@ import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
 import { snapshotVm } from "../snapshot/format.js";
-import { MAX_MIGRATION_MESSAGE } from "./migration.js";
-import { MIGRATION_PATH, registerMigration } from "./migration-routes.js";
+import { MAX_MIGRATION_MESSAGE, MIGRATION_PATH } from "./migration.js";
+import { registerMigration } from "./migration-routes.js";
 import { Ajv } from "ajv";
 import { parseMac } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
@@ -418,7 +418,7 @@ export function openapi(): Record<string, unknown> {
       "/vms/{id}/snapshot/load": { put: { summary: "Load a snapshot into a VM that is not running (same configuration)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 204: { description: "loaded" }, ...errs(400, 404, 409) } } },
       "/snapshot/load": { put: { summary: "Load a snapshot into the VM it names, defining that VM from the snapshot when this host has not got it; resumed unless resume_vm is false", requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 200: { description: "{ id, state }" }, ...errs(400, 409) } } },
       "/vms/{id}/migrate": { put: { summary: "Move a running or paused VM to another wasmvisor host (live migration: pre-copy, then a short stop-and-copy); answers once it runs there", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: migrateBody } } }, responses: { 200: { description: "{ id, destination, rounds, round_pages, bytes, total_ms, downtime_ms }" }, ...errs(400, 404, 409, 502) } } },
-      "/migrations/incoming": { get: { summary: "The WebSocket another host's migration connects to (authenticated by the shared migration secret)", responses: { 101: { description: "switching protocols" } } } },
+      [MIGRATION_PATH]: { get: { summary: "The WebSocket another host's migration connects to (authenticated by the shared migration secret)", responses: { 101: { description: "switching protocols" } } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

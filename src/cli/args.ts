@@ -5,7 +5,7 @@ import { bytesPerSecond, type RateLimiterConfig } from "../devices/rate-limiter.
 import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 import { DEFAULT_THRESHOLD } from "../jit/jit.js";
-import type { VmBody } from "../api/schema.js";
+import { HOST_PORT_PATTERN, type VmBody } from "../api/schema.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
 export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot" | "migrate";
@@ -345,7 +345,7 @@ export function parseArgs(argv: string[]): Command {
     if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
     if (verb === "migrate") {
       if (v.to === undefined) throw new UsageError("migrate: --to HOST:PORT is required (the other host's API address)");
-      if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v.to) || Number(v.to.slice(v.to.lastIndexOf(":") + 1)) > 65535) throw new UsageError(`invalid --to value '${v.to}': expected HOST:PORT`);
+      if (!new RegExp(HOST_PORT_PATTERN).test(v.to) || Number(v.to.slice(v.to.lastIndexOf(":") + 1)) > 65535) throw new UsageError(`invalid --to value '${v.to}': expected HOST:PORT`);
       return { kind: "client", verb, id: rest[0], to: v.to, host: v.host, token: v.token, json: v.json ?? false };
     }
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };

@@ -7,6 +7,7 @@
 import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
 import type { Machine } from "../machine/machine.js";
+import { TIMEBASE_HZ } from "../core/hart.js";
 import { allPages, encodePages } from "../migration/pages.js";
 import { HypervisorError } from "./errors.js";
 import type { DiskConfig, DiskFile } from "../machine/board.js";
@@ -233,7 +234,7 @@ export class Hypervisor implements Host {
       throw new HypervisorError("invalid_config", (e as Error).message);
     }
     // A migrated VM's clock moves on by the time it spent between the hosts (wall-clock guests).
-    if (advanceClockMs > 0 && !vm.config.virtualClock) vm.machine!.hart.mtime += BigInt(Math.round(advanceClockMs * 10_000));
+    if (advanceClockMs > 0 && !vm.config.virtualClock) vm.machine!.hart.mtime += BigInt(Math.round(advanceClockMs * (TIMEBASE_HZ / 1000)));
     vm.state = resume ? "running" : "paused";
     vm.reason = "";
     this.sched.admit(vm, this.vms.values());
@@ -261,15 +262,15 @@ export class Hypervisor implements Host {
         m.hart.dirtyLog(true);
         this.migrating.set(id, m);
         vm.event("migration-started");
-      } else if (this.migrating.get(id) !== m) {
-        throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+      } else {
+        this.sameBoard(id, m);
       }
       const total = vm.config.memSize / 4096;
       if (!Number.isInteger(from) || from < 0 || from >= total) throw new HypervisorError("invalid_config", `migration: no page ${from} in this VM's RAM`);
       const end = Math.min(total, from + MIGRATION_CHUNK_PAGES);
       return { batch: allPages(m.hart.deviceRam(), from, end), next: end < total ? end : -1 };
     }
-    if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+    this.sameBoard(id, m);
     return { batch: encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false), next: -1 };
   }
 
@@ -282,11 +283,16 @@ export class Hypervisor implements Host {
     const vm = this.get(id);
     this.expect(vm, "migrate", ["running", "paused"]);
     const m = vm.machine!;
-    if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
+    this.sameBoard(id, m);
     if (vm.state === "running") this.pause(id);
     for (const d of vm.config.disks) d.backend.flush(); // what it wrote is on disk before another host opens it
     const pages = encodePages(m.hart.deviceRam(), m.hart.takeDirtyPages(), false);
     return { pages, state: m.snapshot({ id, ...(body !== undefined && { body }) }, false) };
+  }
+
+  /** The board being migrated must be the one whose pages went first (not a rebooted VM's new one). */
+  private sameBoard(id: string, m: Machine): void {
+    if (this.migrating.get(id) !== m) throw new HypervisorError("invalid_state", `VM '${id}' rebooted or restarted during its migration`);
   }
 
   /** The migration failed or ended: the dirty log off; a paused VM runs again if `resume`. */

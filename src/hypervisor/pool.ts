@@ -13,7 +13,7 @@ import type { Host } from "./host.js";
 import { checkConfig, ConsoleRing, NO_STATS, pushEvent, type VmConfig, type VmEvent, type VmState, type VmStats, type VmView } from "./vm.js";
 import type { DiskFile } from "../machine/board.js";
 import { Network, type SwitchPort } from "../net/switch.js";
-import type { CreateArgs, FromWorker, ToWorker, WorkerOp } from "./worker-protocol.js";
+import { ownBuffer, type CreateArgs, type FromWorker, type ToWorker, type WorkerOp } from "./worker-protocol.js";
 
 /** The pool's end of a worker. */
 export interface PoolWorker {
@@ -288,8 +288,8 @@ export class Pool implements Host {
 
   async migrationReceive(id: string, batch: Uint8Array): Promise<void> {
     const vm = this.get(id);
-    const own = batch.byteOffset === 0 && batch.byteLength === batch.buffer.byteLength && batch.buffer instanceof ArrayBuffer ? batch : batch.slice();
-    await this.call(vm.worker, "migrationReceive", id, own, [own.buffer as ArrayBuffer]);
+    const own = ownBuffer(batch);
+    await this.call(vm.worker, "migrationReceive", id, own, [own.buffer]);
   }
 
   /**

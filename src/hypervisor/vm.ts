@@ -266,9 +266,6 @@ export class Vm implements VmView {
     applyPages(this.staging.hart.ram, batch);
   }
 
-  /** Drops the pages an incoming migration brought (it failed). */
-  dropStaging(): void { this.staging = undefined; }
-
   /**
    * Builds a fresh board continuing from a snapshot (throws SnapshotError, leaving the VM as it
    * was); after an incoming migration's pages, its board, from the migration's state.

@@ -33,6 +33,11 @@ export type FromWorker =
   | { t: "stats"; vms: VmReport[]; code: { installed: number; cache: number } }
   | { t: "frame"; switch: string; bytes: Uint8Array };
 
+/** `bytes` with a buffer of its own, whole, to be sent by transfer (a copy when it is a view into more). */
+export function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes as Uint8Array<ArrayBuffer> : bytes.slice();
+}
+
 /** The worker's end of its message channel. */
 export interface WorkerPort {
   post(m: FromWorker, transfer?: Transferable[]): void;
@@ -117,8 +122,8 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
     if (pending.size) flushOutput();
     report(); // the statistics as of the reply (a paused VM's are final)
     if (value instanceof Uint8Array) { // sent by transfer: its own buffer, whole
-      const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? value : value.slice();
-      port.post({ t: "reply", seq, value: own }, [own.buffer as ArrayBuffer]);
+      const own = ownBuffer(value);
+      port.post({ t: "reply", seq, value: own }, [own.buffer]);
     } else {
       port.post({ t: "reply", seq, value });
     }

@@ -7,12 +7,15 @@
 export const PAGE = 4096;
 const ZERO_PAGE = 0x8000_0000;
 
+/** Bytes of the record whose header word is `w`. */
+const recordBytes = (w: number) => ((w & ZERO_PAGE) !== 0 ? 4 : 4 + PAGE);
+
 export class PageBatchError extends Error {
   constructor(message: string) { super(`migration: ${message}`); this.name = "PageBatchError"; }
 }
 
-/** True if the page at `offset` of `ram` is all zeros. */
-function isZero(words: Uint32Array, page: number): boolean {
+/** True if page `page` of the RAM seen as `words` is all zeros (snapshots leave such pages out too). */
+export function isZeroPage(words: Uint32Array, page: number): boolean {
   const w0 = page * (PAGE / 4);
   for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) return false;
   return true;
@@ -27,7 +30,7 @@ export function encodePages(ram: Uint8Array, pages: ArrayLike<number>, skipZero:
   const zero = new Uint8Array(pages.length);
   let size = 0;
   for (let i = 0; i < pages.length; i++) {
-    zero[i] = isZero(words, pages[i]) ? 1 : 0;
+    zero[i] = isZeroPage(words, pages[i]) ? 1 : 0;
     if (!(zero[i] && skipZero)) size += 4 + (zero[i] ? 0 : PAGE);
   }
   const out = new Uint8Array(size);
@@ -62,11 +65,8 @@ export function checkPages(batch: Uint8Array, ramBytes: number): number {
     if (o + 4 > batch.length) throw new PageBatchError("page batch truncated in a record header");
     const w = v.getUint32(o, true), p = w & ~ZERO_PAGE;
     if (p >= max) throw new PageBatchError(`page ${p} is past the end of a ${ramBytes}-byte RAM`);
-    o += 4;
-    if ((w & ZERO_PAGE) === 0) {
-      if (o + PAGE > batch.length) throw new PageBatchError(`page ${p} truncated`);
-      o += PAGE;
-    }
+    if (o + recordBytes(w) > batch.length) throw new PageBatchError(`page ${p} truncated`);
+    o += recordBytes(w);
     n++;
   }
   return n;
@@ -78,10 +78,9 @@ export function applyPages(ram: Uint8Array, batch: Uint8Array): number {
   const v = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
   for (let o = 0; o < batch.length;) {
     const w = v.getUint32(o, true), p = w & ~ZERO_PAGE;
-    o += 4;
-    if (w & ZERO_PAGE) { ram.fill(0, p * PAGE, (p + 1) * PAGE); continue; }
-    ram.set(batch.subarray(o, o + PAGE), p * PAGE);
-    o += PAGE;
+    if (w & ZERO_PAGE) ram.fill(0, p * PAGE, (p + 1) * PAGE);
+    else ram.set(batch.subarray(o + 4, o + 4 + PAGE), p * PAGE);
+    o += recordBytes(w);
   }
   return n;
 }
@@ -92,7 +91,7 @@ export function splitBatch(batch: Uint8Array, max: number): Uint8Array[] {
   const v = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
   let start = 0, o = 0;
   while (o < batch.length) {
-    const len = (v.getUint32(o, true) & ZERO_PAGE) !== 0 ? 4 : 4 + PAGE;
+    const len = recordBytes(v.getUint32(o, true));
     if (o + len - start > max && o > start) { parts.push(batch.subarray(start, o)); start = o; }
     o += len;
   }

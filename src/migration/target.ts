@@ -19,7 +19,7 @@ export interface TargetOptions {
   now?: () => number;
 }
 
-export interface IncomingReport { id: string; pages: number; running: boolean }
+export interface IncomingReport { id: string; batches: number; running: boolean }
 
 export async function acceptMigration(host: Host, transport: Transport, o: TargetOptions): Promise<IncomingReport> {
   const now = o.now ?? (() => performance.now());
@@ -46,10 +46,10 @@ export async function acceptMigration(host: Host, transport: Transport, o: Targe
     const vm = host.vms.get(id);
     if (!vm || vm.config.memSize !== hello.memSize) throw new MigrationError(`the VM's definition gives ${vm?.config.memSize ?? 0} bytes of RAM, the source's VM has ${hello.memSize}`);
     await ch.send(jsonMessage(Msg.READY, {}));
-    let pages = 0;
+    let batches = 0;
     for (;;) {
       const m = await recv(Msg.PAGES, Msg.STATE);
-      if (m.type === Msg.PAGES) { await host.migrationReceive(id, m.payload); pages++; continue; }
+      if (m.type === Msg.PAGES) { await host.migrationReceive(id, m.payload); batches++; continue; }
       const tRecv = now();
       const st = parseState(m.payload);
       await host.restore(id, st.state, false, st.sinceSavedMs + (now() - tRecv));
@@ -65,7 +65,7 @@ export async function acceptMigration(host: Host, transport: Transport, o: Targe
     await ch.send(jsonMessage(Msg.RESUMED, {})).catch(() => undefined);
     ch.close();
     if (go.run === true) await host.resume(id);
-    return { id, pages, running: go.run === true };
+    return { id, batches, running: go.run === true };
   } catch (e) {
     const err = e instanceof MigrationError || e instanceof ChannelAuthError ? e : new MigrationError((e as Error).message);
     await ch.send(jsonMessage(Msg.REFUSE, { message: err.message.replace(/^migration: /, "") })).catch(() => undefined);

@@ -7,7 +7,7 @@
 // is not a whole number of entries, a chunk past the end of the disk) is refused on open, and
 // so is an overlay made over another base image (PATH.base names it and its size).
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { type BlockBackend, CHUNK, eachChunk } from "../devices/virtio/blk/backend.js";
+import { type BlockBackend, CHUNK, checkChunk, eachChunk } from "../devices/virtio/blk/backend.js";
 
 export class OverlayError extends Error {}
 
@@ -83,8 +83,7 @@ export class PersistentOverlay implements BlockBackend {
 
   /** Puts back a chunk a snapshot or a migration carried. */
   restoreChunk(index: number, data: Uint8Array): void {
-    const len = Math.min(CHUNK, this.size - index * CHUNK);
-    if (!Number.isInteger(index) || index < 0 || len <= 0 || data.length !== len) throw new RangeError(`overlay chunk ${index} of ${data.length} bytes does not fit a ${this.size}-byte disk`);
+    checkChunk(this.size, index, data);
     if (this.closed) throw new Error(`${this.path}: overlay closed`);
     writeFully(this.fd, data, index * CHUNK);
     if (!this.written.has(index)) { this.written.add(index); this.dirty = true; }

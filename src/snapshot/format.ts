@@ -15,6 +15,7 @@
 import { SOURCE_HASH } from "../core/abi.gen.js";
 import type { Board } from "../machine/board.js";
 import { CHUNK } from "../devices/virtio/blk/backend.js";
+import { isZeroPage } from "../migration/pages.js";
 
 const MAGIC = new TextEncoder().encode("WVSNAP\r\n");
 export const SNAPSHOT_VERSION = 1;
@@ -62,10 +63,7 @@ export function saveBoard(board: Board, vm?: SnapshotVm, ram = true): Uint8Array
   const mem = hart.deviceRam();
   const pages: number[] = [];
   const words = new Uint32Array(mem.buffer, mem.byteOffset, mem.byteLength / 4);
-  for (let p = 0; ram && p < mem.length / PAGE; p++) {
-    const w0 = p * (PAGE / 4);
-    for (let i = w0; i < w0 + PAGE / 4; i++) if (words[i] !== 0) { pages.push(p); break; }
-  }
+  for (let p = 0; ram && p < mem.length / PAGE; p++) if (!isZeroPage(words, p)) pages.push(p);
   // What the guest wrote to its disks (their copy-on-write overlays; a disk written through has none).
   const chunks: [number, number, Uint8Array][] = [];
   board.blk.forEach((b, d) => { for (const [i, c] of b.disk.overlayChunks?.() ?? []) chunks.push([d, i, c]); });

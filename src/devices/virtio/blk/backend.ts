@@ -68,8 +68,7 @@ export class CowOverlay implements BlockBackend {
   overlayChunks(): [number, Uint8Array][] { return [...this.chunks]; }
 
   restoreChunk(index: number, data: Uint8Array): void {
-    const len = Math.min(CHUNK, this.size - index * CHUNK);
-    if (!Number.isInteger(index) || index < 0 || len <= 0 || data.length !== len) throw new RangeError(`overlay chunk ${index} of ${data.length} bytes does not fit a ${this.size}-byte disk`);
+    checkChunk(this.size, index, data);
     this.chunks.set(index, data.slice());
   }
 
@@ -82,6 +81,12 @@ export class CowOverlay implements BlockBackend {
     this.read(0, out);
     return out;
   }
+}
+
+/** Throws RangeError unless `data` is chunk `index` of a `size`-byte disk, whole (a snapshot's, a migration's). */
+export function checkChunk(size: number, index: number, data: Uint8Array): void {
+  const len = Math.min(CHUNK, size - index * CHUNK);
+  if (!Number.isInteger(index) || index < 0 || len <= 0 || data.length !== len) throw new RangeError(`overlay chunk ${index} of ${data.length} bytes does not fit a ${size}-byte disk`);
 }
 
 /** Splits [offset, offset+length) at CHUNK boundaries: f(chunk index, offset in it, absolute offset, bytes done, bytes here). */
