@@ -106,6 +106,25 @@ describe("client and serve options", () => {
     expect(() => parseArgs(["migrate", "web", "--to", "h:99999"])).toThrow(/invalid --to value/);
     expect(() => parseArgs(["start", "web", "--to", "h:1"])).toThrow(/--to is not an option of start \(it is one of migrate\)/);
     expect(parseArgs(["serve", "--migration-secret", "sixteen chars ok"])).toMatchObject({ kind: "serve", migrationSecret: "sixteen chars ok" });
+    expect(parseArgs(["serve", "--cluster", "http://10.0.0.1:2379,http://10.0.0.2:2379", "--host-id", "rack1-a", "--advertise", "http://10.0.0.5:8417", "--lease-ttl", "3", "--cluster-prefix", "/prod/"]))
+      .toMatchObject({ kind: "serve", cluster: { endpoints: ["http://10.0.0.1:2379", "http://10.0.0.2:2379"], hostId: "rack1-a", advertise: "http://10.0.0.5:8417", leaseTtl: 3, prefix: "/prod/" } });
+    expect(parseArgs(["serve"])).toMatchObject({ cluster: undefined });
+    expect(() => parseArgs(["serve", "--cluster", "10.0.0.1:2379"])).toThrow(/invalid --cluster value '10.0.0.1:2379': expected etcd URLs/);
+    expect(() => parseArgs(["serve", "--host-id", "a"])).toThrow(/--host-id needs --cluster ETCD_URL/);
+    expect(() => parseArgs(["serve", "--cluster", "http://e:2379", "--host-id", "bad!"])).toThrow(/invalid --host-id value 'bad!'/);
+    expect(() => parseArgs(["serve", "--cluster", "http://e:2379", "--lease-ttl", "1"])).toThrow(/invalid --lease-ttl value '1': seconds from 2 to 3600/);
+    expect(() => parseArgs(["serve", "--cluster", "http://e:2379", "--cluster-prefix", "prod"])).toThrow(/invalid --cluster-prefix value 'prod'/);
+    expect(() => parseArgs(["serve", "--cluster", "http://e:2379", "--state-dir", "/tmp/x"])).toThrow(/--cluster and --state-dir exclude each other/);
+    expect(() => parseArgs(["serve", "--cluster", "http://e:2379", "--advertise", "10.0.0.5:8417"])).toThrow(/invalid --advertise value/);
+    expect(parseArgs(["cluster", "hosts", "--host", "http://h:1"])).toMatchObject({ kind: "client", verb: "cluster", cluster: "hosts", host: "http://h:1" });
+    expect(parseArgs(["cluster", "ps", "--json"])).toMatchObject({ verb: "cluster", cluster: "ps", json: true });
+    expect(parseArgs(["cluster", "create", "web", "--image", "linux", "--mem", "128M", "--restart", "always"]))
+      .toMatchObject({ verb: "cluster", cluster: "create", id: "web", body: { "machine-config": { mem_size_mib: 128 }, "boot-source": { image: "linux" }, "restart-policy": { policy: "always" } } });
+    expect(parseArgs(["cluster", "rm", "web"])).toMatchObject({ verb: "cluster", cluster: "rm", id: "web" });
+    expect(() => parseArgs(["cluster", "rm", "web", "--mem", "1G"])).toThrow(/cluster rm: --mem is an option of cluster create/);
+    expect(() => parseArgs(["cluster"])).toThrow(/cluster: expected 'cluster hosts'/);
+    expect(() => parseArgs(["cluster", "nodes"])).toThrow(/cluster: expected 'cluster hosts'/);
+    expect(() => parseArgs(["cluster", "rm"])).toThrow(/cluster: expected/);
     expect(() => parseArgs(["serve", "--migration-secret", "short"])).toThrow(/at least 16 characters/);
   });
 });

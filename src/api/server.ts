@@ -39,6 +39,8 @@ import { PersistentOverlay } from "../node/persistent-overlay.js";
 import { snapshotVm } from "../snapshot/format.js";
 import { MAX_MIGRATION_MESSAGE, MIGRATION_PATH } from "./migration.js";
 import { registerMigration } from "./migration-routes.js";
+import { registerCluster } from "./cluster-routes.js";
+import type { ClusterMember } from "../cluster/member.js";
 import { Ajv } from "ajv";
 import { parseMac } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
@@ -55,6 +57,8 @@ export interface ServerOptions {
   overlayDir?: string;
   /** The secret shared with the hosts VMs migrate from and to (none: this host takes no part in migrations). */
   migrationSecret?: string;
+  /** The host's membership of a cluster, once it has joined (src/cluster/; the /cluster routes). */
+  cluster?: () => ClusterMember | undefined;
 }
 
 /** Turns an API body into a VM configuration, reading the files it names (disks are checked, and opened by the host). */
@@ -280,6 +284,8 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     });
   });
 
+  registerCluster(app, options.cluster ?? (() => undefined), (id, body) => { vmConfigFromBody(id, body); });
+
   registerMigration(app, hv, {
     secret: options.migrationSecret,
     bodies,
@@ -419,6 +425,15 @@ export function openapi(): Record<string, unknown> {
       "/snapshot/load": { put: { summary: "Load a snapshot into the VM it names, defining that VM from the snapshot when this host has not got it; resumed unless resume_vm is false", requestBody: { required: true, content: { "application/json": { schema: snapshotLoadBody } } }, responses: { 200: { description: "{ id, state }" }, ...errs(400, 409) } } },
       "/vms/{id}/migrate": { put: { summary: "Move a running or paused VM to another wasmvisor host (live migration: pre-copy, then a short stop-and-copy); answers once it runs there", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: migrateBody } } }, responses: { 200: { description: "{ id, destination, rounds, round_pages, bytes, total_ms, downtime_ms }" }, ...errs(400, 404, 409, 502) } } },
       [MIGRATION_PATH]: { get: { summary: "The WebSocket another host's migration connects to (authenticated by the shared migration secret)", responses: { 101: { description: "switching protocols" } } } },
+      "/cluster": { get: { summary: "This host's part in its cluster (serve --cluster): its id, the leader, whether it is fenced", responses: { 200: { description: "{ host_id, leader, etcd_reachable, fenced, lease_ttl_s, lease_valid_ms, prefix }" }, ...errs(503) } } },
+      "/cluster/hosts": { get: { summary: "The cluster's live hosts", responses: { 200: { description: "[{ id, api, memory_limit_mib, leader }]" }, ...errs(503) } } },
+      "/cluster/vms": { get: { summary: "The cluster's VMs: where each is placed and runs", responses: { 200: { description: "[{ id, state, host, placed_on, running_since, restarts, reason, config }]" }, ...errs(503) } } },
+      "/cluster/vms/{id}": {
+        put: { summary: "A VM for the cluster to run: placed on a host with room, restarted elsewhere when that host dies (as its restart policy allows)", parameters: idParam, requestBody: { required: true, content: { "application/json": { schema: vmBody } } }, responses: { 204: { description: "defined" }, ...errs(400, 409, 503) } },
+        get: { summary: "A cluster VM", parameters: idParam, responses: { 200: { description: "{ id, state, host, ... }" }, ...errs(404, 503) } },
+        delete: { summary: "Stop running a VM in the cluster", parameters: idParam, responses: { 204: { description: "removed" }, ...errs(404, 503) } },
+      },
+      "/cluster/events": { get: { summary: "What this host's membership went through (joined, leader, fenced, started, stopped)", responses: { 200: { description: "[{ time, type, detail }]" }, ...errs(503) } } },
       "/openapi.json": { get: { summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } } },
       "/metrics": { get: { summary: "Prometheus metrics", responses: { 200: { description: "text format 0.0.4" } } } },
     },

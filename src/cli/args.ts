@@ -6,10 +6,13 @@ import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 import { DEFAULT_THRESHOLD } from "../jit/jit.js";
 import { HOST_PORT_PATTERN, type VmBody } from "../api/schema.js";
+import { HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, PREFIX_PATTERN } from "../cluster/placement.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
-export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot" | "migrate";
-export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console", "snapshot", "migrate"];
+export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot" | "migrate" | "cluster";
+export const CLIENT_VERBS: readonly ClientVerb[] = ["ps", "create", "start", "stop", "pause", "resume", "rm", "logs", "events", "reboot", "console", "snapshot", "migrate", "cluster"];
+/** `wasmvisor cluster hosts | ps | create ID [create options] | rm ID`. */
+export type ClusterOp = "hosts" | "ps" | "create" | "rm";
 export interface ClientArgs {
   verb: ClientVerb; id?: string; host?: string; token?: string; json: boolean; body?: VmBody;
   /** stop: ms the guest has to power off after Ctrl-Alt-Del (0: at once). */
@@ -18,6 +21,7 @@ export interface ClientArgs {
   snapshot?: { op: "create"; file: string } | { op: "load"; file: string; paused: boolean };
   /** migrate VM --to HOST:PORT: the other host's API address. */
   to?: string;
+  cluster?: ClusterOp;
 }
 export interface ServeArgs {
   listen?: string; socket?: string; stateDir?: string; token?: string;
@@ -27,6 +31,8 @@ export interface ServeArgs {
   workers?: number;
   /** The secret shared with the hosts VMs migrate between (or WASMVISOR_MIGRATION_SECRET). */
   migrationSecret?: string;
+  /** Join the cluster of the hosts that share these etcd endpoints (src/cluster/). */
+  cluster?: { endpoints: string[]; hostId?: string; advertise?: string; leaseTtl?: number; prefix?: string };
 }
 export const DEFAULT_LISTEN = "127.0.0.1:8417";
 
@@ -86,10 +92,13 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
                  [--workers N] [--memory-limit SIZE] [--migration-secret S]
+                 [--cluster ETCD_URL[,...] [--host-id ID] [--advertise URL] [--lease-ttl S]
+                 [--cluster-prefix P]]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
        wasmvisor snapshot create VM FILE | snapshot load FILE [--paused]
        wasmvisor migrate VM --to HOST:PORT
+       wasmvisor cluster hosts | ps | create ID [options] | rm ID
        wasmvisor --help | --version
 
 run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw binary loaded
@@ -104,7 +113,12 @@ serve             the hypervisor host with its HTTP API (default 127.0.0.1:8417;
                   VMs run on --workers threads (default one per core; 0: the main thread), and
                   together may commit --memory-limit of RAM (default 16G); hosts that share
                   --migration-secret (at least 16 characters; or WASMVISOR_MIGRATION_SECRET)
-                  move running VMs between them (migrate)
+                  move running VMs between them (migrate); hosts given the same --cluster
+                  (etcd URLs) form a cluster: PUT /cluster/vms/ID on any of them runs a VM
+                  on the host with the most free memory, and when a host dies (its etcd
+                  lease, --lease-ttl seconds, default 5, runs out) its VMs start again on
+                  the others; --host-id names this host (default HOSTNAME-PORT),
+                  --advertise is its API URL for the others (default http://LISTEN)
 ps, create, ...   client commands for a running serve (console ID attaches to the VM's console:
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
@@ -117,6 +131,9 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   power off, then stops it at once; migrate VM --to HOST:PORT moves a running
                   VM to the serve at HOST:PORT (live: it keeps running meanwhile, then stops
                   for a few ms) and prints the rounds, bytes and downtime
+cluster ...       the cluster a serve --cluster host is in: hosts lists the live hosts, ps
+                  the cluster's VMs and where they run, create ID (with create's options)
+                  has the cluster run a VM, rm ID stops it
 
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
@@ -241,6 +258,11 @@ const OPTIONS = {
   workers: { type: "string" },
   "memory-limit": { type: "string" },
   "migration-secret": { type: "string" },
+  cluster: { type: "string" },
+  "host-id": { type: "string" },
+  advertise: { type: "string" },
+  "lease-ttl": { type: "string" },
+  "cluster-prefix": { type: "string" },
   to: { type: "string" },
   token: { type: "string" },
   host: { type: "string" },
@@ -263,11 +285,12 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   run: ["mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "net", "exec", "snapshot", "max-instructions", "trace", "stats", "no-jit", "jit-threshold"],
   images: [],
   bench: ["runs"],
-  serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit", "migration-secret"],
+  serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit", "migration-secret", "cluster", "host-id", "advertise", "lease-ttl", "cluster-prefix"],
   create: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
   snapshot: [...CLIENT_OPTIONS, "paused"],
   stop: [...CLIENT_OPTIONS, "timeout"],
   migrate: [...CLIENT_OPTIONS, "to"],
+  cluster: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
 };
 
 /** The command of the option it would belong to, for the error message. */
@@ -324,7 +347,7 @@ export function parseArgs(argv: string[]): Command {
     const secret = v["migration-secret"];
     if (secret !== undefined && secret.length < 16) throw new UsageError("invalid --migration-secret: at least 16 characters");
     return { kind: "serve", listen: v.listen, socket: v.socket, stateDir: v["state-dir"], token: v.token, workers, migrationSecret: secret,
-      memoryLimit: v["memory-limit"] === undefined ? undefined : parseMemoryLimit(v["memory-limit"]) };
+      memoryLimit: v["memory-limit"] === undefined ? undefined : parseMemoryLimit(v["memory-limit"]), cluster: clusterArgs(v) };
   }
   if ((CLIENT_VERBS as readonly string[]).includes(command)) {
     const verb = command as ClientVerb;
@@ -341,6 +364,16 @@ export function parseArgs(argv: string[]): Command {
       }
       if (op === "load" && a !== undefined && b === undefined) return { ...client, snapshot: { op, file: a, paused: v.paused ?? false } };
       throw new UsageError("snapshot: expected 'snapshot create VM FILE' or 'snapshot load FILE [--paused]'");
+    }
+    if (verb === "cluster") {
+      const [op, id, ...extra] = rest;
+      const client = { kind: "client" as const, verb, host: v.host, token: v.token, json: v.json ?? false };
+      const createFlags = CREATE_OPTIONS.filter((f) => v[f] !== undefined);
+      if (op !== "create" && createFlags.length) throw new UsageError(`cluster${op ? ` ${op}` : ""}: --${createFlags[0]} is an option of cluster create`);
+      if ((op === "hosts" || op === "ps") && id === undefined) return { ...client, cluster: op };
+      if (op === "rm" && id !== undefined && !extra.length) return { ...client, cluster: op, id };
+      if (op === "create" && id !== undefined && !extra.length) return { ...client, cluster: op, id, body: createBody(v) };
+      throw new UsageError("cluster: expected 'cluster hosts', 'cluster ps', 'cluster create ID [options]' or 'cluster rm ID'");
     }
     if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
     if (verb === "migrate") {
@@ -396,6 +429,27 @@ export function parseArgs(argv: string[]): Command {
     snapshot: v.snapshot,
     jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
   };
+}
+
+/** serve's --cluster URL[,URL...] [--host-id ID] [--advertise URL] [--lease-ttl S] [--cluster-prefix P]. */
+function clusterArgs(v: Record<string, string | boolean | string[] | undefined>): ServeArgs["cluster"] {
+  const endpoints = v.cluster as string | undefined;
+  if (endpoints === undefined) {
+    for (const f of ["host-id", "advertise", "lease-ttl", "cluster-prefix"]) if (v[f] !== undefined) throw new UsageError(`serve: --${f} needs --cluster ETCD_URL`);
+    return undefined;
+  }
+  if (v["state-dir"] !== undefined) throw new UsageError("serve: --cluster and --state-dir exclude each other (the cluster keeps its VMs in etcd)");
+  const urls = endpoints.split(",");
+  for (const u of urls) if (!/^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(u)) throw new UsageError(`invalid --cluster value '${endpoints}': expected etcd URLs such as http://127.0.0.1:2379, separated by commas`);
+  const hostId = v["host-id"] as string | undefined;
+  if (hostId !== undefined && !HOST_ID_PATTERN.test(hostId)) throw new UsageError(`invalid --host-id value '${hostId}': 1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit`);
+  const advertise = v.advertise as string | undefined;
+  if (advertise !== undefined && !/^https?:\/\/[^/\s]+$/.test(advertise)) throw new UsageError(`invalid --advertise value '${advertise}': expected the URL other hosts reach this API at, such as http://10.0.0.5:8417`);
+  const ttl = v["lease-ttl"] as string | undefined;
+  if (ttl !== undefined && (!/^\d+$/.test(ttl) || Number(ttl) < LEASE_TTL_MIN || Number(ttl) > LEASE_TTL_MAX)) throw new UsageError(`invalid --lease-ttl value '${ttl}': seconds from ${LEASE_TTL_MIN} to ${LEASE_TTL_MAX}`);
+  const prefix = v["cluster-prefix"] as string | undefined;
+  if (prefix !== undefined && !PREFIX_PATTERN.test(prefix)) throw new UsageError(`invalid --cluster-prefix value '${prefix}': a key path starting and ending with /`);
+  return { endpoints: urls, hostId, advertise, leaseTtl: ttl === undefined ? undefined : Number(ttl), prefix };
 }
 
 /** --no-jit / --jit-threshold N. */

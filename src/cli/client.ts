@@ -34,10 +34,22 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
     case "ps": {
       const vms = (await (await call("GET", "/vms")).json()) as { id: string; state: string; reason?: string }[];
       if (a.json) { write(JSON.stringify(vms, null, 2) + "\n"); return 0; }
-      const rows = [["ID", "STATE", "REASON"], ...vms.map((v) => [v.id, v.state, v.reason ?? ""])];
-      const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-      write(rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join("  ").trimEnd()).join("\n") + "\n");
+      write(table([["ID", "STATE", "REASON"], ...vms.map((v) => [v.id, v.state, v.reason ?? ""])]));
       return 0;
+    }
+    case "cluster": {
+      if (a.cluster === "create") await call("PUT", `/cluster/vms/${id}`, a.body);
+      else if (a.cluster === "rm") await call("DELETE", `/cluster/vms/${id}`);
+      else {
+        const rows = (await (await call("GET", a.cluster === "hosts" ? "/cluster/hosts" : "/cluster/vms")).json()) as Record<string, unknown>[];
+        if (a.json) { write(JSON.stringify(rows, null, 2) + "\n"); return 0; }
+        const s = (v: unknown) => (v === undefined || v === null ? "" : String(v));
+        write(a.cluster === "hosts"
+          ? table([["HOST", "API", "MEMORY", "LEADER"], ...rows.map((h) => [s(h.id), s(h.api), `${s(h.memory_limit_mib)} MiB`, h.leader ? "yes" : ""])])
+          : table([["ID", "STATE", "HOST", "RESTARTS", "REASON"], ...rows.map((v) => [s(v.id), s(v.state), s(v.host), s(v.restarts), s(v.reason)])]));
+        return 0;
+      }
+      break;
     }
     case "create": await call("PUT", `/vms/${id}`, a.body); break;
     case "snapshot": {
@@ -79,6 +91,12 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
   }
   if (a.json) write(JSON.stringify({ ok: true }) + "\n");
   return 0;
+}
+
+/** Rows as columns two spaces apart (the last column unpadded). */
+function table(rows: string[][]): string {
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join("  ").trimEnd()).join("\n") + "\n";
 }
 
 /** Attaches the terminal to a VM's console WebSocket until Ctrl-A x, the end of stdin or the socket closing. */

@@ -5,6 +5,7 @@
 // DIR/disks (copy-on-write overlays in files; the images themselves are never written). The VMs run on a pool of worker threads (one per
 // core by default), or with --workers 0 on the main thread.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { buildServer } from "../api/server.js";
 import type { VmBody } from "../api/schema.js";
@@ -15,6 +16,7 @@ import { openDisks } from "../node/guest-files.js";
 import { nodeSockets } from "../node/host-sockets.js";
 import { createWorkerPool } from "../node/worker-pool.js";
 import { SetupError } from "./run-command.js";
+import { ClusterError, ClusterMember } from "../cluster/member.js";
 import { DEFAULT_LISTEN, type ServeArgs } from "./args.js";
 
 
@@ -45,7 +47,8 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   };
   const migrationSecret = a.migrationSecret ?? process.env.WASMVISOR_MIGRATION_SECRET;
   if (migrationSecret !== undefined && migrationSecret.length < 16) throw new SetupError("serve: the migration secret (WASMVISOR_MIGRATION_SECRET) must be at least 16 characters");
-  const app = buildServer(hv, { token, onChange: save, overlayDir: a.stateDir ? join(a.stateDir, "disks") : undefined, migrationSecret });
+  let member: ClusterMember | undefined;
+  const app = buildServer(hv, { token, onChange: save, overlayDir: a.stateDir ? join(a.stateDir, "disks") : undefined, migrationSecret, cluster: () => member });
   if (a.stateDir && statePath) {
     mkdirSync(a.stateDir, { recursive: true });
     let saved: Record<string, VmBody> = {};
@@ -62,11 +65,33 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
   const address = a.socket ? await app.listen({ path: a.socket }) : await app.listen({ host: listen!.host, port: listen!.port });
   const where = a.workers === 0 ? "VMs on the main thread" : `VMs on ${(hv as ReturnType<typeof createWorkerPool>).workers} worker threads`;
   process.stderr.write(`wasmvisor serve: listening on ${address}, ${where}${statePath ? `, state in ${statePath}` : ""}\n`);
+  if (a.cluster) {
+    const c = a.cluster;
+    const port = new URL(address).port;
+    const advertise = c.advertise ?? (a.socket ? undefined : address);
+    if (!advertise) throw new SetupError("serve: --cluster with --socket needs --advertise URL (how the other hosts reach this API)");
+    const hostId = c.hostId ?? `${hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 56)}-${port}`;
+    try {
+      member = new ClusterMember({ endpoints: c.endpoints, hostId, api: advertise, memoryLimit: hv.memoryLimit, leaseTtl: c.leaseTtl, prefix: c.prefix,
+        log: (line) => process.stderr.write(`wasmvisor serve: ${line}\n`) });
+      await member.join({ request: async (method, url, payload) => {
+        const r = await app.inject({ method, url, payload: payload as object });
+        return { status: r.statusCode, body: r.body ? (r.json() as Record<string, unknown>) : {} };
+      } });
+    } catch (e) {
+      await app.close();
+      await hv.close();
+      if (e instanceof ClusterError) throw new SetupError(`serve: ${e.message}`);
+      throw e;
+    }
+    process.stderr.write(`wasmvisor serve: in the cluster at ${c.endpoints.join(",")} as host '${hostId}' (lease TTL ${member.ttl} s)\n`);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  await member?.close(); // its VMs stop here and the leader places them elsewhere
   await app.close();
   await hv.close();
   return 0;

@@ -8,6 +8,7 @@ export const ERRORS = {
   invalid_state: { status: 409, what: "the action is not allowed in the VM's state" },
   insufficient_memory: { status: 507, what: "the host cannot give the VM its memory" },
   migration_failed: { status: 502, what: "a live migration did not complete (the message says where the VM is)" },
+  cluster_unavailable: { status: 503, what: "the host is not in a cluster, or cannot reach its etcd" },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -17,6 +17,7 @@ import { nodeSockets } from "../../src/node/host-sockets.js";
 import { createWorkerPool } from "../../src/node/worker-pool.js";
 import { until } from "../helpers/wait.js";
 import { cli } from "../helpers/cli-process.js";
+import { freePort } from "../helpers/ports.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const SECRET = "a secret both hosts were given";
@@ -32,14 +33,6 @@ async function apiHost(hv: Host, secret: string | null = SECRET) {
   return { hv, app, addr, api };
 }
 type ApiHost = Awaited<ReturnType<typeof apiHost>>;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const p = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 const text = (h: ApiHost, id: string) => new TextDecoder().decode(h.hv.vms.get(id)!.console.contents());
 async function run(h: ApiHost, id: string, cmd: string, marker: RegExp, ms = 60_000) {
