@@ -3,16 +3,18 @@
 //   GET    /cluster/hosts        the live hosts (their API address, memory, which one leads)
 //   GET    /cluster/vms          the cluster's VMs: where each is placed and runs, restarts, why
 //   GET    /cluster/vms/{id}
-//   PUT    /cluster/vms/{id}     a VM for the cluster to run (the body of PUT /vms/{id}): the
+//   PUT    /cluster/vms/{id}     a VM for the cluster to run (the body of PUT /vms/{id}, and
+//                               "snapshot": {"path", "interval_s"} for periodic snapshots): the
 //                               leader places it on a host with room, and again elsewhere when
-//                               that host dies (as its restart policy allows)
+//                               that host dies (as its restart policy allows), which resumes
+//                               its latest snapshot if it has them
 //   DELETE /cluster/vms/{id}     the host that runs it stops it
 //   GET    /cluster/events       what this host's membership went through (joined, leader,
 //                               fenced, started, stopped)
 import type { FastifyInstance } from "fastify";
 import { ClusterError, type ClusterMember, type ClusterVm } from "../cluster/member.js";
 import { HypervisorError } from "../hypervisor/errors.js";
-import { vmBody, vmId, type VmBody } from "./schema.js";
+import { clusterVmBody, vmId, type ClusterVmBody, type VmBody } from "./schema.js";
 
 /** The routes answer once `member()` returns the host's membership (undefined: not in a cluster). */
 export function registerCluster(app: FastifyInstance, member: () => ClusterMember | undefined, check: (id: string, body: VmBody) => void): void {
@@ -46,9 +48,10 @@ export function registerCluster(app: FastifyInstance, member: () => ClusterMembe
     if (!vm) throw new HypervisorError("not_found", `the cluster has no VM '${req.params.id}'`);
     return describe(vm);
   });
-  app.put<{ Params: { id: string }; Body: VmBody }>("/cluster/vms/:id", { schema: { params: vmId, body: vmBody } }, async (req, reply) => {
+  app.put<{ Params: { id: string }; Body: ClusterVmBody }>("/cluster/vms/:id", { schema: { params: vmId, body: clusterVmBody } }, async (req, reply) => {
     const c = m();
-    check(req.params.id, req.body); // the files it names exist here (hosts share them)
+    const { snapshot: _, ...vm } = req.body;
+    check(req.params.id, vm); // the files it names exist here (hosts share them)
     await ask(() => c.define(req.params.id, req.body));
     return reply.code(204).send();
   });

@@ -95,6 +95,21 @@ export const vmBody = {
   },
 } as const;
 
+// A VM for a cluster (PUT /cluster/vms/{id}): a VM's body, and optionally snapshots of it that
+// the host running it writes every interval_s seconds to path (shared storage); a host that
+// starts it after a failover resumes the latest one instead of booting (a cold boot if none).
+export const clusterSnapshot = {
+  type: "object",
+  additionalProperties: false,
+  required: ["path"],
+  properties: {
+    path: { type: "string", minLength: 1, maxLength: 4096 },
+    interval_s: { type: "integer", minimum: 1, maximum: 86_400, default: 60 },
+  },
+} as const;
+export const clusterVmBody = { ...vmBody, properties: { ...vmBody.properties, snapshot: clusterSnapshot } } as const;
+export type ClusterVmBody = VmBody & { snapshot?: { path: string; interval_s?: number } };
+
 export const ACTIONS = ["InstanceStart", "Pause", "Resume", "Stop", "Reboot", "SendCtrlAltDel"] as const;
 export type ActionType = (typeof ACTIONS)[number];
 

@@ -22,7 +22,7 @@
 // place the VMs elsewhere. It starts VMs again only with a lease it has renewed since.
 import { Etcd3, EtcdLeaseInvalidError, type Lease, type Namespace, type Watcher } from "etcd3";
 import { HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, parsePlacement, plan, PREFIX_PATTERN, type ClusterHost, type Placement, type WantedVm } from "./placement.js";
-import type { VmBody } from "../api/schema.js";
+import type { ClusterVmBody as VmBody } from "../api/schema.js";
 import type { RestartPolicy } from "../hypervisor/vm.js";
 
 /** The host's own API, for the VMs the cluster places on it (an in-process request: fastify's inject). */
@@ -100,6 +100,9 @@ export class ClusterMember {
   private localAgain = false;
   private localBusy = false;
   private leaderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Periodic snapshots of this host's cluster VMs that have them. */
+  private readonly snapshotTimers = new Map<string, ReturnType<typeof setInterval>>();
+  private readonly snapshotting = new Set<string>();
   private leaderBusy = false;
   private leaderAgain = false;
 
@@ -342,27 +345,39 @@ export class ClusterMember {
 
   private async reconcileOnce(): Promise<void> {
     const all = await this.etcd.getAll().prefix(KEYS.placements).strings();
-    const here = new Set<string>();
+    const here = new Map<string, Placement>();
     for (const [key, text] of Object.entries(all)) {
       const p = parsePlacement(text);
-      if (p?.state === "placed" && p.host === this.hostId) here.add(key.slice(KEYS.placements.length));
+      if (p?.state === "placed" && p.host === this.hostId) here.set(key.slice(KEYS.placements.length), p);
     }
     for (const id of [...this.mine]) if (!here.has(id)) { this.mine.delete(id); await this.removeLocal(id); }
-    for (const id of here) {
+    for (const [id, p] of here) {
       if (this.mine.has(id) || !this.canRun()) continue;
       const body = parseJson((await this.etcd.get(KEYS.vm(id)).string()) ?? "") as VmBody | undefined;
       if (!body) continue;
-      await this.startLocal(id, body);
+      await this.startLocal(id, body, p.restarts > 0);
     }
   }
 
-  private async startLocal(id: string, body: VmBody): Promise<void> {
+  /**
+   * Defines and starts a VM placed here: after a failover (`restarted`), from its latest snapshot
+   * if it has them and one is there, else booted from its disks.
+   */
+  private async startLocal(id: string, cluster: VmBody, restarted: boolean): Promise<void> {
     const local = this.local!;
+    const url = `/vms/${encodeURIComponent(id)}`;
+    const { snapshot, ...body } = cluster;
     // A VM of that id left here from before (fenced, or stopped) goes first.
     await this.removeLocal(id);
     if (!this.canRun()) return;
-    let r = await local.request("PUT", `/vms/${encodeURIComponent(id)}`, body);
-    if (r.status === 204) r = await local.request("PUT", `/vms/${encodeURIComponent(id)}/actions`, { action_type: "InstanceStart" });
+    let r = await local.request("PUT", url, body);
+    let resumed = false;
+    if (r.status === 204 && snapshot && restarted) {
+      const load = await local.request("PUT", `${url}/snapshot/load`, { snapshot_path: snapshot.path, resume_vm: true });
+      resumed = load.status === 204;
+      this.note(resumed ? "resumed" : "snapshot-unused", resumed ? `${id} from ${snapshot.path}` : `${id}: ${String(load.body.fault_message ?? load.status)}; booting it`);
+    }
+    if (r.status === 204 && !resumed) r = await local.request("PUT", `${url}/actions`, { action_type: "InstanceStart" });
     if (r.status !== 204) {
       this.note("start-failed", `${id}: ${String(r.body.fault_message ?? r.status)}`);
       await local.request("DELETE", `/vms/${encodeURIComponent(id)}`);
@@ -371,11 +386,37 @@ export class ClusterMember {
     if (!this.canRun()) { await this.removeLocal(id); return; } // fenced meanwhile
     this.mine.add(id);
     this.note("started", id);
+    if (snapshot) this.snapshotTimers.set(id, setInterval(() => { void this.snapshotOnce(id, snapshot.path); }, (snapshot.interval_s ?? 60) * 1000));
     await this.etcd.put(KEYS.status(id)).value(JSON.stringify({ host: this.hostId, since: Date.now() })).lease(this.leaseId).exec().catch(() => undefined);
+  }
+
+  /** Writes a snapshot of a running cluster VM here (paused meanwhile), unless fenced. */
+  private async snapshotOnce(id: string, path: string): Promise<void> {
+    if (!this.mine.has(id) || !this.canRun() || this.snapshotting.has(id)) return;
+    const local = this.local!;
+    const url = `/vms/${encodeURIComponent(id)}`;
+    this.snapshotting.add(id);
+    try {
+      if ((await local.request("GET", url)).body.state !== "running") return;
+      const t = performance.now();
+      await local.request("PUT", `${url}/actions`, { action_type: "Pause" });
+      let r;
+      try {
+        r = this.canRun() ? await local.request("PUT", `${url}/snapshot/create`, { snapshot_type: "Full", snapshot_path: path }) : undefined;
+      } finally {
+        if (this.mine.has(id)) await local.request("PUT", `${url}/actions`, { action_type: "Resume" });
+      }
+      if (r && r.status !== 204) this.note("snapshot-failed", `${id}: ${String(r.body.fault_message ?? r.status)}`);
+      else if (r) this.note("snapshot", `${id} to ${path} (paused ${Math.round(performance.now() - t)} ms)`);
+    } finally {
+      this.snapshotting.delete(id);
+    }
   }
 
   /** Stops a VM here at once and forgets it (nothing if this host has none of that id). */
   private async removeLocal(id: string): Promise<void> {
+    clearInterval(this.snapshotTimers.get(id));
+    this.snapshotTimers.delete(id);
     const local = this.local!;
     const url = `/vms/${encodeURIComponent(id)}`;
     const r = await local.request("GET", url);
@@ -423,7 +464,7 @@ export class ClusterMember {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of [...this.timers, ...this.snapshotTimers.values()]) clearInterval(t);
     if (this.leaderTimer) clearTimeout(this.leaderTimer);
     await this.localQueue.catch(() => undefined);
     for (const id of [...this.mine]) await this.removeLocal(id).catch(() => undefined);

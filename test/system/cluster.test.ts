@@ -6,7 +6,10 @@
 //   it, so the VM never runs on two hosts, and when the partition heals it does not take the VM
 //   back.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, Socket, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.js";
 import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
@@ -139,6 +142,34 @@ describe("cluster on etcd", () => {
     expect((await b.api("GET", "/vms/p1")).body.state).toBe("running");
     expect((await b.api("GET", "/cluster/hosts")).body.map((h: { id: string }) => h.id)).toEqual(["a", "b"]);
     a.proc.kill("SIGTERM"); b.proc.kill("SIGTERM");
+  }, 180_000);
+
+  it("resumes a VM from its latest snapshot on the host it fails over to", async () => {
+    const prefix = testPrefix();
+    const dir = mkdtempSync(join(tmpdir(), "wasmvisor-cluster-snap-"));
+    const s1 = await serve("s1", etcd.url, prefix, "1G");
+    const s2 = await serve("s2", etcd.url, prefix, "512M");
+    const port = await freePort();
+    const snapshot = { path: join(dir, "snap1.snap"), interval_s: 1 };
+    expect((await s2.api("PUT", "/cluster/vms/snap1", { ...webVm(128, port), snapshot })).status).toBe(204);
+    expect((await s2.api("PUT", "/cluster/vms/bad", { ...webVm(128, port), snapshot: { path: "x", interval_s: 0 } })).body.fault_message).toMatch(/body.snapshot.interval_s: must be >= 1/);
+    await waitFor("snap1's page", async () => ((await fetchPage(port)).includes("VM snap1") ? true : undefined), 120_000);
+    expect((await s2.api("GET", "/cluster/vms/snap1")).body.host).toBe("s1");
+    // A file in the guest's RAM (its root is an initramfs): only a snapshot can bring it back.
+    const console1 = async () => (await fetch(`http://127.0.0.1:${s1.port}/vms/snap1/console`)).text();
+    await fetch(`http://127.0.0.1:${s1.port}/vms/snap1/console`, { method: "PUT", headers: { "content-type": "text/plain" }, body: "echo kept-$((6 * 7)) > /tmp/marker; echo written-$((2 * 3))\n" });
+    await waitFor("the marker written", async () => (/written-6/.test(await console1()) ? true : undefined));
+    const written = Date.now();
+    await waitFor("a snapshot after it", async () => ((await s1.api("GET", "/cluster/events")).body.some((e: { type: string; time: number }) => e.type === "snapshot" && e.time > written + 50) ? true : undefined), 30_000);
+
+    s1.proc.kill("SIGKILL");
+    await waitFor("snap1 resumed on s2", async () => ((await s2.api("GET", "/cluster/events")).body.some((e: { type: string; detail?: string }) => e.type === "resumed" && e.detail === `snap1 from ${snapshot.path}`) ? true : undefined), 30_000);
+    await fetch(`http://127.0.0.1:${s2.port}/vms/snap1/console`, { method: "PUT", headers: { "content-type": "text/plain" }, body: "cat /tmp/marker\n" });
+    await waitFor("the marker on s2", async () => (/kept-42/.test(await (await fetch(`http://127.0.0.1:${s2.port}/vms/snap1/console`)).text()) ? true : undefined), 30_000);
+    await waitFor("snap1's page from s2", async () => ((await fetchPage(port)).includes("VM snap1") ? true : undefined), 30_000);
+    expect((await s2.api("GET", "/cluster/vms/snap1")).body).toMatchObject({ state: "running", host: "s2", restarts: 1 });
+    s2.proc.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 
   it("answers the /cluster routes with cluster_unavailable on a host that is not in a cluster", async () => {
