@@ -1,7 +1,12 @@
-// Node-only: compile build/core.wasm once per process.
+// Node-only: compile build/core.wasm once per process. Every Node host loads the core through
+// here, so this is also where the snapshot checksum gets zlib's native CRC-32.
 import { readFileSync } from "node:fs";
+import { crc32 as zlibCrc32 } from "node:zlib";
+import { useNativeCrc32 } from "../snapshot/crc32.js";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
+
+useNativeCrc32((b) => zlibCrc32(b));
 
 let cached: WebAssembly.Module | undefined;
 

@@ -16,6 +16,9 @@ import { SOURCE_HASH } from "../core/abi.gen.js";
 import type { Board } from "../machine/board.js";
 import { CHUNK } from "../devices/virtio/blk/backend.js";
 import { isZeroPage } from "../migration/pages.js";
+import { crc32 } from "./crc32.js";
+
+export { crc32 };
 
 const MAGIC = new TextEncoder().encode("WVSNAP\r\n");
 export const SNAPSHOT_VERSION = 1;
@@ -197,32 +200,4 @@ export function restoreBoard(board: Board, snap: Uint8Array, ramStaged = false):
   for (const r of records) board.blk[r.disk].disk.restoreChunk!(r.index, snap.subarray(r.at, r.at + r.len));
   hart.restoreState(sections[0]); // also drops decoded code and cached translations
   hart.mtime = BigInt(h.mtime); // time continues from the snapshot, whatever this host's clock says
-}
-
-let tables: Uint32Array | undefined;
-/** CRC-32 (IEEE 802.3, reflected, as zlib's), eight bytes a step ("slicing-by-8"). */
-export function crc32(bytes: Uint8Array): number {
-  if (!tables) {
-    tables = new Uint32Array(8 * 256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      tables[n] = c >>> 0;
-    }
-    for (let n = 0; n < 256; n++) {
-      for (let t = 1; t < 8; t++) tables[t * 256 + n] = (tables[(t - 1) * 256 + n] >>> 8) ^ tables[tables[(t - 1) * 256 + n] & 0xff];
-    }
-  }
-  const T = tables;
-  let c = 0xffffffff;
-  let i = 0;
-  const n8 = bytes.length & ~7;
-  for (; i < n8; i += 8) {
-    const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ c;
-    const b = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
-    c = T[7 * 256 + (a & 0xff)] ^ T[6 * 256 + ((a >>> 8) & 0xff)] ^ T[5 * 256 + ((a >>> 16) & 0xff)] ^ T[4 * 256 + (a >>> 24)] ^
-      T[3 * 256 + (b & 0xff)] ^ T[2 * 256 + ((b >>> 8) & 0xff)] ^ T[256 + ((b >>> 16) & 0xff)] ^ T[b >>> 24];
-  }
-  for (; i < bytes.length; i++) c = T[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
