@@ -123,6 +123,10 @@ describe("client and serve options", () => {
     expect(parseArgs(["cluster", "rm", "web"])).toMatchObject({ verb: "cluster", cluster: "rm", id: "web" });
     expect(() => parseArgs(["cluster", "rm", "web", "--mem", "1G"])).toThrow(/cluster rm: --mem is an option of cluster create/);
     expect(() => parseArgs(["cluster"])).toThrow(/cluster: expected 'cluster hosts'/);
+    expect(parseArgs(["snapshot", "create", "web", "w.snap", "--diff", "--compress"])).toMatchObject({ id: "web", snapshot: { op: "create", file: "w.snap", diff: true, compress: true } });
+    expect(parseArgs(["snapshot", "create", "web", "w.snap"])).toMatchObject({ snapshot: { diff: false, compress: false } });
+    expect(() => parseArgs(["snapshot", "load", "w.snap", "--diff"])).toThrow(/snapshot load: --diff is an option of snapshot create/);
+    expect(parseArgs(["create", "web", "--image", "linux", "--track-dirty-pages"])).toMatchObject({ body: { "machine-config": { track_dirty_pages: true } } });
     expect(() => parseArgs(["cluster", "nodes"])).toThrow(/cluster: expected 'cluster hosts'/);
     expect(() => parseArgs(["cluster", "rm"])).toThrow(/cluster: expected/);
     expect(() => parseArgs(["serve", "--migration-secret", "short"])).toThrow(/at least 16 characters/);

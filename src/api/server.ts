@@ -17,7 +17,8 @@
 //   PUT    /vms/{id}/console     console input (text body)
 //   GET    /vms/{id}/console/ws  the console as a WebSocket: the ring first, then live output;
 //                                messages sent are typed into the guest
-//   PUT    /vms/{id}/snapshot/create  {"snapshot_path": F}: a paused VM to a snapshot file
+//   PUT    /vms/{id}/snapshot/create  {"snapshot_path": F, "snapshot_type": Full|Diff, "compress"}:
+//                                a paused VM to a snapshot file (a Diff: what changed since the last)
 //   PUT    /vms/{id}/snapshot/load    {"snapshot_path": F, "resume_vm": bool}: into a stopped VM
 //   PUT    /snapshot/load        {"snapshot_path": F}: into the VM the snapshot names (defined from it if need be)
 //   PUT    /vms/{id}/migrate     {"destination": "HOST:PORT"}: live migration to another host
@@ -31,12 +32,13 @@ import type { Host } from "../hypervisor/host.js";
 import type { BootSource, VmConfig, VmView } from "../hypervisor/vm.js";
 import { checkDiskFiles, GuestFileError, loadLinuxImages, readGuestFile } from "../node/guest-files.js";
 import { packageRoot } from "../node/images.js";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { actionBody, ACTIONS, bootSource, drive, machineConfig, migrateBody, snapshotCreateBody, snapshotLoadBody, vmBody, vmId, type ActionType, type RateLimiterBody, type TokenBucketBody, type VmBody } from "./schema.js";
 import type { RateLimiterConfig } from "../devices/rate-limiter.js";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PersistentOverlay } from "../node/persistent-overlay.js";
-import { snapshotVm } from "../snapshot/format.js";
+import { snapshotVm, SnapshotError } from "../snapshot/format.js";
+import { readSnapshotFile, writeSnapshotFile } from "../node/snapshot-files.js";
 import { MAX_MIGRATION_MESSAGE, MIGRATION_PATH } from "./migration.js";
 import { registerMigration } from "./migration-routes.js";
 import { registerCluster } from "./cluster-routes.js";
@@ -99,9 +101,18 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
   return {
     net: !nic ? undefined : { ...(nic.switch !== undefined ? { switch: nic.switch } : { user: { forwards: nic.user_mode!.host_forwards ?? [] } }),
       mac: nic.guest_mac, rx: limiter(nic.rx_rate_limiter), tx: limiter(nic.tx_rate_limiter) },
-    id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit,
+    id, memSize: mc.mem_size_mib * 2 ** 20, boot, diskFiles, shares: mc.cpu_shares, cpuCap: mc.cpu_cap_percent, jit: mc.jit, trackDirtyPages: mc.track_dirty_pages,
     restart: rp?.policy, maxRestarts: rp?.max_restarts, backoffMs: rp?.backoff_ms,
   };
+}
+
+/** A snapshot file, whole (expanded, Diffs merged onto their bases); its problems are a 400. */
+function snapshotFile(path: string): Uint8Array {
+  try { return readSnapshotFile(path); } catch (e) {
+    if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
+    if (e instanceof SnapshotError) throw new HypervisorError("invalid_config", e.message);
+    throw e;
+  }
 }
 
 /** Firecracker's rate limiter body as the devices' configuration. */
@@ -309,21 +320,18 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     arrived: () => options.onChange?.(hv, bodies),
   });
 
-  app.put<{ Params: { id: string }; Body: { snapshot_path: string } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
-    const snap = await hv.snapshot(req.params.id, bodies.get(req.params.id));
-    const path = req.body.snapshot_path, tmp = `${path}.tmp-${process.pid}`;
-    try { writeFileSync(tmp, snap); renameSync(tmp, path); } catch (e) {
+  app.put<{ Params: { id: string }; Body: { snapshot_path: string; snapshot_type?: "Full" | "Diff"; compress?: boolean } }>("/vms/:id/snapshot/create", { schema: { params: vmId, body: snapshotCreateBody } }, async (req, reply) => {
+    // The path as given is what a Diff records of its base: load Diffs from where they were written.
+    const path = resolve(req.body.snapshot_path);
+    const snap = await hv.snapshot(req.params.id, bodies.get(req.params.id), { type: req.body.snapshot_type ?? "Full", path });
+    try { writeSnapshotFile(path, snap, req.body.compress ?? false); } catch (e) {
       throw new HypervisorError("invalid_config", `snapshot_path: cannot write ${path}: ${(e as Error).message}`);
     }
     return reply.code(204).send();
   });
 
   app.put<{ Params: { id: string }; Body: { snapshot_path: string; resume_vm?: boolean } }>("/vms/:id/snapshot/load", { schema: { params: vmId, body: snapshotLoadBody } }, async (req, reply) => {
-    let bytes: Uint8Array;
-    try { bytes = readGuestFile(req.body.snapshot_path, "snapshot "); } catch (e) {
-      if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
-      throw e;
-    }
+    const bytes = snapshotFile(req.body.snapshot_path);
     await hv.restore(req.params.id, bytes, req.body.resume_vm ?? false);
     return reply.code(204).send();
   });
@@ -331,11 +339,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
   // A snapshot that names its VM (every one this host made does): the VM is defined from the
   // snapshot's own definition when the host does not have it, then the snapshot is loaded.
   app.put<{ Body: { snapshot_path: string; resume_vm?: boolean } }>("/snapshot/load", { schema: { body: snapshotLoadBody } }, async (req, reply) => {
-    let bytes: Uint8Array;
-    try { bytes = readGuestFile(req.body.snapshot_path, "snapshot "); } catch (e) {
-      if (e instanceof GuestFileError) throw new HypervisorError("invalid_config", `snapshot_path: ${e.message}`);
-      throw e;
-    }
+    const bytes = snapshotFile(req.body.snapshot_path);
     let meta;
     try { meta = snapshotVm(bytes); } catch (e) { throw new HypervisorError("invalid_config", (e as Error).message); }
     if (!meta) throw new HypervisorError("invalid_config", "snapshot: it does not name its VM; load it into one with PUT /vms/{id}/snapshot/load");

@@ -18,7 +18,7 @@ export interface ClientArgs {
   /** stop: ms the guest has to power off after Ctrl-Alt-Del (0: at once). */
   timeoutMs?: number;
   /** snapshot create VM FILE / snapshot load FILE [--paused]. */
-  snapshot?: { op: "create"; file: string } | { op: "load"; file: string; paused: boolean };
+  snapshot?: { op: "create"; file: string; diff: boolean; compress: boolean } | { op: "load"; file: string; paused: boolean };
   /** migrate VM --to HOST:PORT: the other host's API address. */
   to?: string;
   cluster?: ClusterOp;
@@ -96,7 +96,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
                  [--cluster-prefix P]]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
-       wasmvisor snapshot create VM FILE | snapshot load FILE [--paused]
+       wasmvisor snapshot create VM FILE [--diff] [--compress] | snapshot load FILE [--paused]
        wasmvisor migrate VM --to HOST:PORT
        wasmvisor cluster hosts | ps | create ID [options] | rm ID
        wasmvisor --help | --version
@@ -124,9 +124,12 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
                   --restart never|on-failure|always, --shares N, --cpu-cap PERCENT,
                   --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or
-                  --net user[,hostfwd=...] (as for run); snapshot create VM FILE saves a
-                  VM (pausing it meanwhile), snapshot load FILE brings it back (defining it
-                  from the snapshot if the host has not got it) and resumes it; stop ID
+                  --net user[,hostfwd=...] (as for run), --track-dirty-pages (for Diff
+                  snapshots); snapshot create VM FILE saves a VM (pausing it meanwhile;
+                  --diff: only what changed since its last snapshot to a file, --compress:
+                  deflated), snapshot load FILE brings it back (defining it from the snapshot
+                  if the host has not got it; a Diff with the files it builds on) and
+                  resumes it; stop ID
                   sends Ctrl-Alt-Del and waits --timeout MS (default 10000) for the guest to
                   power off, then stops it at once; migrate VM --to HOST:PORT moves a running
                   VM to the serve at HOST:PORT (live: it keeps running meanwhile, then stops
@@ -253,6 +256,9 @@ const OPTIONS = {
   socket: { type: "string" },
   "state-dir": { type: "string" },
   paused: { type: "boolean" },
+  diff: { type: "boolean" },
+  compress: { type: "boolean" },
+  "track-dirty-pages": { type: "boolean" },
   net: { type: "string" }, // run: user[,hostfwd=...]; create: switch=NAME[,mac=MAC] or user[,hostfwd=...]
   timeout: { type: "string" },
   workers: { type: "string" },
@@ -278,7 +284,7 @@ const OPTIONS = {
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
-const CREATE_OPTIONS: OptionName[] = ["image", "mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "restart", "shares", "cpu-cap", "net"];
+const CREATE_OPTIONS: OptionName[] = ["image", "mem", "mode", "kernel", "initrd", "firmware", "append", "disk", "restart", "shares", "cpu-cap", "net", "track-dirty-pages"];
 const CLIENT_OPTIONS: OptionName[] = ["host", "token", "json"];
 // The options each command takes (besides --help and --version); any other is an error.
 const COMMAND_OPTIONS: Record<string, OptionName[]> = {
@@ -287,7 +293,7 @@ const COMMAND_OPTIONS: Record<string, OptionName[]> = {
   bench: ["runs"],
   serve: ["listen", "socket", "state-dir", "token", "workers", "memory-limit", "migration-secret", "cluster", "host-id", "advertise", "lease-ttl", "cluster-prefix"],
   create: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
-  snapshot: [...CLIENT_OPTIONS, "paused"],
+  snapshot: [...CLIENT_OPTIONS, "paused", "diff", "compress"],
   stop: [...CLIENT_OPTIONS, "timeout"],
   migrate: [...CLIENT_OPTIONS, "to"],
   cluster: [...CLIENT_OPTIONS, ...CREATE_OPTIONS],
@@ -360,10 +366,13 @@ export function parseArgs(argv: string[]): Command {
       const client = { kind: "client" as const, verb, host: v.host, token: v.token, json: v.json ?? false };
       if (op === "create" && a !== undefined && b !== undefined && !extra.length) {
         if (v.paused) throw new UsageError("snapshot create: --paused is an option of snapshot load");
-        return { ...client, id: a, snapshot: { op, file: b } };
+        return { ...client, id: a, snapshot: { op, file: b, diff: v.diff ?? false, compress: v.compress ?? false } };
       }
-      if (op === "load" && a !== undefined && b === undefined) return { ...client, snapshot: { op, file: a, paused: v.paused ?? false } };
-      throw new UsageError("snapshot: expected 'snapshot create VM FILE' or 'snapshot load FILE [--paused]'");
+      if (op === "load" && a !== undefined && b === undefined) {
+        for (const f of ["diff", "compress"] as const) if (v[f]) throw new UsageError(`snapshot load: --${f} is an option of snapshot create`);
+        return { ...client, snapshot: { op, file: a, paused: v.paused ?? false } };
+      }
+      throw new UsageError("snapshot: expected 'snapshot create VM FILE' or 'snapshot load FILE [--paused]' (create takes --diff and --compress)");
     }
     if (verb === "cluster") {
       const [op, id, ...extra] = rest;
@@ -534,6 +543,7 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
     return { drive_id: `vd${String.fromCharCode(97 + i)}`, path_on_host: p.path, is_read_only: p.readOnly, ...(p.rate !== undefined && { rate_limiter: rateBody(p.rate) }) };
   });
   if (v.net !== undefined) body["network-interfaces"] = [parseNet(v.net as string)];
+  if (v["track-dirty-pages"]) body["machine-config"].track_dirty_pages = true;
   if (v.restart !== undefined) {
     const r = v.restart as string;
     if (r !== "never" && r !== "on-failure" && r !== "always") throw new UsageError(`invalid --restart value '${r}': never, on-failure or always`);

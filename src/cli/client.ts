@@ -59,7 +59,7 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
         // A running VM is paused for the snapshot and resumed after it.
         const { state } = (await (await call("GET", `/vms/${id}`)).json()) as { state: string };
         if (state === "running") await call("PUT", `/vms/${id}/actions`, { action_type: "Pause" });
-        try { await call("PUT", `/vms/${id}/snapshot/create`, { snapshot_type: "Full", snapshot_path: path }); } finally {
+        try { await call("PUT", `/vms/${id}/snapshot/create`, { snapshot_type: snap.diff ? "Diff" : "Full", snapshot_path: path, ...(snap.compress && { compress: true }) }); } finally {
           if (state === "running") await call("PUT", `/vms/${id}/actions`, { action_type: "Resume" });
         }
         write(a.json ? JSON.stringify({ id: a.id, file: path }) + "\n" : `saved ${a.id} to ${path}\n`);

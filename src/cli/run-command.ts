@@ -2,6 +2,7 @@
 import type { RunArgs } from "./args.js";
 import { GuestFileError, loadLinuxImages, openDisks, readGuestFile } from "../node/guest-files.js";
 import { SnapshotError } from "../snapshot/format.js";
+import { readSnapshotFile } from "../node/snapshot-files.js";
 import { macForId, Switch, type SwitchPort } from "../net/switch.js";
 import { parseForward, UserNet } from "../net/user/usernet.js";
 import { nodeSockets } from "../node/host-sockets.js";
@@ -90,7 +91,11 @@ export async function runCommand(cmd: RunCommand): Promise<number> {
   let machine: Machine;
   if (cmd.snapshot !== undefined) {
     // Resume: the flags describe the same machine as when it was saved (mode, memory, disks).
-    const snap = guestFiles(() => readGuestFile(cmd.snapshot!, "snapshot "));
+    let snap: Uint8Array;
+    try { snap = guestFiles(() => readSnapshotFile(cmd.snapshot!)); } catch (e) {
+      if (e instanceof SnapshotError) throw new SetupError(`${cmd.snapshot}: ${e.message}`);
+      throw e;
+    }
     try { machine = Machine.fromSnapshot(module, options, snap); } catch (e) {
       if (e instanceof SnapshotError) throw new SetupError(`${cmd.snapshot}: ${e.message}`);
       throw e;

@@ -277,7 +277,15 @@ export class Hart {
    * RAM for a 256 MiB VM) before the guest has touched one.
    */
   clearRam(): void {
-    if (this.ramTouched) this.ramBytes().fill(0);
+    if (this.ramTouched) {
+      this.ramBytes().fill(0);
+      // The fill bypasses the core's store paths: with the dirty-page log on, every page counts as written.
+      if (this.logging) {
+        const pages = this.memSize / 4096, log = new Uint8Array(this.memory.buffer, L.DIRTY_LOG, Math.ceil(pages / 8));
+        log.fill(0xff, 0, pages >> 3);
+        if (pages & 7) log[pages >> 3] |= (1 << (pages & 7)) - 1;
+      }
+    }
     this.ramTouched = false;
   }
 
@@ -313,10 +321,13 @@ export class Hart {
   invalidate(pa: number, len: number): void { this.core.invalidateRange(BigInt(pa), len); }
 
   /**
-   * Live migration's dirty-page log: on, every RAM page the guest or a device writes from now
-   * on is logged (assembly/mmu.ts); off, nothing is.
+   * The dirty-page log of live migration and Diff snapshots: on, every RAM page the guest or a
+   * device writes from now on is logged (assembly/mmu.ts); off, nothing is.
    */
-  dirtyLog(on: boolean): void { this.core.dirtyLog(on ? 1 : 0); }
+  dirtyLog(on: boolean): void { this.core.dirtyLog(on ? 1 : 0); this.logging = on; }
+  private logging = false;
+  /** Whether the dirty-page log is on. */
+  get dirtyLogging(): boolean { return this.logging; }
 
   /**
    * The RAM pages (indexes from DRAM_BASE, ascending) written since the log was turned on or

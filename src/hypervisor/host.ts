@@ -3,6 +3,7 @@
 // take effect before they return or return a promise that settles once they have; errors are
 // HypervisorErrors either way. Browser-safe.
 import type { VmConfig, VmView } from "./vm.js";
+import type { SnapshotFile } from "../machine/machine.js";
 
 export interface Host {
   readonly vms: ReadonlyMap<string, VmView>;
@@ -21,8 +22,11 @@ export interface Host {
   reboot(id: string): void | Promise<void>;
   delete(id: string): void | Promise<void>;
   input(id: string, bytes: Uint8Array): void;
-  /** A snapshot of a paused VM; it names the VM, and carries `body` (its definition) when given. */
-  snapshot(id: string, body?: unknown): Uint8Array | Promise<Uint8Array>;
+  /**
+   * A snapshot of a paused VM; it names the VM, and carries `body` (its definition) when given.
+   * `file`: it is for that file, Full or a Diff on the last one (Machine.snapshot).
+   */
+  snapshot(id: string, body?: unknown, file?: SnapshotFile): Uint8Array | Promise<Uint8Array>;
   /**
    * Loads a snapshot into a VM that is not running; then paused, or running with `resume`.
    * `advanceClockMs`: the guest's clock moves on by that much (a migration's time in transit).

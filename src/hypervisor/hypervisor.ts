@@ -6,7 +6,8 @@
 // and the timers are passed in.
 import { installedCodeBytes, sharedCodeBytes } from "../jit/jit.js";
 import { STEP_DONE, STEP_IDLE } from "../machine/runner.js";
-import type { Machine } from "../machine/machine.js";
+import type { Machine, SnapshotFile } from "../machine/machine.js";
+import { SnapshotError } from "../snapshot/error.js";
 import { TIMEBASE_HZ } from "../core/hart.js";
 import { allPages, encodePages } from "../migration/pages.js";
 import { HypervisorError } from "./errors.js";
@@ -213,11 +214,20 @@ export class Hypervisor implements Host {
     this.kick();
   }
 
-  /** A snapshot of a paused VM (a running one keeps changing; pause it first). */
-  snapshot(id: string, body?: unknown): Uint8Array {
+  /**
+   * A snapshot of a paused VM (a running one keeps changing; pause it first); `file`: it goes
+   * to that file, Full or Diff (Machine.snapshot).
+   */
+  snapshot(id: string, body?: unknown, file?: SnapshotFile): Uint8Array {
     const vm = this.get(id);
     this.expect(vm, "snapshot", ["paused"]);
-    return vm.machine!.snapshot({ id, ...(body !== undefined && { body }) });
+    if (file && this.migrating.has(id)) throw new HypervisorError("invalid_state", `VM '${id}' is migrating: its dirty-page log belongs to the migration`);
+    try {
+      return vm.machine!.snapshot({ id, ...(body !== undefined && { body }) }, true, file);
+    } catch (e) {
+      if (e instanceof SnapshotError) throw new HypervisorError("invalid_state", e.message);
+      throw e;
+    }
   }
 
   /**
@@ -260,6 +270,7 @@ export class Hypervisor implements Host {
     if (first) {
       if (from === 0) {
         m.hart.dirtyLog(true);
+        m.dropDiffBase(); // the rounds restart the log
         this.migrating.set(id, m);
         vm.event("migration-started");
       } else {
@@ -300,7 +311,7 @@ export class Hypervisor implements Host {
     const vm = this.get(id);
     const m = this.migrating.get(id);
     this.migrating.delete(id);
-    if (m && vm.machine === m) m.hart.dirtyLog(false);
+    if (m && vm.machine === m) m.hart.dirtyLog(vm.config.trackDirtyPages);
     vm.event("migration-ended", resume ? "failed: the VM runs here again" : undefined);
     if (resume && vm.state === "paused" && vm.machine === m) this.resume(id);
   }

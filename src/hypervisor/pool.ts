@@ -12,6 +12,7 @@ import { HypervisorError } from "./errors.js";
 import type { Host } from "./host.js";
 import { checkConfig, ConsoleRing, NO_STATS, pushEvent, type VmConfig, type VmEvent, type VmState, type VmStats, type VmView } from "./vm.js";
 import type { DiskFile } from "../machine/board.js";
+import type { SnapshotFile } from "../machine/machine.js";
 import { Network, type SwitchPort } from "../net/switch.js";
 import { ownBuffer, type CreateArgs, type FromWorker, type ToWorker, type WorkerOp } from "./worker-protocol.js";
 
@@ -257,9 +258,9 @@ export class Pool implements Host {
     void this.call(vm.worker, "input", id, bytes.slice()).catch(() => undefined);
   }
 
-  async snapshot(id: string, body?: unknown): Promise<Uint8Array> {
+  async snapshot(id: string, body?: unknown, file?: SnapshotFile): Promise<Uint8Array> {
     const vm = this.get(id);
-    return await this.call(vm.worker, "snapshot", id, body, undefined, true) as Uint8Array;
+    return await this.call(vm.worker, "snapshot", id, { body, file }, undefined, true) as Uint8Array;
   }
 
   async restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs?: number): Promise<void> {

@@ -45,6 +45,8 @@ export interface VmConfig {
   virtualClock?: boolean;
   /** Compile hot guest code (src/jit/); default true. */
   jit?: boolean;
+  /** Keep the dirty-page log on, for Diff snapshots (default false). */
+  trackDirtyPages?: boolean;
   /**
    * A NIC (virtio-net): on the host's switch of this name, or with user-mode networking (a
    * private router with DHCP, DNS and NAT to the host's sockets, and port forwards such as
@@ -119,6 +121,7 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
   const backoffMs = c.backoffMs ?? 1000;
   if (!Number.isFinite(backoffMs) || backoffMs < 0 || backoffMs > 60_000) bad("backoffMs", "0 to 60000");
   if (c.jit !== undefined && typeof c.jit !== "boolean") bad("jit", "true or false");
+  if (c.trackDirtyPages !== undefined && typeof c.trackDirtyPages !== "boolean") bad("trackDirtyPages", "true or false");
   if (c.net !== undefined) {
     if (c.net?.user !== undefined) {
       if (c.net.switch !== undefined) bad("net", "give a switch or user networking, not both");
@@ -136,7 +139,7 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
   }
   diskFiles.forEach((d, i) => { const why = rateLimiterProblem(d.rateLimiter); if (why) bad(`diskFiles[${i}].rateLimiter`, why); });
   if ((c.disks?.length ?? 0) + diskFiles.length > 7) bad("disks", "at most 7");
-  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], diskFiles, virtualClock: c.virtualClock ?? false, jit: c.jit ?? true };
+  return { ...c, shares, cpuCap, restart, maxRestarts, backoffMs, disks: c.disks ?? [], diskFiles, virtualClock: c.virtualClock ?? false, jit: c.jit ?? true, trackDirtyPages: c.trackDirtyPages ?? false };
 }
 
 /** The last bytes of a VM's console output. */
@@ -246,6 +249,7 @@ export class Vm implements VmView {
     const m = new Machine(this.module, this.machineOptions());
     if (c.boot.kind === "bare") m.load(c.boot.image);
     else m.bootLinux(this.linuxImages(c.boot.images), c.boot.mode);
+    if (c.trackDirtyPages) m.trackDirtyPages();
     this.machine = m;
     this.idle = false;
     this.wakeAt = 0;
@@ -281,6 +285,7 @@ export class Vm implements VmView {
       const images = this.linuxImages(c.boot.images);
       m.onReset = () => { m.bootLinux(images, mode); return true; };
     }
+    if (c.trackDirtyPages) m.trackDirtyPages();
     this.machine = m;
     this.idle = false;
     this.wakeAt = 0;

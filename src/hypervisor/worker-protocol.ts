@@ -4,6 +4,7 @@
 // Browser-safe: the port and the disk opener are passed in (src/node/vm-worker.ts is Node's).
 import { setDefaultJit, type JitOptions } from "../jit/jit.js";
 import type { DiskConfig, DiskFile } from "../machine/board.js";
+import type { SnapshotFile } from "../machine/machine.js";
 import { type ErrorCode, HypervisorError } from "./errors.js";
 import { Hypervisor } from "./hypervisor.js";
 import type { HostSockets } from "../net/user/sockets.js";
@@ -109,7 +110,7 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       case "reboot": return h.reboot(id);
       case "delete": sent.delete(id); return h.delete(id);
       case "input": return h.input(id, args as Uint8Array);
-      case "snapshot": return h.snapshot(id, args);
+      case "snapshot": { const a = args as { body?: unknown; file?: SnapshotFile }; return h.snapshot(id, a.body, a.file); }
       case "restore": { const a = args as { snapshot: Uint8Array; resume: boolean; advanceClockMs?: number }; return h.restore(id, a.snapshot, a.resume, a.advanceClockMs); }
       case "migrationPages": { const a = args as { first: boolean; from: number }; return h.migrationPages(id, a.first, a.from); }
       case "migrationFinish": return h.migrationFinish(id, args);

@@ -7,7 +7,7 @@ import { isElf } from "./elf.js";
 import { loadElf, loadRaw } from "./loader.js";
 import { bootLinux, type BootLayout, type BootMode, type LinuxImages } from "./linux-boot.js";
 import { Runner } from "./runner.js";
-import { restoreBoard, saveBoard, type SnapshotVm } from "../snapshot/format.js";
+import { restoreBoard, saveBoard, snapshotId, SnapshotError, type SnapshotBase, type SnapshotVm } from "../snapshot/format.js";
 
 export type { RunResult, RunOptions, AsyncRunOptions } from "./runner.js";
 export { DEFAULT_SLICE } from "./runner.js";
@@ -22,6 +22,9 @@ export interface LoadInfo {
 }
 
 export const DEFAULT_MEM_SIZE = 128 << 20;
+
+/** A snapshot written to a file: Full (everything) or Diff (the pages written since the last one to a file). */
+export interface SnapshotFile { type: "Full" | "Diff"; path: string }
 
 export class Machine extends Runner {
   constructor(module: WebAssembly.Module, options: MachineOptions = {}) {
@@ -73,9 +76,32 @@ export class Machine extends Runner {
 
   /**
    * The whole machine as a snapshot (src/snapshot/format.ts); call between runs. `vm` names the
-   * VM in it; `ram` false leaves RAM out (a live migration sends the pages apart).
+   * VM in it; `ram` false leaves RAM out (a live migration sends the pages apart). `file.path`:
+   * the snapshot goes to that file, and with dirty-page tracking on it becomes the base of the
+   * next Diff; `file.type` "Diff" holds only the pages written since that base.
    */
-  snapshot(vm?: SnapshotVm, ram = true): Uint8Array { return saveBoard(this.board, vm, ram); }
+  snapshot(vm?: SnapshotVm, ram = true, file?: SnapshotFile): Uint8Array {
+    let snap: Uint8Array;
+    if (file?.type === "Diff") {
+      if (!this.hart.dirtyLogging) throw new SnapshotError("a Diff snapshot needs dirty-page tracking (machine-config track_dirty_pages)");
+      if (!this.diffBase) throw new SnapshotError("no snapshot to build a Diff on since this VM started, was restored or migrated: take a Full one first");
+      snap = saveBoard(this.board, vm, true, { pages: this.hart.takeDirtyPages(), base: this.diffBase });
+    } else {
+      snap = saveBoard(this.board, vm, ram);
+      if (file && ram && this.hart.dirtyLogging) this.hart.takeDirtyPages(); // the next Diff counts from here
+    }
+    if (file && this.hart.dirtyLogging) this.diffBase = { path: file.path, crc: snapshotId(snap) };
+    return snap;
+  }
+
+  /** The snapshot file the next Diff builds on (undefined: none yet). */
+  private diffBase: SnapshotBase | undefined;
+
+  /** Turns on the dirty-page log for Diff snapshots (they build on the next Full one). */
+  trackDirtyPages(): void { this.hart.dirtyLog(true); this.diffBase = undefined; }
+
+  /** Something else restarted the dirty-page log (a live migration): no Diff until a Full snapshot. */
+  dropDiffBase(): void { this.diffBase = undefined; }
 
   /**
    * A new machine, built with `options` (the same memory size, mode and devices as the one

@@ -1,12 +1,17 @@
 // Node-only: compile build/core.wasm once per process. Every Node host loads the core through
-// here, so this is also where the snapshot checksum gets zlib's native CRC-32.
+// here, so this is also where snapshots get zlib's native CRC-32 and DEFLATE.
 import { readFileSync } from "node:fs";
-import { crc32 as zlibCrc32 } from "node:zlib";
+import { crc32 as zlibCrc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { useNativeCrc32 } from "../snapshot/crc32.js";
+import { useNativeDeflate } from "../snapshot/codec.js";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
 
 useNativeCrc32((b) => zlibCrc32(b));
+useNativeDeflate({
+  deflate: (b) => deflateRawSync(b, { level: 1 }), // 3.3x on a booted Linux VM's RAM; level 6 gains 7 % more for twice the time
+  inflate: (b, maxLength) => inflateRawSync(b, { maxOutputLength: maxLength }),
+});
 
 let cached: WebAssembly.Module | undefined;
 

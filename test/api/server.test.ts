@@ -212,6 +212,56 @@ describe("API: snapshots", () => {
   }, 60_000);
 });
 
+describe("API: Diff and compressed snapshots", () => {
+  it("a VM with track_dirty_pages saves Diffs on its last snapshot; loading one reads its base; misuse is refused", async () => {
+    const { mkdtempSync, rmSync, statSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { pageWriterGuest } = await import("../helpers/guests.js");
+    const dir = mkdtempSync(join(tmpdir(), "wasmvisor-diff-api-"));
+    const app = server();
+    const act = (id: string, action_type: string) => app.inject({ method: "PUT", url: `/vms/${id}/actions`, payload: { action_type } });
+    const snap = (id: string, payload: object) => app.inject({ method: "PUT", url: `/vms/${id}/snapshot/create`, payload });
+    try {
+      const image = pageWriterGuest();
+      hv.create({ id: "w", memSize: 2 << 20, boot: { kind: "bare", image }, trackDirtyPages: true });
+      hv.create({ id: "plain", memSize: 2 << 20, boot: { kind: "bare", image } });
+      hv.create({ id: "copy", memSize: 2 << 20, boot: { kind: "bare", image } });
+      for (const id of ["w", "plain"]) { hv.start(id); await new Promise((r) => setTimeout(r, 5)); hv.pause(id); }
+      let r = await snap("w", { snapshot_type: "Diff", snapshot_path: join(dir, "early.snap") });
+      expect([r.statusCode, r.json().fault_message]).toEqual([409, "snapshot: no snapshot to build a Diff on since this VM started, was restored or migrated: take a Full one first"]);
+      r = await snap("plain", { snapshot_type: "Diff", snapshot_path: join(dir, "p.snap") });
+      expect([r.statusCode, r.json().fault_message]).toEqual([409, "snapshot: a Diff snapshot needs dirty-page tracking (machine-config track_dirty_pages)"]);
+      expect((await snap("w", { snapshot_path: join(dir, "full.snap") })).statusCode).toBe(204);
+      await act("w", "Resume"); await new Promise((r) => setTimeout(r, 5)); await act("w", "Pause");
+      expect((await snap("w", { snapshot_type: "Diff", snapshot_path: join(dir, "d1.snap"), compress: true })).statusCode).toBe(204);
+      expect(statSync(join(dir, "d1.snap")).size).toBeLessThan(statSync(join(dir, "full.snap")).size);
+      const at = hv.vms.get("w")!.machine!.hart.steps;
+      r = await app.inject({ method: "PUT", url: "/vms/copy/snapshot/load", payload: { snapshot_path: join(dir, "d1.snap") } });
+      expect(r.statusCode).toBe(204);
+      const copy = hv.vms.get("copy")!.machine!;
+      expect(copy.hart.steps).toBe(at);
+      expect(Buffer.compare(copy.hart.ram, hv.vms.get("w")!.machine!.hart.ram)).toBe(0);
+      // A live migration restarts the log: no Diff until the next Full snapshot, nor any snapshot to a file meanwhile.
+      hv.migrationPages("w", true, 0);
+      r = await snap("w", { snapshot_type: "Diff", snapshot_path: join(dir, "d2.snap") });
+      expect([r.statusCode, r.json().fault_message]).toEqual([409, "VM 'w' is migrating: its dirty-page log belongs to the migration"]);
+      hv.migrationAbort("w", false);
+      r = await snap("w", { snapshot_type: "Diff", snapshot_path: join(dir, "d2.snap") });
+      expect(r.json().fault_message).toMatch(/take a Full one first/);
+      expect((await snap("w", { snapshot_path: join(dir, "full2.snap") })).statusCode).toBe(204);
+      expect((await snap("w", { snapshot_type: "Diff", snapshot_path: join(dir, "d2.snap") })).statusCode).toBe(204);
+      rmSync(join(dir, "full2.snap"));
+      r = await app.inject({ method: "PUT", url: "/snapshot/load", payload: { snapshot_path: join(dir, "d2.snap") } });
+      expect([r.statusCode, r.json().fault_message]).toEqual([400, `snapshot_path: cannot read base snapshot ${join(dir, "full2.snap")}: no such file`]);
+      r = await snap("w", { snapshot_type: "Incremental", snapshot_path: join(dir, "x.snap") });
+      expect(r.statusCode).toBe(400);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe("API: the VM's parts one at a time", () => {
   it("defines the VM once it has a machine-config and a boot-source; parts change it until it starts", async () => {
     const app = server();

@@ -141,6 +141,14 @@ export function sumGuest(n: number, code = 0, mask = 0xff): Uint8Array {
   return guestElf(mailboxes(a));
 }
 
+/** Writes its counter into page (counter mod 256) of RAM's second MiB, forever: 6 instructions a page. */
+export function pageWriterGuest(): Uint8Array {
+  const a = new Asm();
+  a.li("s1", 0x80100000).li("t1", 1);
+  a.label("l").andi("t3", "t1", 255).slli("t3", "t3", 12).add("t3", "t3", "s1").sd("t1", 0, "t3").addi("t1", "t1", 1).j("l");
+  return guestElf(mailboxes(a));
+}
+
 /** Prints `char` forever through HTIF putchar (a guest flooding its console). */
 export function floodGuest(char = "A"): Uint8Array {
   const a = new Asm();
