@@ -16,7 +16,7 @@ import { sleep, until } from "../helpers/wait.js";
 
 const MiB = 1 << 20;
 const countGuest = (n: number, code = 0) => sumGuest(n, code, 0x7f);
-const expected = (n: number, code = 0) => ((n * (n + 1) / 2) & 0x7f) + code;
+const expected = (n: number, code = 0) => Number((BigInt(n) * BigInt(n + 1) / 2n) & 0x7fn) + code;
 const spinGuest = loopGuest;
 
 
@@ -75,7 +75,9 @@ describe("worker pool", { timeout: 60_000 }, () => {
 
   it("moves a running VM to another worker, where it goes on from where it was", async () => {
     pool = createWorkerPool({ workers: 2, rebalance: false });
-    const k = 100_000_000; // long enough to be under way when it moves, with or without the JIT
+    // Long enough to be under way when it moves, with or without the JIT (which runs this loop
+    // at about 4,000 MIPS: 100 M instructions were over before the move under CI's load once).
+    const k = 1_000_000_000;
     const vm = pool.create({ id: "m", memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(k, 3) } });
     const ref = pool.create({ id: "ref", memSize: 2 * MiB, boot: { kind: "bare", image: countGuest(k, 3) } }); // stays
     await pool.start("m");
