@@ -4,6 +4,7 @@
 // rd = x0 is redirected to the sink register so execution never tests for it.
 import { X_SINK } from "./layout";
 import * as O from "./ops";
+import { bitmanipOp } from "./bitmanip.gen";
 
 // @ts-ignore: decorator
 @inline function put(e: u32, op: u16, rd: u32, rs1: u32, rs2: u32, imm: i32, len: u32): void {
@@ -194,6 +195,9 @@ export function decode32(e: u32, i: u32): void {
       break;
     }
   }
+  // Zba, Zbb, Zbc, Zbs, Zbkb, Zicond: encodings the base ISA leaves reserved (bitmanip.gen.ts).
+  const b = bitmanipOp(i);
+  if (b != 0) { alu(e, b, rd, rs1, rs2, <i32>((i >> 20) & 63), 4); return; }
   illegal(e, i, 4);
 }
 

@@ -22,6 +22,8 @@ import { csrRead, csrWrite } from "./csr";
 import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
 import * as trap from "./trap";
 import { execFp, fget, fpDirty, fpOff, fset } from "./fpu";
+import { execBitmanip } from "./bitmanip";
+import { OP_B_FIRST, OP_B_LAST } from "./bitmanip.gen";
 import * as mmu from "./mmu";
 import * as csr from "./csr";
 
@@ -535,6 +537,8 @@ export function interpret(budget: u32): u32 {
           default: {
             const op = w & 0xffff;
             if (op >= O.OP_FP_FIRST && op <= O.OP_FP_LAST && execFp(op, rd, rs1, rs2, <u32>imm)) break;
+            // Bit manipulation, out of the loop (one call site: the loop's registers stay put).
+            if (op >= OP_B_FIRST && op <= OP_B_LAST) { xset(rd, execBitmanip(op, xget(rs1), xget(rs2), imm)); break; }
             fault(EXC_ILLEGAL, rawInsn(pcOf(pc, cur), cur)); stop = 0; break;
           }
         }

@@ -161,7 +161,66 @@ describe("disassemble", () => {
     expect(disassemble(bits, BigInt(pc))).toBe(text);
   });
 
+  // objdump -d -M no-aliases (binutils 2.40, -march=rv64gc_zba_zbb_zbc_zbs_zbkb); Zicond, which
+  // binutils 2.40 does not know, from its encoding in the spec.
+  const BITMANIP: [number, string][] = [
+    [0x20c5a533, "sh1add a0,a1,a2"],
+    [0x20c5c533, "sh2add a0,a1,a2"],
+    [0x20c5e533, "sh3add a0,a1,a2"],
+    [0x08c5853b, "add.uw a0,a1,a2"],
+    [0x20c5a53b, "sh1add.uw a0,a1,a2"],
+    [0x20c5c53b, "sh2add.uw a0,a1,a2"],
+    [0x20c5e53b, "sh3add.uw a0,a1,a2"],
+    [0x0a15951b, "slli.uw a0,a1,0x21"],
+    [0x40c5f533, "andn a0,a1,a2"],
+    [0x40c5e533, "orn a0,a1,a2"],
+    [0x40c5c533, "xnor a0,a1,a2"],
+    [0x60059513, "clz a0,a1"],
+    [0x6005951b, "clzw a0,a1"],
+    [0x60159513, "ctz a0,a1"],
+    [0x6015951b, "ctzw a0,a1"],
+    [0x60259513, "cpop a0,a1"],
+    [0x6025951b, "cpopw a0,a1"],
+    [0x0ac5e533, "max a0,a1,a2"],
+    [0x0ac5f533, "maxu a0,a1,a2"],
+    [0x0ac5c533, "min a0,a1,a2"],
+    [0x0ac5d533, "minu a0,a1,a2"],
+    [0x60459513, "sext.b a0,a1"],
+    [0x60559513, "sext.h a0,a1"],
+    [0x0805c53b, "zext.h a0,a1"],
+    [0x60c59533, "rol a0,a1,a2"],
+    [0x60c5953b, "rolw a0,a1,a2"],
+    [0x60c5d533, "ror a0,a1,a2"],
+    [0x6255d513, "rori a0,a1,0x25"],
+    [0x6115d51b, "roriw a0,a1,0x11"],
+    [0x60c5d53b, "rorw a0,a1,a2"],
+    [0x2875d513, "orc.b a0,a1"],
+    [0x6b85d513, "rev8 a0,a1"],
+    [0x48c59533, "bclr a0,a1,a2"],
+    [0x4ad59513, "bclri a0,a1,0x2d"],
+    [0x48c5d533, "bext a0,a1,a2"],
+    [0x4ad5d513, "bexti a0,a1,0x2d"],
+    [0x68c59533, "binv a0,a1,a2"],
+    [0x6ad59513, "binvi a0,a1,0x2d"],
+    [0x28c59533, "bset a0,a1,a2"],
+    [0x2ad59513, "bseti a0,a1,0x2d"],
+    [0x0ac59533, "clmul a0,a1,a2"],
+    [0x0ac5b533, "clmulh a0,a1,a2"],
+    [0x0ac5a533, "clmulr a0,a1,a2"],
+    [0x08c5c533, "pack a0,a1,a2"],
+    [0x08c5f533, "packh a0,a1,a2"],
+    [0x08c5c53b, "packw a0,a1,a2"],
+    [0x6875d513, "brev8 a0,a1"],
+    [0x0ec5d533, "czero.eqz a0,a1,a2"],
+    [0x0ec5f533, "czero.nez a0,a1,a2"],
+  ];
+  it.each(BITMANIP.map(([bits, text]) => [bits.toString(16), text, bits] as const))("0x%s → %s", (_hex, text, bits) => {
+    expect(disassemble(bits)).toBe(text);
+  });
+
   it("prints unknown and reserved encodings as data", () => {
+    expect(disassemble(0x0ec5e533)).toBe(".4byte 0xec5e533"); // funct7 0000111, funct3 110: no czero
+    expect(disassemble(0x6035951b)).toBe(".4byte 0x6035951b"); // OP-IMM-32 count with imm[4:0] = 3: reserved
     expect(disassemble(0xffffffff)).toBe(".4byte 0xffffffff");
     expect(disassemble(0x0000007f)).toBe(".4byte 0x7f"); // 48-bit+ encodings are not instructions here
     expect(disassemble(0x8000)).toBe(".2byte 0x8000"); // quadrant 0, funct3 100: reserved

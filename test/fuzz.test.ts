@@ -200,7 +200,16 @@ describe("fuzz generator and comparator", () => {
     const prog = generate("shrink:1", { profile: "user", length: 600, fp: false, slot: 0 });
     // Pretend the difference needs one unit and whatever that unit depends on.
     const target = prog.units.find((u) => u.deps.length > 0 && u.desc.includes("@"))!;
-    const needed = new Set([target.id, ...target.deps]);
+    // A unit inside a compound (a loop, a branch) goes with it: the compounds around the target stay.
+    const around = (us: typeof prog.units, path: number[]): number[] | undefined => {
+      for (const u of us) {
+        if (u.id === target.id) return path;
+        const inner = u.children && around(u.children, [...path, u.id]);
+        if (inner) return inner;
+      }
+      return undefined;
+    };
+    const needed = new Set([target.id, ...target.deps, ...around(prog.body, [])!]);
     const fake: ProbeFn = async (_p: Program, deleted: Set<number>) => ({ differs: [...needed].every((id) => !deleted.has(id)) });
     const k = await bisect(prog, () => {}, fake);
     expect(prog.units[k - 1].id).toBe(target.id);

@@ -257,6 +257,14 @@ test_main:
   CHECK_EQ t2, \e
 .endm
 
+/* op rd, rs1, imm with rs1 = a; expect e */
+.macro RI n, op, a, imm, e
+  TEST \n
+  li t0, \a
+  \op t2, t0, \imm
+  CHECK_EQ t2, \e
+.endm
+
 /* `insn` must raise an illegal-instruction exception in M-mode, mtval = its encoding, which
    `load` (lwu for a 32-bit instruction, lhu for a compressed one) reads back */
 .macro ILLEGAL_ENC n, load, insn:vararg

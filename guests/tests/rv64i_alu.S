@@ -5,14 +5,6 @@
  */
 #include "harness.h"
 
-/* op rd, rs1, imm with rs1 = a; expect e */
-.macro RI n, op, a, imm, e
-  TEST \n
-  li t0, \a
-  \op t2, t0, \imm
-  CHECK_EQ t2, \e
-.endm
-
 TEST_BEGIN
   /* ---- ADD / SUB: wrap-around modulo 2^64 */
   RR 1, add, 0x7fffffffffffffff, 1, 0x8000000000000000

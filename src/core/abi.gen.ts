@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x74403848;
+export const SOURCE_HASH = 0x46d2e9a3;
 
 /** assembly/layout.ts */
 export const L = {
@@ -305,6 +305,59 @@ export const BLOCK = {
   ENTRY: 16,
   QUEUED: 2147483648,
 } as const;
+
+/** scripts/isa/bitmanip.mjs with the operation numbers: the disassembler and the fuzzer read it. */
+export const BITMANIP = [
+  { name: "sh1add", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x20002033, op: 145 },
+  { name: "sh2add", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x20004033, op: 146 },
+  { name: "sh3add", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x20006033, op: 147 },
+  { name: "add.uw", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x0800003b, op: 148 },
+  { name: "sh1add.uw", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x2000203b, op: 149 },
+  { name: "sh2add.uw", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x2000403b, op: 150 },
+  { name: "sh3add.uw", ext: "zba", form: "r", mask: 0xfe00707f, match: 0x2000603b, op: 151 },
+  { name: "slli.uw", ext: "zba", form: "sh6", mask: 0xfc00707f, match: 0x0800101b, op: 152 },
+  { name: "andn", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x40007033, op: 153 },
+  { name: "orn", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x40006033, op: 154 },
+  { name: "xnor", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x40004033, op: 155 },
+  { name: "clz", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x60001013, op: 156 },
+  { name: "clzw", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x6000101b, op: 157 },
+  { name: "ctz", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x60101013, op: 158 },
+  { name: "ctzw", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x6010101b, op: 159 },
+  { name: "cpop", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x60201013, op: 160 },
+  { name: "cpopw", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x6020101b, op: 161 },
+  { name: "max", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x0a006033, op: 162 },
+  { name: "maxu", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x0a007033, op: 163 },
+  { name: "min", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x0a004033, op: 164 },
+  { name: "minu", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x0a005033, op: 165 },
+  { name: "sext.b", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x60401013, op: 166 },
+  { name: "sext.h", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x60501013, op: 167 },
+  { name: "zext.h", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x0800403b, op: 168 },
+  { name: "rol", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x60001033, op: 169 },
+  { name: "rolw", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x6000103b, op: 170 },
+  { name: "ror", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x60005033, op: 171 },
+  { name: "rorw", ext: "zbb", form: "r", mask: 0xfe00707f, match: 0x6000503b, op: 172 },
+  { name: "rori", ext: "zbb", form: "sh6", mask: 0xfc00707f, match: 0x60005013, op: 173 },
+  { name: "roriw", ext: "zbb", form: "sh5", mask: 0xfe00707f, match: 0x6000501b, op: 174 },
+  { name: "orc.b", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x28705013, op: 175 },
+  { name: "rev8", ext: "zbb", form: "unary", mask: 0xfff0707f, match: 0x6b805013, op: 176 },
+  { name: "clmul", ext: "zbc", form: "r", mask: 0xfe00707f, match: 0x0a001033, op: 177 },
+  { name: "clmulh", ext: "zbc", form: "r", mask: 0xfe00707f, match: 0x0a003033, op: 178 },
+  { name: "clmulr", ext: "zbc", form: "r", mask: 0xfe00707f, match: 0x0a002033, op: 179 },
+  { name: "bclr", ext: "zbs", form: "r", mask: 0xfe00707f, match: 0x48001033, op: 180 },
+  { name: "bclri", ext: "zbs", form: "sh6", mask: 0xfc00707f, match: 0x48001013, op: 181 },
+  { name: "bext", ext: "zbs", form: "r", mask: 0xfe00707f, match: 0x48005033, op: 182 },
+  { name: "bexti", ext: "zbs", form: "sh6", mask: 0xfc00707f, match: 0x48005013, op: 183 },
+  { name: "binv", ext: "zbs", form: "r", mask: 0xfe00707f, match: 0x68001033, op: 184 },
+  { name: "binvi", ext: "zbs", form: "sh6", mask: 0xfc00707f, match: 0x68001013, op: 185 },
+  { name: "bset", ext: "zbs", form: "r", mask: 0xfe00707f, match: 0x28001033, op: 186 },
+  { name: "bseti", ext: "zbs", form: "sh6", mask: 0xfc00707f, match: 0x28001013, op: 187 },
+  { name: "pack", ext: "zbkb", form: "r", mask: 0xfe00707f, match: 0x08004033, op: 188 },
+  { name: "packh", ext: "zbkb", form: "r", mask: 0xfe00707f, match: 0x08007033, op: 189 },
+  { name: "packw", ext: "zbkb", form: "r", mask: 0xfe00707f, match: 0x0800403b, op: 190 },
+  { name: "brev8", ext: "zbkb", form: "unary", mask: 0xfff0707f, match: 0x68705013, op: 191 },
+  { name: "czero.eqz", ext: "zicond", form: "r", mask: 0xfe00707f, match: 0x0e005033, op: 192 },
+  { name: "czero.nez", ext: "zicond", form: "r", mask: 0xfe00707f, match: 0x0e007033, op: 193 },
+] as const;
 
 /** The functions assembly/index.ts exports (u64/i64 travel as bigint, bool as 0/1). */
 export interface CoreFunctions {

@@ -1,9 +1,12 @@
-// A small RV64IMAC + Zicsr + Zifencei disassembler (plus the privileged instructions and the
-// F/D loads and stores, compressed ones included), from the encodings in the unprivileged spec
+// A small RV64IMAC + Zicsr + Zifencei disassembler (plus the privileged instructions, the
+// F/D loads and stores, compressed ones included, and the bit-manipulation and Zicond
+// instructions of scripts/isa/bitmanip.mjs), from the encodings in the unprivileged spec
 // (20191213, chapters 2, 5, 7, 8, 9, 16 and 24) and the privileged spec (1.12).
 // It prints the canonical instruction, never a pseudo-instruction (like objdump -M no-aliases):
 // registers by ABI name, immediates in decimal, lui/auipc/c.lui immediates and shift amounts in
 // hex, branch and jump targets as absolute addresses, CSRs by name. Browser-safe.
+
+import { BITMANIP } from "./abi.gen.js";
 
 const XREG = [
   "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -64,7 +67,20 @@ function target(pc: bigint, off: number): string {
 export function disassemble(insn: number, pc: bigint = 0n): string {
   insn >>>= 0;
   if ((insn & 3) !== 3) return disassemble16(insn & 0xffff, pc) ?? `.2byte ${hex(insn & 0xffff)}`;
-  return disassemble32(insn, pc) ?? `.4byte ${hex(insn)}`;
+  return disassemble32(insn, pc) ?? bitmanip(insn) ?? `.4byte ${hex(insn)}`;
+}
+
+/** Zba, Zbb, Zbc, Zbs, Zbkb and Zicond, from the table the core's decoder is generated from. */
+function bitmanip(i: number): string | undefined {
+  const b = BITMANIP.find((e) => ((i & e.mask) >>> 0) === e.match);
+  if (!b) return undefined;
+  const rd = x(bits(i, 11, 7)), rs1 = x(bits(i, 19, 15));
+  switch (b.form) {
+    case "r": return `${b.name} ${rd},${rs1},${x(bits(i, 24, 20))}`;
+    case "unary": return `${b.name} ${rd},${rs1}`;
+    case "sh6": return `${b.name} ${rd},${rs1},${hex(bits(i, 25, 20))}`;
+    case "sh5": return `${b.name} ${rd},${rs1},${hex(bits(i, 24, 20))}`;
+  }
 }
 
 const LOADS = ["lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"];

@@ -47,15 +47,15 @@ export const VIRTIO_SLOTS = 8;
 export const VIRTIO_IRQ0 = 1;
 export const TIMEBASE_HZ = 10_000_000;
 /** Extensions the hart implements, as the device tree names them. */
-export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zihpm", "sstc"];
-export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zihpm_sstc";
+export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zicond", "zihpm", "zba", "zbb", "zbc", "zbkb", "zbs", "sstc"];
+export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zicond_zihpm_zba_zbb_zbc_zbkb_zbs_sstc";
 /**
  * In para mode the device tree leaves Sstc out: the kernel then sets its timer with SBI TIME
  * hypercalls, and the hypervisor injects STIP at the deadline (there is no firmware to enable
  * Sstc through menvcfg either).
  */
 export const PARA_ISA_EXTENSIONS = ISA_EXTENSIONS.filter((e) => e !== "sstc");
-export const PARA_ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zihpm";
+export const PARA_ISA_STRING = ISA_STRING.replace(/_sstc$/, "");
 
 /**
  * full: firmware runs in the guest's M-mode and answers the kernel's ECALLs; para: no

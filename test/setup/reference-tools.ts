@@ -11,6 +11,7 @@ const TOOLS: [string, string][] = [
   ["dtc", "device-tree-compiler"],
   ["mke2fs", "e2fsprogs"],
   ["chromium", "chromium"], // the demo page's end-to-end test (test/web)
+  ["riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu"], // a Linux user program built for Zba/Zbb/Zbs (test/system/bitmanip.test.ts)
   ["etcd", "etcd-server"], // the cluster tests (test/system/cluster.test.ts), when .ci/run has not started one
 ];
 
