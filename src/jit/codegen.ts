@@ -23,6 +23,7 @@
 // reads or writes is loaded at entry, and every one some block writes is stored at each exit.
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
+import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
 export interface Insn {
@@ -198,12 +199,13 @@ export function compiles(i: Insn): boolean {
   const { op } = i;
   if (usesFflags(op)) return (i.imm & 7) === 0 || (i.imm & 7) === 7; // RNE, or DYN (frm is checked)
   return LOADS.has(op) || STORES.has(op) || ALU_RR.has(op) || ALU_RI.has(op) || HELPER_OPS.has(op) ||
-    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || ATOMIC.has(op);
+    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || ATOMIC.has(op) || compilesBitmanip(op);
 }
 
 /** The integer registers an instruction reads. */
 function reads(i: Insn): number[] {
   if (isFp(i.op)) return FP_FROM_X.has(i.op) ? [i.rs1] : [];
+  if (isBitmanip(i.op)) return bitmanipReads(i.op, i.rs1, i.rs2);
   if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
   if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
       i.op === OP.AMO_W || i.op === OP.AMO_D || i.op === OP.SC_W || i.op === OP.SC_D ||
@@ -363,6 +365,8 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       reg(i.rs1); f.op(Op.i32WrapI64); reg(i.rs2); f.op(Op.i32WrapI64); f.op(wrr); f.op(Op.i64ExtendI32S); setReg(i.rd);
     } else if (isFp(op)) {
       emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
+    } else if (compilesBitmanip(op)) {
+      emitBitmanip(f, op, { reg, setReg, imm: i.imm, rd: i.rd, rs1: i.rs1, rs2: i.rs2 });
     } else if (op === OP.AMO_W || op === OP.AMO_D) {
       // On RAM through the store TLB (writable, so readable; never a code page); a miss or a
       // misaligned address leaves to the interpreter, which faults or takes the slow path.
