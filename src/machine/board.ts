@@ -47,8 +47,8 @@ export const VIRTIO_SLOTS = 8;
 export const VIRTIO_IRQ0 = 1;
 export const TIMEBASE_HZ = 10_000_000;
 /** Extensions the hart implements, as the device tree names them. */
-export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zicond", "zihpm", "zba", "zbb", "zbc", "zbkb", "zbs", "sstc"];
-export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zicond_zihpm_zba_zbb_zbc_zbkb_zbs_sstc";
+export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zicond", "zihintpause", "zihpm", "zba", "zbb", "zbc", "zbkb", "zbs", "sstc"];
+export const ISA_STRING = "rv64imafdc_zicsr_zifencei_zicntr_zicond_zihintpause_zihpm_zba_zbb_zbc_zbkb_zbs_sstc";
 /**
  * In para mode the device tree leaves Sstc out: the kernel then sets its timer with SBI TIME
  * hypercalls, and the hypervisor injects STIP at the deadline (there is no firmware to enable
