@@ -15,13 +15,7 @@ import {
   Emitter, maxBytes, preorder, type GenOptions, type Program, type PteFill, type PteStore, type Unit,
 } from "./program.js";
 import { dumpTags } from "./runtime.js";
-import { BITMANIP } from "../../src/core/abi.gen.js";
-
-// The bit-manipulation instructions QEMU 7.2 implements as the spec says: not Zicond (7.2 has
-// none, EXCLUSIONS.md #21) nor ctzw (7.2 counts over 64 bits when the low word is zero, #22).
-const QEMU_WRONG = new Set(["czero.eqz", "czero.nez", "ctzw"]);
-const FUZZ_BITMANIP = BITMANIP.filter((b) => !QEMU_WRONG.has(b.name));
-const qemuWrong = (w: number) => BITMANIP.some((b) => QEMU_WRONG.has(b.name) && ((w & b.mask) >>> 0) === b.match);
+import { bitmanipInsn, qemuWrong } from "./bitmanip.js";
 
 interface Known { v: bigint; def: number }
 
@@ -329,15 +323,10 @@ class Gen {
 
   /** A Zba, Zbb, Zbc, Zbs or Zbkb instruction, from the table the core's decoder comes from. */
   private bitmanip(ctx: Ctx): Unit {
-    const r = this.rng;
     const rd = this.dest(ctx);
     this.kill(ctx, rd);
-    const b = r.pick(FUZZ_BITMANIP);
-    let w = b.match | (rd << 7) | (this.src() << 15);
-    if (b.form === "r") w |= this.src() << 20;
-    else if (b.form === "sh6") w |= (r.bool(0.2) ? r.pick([0, 1, 31, 32, 63]) : r.int(64)) << 20;
-    else if (b.form === "sh5") w |= (r.bool(0.2) ? r.pick([0, 1, 31]) : r.int(32)) << 20;
-    return this.leaf(b.name, [w >>> 0]);
+    const { name, word } = bitmanipInsn(this.rng, rd, () => this.src());
+    return this.leaf(name, [word]);
   }
 
   private alu(ctx: Ctx): Unit {
@@ -862,8 +851,9 @@ class Gen {
     else opcodes.push(0x53);
     const kind = r.weighted({ op: 6, bad: 2, c: 3 });
     if (kind === "op") {
-      let w: number;
-      do w = scrub((r.u32() & ~0x7f) | r.pick(opcodes)); while (qemuWrong(w));
+      let raw: number;
+      do raw = ((r.u32() & ~0x7f) | r.pick(opcodes)) >>> 0; while (qemuWrong(raw)); // rd is no part of what it checks
+      const w = scrub(raw);
       return this.leaf(`random ${hex(w)}`, [w]);
     }
     if (kind === "bad") {

@@ -12,7 +12,7 @@
 //   GET    /cluster/events       what this host's membership went through (joined, leader,
 //                               fenced, started, stopped)
 import type { FastifyInstance } from "fastify";
-import { ClusterError, type ClusterMember, type ClusterVm } from "../cluster/member.js";
+import { ClusterError, withDeadline, type ClusterMember, type ClusterVm } from "../cluster/member.js";
 import { HypervisorError } from "../hypervisor/errors.js";
 import { clusterVmBody, vmId, type ClusterVmBody, type VmBody } from "./schema.js";
 
@@ -26,7 +26,7 @@ export function registerCluster(app: FastifyInstance, member: () => ClusterMembe
   /** An etcd call; etcd out of reach is a 503. */
   const ask = async <T>(f: () => Promise<T>): Promise<T> => {
     try {
-      return await withTimeout(f());
+      return await withDeadline(f(), "the request", 5000);
     } catch (e) {
       if (e instanceof HypervisorError) throw e;
       if (e instanceof ClusterError) throw new HypervisorError("already_exists", e.message);
@@ -38,7 +38,7 @@ export function registerCluster(app: FastifyInstance, member: () => ClusterMembe
   app.get("/cluster", async () => {
     const c = m();
     let leader: string | null = null, reachable = true;
-    try { leader = await withTimeout(c.leader(), 1000); } catch { reachable = false; }
+    try { leader = await withDeadline(c.leader(), "the leader", 1000); } catch { reachable = false; }
     return { host_id: c.hostId, leader, etcd_reachable: reachable, fenced: c.isFenced, lease_ttl_s: c.ttl, lease_valid_ms: c.leaseValidMs, prefix: c.prefix };
   });
   app.get("/cluster/hosts", async () => (await ask(() => m().hosts())).map((h) => ({ id: h.id, api: h.api, memory_limit_mib: Math.floor(h.memoryLimit / 2 ** 20), leader: h.leader })));
@@ -74,9 +74,4 @@ function describe(vm: ClusterVm) {
     reason: p?.reason,
     config: vm.body,
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms = 5000): Promise<T> {
-  let t: ReturnType<typeof setTimeout>;
-  return Promise.race([p, new Promise<never>((_, rej) => { t = setTimeout(() => rej(new Error(`no answer in ${ms} ms`)), ms); })]).finally(() => clearTimeout(t));
 }

@@ -6,7 +6,7 @@ import { parseArgs as parseNodeArgs } from "node:util";
 import { MAX_MEM } from "../core/hart.js";
 import { DEFAULT_THRESHOLD } from "../jit/jit.js";
 import { HOST_PORT_PATTERN, type VmBody } from "../api/schema.js";
-import { HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, PREFIX_PATTERN } from "../cluster/placement.js";
+import { ETCD_ENDPOINT_PATTERN, HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, PREFIX_PATTERN } from "../cluster/placement.js";
 
 /** Commands that talk to a running `wasmvisor serve` (src/cli/client.ts). */
 export type ClientVerb = "ps" | "create" | "start" | "stop" | "pause" | "resume" | "rm" | "logs" | "events" | "reboot" | "console" | "snapshot" | "migrate" | "cluster";
@@ -449,7 +449,7 @@ function clusterArgs(v: Record<string, string | boolean | string[] | undefined>)
   }
   if (v["state-dir"] !== undefined) throw new UsageError("serve: --cluster and --state-dir exclude each other (the cluster keeps its VMs in etcd)");
   const urls = endpoints.split(",");
-  for (const u of urls) if (!/^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(u)) throw new UsageError(`invalid --cluster value '${endpoints}': expected etcd URLs such as http://127.0.0.1:2379, separated by commas`);
+  for (const u of urls) if (!ETCD_ENDPOINT_PATTERN.test(u)) throw new UsageError(`invalid --cluster value '${endpoints}': expected etcd URLs such as http://127.0.0.1:2379, separated by commas`);
   const hostId = v["host-id"] as string | undefined;
   if (hostId !== undefined && !HOST_ID_PATTERN.test(hostId)) throw new UsageError(`invalid --host-id value '${hostId}': 1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit`);
   const advertise = v.advertise as string | undefined;

@@ -21,7 +21,7 @@
 // fences itself), before etcd can expire the lease, before the leader can see the host gone and
 // place the VMs elsewhere. It starts VMs again only with a lease it has renewed since.
 import { Etcd3, EtcdLeaseInvalidError, type Lease, type Namespace, type Watcher } from "etcd3";
-import { HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, parsePlacement, plan, PREFIX_PATTERN, type ClusterHost, type Placement, type WantedVm } from "./placement.js";
+import { ETCD_ENDPOINT_PATTERN, HOST_ID_PATTERN, LEASE_TTL_MAX, LEASE_TTL_MIN, parsePlacement, plan, PREFIX_PATTERN, type ClusterHost, type Placement, type WantedVm } from "./placement.js";
 import type { ClusterVmBody as VmBody } from "../api/schema.js";
 import type { RestartPolicy } from "../hypervisor/vm.js";
 
@@ -96,20 +96,18 @@ export class ClusterMember {
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   /** VMs this host runs for the cluster. */
   private readonly mine = new Set<string>();
-  private localQueue: Promise<void> = Promise.resolve();
-  private localAgain = false;
-  private localBusy = false;
+  /** Runs what is placed on this host and stops what is not; the leader's placing. */
+  private readonly localPass = new Serial(() => this.reconcileOnce(), () => !this.closed, (e) => this.opts.log?.(`cluster: running the placed VMs failed: ${e.message}`));
+  private readonly placing = new Serial(() => this.placeOnce(), () => this.isLeader, (e) => this.opts.log?.(`cluster: placing VMs failed: ${e.message}`));
   private leaderTimer: ReturnType<typeof setTimeout> | undefined;
   /** Periodic snapshots of this host's cluster VMs that have them. */
   private readonly snapshotTimers = new Map<string, ReturnType<typeof setInterval>>();
   private readonly snapshotting = new Set<string>();
-  private leaderBusy = false;
-  private leaderAgain = false;
 
   constructor(private readonly opts: ClusterOptions) {
     if (!HOST_ID_PATTERN.test(opts.hostId)) throw new ClusterError(`invalid host id '${opts.hostId}': 1-64 characters of A-Z a-z 0-9 _ . -`);
     if (!opts.endpoints.length) throw new ClusterError("no etcd endpoint given");
-    for (const e of opts.endpoints) if (!/^https?:\/\/[^/]+$/.test(e)) throw new ClusterError(`invalid etcd endpoint '${e}': expected http://HOST:PORT`);
+    for (const e of opts.endpoints) if (!ETCD_ENDPOINT_PATTERN.test(e)) throw new ClusterError(`invalid etcd endpoint '${e}': expected http://HOST:PORT`);
     this.hostId = opts.hostId;
     this.prefix = opts.prefix ?? DEFAULT_PREFIX;
     if (!PREFIX_PATTERN.test(this.prefix)) throw new ClusterError(`invalid cluster prefix '${this.prefix}': a key path starting and ending with /`);
@@ -250,30 +248,14 @@ export class ClusterMember {
   /** Something under `prefix` changed: this host's VMs and, if it leads, the placements are looked at again. */
   private changed(prefix: string): void {
     if (this.closed) return;
-    if (prefix === KEYS.placements) this.reconcileLocal();
+    if (prefix === KEYS.placements) this.localPass.run();
     if (this.leading) {
       if (this.leaderTimer) return;
-      this.leaderTimer = setTimeout(() => { this.leaderTimer = undefined; void this.lead(); }, 20);
+      this.leaderTimer = setTimeout(() => { this.leaderTimer = undefined; this.placing.run(); }, 20);
     }
   }
 
   // ---- the leader ------------------------------------------------------------------------------
-
-  private async lead(): Promise<void> {
-    if (this.leaderBusy) { this.leaderAgain = true; return; }
-    this.leaderBusy = true;
-    try {
-      do {
-        this.leaderAgain = false;
-        if (!this.isLeader) return;
-        await this.placeOnce();
-      } while (this.leaderAgain);
-    } catch (e) {
-      this.opts.log?.(`cluster: placing VMs failed: ${(e as Error).message}`);
-    } finally {
-      this.leaderBusy = false;
-    }
-  }
 
   private async placeOnce(): Promise<void> {
     const [hosts, vms, placements] = await Promise.all([this.readHosts(), this.readVms(), this.etcd.getAll().prefix(KEYS.placements).exec()]);
@@ -296,7 +278,7 @@ export class ClusterMember {
       txn = rev.has(id) ? txn.and(key, "Mod", "==", rev.get(id)!) : txn.and(key, "Create", "==", 0);
       if (p?.state === "placed") txn = txn.and(KEYS.host(p.host!), "Create", ">", 0);
       const r = await txn.then(p ? this.etcd.put(key).value(JSON.stringify(p)) : this.etcd.delete().key(key)).commit();
-      if (!r.succeeded) { this.leaderAgain = true; continue; }
+      if (!r.succeeded) { this.placing.run(); continue; } // another pass with what etcd holds now
       if (p?.state === "placed") this.opts.log?.(`cluster: placed ${id} on ${p.host}${p.reason ? ` (${p.reason})` : ""}`);
       else if (p) this.opts.log?.(`cluster: ${id} is ${p.state}: ${p.reason}`);
     }
@@ -324,24 +306,6 @@ export class ClusterMember {
   }
 
   // ---- this host's VMs ---------------------------------------------------------------------
-
-  /** Runs what is placed on this host and stops what is not (one pass at a time). */
-  private reconcileLocal(): void {
-    if (this.localBusy) { this.localAgain = true; return; }
-    this.localBusy = true;
-    this.localQueue = (async () => {
-      try {
-        do {
-          this.localAgain = false;
-          await this.reconcileOnce();
-        } while (this.localAgain && !this.closed);
-      } catch (e) {
-        this.opts.log?.(`cluster: running the placed VMs failed: ${(e as Error).message}`);
-      } finally {
-        this.localBusy = false;
-      }
-    })();
-  }
 
   private async reconcileOnce(): Promise<void> {
     const all = await this.etcd.getAll().prefix(KEYS.placements).strings();
@@ -466,12 +430,39 @@ export class ClusterMember {
     this.closed = true;
     for (const t of [...this.timers, ...this.snapshotTimers.values()]) clearInterval(t);
     if (this.leaderTimer) clearTimeout(this.leaderTimer);
-    await this.localQueue.catch(() => undefined);
+    await this.localPass.done;
     for (const id of [...this.mine]) await this.removeLocal(id).catch(() => undefined);
     this.mine.clear();
     await Promise.all(this.watchers.map((w) => w.cancel().catch(() => undefined)));
     await this.lease?.revoke().catch(() => undefined);
     this.client?.close();
+  }
+}
+
+/** Runs `pass` one at a time while `go()` holds; asked again while it runs, it runs once more after. */
+class Serial {
+  private busy = false;
+  private again = false;
+  /** Settles when the current passes are over. */
+  done: Promise<void> = Promise.resolve();
+  constructor(private readonly pass: () => Promise<void>, private readonly go: () => boolean, private readonly failed: (e: Error) => void) {}
+
+  run(): void {
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    this.done = (async () => {
+      try {
+        do {
+          this.again = false;
+          if (!this.go()) return;
+          await this.pass();
+        } while (this.again);
+      } catch (e) {
+        this.failed(e as Error);
+      } finally {
+        this.busy = false;
+      }
+    })();
   }
 }
 
@@ -486,9 +477,9 @@ function parseJson(text: string): unknown {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A call to etcd that gives up after CALL_MS (the client retries on its own for longer). */
-function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
+/** A call to etcd that gives up after `ms` (the client retries on its own for longer). */
+export function withDeadline<T>(p: Promise<T>, what: string, ms = CALL_MS): Promise<T> {
   let t: ReturnType<typeof setTimeout>;
-  return Promise.race([p, new Promise<never>((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: no answer from etcd in ${CALL_MS} ms`)), CALL_MS); })]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<never>((_, rej) => { t = setTimeout(() => rej(new Error(`${what}: no answer from etcd in ${ms} ms`)), ms); })]).finally(() => clearTimeout(t));
 }
 

@@ -15,6 +15,8 @@ import type { RestartPolicy } from "../hypervisor/vm.js";
 export const HOST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 export const PREFIX_PATTERN = /^\/[A-Za-z0-9_.\/-]*\/$/;
 export const LEASE_TTL_MIN = 2, LEASE_TTL_MAX = 3600;
+/** An etcd client URL: http(s)://HOST:PORT. */
+export const ETCD_ENDPOINT_PATTERN = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
 
 export interface ClusterHost {
   id: string;

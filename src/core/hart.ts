@@ -279,12 +279,8 @@ export class Hart {
   clearRam(): void {
     if (this.ramTouched) {
       this.ramBytes().fill(0);
-      // The fill bypasses the core's store paths: with the dirty-page log on, every page counts as written.
-      if (this.logging) {
-        const pages = this.memSize / 4096, log = new Uint8Array(this.memory.buffer, L.DIRTY_LOG, Math.ceil(pages / 8));
-        log.fill(0xff, 0, pages >> 3);
-        if (pages & 7) log[pages >> 3] |= (1 << (pages & 7)) - 1;
-      }
+      // A host write the core must hear of when it logs dirty pages (every page counts as written).
+      if (this.logging) this.invalidate(DRAM_BASE, this.memSize);
     }
     this.ramTouched = false;
   }

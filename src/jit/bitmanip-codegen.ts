@@ -64,7 +64,8 @@ def("czero.nez", (f, x) => { a(f, x); f.i64(0); b(f, x); f.op(Op.i64Eqz).op(Op.s
 /** Whether the code generator compiles bit-manipulation operation `op`. */
 export const compilesBitmanip = (o: number) => EMIT.has(o);
 /** Whether `op` is a bit-manipulation operation, and which registers it reads. */
-export const isBitmanip = (o: number) => BITMANIP.some((e) => e.op === o);
+const ALL = new Set<number>(BITMANIP.map((e) => e.op));
+export const isBitmanip = (o: number) => ALL.has(o);
 export const bitmanipReads = (o: number, rs1: number, rs2: number) => (R_FORM.has(o) ? [rs1, rs2] : [rs1]);
 
 /** Emits the operation's result into rd. */

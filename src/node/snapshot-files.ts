@@ -11,13 +11,14 @@ export const MAX_DIFF_CHAIN = 64;
 
 /** The snapshot in `path`, whole (throws GuestFileError for the file, SnapshotError for its contents). */
 export function readSnapshotFile(path: string): Uint8Array {
-  const chain: { path: string; bytes: Uint8Array }[] = [{ path, bytes: readGuestFile(path, "snapshot ") }];
+  // Each file expanded once (a compressed one would otherwise be inflated at every look).
+  const chain: { path: string; bytes: Uint8Array }[] = [{ path, bytes: expandSnapshot(readGuestFile(path, "snapshot ")) }];
   for (let base = snapshotBase(chain[0].bytes); base; base = snapshotBase(chain[0].bytes)) {
     if (chain.length > MAX_DIFF_CHAIN) throw new SnapshotError(`${path}: more than ${MAX_DIFF_CHAIN} Diffs on Diffs; take a Full snapshot`);
     if (chain.some((c) => c.path === base!.path)) throw new SnapshotError(`${path}: its Diffs' bases go round in a circle through ${base.path}`);
-    chain.unshift({ path: base.path, bytes: readGuestFile(base.path, "base snapshot ") });
+    chain.unshift({ path: base.path, bytes: expandSnapshot(readGuestFile(base.path, "base snapshot ")) });
   }
-  let whole = expandSnapshot(chain[0].bytes);
+  let whole = chain[0].bytes;
   for (let i = 1; i < chain.length; i++) {
     // Each Diff names the file before it in the chain (a Diff itself, perhaps), not their merge.
     try { whole = mergeDiff(whole, chain[i].bytes, snapshotId(chain[i - 1].bytes)); } catch (e) {

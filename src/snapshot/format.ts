@@ -131,7 +131,11 @@ export function snapshotVm(snap: Uint8Array): SnapshotVm | undefined {
 
 /** The base a Diff snapshot builds on, or undefined for a Full one (checked as snapshotVm is). */
 export function snapshotBase(snap: Uint8Array): SnapshotBase | undefined {
-  const d = readHeader(expandSnapshot(snap)).diff;
+  return checkedBase(readHeader(expandSnapshot(snap)));
+}
+
+function checkedBase(h: Header): SnapshotBase | undefined {
+  const d = h.diff;
   if (d === undefined) return undefined;
   if (typeof d !== "object" || d === null || typeof d.path !== "string" || !Number.isInteger(d.crc) || d.crc < 0 || d.crc > 0xffffffff) {
     throw new SnapshotError("header names its base snapshot badly");
@@ -187,7 +191,7 @@ export function parseSnapshot(input: Uint8Array): ParsedSnapshot {
   if (!Number.isInteger(h.memSize) || h.memSize <= 0 || h.memSize % PAGE !== 0 || h.memSize > 2 ** 31) throw new SnapshotError("header memSize out of range");
   if (typeof h.mtime !== "string" || !/^\d{1,20}$/.test(h.mtime) || BigInt(h.mtime) >= 2n ** 64n) throw new SnapshotError("header mtime is not a 64-bit count");
   const diff = h.diff !== undefined;
-  if (diff) snapshotBase(snap);
+  checkedBase(h);
   const maxPages = h.memSize / PAGE;
   if (!Number.isInteger(h.pages) || h.pages < 0 || h.pages > maxPages) throw new SnapshotError("page count out of range");
   // Sections: lengths first, all inside the file.
@@ -277,8 +281,9 @@ export function restoreBoard(board: Board, input: Uint8Array, ramStaged = false)
  * the merge of a chain that ends in it) and the same machine. The inputs may be compressed;
  * the result is not.
  */
-export function mergeDiff(base: Uint8Array, diff: Uint8Array, baseId = snapshotId(base)): Uint8Array {
+export function mergeDiff(base: Uint8Array, diff: Uint8Array, id?: number): Uint8Array {
   const b = parseSnapshot(base), d = parseSnapshot(diff);
+  const baseId = id ?? snapshotId(b.bytes);
   if (!d.header.diff) throw new SnapshotError("the second snapshot is not a Diff");
   if (b.header.diff) throw new SnapshotError("the base is itself a Diff: merge it onto its own base first");
   if (b.header.ram === false) throw new SnapshotError("the base holds no RAM");
