@@ -9,29 +9,35 @@ import * as B from "./bitmanip.gen";
 // @ts-ignore: decorator
 @inline function zext32(v: u64): u64 { return v & 0xffffffff; }
 
+// Zkt: these run in a time independent of the operand values (masks, not branches, select the
+// partial products and bytes; the loops have fixed trip counts).
+// @ts-ignore: decorator
+@inline function bitMask(b: u64, i: u64): u64 { return 0 - ((b >> i) & 1); }
+
 /** The low 64 bits of the carry-less product of a and b, and (high) the bits above them. */
 function clmulLow(a: u64, b: u64): u64 {
   let r: u64 = 0;
-  for (let i: u64 = 0; i < 64; i++) if (((b >> i) & 1) != 0) r ^= a << i;
+  for (let i: u64 = 0; i < 64; i++) r ^= (a << i) & bitMask(b, i);
   return r;
 }
 function clmulHigh(a: u64, b: u64): u64 {
   let r: u64 = 0;
-  for (let i: u64 = 1; i < 64; i++) if (((b >> i) & 1) != 0) r ^= a >> (64 - i);
+  for (let i: u64 = 1; i < 64; i++) r ^= (a >> (64 - i)) & bitMask(b, i);
   return r;
 }
 /** Bits 126:63 of the carry-less product (clmulr). */
 function clmulRev(a: u64, b: u64): u64 {
   let r: u64 = 0;
-  for (let i: u64 = 0; i < 64; i++) if (((b >> i) & 1) != 0) r ^= a >> (63 - i);
+  for (let i: u64 = 0; i < 64; i++) r ^= (a >> (63 - i)) & bitMask(b, i);
   return r;
 }
 
 /** Each byte all ones if it is non-zero, else zero (orc.b). */
 function orcB(a: u64): u64 {
-  let r: u64 = 0;
-  for (let i: u64 = 0; i < 64; i += 8) if (((a >> i) & 0xff) != 0) r |= <u64>0xff << i;
-  return r;
+  // per byte: the top bit of (low 7 bits + 0x7f) | byte is set iff the byte is non-zero
+  const L: u64 = 0x7f7f7f7f7f7f7f7f;
+  const t = (((a & L) + L) | a) & ~L; // 0x80 in each non-zero byte
+  return (t >> 7) * 0xff;
 }
 
 /** The bits of each byte in reverse order (brev8). */

@@ -145,7 +145,8 @@ function uncompilePage(page: u32): void {
 /** Whether `op` ends a block: it always sets pc, traps by design, or may change what the hart is. */
 // @ts-ignore: decorator
 @inline function endsBlock(op: u32): bool {
-  return op == O.OP_JAL || op == O.OP_JALR || (op >= O.OP_ECALL && op <= O.OP_CSRRCI) || op == O.OP_ILLEGAL;
+  return op == O.OP_JAL || op == O.OP_JALR || (op >= O.OP_ECALL && op <= O.OP_CSRRCI) || op == O.OP_ILLEGAL ||
+    op == O.OP_CBO || op == O.OP_SFENCE_INVAL;
 }
 
 /** Makes a pc-relative immediate relative to the block start. */

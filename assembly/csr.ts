@@ -8,16 +8,26 @@ import {
 import {
   MIP_SEIP, MIP_SSIP, MIP_STIP, MS_FS, MS_MIE, MS_MPIE, MS_MPP, MS_MPP_SHIFT, MS_MPRV,
   MS_MXR, MS_SD, MS_SIE, MS_SPIE, MS_SPP, MS_SUM, MS_TSR, MS_TVM, MS_TW, MS_UBE,
-  MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow, ENVCFG_FIOM, ENVCFG_STCE,
+  MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow, ENVCFG_FIOM, ENVCFG_STCE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, ENVCFG_PBMTE,
   updateTimerLine,
 } from "./state";
 import { pmpReadAddr, pmpReadCfg, pmpWriteAddr, pmpWriteCfg } from "./pmp";
 import { selectTlbSets, tlbFlushAll, tlbFlushData, tlbSumCleared } from "./mmu";
 import { fpDirty, fpOff } from "./fpu";
 
-// misa: MXL=2 (RV64) and the extensions A, C, D, F, I, M, S, U.
-export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) |
-  (1 << 18) | (1 << 20);
+// misa: MXL=2 (RV64) and the extensions A, B (= Zba + Zbb + Zbs), C, D, F, I, M, S, U.
+export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) |
+  (1 << 12) | (1 << 18) | (1 << 20);
+
+const ENVCFG_S_WRITABLE: u64 = ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE;
+const ENVCFG_M_WRITABLE: u64 = ENVCFG_S_WRITABLE | ENVCFG_PBMTE | ENVCFG_STCE;
+
+/** A write to menvcfg/senvcfg: the writable fields; CBIE is WARL and keeps its value for 10. */
+function envcfgFields(old: u64, v: u64, writable: u64): u64 {
+  let next = v & writable;
+  if ((next & ENVCFG_CBIE) == 2 << 4) next = (next & ~ENVCFG_CBIE) | (old & ENVCFG_CBIE);
+  return next;
+}
 
 const MSTATUS_WRITABLE: u64 = MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS |
   MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
@@ -171,7 +181,7 @@ export function csrWrite(csr: u32, v: u64): void {
     }
     case 0x105: writeTvec(S_STVEC, v); return;
     case 0x106: store<u64>(S_SCOUNTEREN, v & 0xffffffff); return;
-    case 0x10a: store<u64>(S_SENVCFG, v & 1); return; // FIOM only
+    case 0x10a: store<u64>(S_SENVCFG, envcfgFields(load<u64>(S_SENVCFG), v, ENVCFG_S_WRITABLE)); return;
     case 0x140: store<u64>(S_SSCRATCH, v); return;
     case 0x141: store<u64>(S_SEPC, v & ~(<u64>1)); return;
     case 0x142: store<u64>(S_SCAUSE, v); return;
@@ -200,9 +210,12 @@ export function csrWrite(csr: u32, v: u64): void {
     case 0x304: store<u64>(S_MIE, v & MIE_WRITABLE); return;
     case 0x305: writeTvec(S_MTVEC, v); return;
     case 0x306: store<u64>(S_MCOUNTEREN, v & 0xffffffff); return;
-    case 0x30a: { // FIOM and STCE (Sstc); no Svpbmt, no Zicbo*
-      const next = v & (ENVCFG_FIOM | ENVCFG_STCE);
+    case 0x30a: { // FIOM, CBIE/CBCFE/CBZE (Zicbom, Zicboz), PBMTE (Svpbmt), STCE (Sstc)
+      const prev = load<u64>(S_MENVCFG);
+      const next = envcfgFields(prev, v, ENVCFG_M_WRITABLE);
       store<u64>(S_MENVCFG, next);
+      // Cached translations were checked under the old PBMTE (PBMT bits reserved without it).
+      if (((prev ^ next) & ENVCFG_PBMTE) != 0) tlbFlushAll();
       // With STCE, STIP in mip is read-only and follows stimecmp: drop the software bit.
       if ((next & ENVCFG_STCE) != 0) store<u64>(S_MIP, load<u64>(S_MIP) & ~MIP_STIP);
       updateTimerLine();

@@ -23,6 +23,7 @@ import { mret, pendingInterrupt, sret, takeTrap } from "./trap";
 import * as trap from "./trap";
 import { execFp, fget, fpDirty, fpOff, fset } from "./fpu";
 import { execBitmanip } from "./bitmanip";
+import { execCbo } from "./cbo";
 import { OP_B_FIRST, OP_B_LAST } from "./bitmanip.gen";
 import * as mmu from "./mmu";
 import * as csr from "./csr";
@@ -454,7 +455,7 @@ export function interpret(budget: u32): u32 {
           case O.OP_ECALL: case O.OP_EBREAK: case O.OP_MRET: case O.OP_SRET: case O.OP_WFI:
           case O.OP_SFENCE_VMA: case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC: case O.OP_CSRRWI:
           case O.OP_CSRRSI: case O.OP_CSRRCI: case O.OP_LR_W: case O.OP_SC_W: case O.OP_LR_D:
-          case O.OP_SC_D: case O.OP_AMO_W: case O.OP_AMO_D: {
+          case O.OP_SC_D: case O.OP_AMO_W: case O.OP_AMO_D: case O.OP_CBO: case O.OP_SFENCE_INVAL: {
             const live = stepsBefore(steps0, n, first, cur);
             const r = systemOp(w & 0xffff, rd, rs1, rs2, imm, pcOf(pc, cur), live,
               base + (live - steps0) - <u64>(trap.exceptionsTaken - exc0));
@@ -537,6 +538,29 @@ export function interpret(budget: u32): u32 {
           default: {
             const op = w & 0xffff;
             if (op >= O.OP_FP_FIRST && op <= O.OP_FP_LAST && execFp(op, rd, rs1, rs2, <u32>imm)) break;
+            // Zfh's FLH and FSH (rare: out of the hot cases, the same paths as LH and SH).
+            if (op == O.OP_FLH && !fpOff()) {
+              const va = xget(rs1) + imm;
+              const a = loadHost(va, M2);
+              let v: u64;
+              if (a != 0) v = <u64>load<u16>(a);
+              else {
+                v = loadMiss(va, 2, stepsBefore(steps0, n, first, cur));
+                if (mmu.excCause >= 0) { stop = 0; break; }
+              }
+              fset(rd, (v & 0xffff) | 0xffffffffffff0000); // FLH NaN-boxes
+              fpDirty();
+              break;
+            }
+            if (op == O.OP_FSH && !fpOff()) {
+              const va = xget(rs1) + imm;
+              const v = fget(rs2); // the low 16 bits whatever the boxing
+              const a = storeHost(va, M2);
+              if (a != 0) { store<u16>(a, <u16>v); break; }
+              storeMiss(va, 2, v, stepsBefore(steps0, n, first, cur));
+              if (mmu.excCause >= 0 || mmu.deviceWritten) { endAfterStore(); event = true; stop = 0; }
+              break;
+            }
             // Bit manipulation, out of the loop (one call site: the loop's registers stay put).
             if (op >= OP_B_FIRST && op <= OP_B_LAST) { xset(rd, execBitmanip(op, xget(rs1), xget(rs2), imm)); break; }
             fault(EXC_ILLEGAL, rawInsn(pcOf(pc, cur), cur)); stop = 0; break;
@@ -620,6 +644,13 @@ function systemOp(op: u32, rd: u32, rs1: u32, rs2: u32, imm: u64, insnPc: u64, l
       if (rs1 != 0) tlbFlushPage(xget(rs1)); else tlbFlushAll();
       r |= SYS_EVENT; break;
     }
+    case O.OP_SFENCE_INVAL: // Svinval: illegal in U-mode only (mstatus.TVM does not apply)
+      if (load<u64>(S_PRIV) == PRIV_U) fault(EXC_ILLEGAL, <u64><u32>imm);
+      break;
+    case O.OP_CBO:
+      if (!execCbo(<u32>imm >> 20, xget(rs1))) fault(EXC_ILLEGAL, <u64><u32>imm);
+      if (mmu.excCause >= 0) r |= SYS_STOP;
+      r |= SYS_EVENT; break; // a CBO.ZERO may have dropped decoded code
     case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC:
     case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
       store<u64>(S_INSTRET, instretBefore);

@@ -1,8 +1,9 @@
-// Address translation (privileged spec 4.3–4.5: Sv39 and Sv48), the TLBs, physical memory
-// dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads and stores.
+// Address translation (privileged spec 4.3–4.5: Sv39 and Sv48, with Svpbmt and Svnapot), the
+// TLBs, physical memory dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads
+// and stores.
 import {
   DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
-  PAGE_RAN, PAGE_WATCH, RAM_OFF, S_MSTATUS, S_PRIV,
+  PAGE_RAN, PAGE_WATCH, RAM_OFF, S_MENVCFG, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
   CLINT_BASE, CLINT_SIZE, DIRTY_LOG,
 } from "./layout";
@@ -10,7 +11,7 @@ import { invalidateBlockPage, invalidateBlocksAt } from "./blocks";
 import {
   EXC_FETCH_ACCESS, EXC_FETCH_PAGE, EXC_LOAD_ACCESS, EXC_LOAD_PAGE, EXC_STORE_ACCESS,
   EXC_STORE_PAGE, MS_MPP, MS_MPP_SHIFT, MS_MPRV, MS_MXR, MS_SUM, PRIV_M, PRIV_S, PRIV_U,
-  mmioRead, mmioWrite,
+  ENVCFG_PBMTE, mmioRead, mmioWrite,
 } from "./state";
 import { clintRead, clintWrite } from "./clint";
 import { pmpAllows, pmpPageAllows } from "./pmp";
@@ -220,12 +221,21 @@ export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
     if (h == 0 || !pmpAllows(ptePa, 8, 1, PRIV_S)) return accessFault(va, acc);
     let pte = load<u64>(h);
     const v = pte & 1, r = (pte >> 1) & 1, w = (pte >> 2) & 1, x = (pte >> 3) & 1;
-    // Reserved bits 63:54 (no Svpbmt/Svnapot) and W-without-R are reserved encodings.
-    if (v == 0 || (r == 0 && w == 1) || (pte >> 54) != 0) return pageFault(va, acc);
-    if (r == 0 && x == 0) { // pointer to the next level
+    // Bits 60:54 are reserved, W without R is a reserved encoding (4.3.1, 4.4.1).
+    if (v == 0 || (r == 0 && w == 1) || ((pte >> 54) & 0x7f) != 0) return pageFault(va, acc);
+    if (r == 0 && x == 0) { // pointer to the next level: N and PBMT are reserved in it
+      if ((pte >> 61) != 0) return pageFault(va, acc);
       table = ((pte >> 10) & 0xfffffffffff) << 12;
       continue;
     }
+    // Svpbmt: PBMT (62:61) 0 PMA, 1 NC, 2 IO (memory attributes: all RAM here is coherent, so
+    // they change nothing), 3 reserved; reserved as a whole while menvcfg.PBMTE is 0.
+    const pbmt = (pte >> 61) & 3;
+    if (pbmt != 0 && (pbmt == 3 || (load<u64>(S_MENVCFG) & ENVCFG_PBMTE) == 0)) return pageFault(va, acc);
+    // Svnapot: N (63) marks a 64 KiB NAPOT leaf, ppn[3:0] = 1000, at level 0 only; any other
+    // NAPOT encoding is reserved.
+    const napot = (pte >> 63) != 0;
+    if (napot && (level != 0 || ((pte >> 10) & 0xf) != 8)) return pageFault(va, acc);
     // Leaf: check permissions (4.3.2 step 5).
     const u = (pte >> 4) & 1;
     const ms = load<u64>(S_MSTATUS);
@@ -246,8 +256,12 @@ export function translate(va: u64, acc: u32, p: u64, update: bool): u64 {
       store<u64>(h, pte);
       noteRamStore(h, 8);
     }
-    leafShift = 12 + 9 * <u64>level;
     leafUser = u != 0;
+    if (napot) { // the low 4 bits of the page number come from the VA; TLB-flushed as a 64 KiB unit
+      leafShift = 16;
+      return ((((ppn & ~(<u64>0xf)) | ((va >> 12) & 0xf))) << 12) | (va & 0xfff);
+    }
+    leafShift = 12 + 9 * <u64>level;
     const pagePpn = ppn | ((va >> 12) & lowMask);
     return (pagePpn << 12) | (va & 0xfff);
   }

@@ -150,8 +150,49 @@ export const OP_FCVT_D_LU: u16 = 141;
 export const OP_FMV_D_X: u16 = 142;
 export const OP_FCVT_S_D: u16 = 143;
 export const OP_FCVT_D_S: u16 = 144;
-export const OP_FP_LAST: u16 = 144;
-export const OP_COUNT: u16 = 145;
+// Zfh: the H forms, in the same order as the S forms (OP_x_H = OP_x_S + FP_H_OFFSET), then the
+// conversions between H and S/D. Half values are NaN-boxed in the FP registers (upper 48 bits ones).
+export const FP_H_OFFSET: u16 = 58;
+export const OP_FMADD_H: u16 = 145;
+export const OP_FMSUB_H: u16 = 146;
+export const OP_FNMSUB_H: u16 = 147;
+export const OP_FNMADD_H: u16 = 148;
+export const OP_FADD_H: u16 = 149;
+export const OP_FSUB_H: u16 = 150;
+export const OP_FMUL_H: u16 = 151;
+export const OP_FDIV_H: u16 = 152;
+export const OP_FSQRT_H: u16 = 153;
+export const OP_FSGNJ_H: u16 = 154;
+export const OP_FSGNJN_H: u16 = 155;
+export const OP_FSGNJX_H: u16 = 156;
+export const OP_FMIN_H: u16 = 157;
+export const OP_FMAX_H: u16 = 158;
+export const OP_FCVT_W_H: u16 = 159;
+export const OP_FCVT_WU_H: u16 = 160;
+export const OP_FCVT_L_H: u16 = 161;
+export const OP_FCVT_LU_H: u16 = 162;
+export const OP_FMV_X_H: u16 = 163;
+export const OP_FEQ_H: u16 = 164;
+export const OP_FLT_H: u16 = 165;
+export const OP_FLE_H: u16 = 166;
+export const OP_FCLASS_H: u16 = 167;
+export const OP_FCVT_H_W: u16 = 168;
+export const OP_FCVT_H_WU: u16 = 169;
+export const OP_FCVT_H_L: u16 = 170;
+export const OP_FCVT_H_LU: u16 = 171;
+export const OP_FMV_H_X: u16 = 172;
+export const OP_FCVT_S_H: u16 = 173;
+export const OP_FCVT_H_S: u16 = 174;
+export const OP_FCVT_D_H: u16 = 175;
+export const OP_FCVT_H_D: u16 = 176;
+export const OP_FP_LAST: u16 = 176;
+export const OP_FLH: u16 = 177;
+export const OP_FSH: u16 = 178;
+// Zicbom/Zicboz: CBO.INVAL/CLEAN/FLUSH/ZERO (imm: the raw instruction; its bits 31:20 name the
+// operation). Svinval: SFENCE.W.INVAL and SFENCE.INVAL.IR (SINVAL.VMA decodes as SFENCE.VMA).
+export const OP_CBO: u16 = 179;
+export const OP_SFENCE_INVAL: u16 = 180;
+export const OP_COUNT: u16 = 181;
 
 // AMO funct5 values (unprivileged spec, "A" chapter, table of AMO encodings).
 export const AMO_ADD: u32 = 0x00;

@@ -77,9 +77,14 @@ export const SBI_END_BLOCK: i32 = 2; // interrupt or translation state changed: 
 export const SBI_EXIT: i32 = 4; // leave run() after this call (shutdown, reboot, yield)
 export const SBI_JUMP: i32 = 8; // continue at S_PC (the host set it) instead of after the ECALL
 
-// menvcfg fields (privileged spec 3.1.18; Sstc).
+// menvcfg/senvcfg fields (privileged spec 3.1.18; Zicbom/Zicboz "CSR state"; Svpbmt; Sstc).
 export const ENVCFG_FIOM: u64 = 1;
-export const ENVCFG_STCE: u64 = <u64>1 << 63;
+export const ENVCFG_CBIE: u64 = 3 << 4; // CBO.INVAL: 00 illegal, 01 flush, 11 invalidate (10 reserved)
+export const ENVCFG_CBIE_FLUSH: u64 = 1 << 4;
+export const ENVCFG_CBCFE: u64 = 1 << 6; // CBO.CLEAN and CBO.FLUSH
+export const ENVCFG_CBZE: u64 = 1 << 7; // CBO.ZERO
+export const ENVCFG_PBMTE: u64 = <u64>1 << 62; // menvcfg only: Svpbmt in effect for S and U
+export const ENVCFG_STCE: u64 = <u64>1 << 63; // menvcfg only
 
 // Host imports. hostClock returns the 10 MHz time base in ticks. Device registers outside the
 // core go through mmioRead/mmioWrite, one call per access of 1, 2, 4 or 8 bytes; either may call

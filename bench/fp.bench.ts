@@ -18,7 +18,11 @@ const w = loadFpWasm();
 const dv = new DataView(new ArrayBuffer(8));
 const r = new Rng(12345);
 
-function typical(fmt: 32 | 64): bigint {
+function typical(fmt: 16 | 32 | 64): bigint {
+  if (fmt === 16) { // a NaN-boxed half of magnitude 2^-8 .. 2^8
+    const h = (r.chance(0.5) ? 0x8000 : 0) | ((15 + r.int(-8, 8)) << 10) | (r.u32() & 0x3ff);
+    return 0xffffffffffff0000n | BigInt(h);
+  }
   let v = (1 + r.u32() / 2 ** 32) * 2 ** (r.int(-20, 20)) * (r.chance(0.5) ? -1 : 1);
   if (fmt === 32) {
     dv.setFloat32(0, v, true);
@@ -41,7 +45,7 @@ function records(name: string, rm: number, positive = false): Buffer {
       if (op.kind === "i2f") x = BigInt.asUintN(64, BigInt(Math.round((r.u32() - 2 ** 31) * 2 ** r.int(0, 31))));
       else {
         x = typical(op.fmt);
-        if (positive) x &= op.fmt === 32 ? 0x7fffffffn : 0x7fffffffffffffffn;
+        if (positive) x &= op.fmt === 16 ? 0xffffffffffff7fffn : op.fmt === 32 ? 0x7fffffffn : 0x7fffffffffffffffn;
       }
       buf.writeBigUInt64LE(x, o + 8 + 8 * k);
     }

@@ -26,7 +26,7 @@ function assemble(lines: string[]): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "fuzz-as-"));
   try {
     writeFileSync(join(dir, "t.s"), lines.join("\n") + "\n");
-    const as = spawnSync(AS, ["-march=rv64gc", "-o", join(dir, "t.o"), join(dir, "t.s")], { encoding: "utf8" });
+    const as = spawnSync(AS, ["-march=rv64gc_zfh", "-o", join(dir, "t.o"), join(dir, "t.s")], { encoding: "utf8" });
     if (as.error) throw new Error(`${AS} not found (Debian: binutils-riscv64-unknown-elf): ${as.error.message}`);
     if (as.status !== 0) throw new Error(as.stderr);
     const oc = spawnSync(OBJCOPY, ["-O", "binary", "-j", ".text", join(dir, "t.o"), join(dir, "t.bin")], { encoding: "utf8" });
@@ -49,9 +49,9 @@ describe("fuzz encoder", () => {
     const w = (text: string, word: number) => cases.push([text, word, false]);
     const c = (text: string, half: number) => cases.push([text, half, true]);
     for (let i = 0; i < 6; i++) {
-      for (const op of Object.keys(E.OP_RR) as E.RROp[]) { const [d, a, b] = [x(), x(), x()]; w(`${op} x${d}, x${a}, x${b}`, E.rr(op, d, a, b)); }
-      for (const op of Object.keys(E.OP_RRW) as E.RRWOp[]) { const [d, a, b] = [x(), x(), x()]; w(`${op} x${d}, x${a}, x${b}`, E.rrw(op, d, a, b)); }
-      for (const op of Object.keys(E.OPIMM_F3) as E.OpImmOp[]) { const [d, a, v] = [x(), x(), imm()]; w(`${op} x${d}, x${a}, ${v}`, E.opImm(op, d, a, v)); }
+      for (const op of E.OP_RR) { const [d, a, b] = [x(), x(), x()]; w(`${op} x${d}, x${a}, x${b}`, E.rr(op, d, a, b)); }
+      for (const op of E.OP_RRW) { const [d, a, b] = [x(), x(), x()]; w(`${op} x${d}, x${a}, x${b}`, E.rrw(op, d, a, b)); }
+      for (const op of E.OP_IMM) { const [d, a, v] = [x(), x(), imm()]; w(`${op} x${d}, x${a}, ${v}`, E.opImm(op, d, a, v)); }
       for (const op of ["slli", "srli", "srai"] as const) { const [d, a, s] = [x(), x(), r.int(64)]; w(`${op} x${d}, x${a}, ${s}`, E.shiftImm(op, d, a, s)); }
       for (const op of ["slliw", "srliw", "sraiw"] as const) { const [d, a, s] = [x(), x(), r.int(32)]; w(`${op} x${d}, x${a}, ${s}`, E.shiftImmW(op, d, a, s)); }
       { const [d, a, v] = [x(), x(), imm()]; w(`addiw x${d}, x${a}, ${v}`, E.addiw(d, a, v)); }
@@ -69,10 +69,10 @@ describe("fuzz encoder", () => {
         w(`${op}.${sz ? "d" : "w"}${order} x${d}, x${b}, (x${a})`, E.amo(op, sz, d, a, b, aq, rl));
       }
       { const [d, a, sz] = [x(), x(), r.bool()]; w(`lr.${sz ? "d" : "w"} x${d}, (x${a})`, E.amo("lr", sz, d, a, 0)); }
-      // F and D
-      for (const fmt of [0, 1] as E.Fmt[]) {
-        const t = fmt ? "d" : "s";
-        for (const op of Object.keys(E.FP_ARITH) as E.FpArithOp[]) { const [d, a, b, m] = [x(), x(), x(), rm()]; w(`${op}.${t} f${d}, f${a}, f${b}, ${RM[m]}`, E.fpArith(op, fmt, d, a, b, m)); }
+      // F, D and Zfh
+      for (const fmt of [0, 1, 2] as E.Fmt[]) {
+        const t = ["s", "d", "h"][fmt];
+        for (const op of E.FP_ARITH) { const [d, a, b, m] = [x(), x(), x(), rm()]; w(`${op}.${t} f${d}, f${a}, f${b}, ${RM[m]}`, E.fpArith(op, fmt, d, a, b, m)); }
         for (const op of ["fmadd", "fmsub", "fnmsub", "fnmadd"] as const) { const [d, a, b, e, m] = [x(), x(), x(), x(), rm()]; w(`${op}.${t} f${d}, f${a}, f${b}, f${e}, ${RM[m]}`, E.fma(op, fmt, d, a, b, e, m)); }
         { const [d, a, m] = [x(), x(), rm()]; w(`fsqrt.${t} f${d}, f${a}, ${RM[m]}`, E.fsqrt(fmt, d, a, m)); }
         (["fsgnj", "fsgnjn", "fsgnjx"] as const).forEach((n, k) => { const [d, a, b] = [x(), x(), x()]; w(`${n}.${t} f${d}, f${a}, f${b}`, E.fsgnj(k as 0 | 1 | 2, fmt, d, a, b)); });
@@ -85,9 +85,15 @@ describe("fuzz encoder", () => {
           const exact = fmt === 1 && k < 2;
           w(`fcvt.${t}.${n} f${d}, x${a}${exact ? "" : ", " + RM[m]}`, E.fcvtFromInt(k as 0 | 1 | 2 | 3, fmt, d, a, exact ? 0 : m));
         });
-        { const [d, a] = [x(), x()]; w(`fclass.${t} x${d}, f${a}`, E.fclass(fmt, d, a)); w(`fmv.x.${fmt ? "d" : "w"} x${d}, f${a}`, E.fmvToInt(fmt, d, a)); w(`fmv.${fmt ? "d" : "w"}.x f${d}, x${a}`, E.fmvFromInt(fmt, d, a)); }
+        { const [d, a] = [x(), x()]; w(`fclass.${t} x${d}, f${a}`, E.fclass(fmt, d, a)); w(`fmv.x.${fmt ? t : "w"} x${d}, f${a}`, E.fmvToInt(fmt, d, a)); w(`fmv.${fmt ? t : "w"}.x f${d}, x${a}`, E.fmvFromInt(fmt, d, a)); }
       }
-      { const [d, a, m] = [x(), x(), rm()]; w(`fcvt.s.d f${d}, f${a}, ${RM[m]}`, E.fcvtSD(d, a, m)); w(`fcvt.d.s f${d}, f${a}`, E.fcvtDS(d, a, 0)); }
+      // between formats: GNU as takes no rounding mode on the widening ones (and encodes rm = 0)
+      for (const [to, from] of [[0, 1], [1, 0], [2, 0], [0, 2], [2, 1], [1, 2]] as [E.Fmt, E.Fmt][]) {
+        const [d, a, m] = [x(), x(), rm()];
+        const widens = to === 1 || (to === 0 && from === 2);
+        w(`fcvt.${"sdh"[to]}.${"sdh"[from]} f${d}, f${a}${widens ? "" : ", " + RM[m]}`, E.fcvtFF(to, from, d, a, widens ? 0 : m));
+      }
+      { const [d, a, v] = [x(), x(), imm()]; w(`flh f${d}, ${v}(x${a})`, E.flh(d, a, v)); w(`fsh f${d}, ${v}(x${a})`, E.fsh(d, a, v)); }
       { const [d, a, v] = [x(), x(), imm()]; w(`flw f${d}, ${v}(x${a})`, E.flw(d, a, v)); w(`fld f${d}, ${v}(x${a})`, E.fld(d, a, v)); w(`fsw f${d}, ${v}(x${a})`, E.fsw(d, a, v)); w(`fsd f${d}, ${v}(x${a})`, E.fsd(d, a, v)); }
       // compressed
       { const [d, v] = [cx(), 4 * r.range(1, 255)]; c(`c.addi4spn x${d}, sp, ${v}`, E.cAddi4spn(d, v)); }

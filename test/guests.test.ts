@@ -47,7 +47,7 @@ describe("demo guest (guests/demo)", () => {
     expect(result.reason).toBe("exit");
     expect(result.exitCode).toBe(0);
     expect(output).toContain("wasmvisor demo guest");
-    expect(output).toContain("RV64ACDFIMSU");
+    expect(output).toContain("RV64ABCDFIMSU");
     expect(output).toContain("primes below 10000: 1229, their sum 5736396");
     expect(output).toContain("ECALL from U (mcause 8)");
     expect(output).toContain('reads "hello through Sv39", A bit set by the hart: yes');

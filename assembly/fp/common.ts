@@ -1,6 +1,6 @@
-// Shared pieces of the IEEE 754 binary32/binary64 implementation: the accrued flags, rounding
-// mode numbers, format accessors (generic over T = u32 for binary32, u64 for binary64; raw
-// values always travel as u64 bit patterns), sticky shifts, 128-bit helpers and the one
+// Shared pieces of the IEEE 754 binary16/binary32/binary64 implementation: the accrued flags,
+// rounding mode numbers, format accessors (generic over T = u16 for binary16, u32 for binary32,
+// u64 for binary64; raw values always travel as u64 bit patterns), sticky shifts, 128-bit helpers and the one
 // rounding routine every operation ends in.
 //
 // Unpacked form used inside: a finite nonzero value is sign * sig * 2^(exp - 62) with
@@ -23,6 +23,7 @@ export const RM_RDN: u32 = 2;
 export const RM_RUP: u32 = 3;
 export const RM_RMM: u32 = 4;
 
+export const F16_NAN: u32 = 0x7e00;
 export const F32_NAN: u32 = 0x7fc00000;
 export const F64_NAN: u64 = 0x7ff8000000000000;
 
@@ -32,43 +33,44 @@ export const F64_NAN: u64 = 0x7ff8000000000000;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Format parameters. T = u32: binary32, T = u64: binary64. All compile-time constants.
+// Format parameters. T = u16: binary16, T = u32: binary32, T = u64: binary64. All compile-time
+// constants (sizeof<T>() is).
 
 // @ts-ignore: decorator
 @inline export function fracBits<T>(): i32 {
-  return sizeof<T>() == 4 ? 23 : 52;
+  return sizeof<T>() == 2 ? 10 : sizeof<T>() == 4 ? 23 : 52;
 }
 // @ts-ignore: decorator
 @inline export function expMax<T>(): u32 { // all-ones exponent field
-  return sizeof<T>() == 4 ? 0xff : 0x7ff;
+  return sizeof<T>() == 2 ? 0x1f : sizeof<T>() == 4 ? 0xff : 0x7ff;
 }
 // @ts-ignore: decorator
 @inline export function bias<T>(): i32 {
-  return sizeof<T>() == 4 ? 127 : 1023;
+  return sizeof<T>() == 2 ? 15 : sizeof<T>() == 4 ? 127 : 1023;
 }
 // @ts-ignore: decorator
 @inline export function signShift<T>(): u64 {
-  return sizeof<T>() == 4 ? 31 : 63;
+  return sizeof<T>() == 2 ? 15 : sizeof<T>() == 4 ? 31 : 63;
 }
 // @ts-ignore: decorator
 @inline export function fracMask<T>(): u64 {
-  return sizeof<T>() == 4 ? <u64>0x7fffff : <u64>0xfffffffffffff;
+  return sizeof<T>() == 2 ? <u64>0x3ff : sizeof<T>() == 4 ? <u64>0x7fffff : <u64>0xfffffffffffff;
 }
 // @ts-ignore: decorator
 @inline export function absMask<T>(): u64 {
-  return sizeof<T>() == 4 ? <u64>0x7fffffff : <u64>0x7fffffffffffffff;
+  return sizeof<T>() == 2 ? <u64>0x7fff : sizeof<T>() == 4 ? <u64>0x7fffffff : <u64>0x7fffffffffffffff;
 }
 // @ts-ignore: decorator
 @inline export function infBits<T>(): u64 {
-  return sizeof<T>() == 4 ? <u64>0x7f800000 : <u64>0x7ff0000000000000;
+  return sizeof<T>() == 2 ? <u64>0x7c00 : sizeof<T>() == 4 ? <u64>0x7f800000 : <u64>0x7ff0000000000000;
 }
 // @ts-ignore: decorator
 @inline export function quietBit<T>(): u64 {
-  return sizeof<T>() == 4 ? <u64>0x400000 : <u64>0x8000000000000;
+  return sizeof<T>() == 2 ? <u64>0x200 : sizeof<T>() == 4 ? <u64>0x400000 : <u64>0x8000000000000;
 }
 // @ts-ignore: decorator
 @inline export function defaultNaN<T>(): u64 {
-  return sizeof<T>() == 4 ? <u64>F32_NAN : F64_NAN;
+  return sizeof<T>() == 2 ? <u64>F16_NAN : sizeof<T>() == 4 ? <u64>F32_NAN : F64_NAN;
 }
 
 // @ts-ignore: decorator
@@ -186,14 +188,14 @@ export function shrJam128(hi: u64, lo: u64, n: u32): u64 {
 // Rounding. value = (-1)^sign * sig * 2^(exp - 62), sig normalized at bit 62 (round bits and a
 // jammed sticky bit below the target precision). Handles overflow, subnormal results, tininess
 // after rounding (RISC-V), and raises NX/UF/OF. Returns the packed bits (binary32 in the low
-// 32 bits for T = u32).
+// 32 bits for T = u32, the low 16 for T = u16).
 
 export function roundPack<T>(sign: u32, exp: i32, sig: u64, rm: u32): u64 {
-  // round bits below the kept significand: 10 for binary64, 39 for binary32
-  const RB: u64 = sizeof<T>() == 4 ? 39 : 10;
+  // round bits below the kept significand: 10 for binary64, 39 for binary32, 52 for binary16
+  const RB: u64 = <u64>(62 - fracBits<T>());
   const MASK: u64 = (<u64>1 << RB) - 1;
   const HALF: u64 = <u64>1 << (RB - 1);
-  const EMAX: i32 = sizeof<T>() == 4 ? 254 : 2046; // largest biased exponent of a finite value
+  const EMAX: i32 = <i32>expMax<T>() - 1; // largest biased exponent of a finite value
   let inc: u64 = HALF;
   if (rm != RM_RNE && rm != RM_RMM) {
     if (rm == RM_RTZ) inc = 0;

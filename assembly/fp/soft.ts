@@ -1,5 +1,6 @@
 // The software implementation: integer arithmetic only, every rounding mode, every flag.
-// Generic over the format: T = u32 for binary32, T = u64 for binary64 (raw bits in a u64).
+// Generic over the format: T = u16 for binary16, u32 for binary32, u64 for binary64 (raw bits
+// in a u64).
 // These are the reference the native fast paths in index.ts must agree with bit for bit.
 import {
   FLAG_DZ, FLAG_NV, FLAG_NX, RM_RDN, RM_RMM, RM_RNE, RM_RUP, absMask, defaultNaN, expField,
@@ -82,8 +83,8 @@ export function mulSW<T>(a: u64, b: u64, rm: u32): u64 {
   if (isZeroBits<T>(a) || isZeroBits<T>(b)) return packZero<T>(sign);
   const e = unpackExp<T>(a) + unpackExp<T>(b);
   const ma = unpackSig<T>(a), mb = unpackSig<T>(b);
-  if (sizeof<T>() == 4) {
-    // 24 x 24 bits fit in 64: P in [2^46, 2^48), value = P * 2^(e - 46)
+  if (sizeof<T>() <= 4) {
+    // 24 x 24 bits fit in 64 (binary16's 11 bits sit at the top of the 24): P in [2^46, 2^48), value = P * 2^(e - 46)
     const p = (ma >> 39) * (mb >> 39);
     if (p >= 0x800000000000) return roundPack<T>(sign, e + 1, p << 15, rm);
     return roundPack<T>(sign, e, p << 16, rm);
@@ -112,8 +113,8 @@ export function divSW<T>(a: u64, b: u64, rm: u32): u64 {
   }
   if (isZeroBits<T>(a)) return packZero<T>(sign);
   let e = unpackExp<T>(a) - unpackExp<T>(b);
-  if (sizeof<T>() == 4) {
-    let x = unpackSig<T>(a) >> 39, y = unpackSig<T>(b) >> 39; // 24 bits
+  if (sizeof<T>() <= 4) {
+    let x = unpackSig<T>(a) >> 39, y = unpackSig<T>(b) >> 39; // 24 bits (binary16: 11 + zeros)
     if (x < y) {
       x <<= 1;
       e--;
@@ -166,8 +167,8 @@ export function sqrtSW<T>(a: u64, rm: u32): u64 {
     rem -= select<u64>(t, 0, ge);
     root = (root << 1) | <u64>ge;
   }
-  if (sizeof<T>() == 4) {
-    // 27 root bits + sticky are plenty for 24: root in [2^26, 2^27)
+  if (sizeof<T>() <= 4) {
+    // 27 root bits + sticky are plenty for 24 (and for binary16's 11): root in [2^26, 2^27)
     return roundPack<T>(0, e >> 1, (root << 36) | <u64>(rem != 0), rm);
   }
   // binary64: 28 more bits from zero pairs: root = floor(sqrt(x * 2^56)) in [2^54, 2^55)
@@ -414,16 +415,24 @@ export function intToFloatSW<T>(a: u64, rm: u32, kind: u32): u64 {
   return normRoundPack<T>(sign, 62, mag, rm);
 }
 
+/**
+ * Conversion between formats TF -> TT (FCVT.S.D, FCVT.H.S, FCVT.H.D; the widening FCVT.S.H and
+ * FCVT.D.H are exact): a signaling NaN raises NV, every NaN becomes TT's canonical NaN.
+ */
+export function convertSW<TF, TT>(a: u64, rm: u32): u64 {
+  if (isNaNBits<TF>(a)) {
+    if (isSNaNBits<TF>(a)) fpFlags |= FLAG_NV;
+    return defaultNaN<TT>();
+  }
+  const s = signOf<TF>(a);
+  if (isInfBits<TF>(a)) return packInf<TT>(s);
+  if (isZeroBits<TF>(a)) return packZero<TT>(s);
+  return roundPack<TT>(s, unpackExp<TF>(a), unpackSig<TF>(a), rm);
+}
+
 /** FCVT.S.D: binary64 -> binary32 (result in the low 32 bits). */
 export function f64ToF32SW(a: u64, rm: u32): u64 {
-  if (isNaNBits<u64>(a)) {
-    if (isSNaNBits<u64>(a)) fpFlags |= FLAG_NV;
-    return defaultNaN<u32>();
-  }
-  const s = signOf<u64>(a);
-  if (isInfBits<u64>(a)) return packInf<u32>(s);
-  if (isZeroBits<u64>(a)) return packZero<u32>(s);
-  return roundPack<u32>(s, unpackExp<u64>(a), unpackSig<u64>(a), rm);
+  return convertSW<u64, u32>(a, rm);
 }
 
 /** FCVT.D.S: binary32 -> binary64, exact. */

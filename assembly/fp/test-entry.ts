@@ -11,6 +11,7 @@ import {
   f64ToIntSW, fmaSW, intToFloatSW, leSW, ltSW, minMaxSW, mulSW, sqrtSW, widenQuiet,
 } from "./soft";
 import { fpFlags } from "./common";
+import * as H from "./half";
 
 const S64: u64 = 0x8000000000000000;
 const S32: u64 = 0x80000000;
@@ -20,7 +21,58 @@ const S32: u64 = 0x80000000;
   return <u32>x;
 }
 
+const BOX16: u64 = 0xffffffffffff0000;
+
+/** A binary16 operand from a whole register value: improperly NaN-boxed reads as the canonical NaN. */
+// @ts-ignore: decorator
+@inline function unbox16(x: u64): u32 {
+  return (x & BOX16) == BOX16 ? <u32>x & 0xffff : 0x7e00;
+}
+// @ts-ignore: decorator
+@inline function box16(x: u32): u64 {
+  return BOX16 | <u64>(x & 0xffff);
+}
+
+/** Zfh (ops 54-83): one implementation (the software path), so public and soft are the same. */
+function callHalf(op: u32, rm: u32, a: u64, b: u64, c: u64): u64 {
+  const x = unbox16(a), y = unbox16(b), z = unbox16(c);
+  switch (op) {
+    case 54: return box16(H.f16_add(x, y, rm));
+    case 55: return box16(H.f16_sub(x, y, rm));
+    case 56: return box16(H.f16_mul(x, y, rm));
+    case 57: return box16(H.f16_div(x, y, rm));
+    case 58: return box16(H.f16_sqrt(x, rm));
+    case 59: return box16(H.f16_fma(x, y, z, rm));
+    case 60: return box16(H.f16_fma(x, y, z ^ 0x8000, rm));
+    case 61: return box16(H.f16_fma(x ^ 0x8000, y, z, rm));
+    case 62: return box16(H.f16_fma(x ^ 0x8000, y, z ^ 0x8000, rm));
+    case 63: return box16(H.f16_min(x, y));
+    case 64: return box16(H.f16_max(x, y));
+    case 65: return H.f16_eq(x, y);
+    case 66: return H.f16_lt(x, y);
+    case 67: return H.f16_le(x, y);
+    case 68: return H.f16_classify(x);
+    case 69: return box16((x & 0x7fff) | (y & 0x8000));
+    case 70: return box16((x & 0x7fff) | (~y & 0x8000));
+    case 71: return box16(x ^ (y & 0x8000));
+    case 72: return H.f16_to_i32(x, rm);
+    case 73: return H.f16_to_u32(x, rm);
+    case 74: return H.f16_to_i64(x, rm);
+    case 75: return H.f16_to_u64(x, rm);
+    case 76: return box16(H.i32_to_f16(a, rm));
+    case 77: return box16(H.u32_to_f16(a, rm));
+    case 78: return box16(H.i64_to_f16(a, rm));
+    case 79: return box16(H.u64_to_f16(a, rm));
+    case 80: return <u64>H.f16_to_f32(x);
+    case 81: return box16(H.f32_to_f16(lo32(a), rm));
+    case 82: return H.f16_to_f64(x);
+    case 83: return box16(H.f64_to_f16(a, rm));
+  }
+  return 0xdeadbeef;
+}
+
 function callPublic(op: u32, rm: u32, a: u64, b: u64, c: u64): u64 {
+  if (op >= 54) return callHalf(op, rm, a, b, c);
   switch (op) {
     case 0: return F.f64_add(a, b, rm);
     case 1: return F.f64_sub(a, b, rm);
@@ -81,6 +133,7 @@ function callPublic(op: u32, rm: u32, a: u64, b: u64, c: u64): u64 {
 }
 
 function callSoft(op: u32, rm: u32, a: u64, b: u64, c: u64): u64 {
+  if (op >= 54) return callHalf(op, rm, a, b, c);
   const a32 = a & 0xffffffff, b32 = b & 0xffffffff, c32 = c & 0xffffffff;
   switch (op) {
     case 0: return addSW<u64>(a, b, rm);

@@ -15,10 +15,10 @@ trap 'rm -rf "$tmp"' EXIT
 # fpref.elf runs under qemu-riscv64 (user mode); fpbare.elf is the same table as a bare-metal
 # guest at 0x80000000 for wasmvisor's hart.
 for prog in fpref fpbare; do
-  "$CC" -march=rv64gc -mabi=lp64d -c -o "$tmp/$prog.o" "$prog.S"
+  "$CC" -march=rv64gc_zfh -mabi=lp64d -c -o "$tmp/$prog.o" "$prog.S"
   ttext=()
   [ "$prog" = fpbare ] && ttext=(-Wl,-N -Wl,-Ttext=0x80000000 -Wl,--no-warn-rwx-segments)
-  "$CC" -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static -Wl,--build-id=none \
+  "$CC" -march=rv64gc_zfh -mabi=lp64d -nostdlib -nostartfiles -static -Wl,--build-id=none \
     -Wl,-z,noexecstack "${ttext[@]}" -o "$prog.elf" "$tmp/$prog.o"
   echo "fpref: built guests/fpref/$prog.elf"
 done

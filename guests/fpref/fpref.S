@@ -1,9 +1,10 @@
-# fpref: reference for the wasmvisor FP module. Runs real RISC-V F/D instructions under
+# fpref: reference for the wasmvisor FP module. Runs real RISC-V F/D/Zfh instructions under
 # qemu-riscv64 (user mode) on records read from stdin and writes results to stdout.
 #   in  {u32 op, u32 rm, u64 a, u64 b, u64 c}   32 bytes, little-endian
 #   out {u64 result, u64 fflags}                16 bytes
 # f64 operands/results are raw bits; f32 operands are the low 32 bits of a/b/c (NaN-boxed by
-# fmv.w.x), f32 results are zero-extended; integer results are the full rd value. Operations
+# fmv.w.x), f32 results are zero-extended; f16 operands and results are whole 64-bit registers
+# (NaN-boxing included); integer results are the full rd value. Operations
 # use the static rounding mode rm (0 RNE .. 4 RMM) or, for rm 8-12, the dynamic one with
 # frm = rm - 8; fflags is cleared before each operation. Opcode numbers are the order of the
 # entries in fpops.inc (same as test/fp/ops.ts).

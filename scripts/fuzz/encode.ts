@@ -3,6 +3,8 @@
 // 32-bit forms as an unsigned 32-bit number, compressed forms as a 16-bit number. Immediates
 // are checked: an out-of-range value is a generator bug, so it throws.
 
+import { INSNS } from "../../src/core/abi.gen.js";
+
 export type Reg = number;
 
 function check(cond: boolean, what: string): void {
@@ -57,148 +59,171 @@ export function jType(rd: Reg, off: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RV64I
+// The 32-bit instructions, from the table the core's decoder is generated from (scripts/isa/,
+// src/core/abi.gen.ts INSNS): the row's fixed bits, its operands placed by its form.
 
-export const lui = (rd: Reg, imm20: number) => uType(0x37, rd, imm20);
-export const auipc = (rd: Reg, imm20: number) => uType(0x17, rd, imm20);
-export const jal = (rd: Reg, off: number) => jType(rd, off);
-export const jalr = (rd: Reg, rs1: Reg, imm: number) => iType(0x67, 0, rd, rs1, imm);
+type Row = (typeof INSNS)[number];
+export type InsnName = Row["name"];
+type NameOf<F extends string> = Extract<Row, { form: F }>["name"];
+const ROWS = new Map<string, Row>(INSNS.map((r) => [r.name, r]));
 
-export const BRANCH_F3 = { beq: 0, bne: 1, blt: 4, bge: 5, bltu: 6, bgeu: 7 } as const;
+export interface Fields {
+  rd?: Reg; rs1?: Reg; rs2?: Reg; rs3?: Reg;
+  /** immediate, shift amount, branch/jump offset, 20-bit upper immediate, or CSR number */
+  imm?: number;
+  /** rounding mode (FP), CSR source (register or 5-bit immediate) goes in rs1 */
+  rm?: number;
+  aq?: boolean; rl?: boolean;
+  pred?: number; succ?: number; fm?: number;
+}
+
+/** Encodes instruction `name` of the table with its operands. */
+export function insn(name: InsnName, o: Fields = {}): number {
+  const row = ROWS.get(name);
+  if (!row) throw new RangeError(`encode: no instruction ${name}`);
+  const { rd = 0, rs1 = 0, rs2 = 0, rs3 = 0, imm = 0, rm = 0 } = o;
+  let v: number; // the operand bits, placed by the form
+  switch (row.form) {
+    case "R": case "FRN": case "FCMP": case "SC": v = rType(0, 0, 0, rd, rs1, rs2); break;
+    case "R1": case "FX1": case "MVF": case "LR": case "FR1": case "F2X": case "X2F": v = rType(0, 0, 0, rd, rs1, 0); break;
+    case "I": case "JALR": case "LOAD": case "FLOAD": v = iType(0, 0, rd, rs1, imm); break;
+    case "SH6": v = iType(0, 0, rd, rs1, 0) | (uimm(imm, 6, "shift amount") << 20); break;
+    case "SH5": v = iType(0, 0, rd, rs1, 0) | (uimm(imm, 5, "shift amount") << 20); break;
+    case "U": v = uType(0, rd, imm); break;
+    case "J": v = jType(rd, imm) & ~0x7f; break;
+    case "B": v = bType(0, rs1, rs2, imm) & ~0x7f; break;
+    case "STORE": case "FSTORE": v = sType(0, 0, rs1, rs2, imm); break;
+    case "FENCE": v = ((uimm(o.fm ?? 0, 4, "fm") << 28) | (uimm(o.pred ?? 0xf, 4, "pred") << 24) | (uimm(o.succ ?? 0xf, 4, "succ") << 20)) >>> 0; break;
+    case "NONE": v = 0; break;
+    case "SFENCE": v = rType(0, 0, 0, 0, rs1, rs2); break;
+    case "CSR": case "CSRI": v = ((uimm(imm, 12, "CSR number") << 20) | (uimm(rs1, 5, "CSR source") << 15) | (reg(rd) << 7)) >>> 0; break;
+    case "AMO": v = rType(0, 0, 0, rd, rs1, rs2); break;
+    case "CBO": v = rType(0, 0, 0, 0, rs1, 0); break;
+    case "FR": v = rType(0, 0, 0, rd, rs1, rs2); break;
+    case "FR4": v = r4Type(0, 0, 0, rd, rs1, rs2, rs3); break;
+    default: throw new RangeError(`encode: form ${(row as Row).form}`);
+  }
+  if (row.form === "AMO" || row.form === "SC" || row.form === "LR") v |= ((o.aq ? 2 : 0) | (o.rl ? 1 : 0)) << 25;
+  if (["FR", "FR4", "FR1", "F2X", "X2F"].includes(row.form)) v |= uimm(rm, 3, "rm") << 12;
+  // operand fields never overlap the row's fixed bits (rs2 = 0 of unary rows is among them)
+  check(((v & row.mask) >>> 0) === 0, `${name}: operands overlap its fixed bits`);
+  return (row.match | v) >>> 0;
+}
+
+/** The names of the rows of `form` (optionally of one extension), with their funct3. */
+function funct3s<F extends string>(form: F, ext?: string): Record<NameOf<F>, number> {
+  return Object.fromEntries(INSNS.filter((r) => r.form === form && (!ext || r.ext === ext)).map((r) => [r.name, (r.match >> 12) & 7])) as Record<NameOf<F>, number>;
+}
+
+// ---- RV64I
+
+export const lui = (rd: Reg, imm20: number) => insn("lui", { rd, imm: imm20 });
+export const auipc = (rd: Reg, imm20: number) => insn("auipc", { rd, imm: imm20 });
+export const jal = (rd: Reg, off: number) => insn("jal", { rd, imm: off });
+export const jalr = (rd: Reg, rs1: Reg, imm: number) => insn("jalr", { rd, rs1, imm });
+
+export const BRANCH_F3 = funct3s("B");
 export type BranchOp = keyof typeof BRANCH_F3;
-export const branch = (op: BranchOp, rs1: Reg, rs2: Reg, off: number) => bType(BRANCH_F3[op], rs1, rs2, off);
+export const branch = (op: BranchOp, rs1: Reg, rs2: Reg, off: number) => insn(op, { rs1, rs2, imm: off });
 
-export const LOAD_F3 = { lb: 0, lh: 1, lw: 2, ld: 3, lbu: 4, lhu: 5, lwu: 6 } as const;
+export const LOAD_F3 = funct3s("LOAD");
 export type LoadOp = keyof typeof LOAD_F3;
-export const load = (op: LoadOp, rd: Reg, rs1: Reg, imm: number) => iType(0x03, LOAD_F3[op], rd, rs1, imm);
+export const load = (op: LoadOp, rd: Reg, rs1: Reg, imm: number) => insn(op, { rd, rs1, imm });
 
-export const STORE_F3 = { sb: 0, sh: 1, sw: 2, sd: 3 } as const;
+export const STORE_F3 = funct3s("STORE");
 export type StoreOp = keyof typeof STORE_F3;
-export const store = (op: StoreOp, rs2: Reg, rs1: Reg, imm: number) => sType(0x23, STORE_F3[op], rs1, rs2, imm);
+export const store = (op: StoreOp, rs2: Reg, rs1: Reg, imm: number) => insn(op, { rs1, rs2, imm });
 
-export const OPIMM_F3 = { addi: 0, slti: 2, sltiu: 3, xori: 4, ori: 6, andi: 7 } as const;
-export type OpImmOp = keyof typeof OPIMM_F3;
-export const opImm = (op: OpImmOp, rd: Reg, rs1: Reg, imm: number) => iType(0x13, OPIMM_F3[op], rd, rs1, imm);
+/** OP-IMM (0x13) operations with a 12-bit immediate. */
+export const OP_IMM = ["addi", "slti", "sltiu", "xori", "ori", "andi"] as const satisfies readonly NameOf<"I">[];
+export type OpImmOp = (typeof OP_IMM)[number];
+export const opImm = (op: OpImmOp, rd: Reg, rs1: Reg, imm: number) => insn(op, { rd, rs1, imm });
 export const addi = (rd: Reg, rs1: Reg, imm: number) => opImm("addi", rd, rs1, imm);
 
 export type ShiftOp = "slli" | "srli" | "srai";
-export function shiftImm(op: ShiftOp, rd: Reg, rs1: Reg, sh: number): number {
-  uimm(sh, 6, "shift amount");
-  const f3 = op === "slli" ? 1 : 5;
-  const hi = op === "srai" ? 0x400 : 0;
-  return iType(0x13, f3, rd, rs1, 0) | ((hi | sh) << 20);
-}
+export const shiftImm = (op: ShiftOp, rd: Reg, rs1: Reg, sh: number) => insn(op, { rd, rs1, imm: sh });
 export const slli = (rd: Reg, rs1: Reg, sh: number) => shiftImm("slli", rd, rs1, sh);
 
 export type ShiftWOp = "slliw" | "srliw" | "sraiw";
-export function shiftImmW(op: ShiftWOp, rd: Reg, rs1: Reg, sh: number): number {
-  uimm(sh, 5, "shift amount");
-  const f3 = op === "slliw" ? 1 : 5;
-  const hi = op === "sraiw" ? 0x400 : 0;
-  return (iType(0x1b, f3, rd, rs1, 0) | ((hi | sh) << 20)) >>> 0;
-}
-export const addiw = (rd: Reg, rs1: Reg, imm: number) => iType(0x1b, 0, rd, rs1, imm);
+export const shiftImmW = (op: ShiftWOp, rd: Reg, rs1: Reg, sh: number) => insn(op, { rd, rs1, imm: sh });
+export const addiw = (rd: Reg, rs1: Reg, imm: number) => insn("addiw", { rd, rs1, imm });
 
-/** OP (0x33) register-register operations: [f3, f7]. */
-export const OP_RR = {
-  add: [0, 0], sub: [0, 0x20], sll: [1, 0], slt: [2, 0], sltu: [3, 0], xor: [4, 0], srl: [5, 0],
-  sra: [5, 0x20], or: [6, 0], and: [7, 0],
-  mul: [0, 1], mulh: [1, 1], mulhsu: [2, 1], mulhu: [3, 1], div: [4, 1], divu: [5, 1], rem: [6, 1], remu: [7, 1],
-} as const;
-export type RROp = keyof typeof OP_RR;
-export const rr = (op: RROp, rd: Reg, rs1: Reg, rs2: Reg) => rType(0x33, OP_RR[op][0], OP_RR[op][1], rd, rs1, rs2);
+/** OP (0x33) register-register operations of I and M. */
+export const OP_RR = ["add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and",
+  "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"] as const satisfies readonly NameOf<"R">[];
+export type RROp = (typeof OP_RR)[number];
+export const rr = (op: RROp, rd: Reg, rs1: Reg, rs2: Reg) => insn(op, { rd, rs1, rs2 });
 
-/** OP-32 (0x3b) word operations: [f3, f7]. */
-export const OP_RRW = {
-  addw: [0, 0], subw: [0, 0x20], sllw: [1, 0], srlw: [5, 0], sraw: [5, 0x20],
-  mulw: [0, 1], divw: [4, 1], divuw: [5, 1], remw: [6, 1], remuw: [7, 1],
-} as const;
-export type RRWOp = keyof typeof OP_RRW;
-export const rrw = (op: RRWOp, rd: Reg, rs1: Reg, rs2: Reg) => rType(0x3b, OP_RRW[op][0], OP_RRW[op][1], rd, rs1, rs2);
+/** OP-32 (0x3b) word operations of I and M. */
+export const OP_RRW = ["addw", "subw", "sllw", "srlw", "sraw", "mulw", "divw", "divuw", "remw", "remuw"] as const satisfies readonly NameOf<"R">[];
+export type RRWOp = (typeof OP_RRW)[number];
+export const rrw = (op: RRWOp, rd: Reg, rs1: Reg, rs2: Reg) => insn(op, { rd, rs1, rs2 });
 
 /** FENCE with predecessor/successor sets (4 bits each: I O R W) and fm. */
-export function fence(pred = 0xf, succ = 0xf, fm = 0): number {
-  return ((fm << 28) | (pred << 24) | (succ << 20) | 0x0f) >>> 0;
-}
-export const FENCE_I = 0x0000100f;
-export const ECALL = 0x00000073;
-export const EBREAK = 0x00100073;
-export const MRET = 0x30200073;
-export const SRET = 0x10200073;
-export const WFI = 0x10500073;
-export const sfenceVma = (rs1: Reg, rs2: Reg) => rType(0x73, 0, 0x09, 0, rs1, rs2);
+export const fence = (pred = 0xf, succ = 0xf, fm = 0) => insn("fence", { pred, succ, fm });
+export const FENCE_I = insn("fence.i");
+export const ECALL = insn("ecall");
+export const EBREAK = insn("ebreak");
+export const MRET = insn("mret");
+export const SRET = insn("sret");
+export const WFI = insn("wfi");
+export const sfenceVma = (rs1: Reg, rs2: Reg) => insn("sfence.vma", { rs1, rs2 });
 
-// ---------------------------------------------------------------------------------------------
-// Zicsr
+// ---- Zicsr
 
-export const CSR_F3 = { csrrw: 1, csrrs: 2, csrrc: 3, csrrwi: 5, csrrsi: 6, csrrci: 7 } as const;
-export type CsrOp = keyof typeof CSR_F3;
+export type CsrOp = NameOf<"CSR"> | NameOf<"CSRI">;
 /** For the immediate forms, `src` is the 5-bit immediate. */
-export function csr(op: CsrOp, rd: Reg, num: number, src: number): number {
-  uimm(num, 12, "CSR number");
-  uimm(src, 5, "CSR source");
-  return ((num << 20) | (src << 15) | (CSR_F3[op] << 12) | (reg(rd) << 7) | 0x73) >>> 0;
-}
+export const csr = (op: CsrOp, rd: Reg, num: number, src: number) => insn(op, { rd, imm: num, rs1: src });
 export const csrr = (rd: Reg, num: number) => csr("csrrs", rd, num, 0);
 export const csrw = (num: number, rs: Reg) => csr("csrrw", 0, num, rs);
 export const csrs = (num: number, rs: Reg) => csr("csrrs", 0, num, rs);
 export const csrc = (num: number, rs: Reg) => csr("csrrc", 0, num, rs);
 
-// ---------------------------------------------------------------------------------------------
-// A
+// ---- A
 
-export const AMO_F5 = {
-  lr: 0x02, sc: 0x03, amoswap: 0x01, amoadd: 0x00, amoxor: 0x04, amoand: 0x0c, amoor: 0x08,
-  amomin: 0x10, amomax: 0x14, amominu: 0x18, amomaxu: 0x1c,
-} as const;
-export type AmoOp = keyof typeof AMO_F5;
-export function amo(op: AmoOp, d: boolean, rd: Reg, rs1: Reg, rs2: Reg, aq = false, rl = false): number {
-  const f7 = (AMO_F5[op] << 2) | (aq ? 2 : 0) | (rl ? 1 : 0);
-  return rType(0x2f, d ? 3 : 2, f7, rd, rs1, op === "lr" ? 0 : rs2);
-}
+export type AmoOp = "lr" | "sc" | "amoswap" | "amoadd" | "amoxor" | "amoand" | "amoor" | "amomin" | "amomax" | "amominu" | "amomaxu";
+export const amo = (op: AmoOp, d: boolean, rd: Reg, rs1: Reg, rs2: Reg, aq = false, rl = false) =>
+  insn(`${op}.${d ? "d" : "w"}` as InsnName, { rd, rs1, rs2: op === "lr" ? 0 : rs2, aq, rl });
 
-// ---------------------------------------------------------------------------------------------
-// F and D
+// ---- F, D and Zfh
 
-export const flw = (rd: Reg, rs1: Reg, imm: number) => iType(0x07, 2, rd, rs1, imm);
-export const fld = (rd: Reg, rs1: Reg, imm: number) => iType(0x07, 3, rd, rs1, imm);
-export const fsw = (rs2: Reg, rs1: Reg, imm: number) => sType(0x27, 2, rs1, rs2, imm);
-export const fsd = (rs2: Reg, rs1: Reg, imm: number) => sType(0x27, 3, rs1, rs2, imm);
+/** fmt field: 0 single, 1 double, 2 half (Zfh). */
+export type Fmt = 0 | 1 | 2;
+const T = ["s", "d", "h"] as const;
+const fpName = (base: string, fmt: Fmt) => `${base}.${T[fmt]}` as InsnName;
 
-/** fmt field: 0 single, 1 double. */
-export type Fmt = 0 | 1;
+export const flw = (rd: Reg, rs1: Reg, imm: number) => insn("flw", { rd, rs1, imm });
+export const fld = (rd: Reg, rs1: Reg, imm: number) => insn("fld", { rd, rs1, imm });
+export const flh = (rd: Reg, rs1: Reg, imm: number) => insn("flh", { rd, rs1, imm });
+export const fsw = (rs2: Reg, rs1: Reg, imm: number) => insn("fsw", { rs1, rs2, imm });
+export const fsd = (rs2: Reg, rs1: Reg, imm: number) => insn("fsd", { rs1, rs2, imm });
+export const fsh = (rs2: Reg, rs1: Reg, imm: number) => insn("fsh", { rs1, rs2, imm });
+
 export type FmaOp = "fmadd" | "fmsub" | "fnmsub" | "fnmadd";
-const FMA_OPC: Record<FmaOp, number> = { fmadd: 0x43, fmsub: 0x47, fnmsub: 0x4b, fnmadd: 0x4f };
-export const fma = (op: FmaOp, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg, rs3: Reg, rm: number) =>
-  r4Type(FMA_OPC[op], uimm(rm, 3, "rm"), fmt, rd, rs1, rs2, rs3);
+export const fma = (op: FmaOp, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg, rs3: Reg, rm: number) => insn(fpName(op, fmt), { rd, rs1, rs2, rs3, rm });
 
-/** OP-FP with funct5 and fmt; rm doubles as funct3 for the operations that have one. */
-export const opFp = (f5: number, fmt: Fmt, f3: number, rd: Reg, rs1: Reg, rs2: Reg) =>
-  rType(0x53, uimm(f3, 3, "funct3/rm"), (f5 << 2) | fmt, rd, rs1, rs2);
-
-export const FP_ARITH = { fadd: 0x00, fsub: 0x01, fmul: 0x02, fdiv: 0x03 } as const;
-export type FpArithOp = keyof typeof FP_ARITH;
-export const fpArith = (op: FpArithOp, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg, rm: number) =>
-  opFp(FP_ARITH[op], fmt, rm, rd, rs1, rs2);
-export const fsqrt = (fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => opFp(0x0b, fmt, rm, rd, rs1, 0);
+export const FP_ARITH = ["fadd", "fsub", "fmul", "fdiv"] as const;
+export type FpArithOp = (typeof FP_ARITH)[number];
+export const fpArith = (op: FpArithOp, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg, rm: number) => insn(fpName(op, fmt), { rd, rs1, rs2, rm });
+export const fsqrt = (fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => insn(fpName("fsqrt", fmt), { rd, rs1, rm });
 /** fsgnj (0), fsgnjn (1), fsgnjx (2). */
-export const fsgnj = (kind: 0 | 1 | 2, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => opFp(0x04, fmt, kind, rd, rs1, rs2);
+export const fsgnj = (kind: 0 | 1 | 2, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => insn(fpName(["fsgnj", "fsgnjn", "fsgnjx"][kind], fmt), { rd, rs1, rs2 });
 /** fmin (0), fmax (1). */
-export const fminmax = (max: boolean, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => opFp(0x05, fmt, max ? 1 : 0, rd, rs1, rs2);
+export const fminmax = (max: boolean, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => insn(fpName(max ? "fmax" : "fmin", fmt), { rd, rs1, rs2 });
 /** fle (0), flt (1), feq (2); rd is an integer register. */
-export const fcmp = (kind: 0 | 1 | 2, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => opFp(0x14, fmt, kind, rd, rs1, rs2);
+export const fcmp = (kind: 0 | 1 | 2, fmt: Fmt, rd: Reg, rs1: Reg, rs2: Reg) => insn(fpName(["fle", "flt", "feq"][kind], fmt), { rd, rs1, rs2 });
+const INT = ["w", "wu", "l", "lu"] as const;
 /** fcvt.{w,wu,l,lu}.fmt: int kind 0 w, 1 wu, 2 l, 3 lu; rd is an integer register. */
-export const fcvtToInt = (ik: 0 | 1 | 2 | 3, fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => opFp(0x18, fmt, rm, rd, rs1, ik);
+export const fcvtToInt = (ik: 0 | 1 | 2 | 3, fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => insn(`fcvt.${INT[ik]}.${T[fmt]}` as InsnName, { rd, rs1, rm });
 /** fcvt.fmt.{w,wu,l,lu}: rs1 is an integer register. */
-export const fcvtFromInt = (ik: 0 | 1 | 2 | 3, fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => opFp(0x1a, fmt, rm, rd, rs1, ik);
-/** fcvt.s.d (to single from double) and fcvt.d.s. */
-export const fcvtSD = (rd: Reg, rs1: Reg, rm: number) => opFp(0x08, 0, rm, rd, rs1, 1);
-export const fcvtDS = (rd: Reg, rs1: Reg, rm: number) => opFp(0x08, 1, rm, rd, rs1, 0);
-/** fmv.x.w / fmv.x.d (f3 0) and fclass (f3 1). */
-export const fmvToInt = (fmt: Fmt, rd: Reg, rs1: Reg) => opFp(0x1c, fmt, 0, rd, rs1, 0);
-export const fclass = (fmt: Fmt, rd: Reg, rs1: Reg) => opFp(0x1c, fmt, 1, rd, rs1, 0);
-/** fmv.w.x / fmv.d.x. */
-export const fmvFromInt = (fmt: Fmt, rd: Reg, rs1: Reg) => opFp(0x1e, fmt, 0, rd, rs1, 0);
+export const fcvtFromInt = (ik: 0 | 1 | 2 | 3, fmt: Fmt, rd: Reg, rs1: Reg, rm: number) => insn(`fcvt.${T[fmt]}.${INT[ik]}` as InsnName, { rd, rs1, rm });
+/** fcvt.<to>.<from> between the formats (fcvt.s.d, fcvt.d.s, fcvt.h.s, ...). */
+export const fcvtFF = (to: Fmt, from: Fmt, rd: Reg, rs1: Reg, rm: number) => insn(`fcvt.${T[to]}.${T[from]}` as InsnName, { rd, rs1, rm });
+/** fmv.x.w / fmv.x.d / fmv.x.h, and fclass. */
+export const fmvToInt = (fmt: Fmt, rd: Reg, rs1: Reg) => insn(`fmv.x.${fmt === 0 ? "w" : T[fmt]}` as InsnName, { rd, rs1 });
+export const fclass = (fmt: Fmt, rd: Reg, rs1: Reg) => insn(fpName("fclass", fmt), { rd, rs1 });
+/** fmv.w.x / fmv.d.x / fmv.h.x. */
+export const fmvFromInt = (fmt: Fmt, rd: Reg, rs1: Reg) => insn(`fmv.${fmt === 0 ? "w" : T[fmt]}.x` as InsnName, { rd, rs1 });
 
 // ---------------------------------------------------------------------------------------------
 // C (chapter 16). `cr` registers are x8..x15.

@@ -47,6 +47,8 @@ const MSTATUS_COMMON = MS.SIE | MS.MIE | MS.SPIE | MS.MPIE | MS.SPP | MS.MPP | M
   MS.MXR | MS.TVM | MS.TW | MS.TSR;
 
 // Floating-point values worth testing (IEEE 754 binary64 / binary32 bit patterns).
+const FMT_NAME = ["s", "d", "h"] as const;
+
 const D_SPECIAL = [
   0n, 0x8000000000000000n, 0x3ff0000000000000n, 0xbff0000000000000n, 0x7ff0000000000000n,
   0xfff0000000000000n, 0x7ff8000000000000n, 0xfff8000000000000n, 0x7ff0000000000001n, 0x7ff4000000000000n,
@@ -160,7 +162,13 @@ class Gen {
     const r = this.rng;
     const box = (s: number) => 0xffffffff00000000n | BigInt(s >>> 0);
     const sign = () => (r.bool(0.3) ? 1n << 63n : 0n);
-    switch (r.int(11)) {
+    switch (r.int(12)) {
+      case 11: {
+        // a half: NaN-boxed, normal, subnormal or special (fmt H reads only properly boxed ones)
+        const h = r.bool(0.2) ? r.pick([0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x3c00])
+          : ((r.bool(0.3) ? 0x8000 : 0) | (r.range(0, 30) << 10) | r.int(1024));
+        return 0xffffffffffff0000n | BigInt(h);
+      }
       case 8: {
         // near the bottom of the normal range: products and quotients round into subnormals
         const exp = BigInt(r.range(0, 40));
@@ -335,15 +343,15 @@ class Gen {
     this.kill(ctx, rd);
     switch (r.weighted({ rr: 30, rrw: 12, imm: 25, shift: 10, immw: 8, lui: 4, auipc: 3 })) {
       case "rr": {
-        const op = r.pick(Object.keys(E.OP_RR) as E.RROp[]);
+        const op = r.pick([...E.OP_RR]);
         return this.leaf(`${op}`, [E.rr(op, rd, this.src(), this.src())]);
       }
       case "rrw": {
-        const op = r.pick(Object.keys(E.OP_RRW) as E.RRWOp[]);
+        const op = r.pick([...E.OP_RRW]);
         return this.leaf(`${op}`, [E.rrw(op, rd, this.src(), this.src())]);
       }
       case "imm": {
-        const op = r.pick(Object.keys(E.OPIMM_F3) as E.OpImmOp[]);
+        const op = r.pick([...E.OP_IMM]);
         return this.leaf(op, [E.opImm(op, rd, this.src(), this.imm12())]);
       }
       case "shift": {
@@ -557,9 +565,9 @@ class Gen {
     type Form = { name: string; size: number; k: "i" | "cl" | "sp"; max: number };
     const forms: Form[] = fp
       ? (kind === "load"
-        ? [{ name: "flw", size: 4, k: "i", max: 0 }, { name: "fld", size: 8, k: "i", max: 0 },
+        ? [{ name: "flw", size: 4, k: "i", max: 0 }, { name: "fld", size: 8, k: "i", max: 0 }, { name: "flh", size: 2, k: "i", max: 0 },
           { name: "c.fld", size: 8, k: "cl", max: 248 }, { name: "c.fldsp", size: 8, k: "sp", max: 504 }]
-        : [{ name: "fsw", size: 4, k: "i", max: 0 }, { name: "fsd", size: 8, k: "i", max: 0 },
+        : [{ name: "fsw", size: 4, k: "i", max: 0 }, { name: "fsd", size: 8, k: "i", max: 0 }, { name: "fsh", size: 2, k: "i", max: 0 },
           { name: "c.fsd", size: 8, k: "cl", max: 248 }, { name: "c.fsdsp", size: 8, k: "sp", max: 504 }])
       : (kind === "load"
         ? [...(["lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"] as const).map((n) => ({ name: n, size: 1 << (E.LOAD_F3[n] & 3), k: "i" as const, max: 0 })),
@@ -583,6 +591,7 @@ class Gen {
       if (fp) {
         dst = r.int(32);
         word = f.name === "flw" ? E.flw(dst, reg, off) : f.name === "fld" ? E.fld(dst, reg, off)
+          : f.name === "flh" ? E.flh(dst, reg, off)
           : f.name === "c.fld" ? { c: E.cFld(r.range(8, 15), reg, off) } : { c: E.cFldsp(dst, off) };
         dst = -1;
       } else if (f.k === "i") {
@@ -599,6 +608,7 @@ class Gen {
       const s = f.k === "cl" ? r.range(8, 15) : fp ? r.int(32) : this.src();
       if (fp) {
         word = f.name === "fsw" ? E.fsw(s, reg, off) : f.name === "fsd" ? E.fsd(s, reg, off)
+          : f.name === "fsh" ? E.fsh(s, reg, off)
           : f.name === "c.fsd" ? { c: E.cFsd(s, reg, off) } : { c: E.cFsdsp(s, off) };
       } else if (f.k === "i") word = E.store(f.name as E.StoreOp, s, reg, off);
       else if (f.k === "cl") word = { c: f.name === "c.sw" ? E.cSw(s, reg, off) : E.cSd(s, reg, off) };
@@ -910,11 +920,11 @@ class Gen {
 
   private fpUnit(ctx: Ctx): Unit[] {
     const r = this.rng;
-    const fmt: E.Fmt = r.bool(0.5) ? 1 : 0;
-    const sd = fmt ? "d" : "s";
-    // f0-f15 mostly hold doubles, f16-f31 mostly singles, so values stay varied (mixing
-    // formats turns most of them into canonical NaNs quickly).
-    const f = () => (r.bool(0.85) ? (fmt ? 0 : 16) + r.int(16) : r.int(32));
+    const fmt: E.Fmt = r.bool(0.2) ? 2 : r.bool(0.5) ? 1 : 0;
+    const sd = FMT_NAME[fmt];
+    // f0-f15 mostly hold doubles, f16-f31 mostly singles and f24-f31 halves too, so values
+    // stay varied (mixing formats turns most of them into canonical NaNs quickly).
+    const f = () => (r.bool(0.85) ? (fmt === 2 ? 24 + r.int(8) : (fmt ? 0 : 16) + r.int(16)) : r.int(32));
     // Static rounding modes, often dynamic; rarely a reserved one (illegal instruction).
     const rm = (allowBad = true) => (allowBad && r.bool(0.03) ? r.pick([5, 6]) : r.pick([0, 1, 2, 3, 4, 7, 7, 7]));
     const intDest = () => { const rd = this.dest(ctx); this.kill(ctx, rd); return rd; };
@@ -923,7 +933,7 @@ class Gen {
       mvx: 3, mvf: 3, load: 7, store: 5, csr: 3, fli: 6,
     })) {
       case "arith": {
-        const op = r.pick(Object.keys(E.FP_ARITH) as E.FpArithOp[]);
+        const op = r.pick([...E.FP_ARITH]);
         return [this.leaf(`${op}.${sd}`, [E.fpArith(op, fmt, f(), f(), f(), rm())])];
       }
       case "fma": {
@@ -952,12 +962,13 @@ class Gen {
         const ik = r.int(4) as 0 | 1 | 2 | 3;
         return [this.leaf(`fcvt.${sd}.${["w", "wu", "l", "lu"][ik]}`, [E.fcvtFromInt(ik, fmt, f(), this.src(), rm(false))])];
       }
-      case "cvt":
-        return [r.bool(0.5)
-          ? this.leaf("fcvt.s.d", [E.fcvtSD(f(), f(), rm())])
-          : this.leaf("fcvt.d.s", [E.fcvtDS(f(), f(), rm(false))])];
-      case "mvx": return [this.leaf(`fmv.x.${fmt ? "d" : "w"}`, [E.fmvToInt(fmt, intDest(), f())])];
-      case "mvf": return [this.leaf(`fmv.${fmt ? "d" : "w"}.x`, [E.fmvFromInt(fmt, f(), this.src())])];
+      case "cvt": { // to `fmt` from another format; the widening ones never round
+        const from = r.pick(([0, 1, 2] as E.Fmt[]).filter((x) => x !== fmt));
+        const widens = fmt === 1 || (fmt === 0 && from === 2);
+        return [this.leaf(`fcvt.${sd}.${FMT_NAME[from]}`, [E.fcvtFF(fmt, from, r.int(32), r.int(32), rm(!widens))])];
+      }
+      case "mvx": return [this.leaf(`fmv.x.${fmt === 0 ? "w" : sd}`, [E.fmvToInt(fmt, intDest(), f())])];
+      case "mvf": return [this.leaf(`fmv.${fmt === 0 ? "w" : sd}.x`, [E.fmvFromInt(fmt, f(), this.src())])];
       case "load": return this.mem(ctx, "load", true);
       case "store": return this.mem(ctx, "store", true);
       case "csr": return [this.fpCsr(ctx)];

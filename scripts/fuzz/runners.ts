@@ -91,7 +91,7 @@ export function runWasmvisor(segs: Segment[], maxInstructions = 200_000_000): Ru
 
 export const QEMU = "qemu-system-riscv64";
 /** The CPU model: the default rv64 with the extensions wasmvisor does not have switched off. */
-export const QEMU_CPU = "rv64,h=false,sstc=false,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,svinval=false,svnapot=false,svpbmt=false";
+export const QEMU_CPU = "rv64,h=false,sstc=false,zba=true,zbb=true,zbc=true,zbs=true,zbkb=true,Zfh=true,svinval=false,svnapot=false,svpbmt=false";
 
 /** Throws with a clear message if QEMU is not installed. */
 export function checkQemu(): string {

@@ -1,12 +1,11 @@
-// A small RV64IMAC + Zicsr + Zifencei disassembler (plus the privileged instructions, the
-// F/D loads and stores, compressed ones included, and the bit-manipulation and Zicond
-// instructions of scripts/isa/bitmanip.mjs), from the encodings in the unprivileged spec
-// (20191213, chapters 2, 5, 7, 8, 9, 16 and 24) and the privileged spec (1.12).
+// The disassembler of every instruction the hart implements: the 32-bit ones from the
+// instruction table the core's decoder is generated from (INSNS: scripts/isa/base.mjs and
+// bitmanip.mjs), the compressed ones from their encodings in the unprivileged spec (chapter 16).
 // It prints the canonical instruction, never a pseudo-instruction (like objdump -M no-aliases):
 // registers by ABI name, immediates in decimal, lui/auipc/c.lui immediates and shift amounts in
 // hex, branch and jump targets as absolute addresses, CSRs by name. Browser-safe.
 
-import { BITMANIP } from "./abi.gen.js";
+import { INSNS } from "./abi.gen.js";
 
 const XREG = [
   "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -61,40 +60,33 @@ function target(pc: bigint, off: number): string {
 
 /**
  * Disassembles one instruction. `insn` holds its bits (a 16-bit compressed instruction in the
- * low half, or all 32 bits); `pc` makes branch and jump targets absolute. Encodings that are
- * not RV64IMAC/Zicsr/Zifencei/privileged instructions come out as `.2byte`/`.4byte`.
+ * low half, or all 32 bits); `pc` makes branch and jump targets absolute. Encodings the hart
+ * does not implement come out as `.2byte`/`.4byte`.
  */
 export function disassemble(insn: number, pc: bigint = 0n): string {
   insn >>>= 0;
   if ((insn & 3) !== 3) return disassemble16(insn & 0xffff, pc) ?? `.2byte ${hex(insn & 0xffff)}`;
-  return disassemble32(insn, pc) ?? bitmanip(insn) ?? `.4byte ${hex(insn)}`;
+  return disassemble32(insn, pc) ?? `.4byte ${hex(insn)}`;
 }
 
-/** Zba, Zbb, Zbc, Zbs, Zbkb and Zicond, from the table the core's decoder is generated from. */
-function bitmanip(i: number): string | undefined {
-  const b = BITMANIP.find((e) => ((i & e.mask) >>> 0) === e.match);
-  if (!b) return undefined;
-  const rd = x(bits(i, 11, 7)), rs1 = x(bits(i, 19, 15));
-  switch (b.form) {
-    case "r": return `${b.name} ${rd},${rs1},${x(bits(i, 24, 20))}`;
-    case "unary": return `${b.name} ${rd},${rs1}`;
-    case "sh6": return `${b.name} ${rd},${rs1},${hex(bits(i, 25, 20))}`;
-    case "sh5": return `${b.name} ${rd},${rs1},${hex(bits(i, 24, 20))}`;
-  }
+type Insn = (typeof INSNS)[number];
+const popcount = (v: number) => { let n = 0; for (let b = v >>> 0; b; b >>>= 1) n += b & 1; return n; };
+/** The table's rows by major opcode, most specific first (a special case before its general row). */
+const BY_OPCODE = new Map<number, Insn[]>();
+for (const r of INSNS) {
+  const list = BY_OPCODE.get(r.match & 0x7f) ?? [];
+  list.push(r);
+  BY_OPCODE.set(r.match & 0x7f, list);
+}
+for (const list of BY_OPCODE.values()) list.sort((a, b) => popcount(b.mask) - popcount(a.mask));
+
+/** The table row of a 32-bit instruction, if the hart implements it. */
+export function findInsn(i: number): Insn | undefined {
+  return BY_OPCODE.get(i & 0x7f)?.find((r) => ((i & r.mask) >>> 0) === r.match);
 }
 
-const LOADS = ["lb", "lh", "lw", "ld", "lbu", "lhu", "lwu"];
-const STORES = ["sb", "sh", "sw", "sd"];
-const BRANCHES: Record<number, string> = { 0: "beq", 1: "bne", 4: "blt", 5: "bge", 6: "bltu", 7: "bgeu" };
-const OP_IMM: Record<number, string> = { 0: "addi", 2: "slti", 3: "sltiu", 4: "xori", 6: "ori", 7: "andi" };
-const OP = ["add", "sll", "slt", "sltu", "xor", "srl", "or", "and"];
-const MULDIV = ["mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"];
-const MULDIVW: Record<number, string> = { 0: "mulw", 4: "divw", 5: "divuw", 6: "remw", 7: "remuw" };
-const CSR_OPS: Record<number, string> = { 1: "csrrw", 2: "csrrs", 3: "csrrc", 5: "csrrwi", 6: "csrrsi", 7: "csrrci" };
-const AMO: Record<number, string> = {
-  0x00: "amoadd", 0x01: "amoswap", 0x04: "amoxor", 0x08: "amoor", 0x0c: "amoand",
-  0x10: "amomin", 0x14: "amomax", 0x18: "amominu", 0x1c: "amomaxu",
-};
+const RM = ["rne", "rtz", "rdn", "rup", "rmm", undefined, undefined, ""];
+const ROUNDS = new Set(["FR", "FR4", "FR1", "F2X", "X2F"]);
 
 function fenceSet(v: number): string {
   let s = "";
@@ -106,95 +98,59 @@ function fenceSet(v: number): string {
 }
 
 function disassemble32(i: number, pc: bigint): string | undefined {
-  const opcode = i & 0x7f;
-  const rd = bits(i, 11, 7), rs1 = bits(i, 19, 15), rs2 = bits(i, 24, 20);
-  const f3 = bits(i, 14, 12), f7 = i >>> 25;
+  const r = findInsn(i);
+  if (!r) return undefined;
+  const rd = bits(i, 11, 7), rs1 = bits(i, 19, 15), rs2 = bits(i, 24, 20), rs3 = i >>> 27;
   const immI = i >> 20;
   const immS = ((i >> 25) << 5) | rd;
-  switch (opcode) {
-    case 0x37: return `lui ${x(rd)},${hex(i >>> 12)}`;
-    case 0x17: return `auipc ${x(rd)},${hex(i >>> 12)}`;
-    case 0x6f: {
+  const rmName = RM[bits(i, 14, 12)];
+  if (rmName === undefined && ROUNDS.has(r.form)) return undefined; // a reserved rounding mode
+  // the rounding mode unless dynamic, or the conversion is exact (as objdump prints them)
+  const rm = rmName && !("exact" in r) ? `,${rmName}` : "";
+  const n = r.name;
+  switch (r.form) {
+    case "R": return `${n} ${x(rd)},${x(rs1)},${x(rs2)}`;
+    case "R1": return `${n} ${x(rd)},${x(rs1)}`;
+    case "I": return `${n} ${x(rd)},${x(rs1)},${immI}`;
+    case "SH6": return `${n} ${x(rd)},${x(rs1)},${hex(bits(i, 25, 20))}`;
+    case "SH5": return `${n} ${x(rd)},${x(rs1)},${hex(rs2)}`;
+    case "U": return `${n} ${x(rd)},${hex(i >>> 12)}`;
+    case "J": {
       const imm = sext((bits(i, 31, 31) << 20) | (bits(i, 19, 12) << 12) | (bits(i, 20, 20) << 11) | (bits(i, 30, 21) << 1), 21);
-      return `jal ${x(rd)},${target(pc, imm)}`;
+      return `${n} ${x(rd)},${target(pc, imm)}`;
     }
-    case 0x67: return f3 === 0 ? `jalr ${x(rd)},${immI}(${x(rs1)})` : undefined;
-    case 0x63: {
-      const name = BRANCHES[f3];
-      if (!name) return undefined;
+    case "JALR": case "LOAD": return `${n} ${x(rd)},${immI}(${x(rs1)})`;
+    case "B": {
       const imm = sext((bits(i, 31, 31) << 12) | (bits(i, 7, 7) << 11) | (bits(i, 30, 25) << 5) | (bits(i, 11, 8) << 1), 13);
-      return `${name} ${x(rs1)},${x(rs2)},${target(pc, imm)}`;
+      return `${n} ${x(rs1)},${x(rs2)},${target(pc, imm)}`;
     }
-    case 0x03: return f3 < 7 ? `${LOADS[f3]} ${x(rd)},${immI}(${x(rs1)})` : undefined;
-    case 0x23: return f3 < 4 ? `${STORES[f3]} ${x(rs2)},${immS}(${x(rs1)})` : undefined;
-    case 0x07:
-      if (f3 === 2 || f3 === 3) return `${f3 === 2 ? "flw" : "fld"} ${f(rd)},${immI}(${x(rs1)})`;
-      return undefined;
-    case 0x27:
-      if (f3 === 2 || f3 === 3) return `${f3 === 2 ? "fsw" : "fsd"} ${f(rs2)},${immS}(${x(rs1)})`;
-      return undefined;
-    case 0x13: {
-      if (f3 === 1) return (i >>> 26) === 0 ? `slli ${x(rd)},${x(rs1)},${hex(bits(i, 25, 20))}` : undefined;
-      if (f3 === 5) {
-        const top = i >>> 26;
-        if (top !== 0 && top !== 0x10) return undefined;
-        return `${top ? "srai" : "srli"} ${x(rd)},${x(rs1)},${hex(bits(i, 25, 20))}`;
-      }
-      return `${OP_IMM[f3]} ${x(rd)},${x(rs1)},${immI}`;
-    }
-    case 0x1b: {
-      if (f3 === 0) return `addiw ${x(rd)},${x(rs1)},${immI}`;
-      if (f3 === 1 && f7 === 0) return `slliw ${x(rd)},${x(rs1)},${hex(rs2)}`;
-      if (f3 === 5 && (f7 === 0 || f7 === 0x20)) return `${f7 ? "sraiw" : "srliw"} ${x(rd)},${x(rs1)},${hex(rs2)}`;
-      return undefined;
-    }
-    case 0x33: {
-      let name: string | undefined;
-      if (f7 === 0) name = OP[f3];
-      else if (f7 === 1) name = MULDIV[f3];
-      else if (f7 === 0x20) name = f3 === 0 ? "sub" : f3 === 5 ? "sra" : undefined;
-      return name && `${name} ${x(rd)},${x(rs1)},${x(rs2)}`;
-    }
-    case 0x3b: {
-      let name: string | undefined;
-      if (f7 === 0) name = f3 === 0 ? "addw" : f3 === 1 ? "sllw" : f3 === 5 ? "srlw" : undefined;
-      else if (f7 === 1) name = MULDIVW[f3];
-      else if (f7 === 0x20) name = f3 === 0 ? "subw" : f3 === 5 ? "sraw" : undefined;
-      return name && `${name} ${x(rd)},${x(rs1)},${x(rs2)}`;
-    }
-    case 0x0f: {
-      if (f3 === 1) return "fence.i";
-      if (f3 !== 0) return undefined;
+    case "STORE": return `${n} ${x(rs2)},${immS}(${x(rs1)})`;
+    case "FENCE": {
       const fm = i >>> 28, pred = bits(i, 27, 24), succ = bits(i, 23, 20);
       if (fm === 8 && pred === 3 && succ === 3) return "fence.tso";
       return `fence ${fenceSet(pred)},${fenceSet(succ)}`;
     }
-    case 0x2f: {
-      if (f3 !== 2 && f3 !== 3) return undefined;
-      const w = f3 === 2 ? ".w" : ".d";
-      const f5 = i >>> 27;
+    case "NONE": return n;
+    case "SFENCE": return `${n} ${x(rs1)},${x(rs2)}`;
+    case "CSR": return `${n} ${x(rd)},${csrName(i >>> 20)},${x(rs1)}`;
+    case "CSRI": return `${n} ${x(rd)},${csrName(i >>> 20)},${rs1}`;
+    case "AMO": case "SC": case "LR": {
       const aq = (i >>> 26) & 1, rl = (i >>> 25) & 1;
-      const suffix = w + (aq && rl ? ".aqrl" : aq ? ".aq" : rl ? ".rl" : "");
-      if (f5 === 0x02) return rs2 === 0 ? `lr${suffix} ${x(rd)},(${x(rs1)})` : undefined;
-      if (f5 === 0x03) return `sc${suffix} ${x(rd)},${x(rs2)},(${x(rs1)})`;
-      const name = AMO[f5];
-      return name && `${name}${suffix} ${x(rd)},${x(rs2)},(${x(rs1)})`;
+      const name = n + (aq && rl ? ".aqrl" : aq ? ".aq" : rl ? ".rl" : "");
+      return r.form === "LR" ? `${name} ${x(rd)},(${x(rs1)})` : `${name} ${x(rd)},${x(rs2)},(${x(rs1)})`;
     }
-    case 0x73: {
-      if (f3 === 0) {
-        if (i === 0x00000073) return "ecall";
-        if (i === 0x00100073) return "ebreak";
-        if (i === 0x10200073) return "sret";
-        if (i === 0x30200073) return "mret";
-        if (i === 0x10500073) return "wfi";
-        if (f7 === 0x09 && rd === 0) return `sfence.vma ${x(rs1)},${x(rs2)}`;
-        return undefined;
-      }
-      const name = CSR_OPS[f3];
-      if (!name) return undefined;
-      const csr = i >>> 20;
-      return f3 >= 5 ? `${name} ${x(rd)},${csrName(csr)},${rs1}` : `${name} ${x(rd)},${csrName(csr)},${x(rs1)}`;
-    }
+    case "CBO": return `${n} (${x(rs1)})`;
+    case "FR": return `${n} ${f(rd)},${f(rs1)},${f(rs2)}${rm}`;
+    case "FR4": return `${n} ${f(rd)},${f(rs1)},${f(rs2)},${f(rs3)}${rm}`;
+    case "FR1": return `${n} ${f(rd)},${f(rs1)}${rm}`;
+    case "FRN": return `${n} ${f(rd)},${f(rs1)},${f(rs2)}`;
+    case "FCMP": return `${n} ${x(rd)},${f(rs1)},${f(rs2)}`;
+    case "FX1": return `${n} ${x(rd)},${f(rs1)}`;
+    case "F2X": return `${n} ${x(rd)},${f(rs1)}${rm}`;
+    case "X2F": return `${n} ${f(rd)},${x(rs1)}${rm}`;
+    case "MVF": return `${n} ${f(rd)},${x(rs1)}`;
+    case "FLOAD": return `${n} ${f(rd)},${immI}(${x(rs1)})`;
+    case "FSTORE": return `${n} ${f(rs2)},${immS}(${x(rs1)})`;
   }
   return undefined;
 }

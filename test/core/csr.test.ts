@@ -9,9 +9,9 @@ const MCOUNTEREN = 0x306, MEPC = 0x341, MIP = 0x344, SSTATUS = 0x100, SIE = 0x10
 const SCOUNTEREN = 0x106, SATP = 0x180, MHARTID = 0xf14;
 
 describe("CSR access rules", () => {
-  it("misa reports RV64 with A, C, D, F, I, M, S, U and ignores writes", () => {
+  it("misa reports RV64 with A, B, C, D, F, I, M, S, U and ignores writes", () => {
     const hart = hartWith([]);
-    const expected = (2n << 62n) | 0b1_0100_0001_0001_0010_1101n;
+    const expected = (2n << 62n) | 0b1_0100_0001_0001_0010_1111n;
     expect(hart.csr(MISA)).toBe(expected);
     expect(hart.writeCsr(MISA, 0n)).toBe(true);
     expect(hart.csr(MISA)).toBe(expected);

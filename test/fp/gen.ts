@@ -64,14 +64,15 @@ function rotl(x: number, k: number): number {
 // Formats
 
 export interface Fmt {
-  bits: 32 | 64;
+  bits: 16 | 32 | 64;
   P: number; // fraction bits
   emax: number; // all-ones exponent field
   bias: number;
 }
 export const F32: Fmt = { bits: 32, P: 23, emax: 255, bias: 127 };
 export const F64: Fmt = { bits: 64, P: 52, emax: 2047, bias: 1023 };
-export const fmtOf = (b: 32 | 64): Fmt => (b === 32 ? F32 : F64);
+export const F16: Fmt = { bits: 16, P: 10, emax: 31, bias: 15 };
+export const fmtOf = (b: 16 | 32 | 64): Fmt => (b === 16 ? F16 : b === 32 ? F32 : F64);
 
 const dv = new DataView(new ArrayBuffer(8));
 
@@ -88,11 +89,36 @@ export function toNum(f: Fmt, x: bigint): number {
     dv.setBigUint64(0, x & M64, true);
     return dv.getFloat64(0, true);
   }
+  if (f.bits === 16) return half(Number(x & 0xffffn));
   dv.setUint32(0, Number(x & 0xffffffffn), true);
   return dv.getFloat32(0, true);
 }
 
+/** The value of binary16 bits (Node 20 has no Float16Array). */
+function half(h: number): number {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 31, m = h & 0x3ff;
+  if (e === 31) return m ? NaN : s * Infinity;
+  return s * (e === 0 ? m * 2 ** -24 : (1024 + m) * 2 ** (e - 25));
+}
+
+/** binary16 bits of v rounded to nearest (ties away: close enough for making operands). */
+function toHalf(v: number): bigint {
+  if (Number.isNaN(v)) return 0x7e00n;
+  const s = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a >= 65520) return BigInt(s | 0x7c00);
+  if (a < 2 ** -14) return BigInt(s | Math.round(a * 2 ** 24)); // 1024 rounds up to the min normal
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  let m = Math.round(a * 2 ** (10 - e));
+  if (m === 2048) { m = 1024; e++; }
+  if (e > 15) return BigInt(s | 0x7c00);
+  return BigInt(s | ((e + 15) << 10) | (m - 1024));
+}
+
 export function fromNum(f: Fmt, v: number): bigint {
+  if (f.bits === 16) return toHalf(v);
   if (f.bits === 64) {
     dv.setFloat64(0, v, true);
     return dv.getBigUint64(0, true);
@@ -373,7 +399,7 @@ function f2iOperand(r: Rng, f: Fmt): bigint {
 
 /** Integer register values for int -> float conversions. */
 function i2iOperand(r: Rng, op: OpDef): bigint {
-  const fP = op.fmt === 32 ? 24 : 53;
+  const fP = fmtOf(op.fmt).P + 1;
   const w = op.intBits!;
   let v: bigint;
   const k = r.below(10);
@@ -405,27 +431,37 @@ function i2iOperand(r: Rng, op: OpDef): bigint {
   return v;
 }
 
-/** binary64 values for FCVT.S.D: around binary32's range, subnormals and rounding point. */
-function f64ToF32Operand(r: Rng): bigint {
+/** Wider-format values for a narrowing FCVT (S.D, H.S, H.D): around the narrow format's range,
+ * its subnormals and its rounding point. */
+function narrowOperand(r: Rng, from: Fmt, to: Fmt): bigint {
   const k = r.below(10);
-  if (k < 2) return anyValue(r, F64);
+  if (k < 2) return anyValue(r, from);
   const s = r.below(2);
-  // exponent: binary32 normal range, its subnormal range, just past overflow
-  const e = r.pick([r.int(1023 - 126, 1023 + 127), r.int(1023 - 152, 1023 - 125), r.int(1023 + 126, 1023 + 129), r.int(1023 - 3, 1023 + 3)]);
+  // exponent: the narrow normal range, its subnormal range, just past overflow, around 1
+  const b = from.bias, tb = to.bias;
+  const e = r.pick([r.int(b - tb + 1, b + tb), r.int(b - tb - to.P - 2, b - tb + 2), r.int(b + tb - 1, b + tb + 2), r.int(b - 3, b + 3)]);
+  const cut = BigInt(from.P - to.P); // bits below the narrow format's last fraction bit
   let frac: bigint;
   if (k < 6) {
-    // 23 random bits, then a tie pattern / neighbours at bit 28 (binary32's rounding point)
-    const hi = r.bits(23) << 29n;
-    const lo = r.pick([0n, 1n << 28n, (1n << 28n) - 1n, (1n << 28n) + 1n, r.bits(29), 1n, (1n << 29n) - 1n]);
+    // the narrow format's fraction bits, then a tie pattern / neighbours at its rounding point
+    const hi = r.bits(to.P) << cut;
+    const half = 1n << (cut - 1n);
+    const lo = r.pick([0n, half, half - 1n, half + 1n, r.bits(Number(cut)), 1n, (1n << cut) - 1n]);
     frac = hi | lo;
-  } else frac = r.bits(52);
-  if (r.chance(0.1)) frac = 0xfffffe0000000n | r.bits(29); // near a binade carry
-  return make(F64, s, e, frac);
+  } else frac = r.bits(from.P);
+  if (r.chance(0.1)) frac = ((fracMask(from) >> cut) << cut) | r.bits(Number(cut)); // near a binade carry
+  return make(from, s, e, frac);
+}
+
+/** A binary16 operand as a whole register: NaN-boxed, now and then improperly (canonical NaN). */
+function box16(r: Rng, x: bigint): bigint {
+  return r.chance(0.05) ? (r.u64() & 0xffffffffffff0000n) | x : 0xffffffffffff0000n | x;
 }
 
 export function genOperands(r: Rng, op: OpDef): [bigint, bigint, bigint] {
   const f = fmtOf(op.fmt);
   const garbage = () => (f.bits === 32 && r.chance(0.1) ? r.u64() & 0xffffffff00000000n : 0n);
+  const narrow = op.kind === "f2f" && (op.res === "f16" || (op.res === "f32" && op.fmt === 64));
   let a = 0n, b = 0n, c = 0n;
   switch (op.kind) {
     case "add": [a, b] = addOperands(r, f); break;
@@ -439,10 +475,11 @@ export function genOperands(r: Rng, op: OpDef): [bigint, bigint, bigint] {
     case "class": a = anyValue(r, f); break;
     case "f2i": a = f2iOperand(r, f); break;
     case "i2f": return [i2iOperand(r, op), 0n, 0n];
-    case "f2f": a = op.fmt === 64 ? f64ToF32Operand(r) : anyValue(r, F32); break;
+    case "f2f": a = narrow ? narrowOperand(r, f, op.res === "f16" ? F16 : F32) : anyValue(r, f); break;
   }
   if (op.nargs < 2) b = anyValue(r, f); // ignored by the instruction
   if (op.nargs < 3) c = anyValue(r, f);
+  if (f.bits === 16) return [box16(r, a), box16(r, b), box16(r, c)];
   return [a | garbage(), b | garbage(), c | garbage()];
 }
 

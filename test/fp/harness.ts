@@ -72,10 +72,20 @@ export function runWasm(w: FpWasm, recs: Buffer, impl: number): Buffer {
   return Buffer.from(new Uint8Array(w.memory.buffer, base + recs.length, n * OUT_REC));
 }
 
+let cpu: string | undefined;
+/** The -cpu with Zfh on: QEMU 7.2 spells the property Zfh, QEMU 8 and later zfh. */
+function qemuCpu(): string {
+  if (cpu === undefined) {
+    const v = /version (\d+)\./.exec(spawnSync("qemu-riscv64", ["--version"], { encoding: "utf8" }).stdout);
+    cpu = v && Number(v[1]) < 8 ? "rv64,Zfh=true" : "rv64,zfh=true";
+  }
+  return cpu;
+}
+
 /** Runs records through the real instructions under qemu-riscv64. */
 export function runQemu(recs: Buffer): Buffer {
   ensureFpref();
-  const r = spawnSync("qemu-riscv64", [FPREF_ELF], { input: recs, maxBuffer: 1 << 30 });
+  const r = spawnSync("qemu-riscv64", ["-cpu", qemuCpu(), FPREF_ELF], { input: recs, maxBuffer: 1 << 30 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`fpref exited with ${r.status}: ${r.stderr}`);
   const out = r.stdout as Buffer;
@@ -128,8 +138,7 @@ const hex = (x: bigint, w = 16) => "0x" + x.toString(16).padStart(w, "0");
 
 export function describe(m: Mismatch, wantName = "qemu", gotName = "wasm"): string {
   const op = OPS[m.op];
-  const w = op.kind === "i2f" ? 16 : op.fmt === 32 ? 8 : 16;
-  const v = (x: bigint) => (op.kind !== "i2f" && op.fmt === 32 ? hex(x & 0xffffffffn, 8) : hex(x, w));
+  const v = (x: bigint) => (op.kind !== "i2f" && op.fmt === 32 ? hex(x & 0xffffffffn, 8) : hex(x, 16));
   const args = [m.a, m.b, m.c].slice(0, op.nargs).map(v).join(" ");
   return `${op.name} ${rmName(m.rm)} ${args}: ${wantName} ${hex(m.want)} ${formatFlags(m.wantFlags)}, ` +
     `${gotName} ${hex(m.got)} ${formatFlags(m.gotFlags)}`;

@@ -10,11 +10,12 @@ export interface OpDef {
   name: string;
   kind: Kind;
   /** float format of the operands (f2i, f2f) or of the result (i2f) */
-  fmt: 32 | 64;
+  fmt: 16 | 32 | 64;
   /** depends on the rounding mode: tested in all five */
   rounds: boolean;
-  /** what the result is: a binary32 (zero-extended), a binary64, or an integer register value */
-  res: "f32" | "f64" | "int";
+  /** what the result is: a binary32 (zero-extended), a binary64, a binary16 (the whole 64-bit
+   * register: NaN-boxing included), or an integer register value */
+  res: "f16" | "f32" | "f64" | "int";
   /** integer side of a conversion */
   intBits?: 32 | 64;
   signed?: boolean;
@@ -22,9 +23,9 @@ export interface OpDef {
   nargs: 1 | 2 | 3;
 }
 
-function table(fmt: 32 | 64, base: number): OpDef[] {
-  const s = fmt === 32 ? "s" : "d";
-  const f = fmt === 32 ? "f32" : "f64";
+function table(fmt: 16 | 32 | 64, base: number): OpDef[] {
+  const s = fmt === 16 ? "h" : fmt === 32 ? "s" : "d";
+  const f = fmt === 16 ? "f16" : fmt === 32 ? "f32" : "f64";
   const defs: Omit<OpDef, "op">[] = [
     { name: `fadd.${s}`, kind: "add", fmt, rounds: true, res: f, nargs: 2 },
     { name: `fsub.${s}`, kind: "add", fmt, rounds: true, res: f, nargs: 2 },
@@ -49,8 +50,8 @@ function table(fmt: 32 | 64, base: number): OpDef[] {
     { name: `fcvt.l.${s}`, kind: "f2i", fmt, rounds: true, res: "int", intBits: 64, signed: true, nargs: 1 },
     { name: `fcvt.lu.${s}`, kind: "f2i", fmt, rounds: true, res: "int", intBits: 64, signed: false, nargs: 1 },
     // int -> binary64 is exact for 32-bit integers
-    { name: `fcvt.${s}.w`, kind: "i2f", fmt, rounds: fmt === 32, res: f, intBits: 32, signed: true, nargs: 1 },
-    { name: `fcvt.${s}.wu`, kind: "i2f", fmt, rounds: fmt === 32, res: f, intBits: 32, signed: false, nargs: 1 },
+    { name: `fcvt.${s}.w`, kind: "i2f", fmt, rounds: fmt !== 64, res: f, intBits: 32, signed: true, nargs: 1 },
+    { name: `fcvt.${s}.wu`, kind: "i2f", fmt, rounds: fmt !== 64, res: f, intBits: 32, signed: false, nargs: 1 },
     { name: `fcvt.${s}.l`, kind: "i2f", fmt, rounds: true, res: f, intBits: 64, signed: true, nargs: 1 },
     { name: `fcvt.${s}.lu`, kind: "i2f", fmt, rounds: true, res: f, intBits: 64, signed: false, nargs: 1 },
   ];
@@ -62,6 +63,13 @@ export const OPS: OpDef[] = [
   { op: 26, name: "fcvt.s.d", kind: "f2f", fmt: 64, rounds: true, res: "f32", nargs: 1 },
   { op: 27, name: "fcvt.d.s", kind: "f2f", fmt: 32, rounds: false, res: "f64", nargs: 1 },
   ...table(32, 28),
+  // Zfh: binary16 operands are whole 64-bit registers (an improperly NaN-boxed one reads as the
+  // canonical NaN), binary16 results the whole register (NaN-boxed)
+  ...table(16, 54),
+  { op: 80, name: "fcvt.s.h", kind: "f2f", fmt: 16, rounds: false, res: "f32", nargs: 1 },
+  { op: 81, name: "fcvt.h.s", kind: "f2f", fmt: 32, rounds: true, res: "f16", nargs: 1 },
+  { op: 82, name: "fcvt.d.h", kind: "f2f", fmt: 16, rounds: false, res: "f64", nargs: 1 },
+  { op: 83, name: "fcvt.h.d", kind: "f2f", fmt: 64, rounds: true, res: "f16", nargs: 1 },
 ];
 
 export const RM_NAMES = ["rne", "rtz", "rdn", "rup", "rmm"];

@@ -1,5 +1,5 @@
 // The FP module (assembly/fp, built as build/fp-test.wasm): hand-picked edge cases whose
-// expected values follow from IEEE 754-2019 and the RISC-V F/D chapters, a seeded sample
+// expected values follow from IEEE 754-2019 and the RISC-V F, D and Zfh chapters, a seeded sample
 // against real RISC-V instructions under qemu-riscv64, and fast paths against the software path.
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeRecords } from "./gen.js";
@@ -21,6 +21,28 @@ function s(x: number): bigint {
   dv.setFloat32(0, x, true);
   return BigInt(dv.getUint32(0, true));
 }
+
+/** a binary16 as a NaN-boxed register value (x must be exactly representable) */
+function h(x: number): bigint {
+  if (Number.isNaN(x)) return QNAN16;
+  const neg = x < 0 || Object.is(x, -0) ? 0x8000n : 0n;
+  const a = Math.abs(x);
+  let bits: bigint;
+  if (a === Infinity) bits = 0x7c00n;
+  else if (a < 2 ** -14) bits = BigInt(a * 2 ** 24);
+  else {
+    const e = Math.floor(Math.log2(a));
+    bits = (BigInt(e + 15) << 10n) | BigInt(a * 2 ** (10 - e) - 1024);
+  }
+  if (h16(bits) !== a) throw new Error(`${x} is not a binary16`);
+  return BOX16 | neg | bits;
+}
+function h16(b: bigint): number {
+  const e = Number(b >> 10n) & 31, m = Number(b & 0x3ffn);
+  return e === 31 ? Infinity : e === 0 ? m * 2 ** -24 : (1024 + m) * 2 ** (e - 25);
+}
+const BOX16 = 0xffffffffffff0000n;
+const QNAN16 = BOX16 | 0x7e00n;
 
 const QNAN64 = 0x7ff8000000000000n, SNAN64 = 0x7ff0000000000001n, QPAY64 = 0x7ff8000000000123n;
 const QNAN32 = 0x7fc00000n, SNAN32 = 0x7f800001n;
@@ -199,6 +221,37 @@ const cases: Case[] = [
   ["fcvt.d.s", RNE, [SNAN32], QNAN64, NV],
   ["fcvt.d.s", RNE, [1n], d(2 ** -149), 0],
   ["fcvt.d.s", RNE, [0xff800000n], d(-Infinity), 0],
+  // binary16 (Zfh): operands and results are whole registers, NaN-boxed (upper 48 bits ones)
+  ["fadd.h", RNE, [h(1), h(2)], h(3), 0],
+  ["fadd.h", RNE, [h(65504), h(16)], h(Infinity), OF | NX], // the tie at 65520 rounds to even: up
+  ["fadd.h", RTZ, [h(65504), h(16)], h(65504), NX], // 65520 truncates to 65504: no overflow
+  ["fadd.h", RNE, [h(1), h(2 ** -11)], h(1), NX], // tie to even (down)
+  ["fadd.h", RMM, [h(1), h(2 ** -11)], h(1 + 2 ** -10), NX],
+  ["fadd.h", RDN, [h(1), h(-1)], h(-0), 0],
+  ["fmul.h", RNE, [h(2 ** -14), h(0.5)], h(2 ** -15), 0], // exact subnormal: no UF
+  ["fmul.h", RNE, [h(2 ** -24), h(0.5)], h(0), UF | NX], // the tie between 0 and 2^-24 rounds to 0
+  ["fmul.h", RUP, [h(2 ** -24), h(0.5)], h(2 ** -24), UF | NX],
+  ["fdiv.h", RNE, [h(1), h(0)], h(Infinity), DZ],
+  ["fsqrt.h", RNE, [h(-1)], QNAN16, NV],
+  ["fsqrt.h", RNE, [h(4)], h(2), 0],
+  ["fadd.h", RNE, [0x7c01n | BOX16, h(1)], QNAN16, NV], // signaling NaN
+  ["fadd.h", RNE, [0x3c00n, h(1)], QNAN16, 0], // not NaN-boxed: reads as the canonical NaN
+  ["fclass.h", RNE, [0x0000_ffff_ffff_3c00n], 512n, 0], // improperly boxed: a quiet NaN
+  ["fclass.h", RNE, [h(2 ** -24)], 32n, 0], // positive subnormal
+  ["fcvt.h.s", RNE, [s(65520)], h(Infinity), OF | NX],
+  ["fcvt.h.s", RNE, [s(65519)], h(65504), NX],
+  ["fcvt.h.d", RNE, [d(2 ** -25)], h(0), UF | NX],
+  ["fcvt.h.d", RNE, [d(2 ** -25 + 2 ** -40)], h(2 ** -24), UF | NX],
+  ["fcvt.s.h", RNE, [h(2 ** -24)], s(2 ** -24), 0],
+  ["fcvt.d.h", RNE, [0x7d00n | BOX16], QNAN64, NV], // sNaN: quieted to the canonical NaN
+  ["fcvt.w.h", RTZ, [h(-65504)], 0xffffffffffff0020n, 0],
+  ["fcvt.wu.h", RNE, [h(-0.5)], 0n, NX], // rounds to -0: no NV
+  ["fcvt.wu.h", RNE, [h(-1)], 0n, NV],
+  ["fcvt.h.w", RNE, [65520n], h(Infinity), OF | NX],
+  ["fcvt.h.l", RTZ, [0x7fffffffffffffffn], h(65504), OF | NX],
+  ["fcvt.h.wu", RNE, [2049n], h(2048), NX],
+  ["fmin.h", RNE, [h(-0), h(0)], h(-0), 0],
+  ["fmax.h", RNE, [QNAN16, h(1)], h(1), 0],
 ];
 
 let w: FpWasm;

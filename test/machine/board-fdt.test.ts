@@ -22,8 +22,12 @@ describe("board address table and device tree", () => {
     expect(regs.map((r) => ({ base: r.base, size: r.size })).sort((a, b) => a.base - b.base)).toEqual(table);
     for (const r of regs) expect(r.unit).toBe(r.base); // unit address = reg
     expect(dts).toMatch(/bootargs = "console=ttyS0"/);
-    expect(dts).toMatch(/riscv,isa = "rv64imafdc_zicsr_zifencei_zicntr_zicond_zihintpause_zihpm_zba_zbb_zbc_zbkb_zbs_sstc"/);
-    expect(dts).toContain(`riscv,isa-extensions = "${["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zicntr", "zicond", "zihintpause", "zihpm", "zba", "zbb", "zbc", "zbkb", "zbs", "sstc"].join("\\0")}"`);
+    const exts = ["zicbom", "zicbop", "zicboz", "zicntr", "zicond", "zicsr", "zifencei", "zihintpause", "zihpm", "zawrs",
+      "zfh", "zfhmin", "zca", "zcd", "zba", "zbb", "zbc", "zbkb", "zbs", "zkt", "sstc", "svinval", "svnapot", "svpbmt"];
+    expect(dts).toContain(`riscv,isa = "rv64imafdc_${exts.join("_")}"`);
+    expect(dts).toContain(`riscv,isa-extensions = "${["i", "m", "a", "f", "d", "c", ...exts].join("\\0")}"`);
+    expect(dts).toContain("riscv,cbom-block-size = <0x40>");
+    expect(dts).toContain("riscv,cboz-block-size = <0x40>");
     expect(dts).toMatch(/linux,initrd-start = <0x00 0x84000000>/);
     // virtio slots get their interrupt from the table, in order: blk, console, rng, keyboard.
     for (const e of board.table.filter((x) => x.irq !== undefined)) {

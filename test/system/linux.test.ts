@@ -40,8 +40,10 @@ describe.each(["full", "para"] as const)("Linux in %s virtualization (Linux 6.1 
 
     expect(await s.sh("uname -a")).toMatch(/^Linux wasmvisor 6\.1\.\d+ .* riscv64 GNU\/Linux$/);
     const cpuinfo = await s.sh("cat /proc/cpuinfo");
-    // Linux 6.1 names only the multi-letter extensions it knows (of the hart's: Sstc, Zihintpause).
-    expect(cpuinfo).toMatch(mode === "full" ? /isa\s+: rv64imafdc_sstc_zihintpause\n/ : /isa\s+: rv64imafdc_zihintpause\n/);
+    // Linux 6.1 names only the multi-letter extensions it knows (of the hart's: Sstc, Svinval,
+    // Svpbmt, Zicbom, Zihintpause).
+    expect(cpuinfo).toMatch(mode === "full" ? /isa\s+: rv64imafdc_sstc_svinval_svpbmt_zicbom_zihintpause\n/
+      : /isa\s+: rv64imafdc_svinval_svpbmt_zicbom_zihintpause\n/);
     expect(cpuinfo).toMatch(/mmu\s+: sv48/);
     expect(await s.sh("echo $((6 * 7 + 1))")).toBe("43");
     expect(await s.sh("echo one two three | wc -w")).toBe("3");
