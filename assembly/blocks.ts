@@ -32,7 +32,7 @@ import {
   BLOCK_AREA, BLOCK_AREA_END, JIT_EPOCH, JIT_QUEUE, JIT_QUEUED, JIT_QUEUE_MAX, PAGE_SLOTS, RAM_OFF,
   S_RAM_SIZE, SCRATCH_BLOCK, SLOT_ARRAY_BYTES, SLOT_ARRAY_SHIFT, SLOT_ARRAYS, SLOT_OWNERS, SLOT_POOL,
 } from "./layout";
-import { decode16, decode32 } from "./decode";
+import { decode16, decode32 } from "./decode.gen";
 import * as O from "./ops";
 import * as mmu from "./mmu";
 

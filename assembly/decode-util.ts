@@ -1,5 +1,5 @@
-// The decoded entry and its fillers, shared by the generated 32-bit decoder (decode.gen.ts) and
-// the compressed one (decode.ts). An entry is 16 bytes:
+// The decoded entry and its fillers, used by the decoders generated from the instruction tables
+// (decode.gen.ts, scripts/isa/). An entry is 16 bytes:
 //   +0 u32 tag (host address of the instruction), +4 u16 op, +6 u8 rd, +7 u8 rs1, +8 u8 rs2,
 //   +9 u8 length in bytes, +12 i32 immediate (CSR number for CSR ops, raw bits for OP_ILLEGAL).
 // rd = x0 is redirected to the sink register so execution never tests for it.

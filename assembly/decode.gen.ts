@@ -538,3 +538,97 @@ export function decode32(e: u32, i: u32): void {
   }
   illegal(e, i, 4);
 }
+
+/** Decodes the 16-bit compressed instruction `i` into entry `e` (41 encodings). */
+export function decode16(e: u32, i: u32): void {
+  switch ((i & 3) | (((i >> 13) & 7) << 2)) {
+    case 0x00:
+      if (i == 0x0) { illegal(e, i, 2); return; } // c.unimp
+      if ((i & 0xe003) == 0x0) { const imm = <i32>((((i >> 11) & 3) << 4) | (((i >> 7) & 15) << 6) | (((i >> 6) & 1) << 2) | (((i >> 5) & 1) << 3)); if (imm == 0) break; put(e, O.OP_ADDI, (8 + ((i >> 2) & 7)), 2, 0, imm, 2); return; } // c.addi4spn
+      break;
+    case 0x01:
+      if (i == 0x1) { put(e, O.OP_NOP, 0, 0, 0, 0, 2); return; } // c.nop
+      if ((i & 0xe003) == 0x1) { const imm = ((<i32>(((((i >> 12) & 1) << 5) | ((i >> 2) & 31)) << 26)) >> 26); alu(e, O.OP_ADDI, ((i >> 7) & 31), ((i >> 7) & 31), 0, imm, 2); return; } // c.addi
+      break;
+    case 0x02:
+      if ((i & 0xf07f) == 0x2) { alu(e, O.OP_SLLI, ((i >> 7) & 31), ((i >> 7) & 31), 0, 0, 2); return; } // c.slli64
+      if ((i & 0xe003) == 0x2) { const imm = <i32>((((i >> 12) & 1) << 5) | ((i >> 2) & 31)); alu(e, O.OP_SLLI, ((i >> 7) & 31), ((i >> 7) & 31), 0, imm, 2); return; } // c.slli
+      break;
+    case 0x04:
+      if ((i & 0xe003) == 0x2000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 5) & 3) << 6)); putF(e, O.OP_FLD, (8 + ((i >> 2) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.fld
+      break;
+    case 0x05:
+      if ((i & 0xe003) == 0x2001) { const imm = ((<i32>(((((i >> 12) & 1) << 5) | ((i >> 2) & 31)) << 26)) >> 26); if (((i >> 7) & 31) == 0) break; put(e, O.OP_ADDIW, ((i >> 7) & 31), ((i >> 7) & 31), 0, imm, 2); return; } // c.addiw
+      break;
+    case 0x06:
+      if ((i & 0xe003) == 0x2002) { const imm = <i32>((((i >> 12) & 1) << 5) | (((i >> 5) & 3) << 3) | (((i >> 2) & 7) << 6)); putF(e, O.OP_FLD, ((i >> 7) & 31), 2, 0, imm, 2); return; } // c.fldsp
+      break;
+    case 0x08:
+      if ((i & 0xe003) == 0x4000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 6) & 1) << 2) | (((i >> 5) & 1) << 6)); put(e, O.OP_LW, (8 + ((i >> 2) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.lw
+      break;
+    case 0x09:
+      if ((i & 0xe003) == 0x4001) { const imm = ((<i32>(((((i >> 12) & 1) << 5) | ((i >> 2) & 31)) << 26)) >> 26); alu(e, O.OP_ADDI, ((i >> 7) & 31), 0, 0, imm, 2); return; } // c.li
+      break;
+    case 0x0a:
+      if ((i & 0xe003) == 0x4002) { const imm = <i32>((((i >> 12) & 1) << 5) | (((i >> 4) & 7) << 2) | (((i >> 2) & 3) << 6)); if (((i >> 7) & 31) == 0) break; put(e, O.OP_LW, ((i >> 7) & 31), 2, 0, imm, 2); return; } // c.lwsp
+      break;
+    case 0x0c:
+      if ((i & 0xe003) == 0x6000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 5) & 3) << 6)); put(e, O.OP_LD, (8 + ((i >> 2) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.ld
+      break;
+    case 0x0d:
+      if ((i & 0xef83) == 0x6101) { const imm = ((<i32>(((((i >> 12) & 1) << 9) | (((i >> 6) & 1) << 4) | (((i >> 5) & 1) << 6) | (((i >> 3) & 3) << 7) | (((i >> 2) & 1) << 5)) << 22)) >> 22); if (imm == 0) break; put(e, O.OP_ADDI, 2, 2, 0, imm, 2); return; } // c.addi16sp
+      if ((i & 0xe003) == 0x6001) { const imm = ((<i32>(((((i >> 12) & 1) << 17) | (((i >> 2) & 31) << 12)) << 14)) >> 14); if (imm == 0) break; alu(e, O.OP_LUI, ((i >> 7) & 31), 0, 0, imm, 2); return; } // c.lui
+      break;
+    case 0x0e:
+      if ((i & 0xe003) == 0x6002) { const imm = <i32>((((i >> 12) & 1) << 5) | (((i >> 5) & 3) << 3) | (((i >> 2) & 7) << 6)); if (((i >> 7) & 31) == 0) break; put(e, O.OP_LD, ((i >> 7) & 31), 2, 0, imm, 2); return; } // c.ldsp
+      break;
+    case 0x11:
+      if ((i & 0xfc7f) == 0x8001) { put(e, O.OP_SRLI, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), 0, 0, 2); return; } // c.srli64
+      if ((i & 0xfc7f) == 0x8401) { put(e, O.OP_SRAI, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), 0, 0, 2); return; } // c.srai64
+      if ((i & 0xfc63) == 0x8c01) { put(e, O.OP_SUB, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.sub
+      if ((i & 0xfc63) == 0x8c21) { put(e, O.OP_XOR, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.xor
+      if ((i & 0xfc63) == 0x8c41) { put(e, O.OP_OR, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.or
+      if ((i & 0xfc63) == 0x8c61) { put(e, O.OP_AND, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.and
+      if ((i & 0xfc63) == 0x9c01) { put(e, O.OP_SUBW, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.subw
+      if ((i & 0xfc63) == 0x9c21) { put(e, O.OP_ADDW, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), 0, 2); return; } // c.addw
+      if ((i & 0xec03) == 0x8001) { const imm = <i32>((((i >> 12) & 1) << 5) | ((i >> 2) & 31)); put(e, O.OP_SRLI, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.srli
+      if ((i & 0xec03) == 0x8401) { const imm = <i32>((((i >> 12) & 1) << 5) | ((i >> 2) & 31)); put(e, O.OP_SRAI, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.srai
+      if ((i & 0xec03) == 0x8801) { const imm = ((<i32>(((((i >> 12) & 1) << 5) | ((i >> 2) & 31)) << 26)) >> 26); put(e, O.OP_ANDI, (8 + ((i >> 7) & 7)), (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.andi
+      break;
+    case 0x12:
+      if (i == 0x9002) { put(e, O.OP_EBREAK, 0, 0, 0, 0, 2); return; } // c.ebreak
+      if ((i & 0xf07f) == 0x8002) { if (((i >> 7) & 31) == 0) break; put(e, O.OP_JALR, 0, ((i >> 7) & 31), 0, 0, 2); return; } // c.jr
+      if ((i & 0xf07f) == 0x9002) { put(e, O.OP_JALR, 1, ((i >> 7) & 31), 0, 0, 2); return; } // c.jalr
+      if ((i & 0xf003) == 0x8002) { alu(e, O.OP_ADD, ((i >> 7) & 31), 0, ((i >> 2) & 31), 0, 2); return; } // c.mv
+      if ((i & 0xf003) == 0x9002) { alu(e, O.OP_ADD, ((i >> 7) & 31), ((i >> 7) & 31), ((i >> 2) & 31), 0, 2); return; } // c.add
+      break;
+    case 0x14:
+      if ((i & 0xe003) == 0xa000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 5) & 3) << 6)); put(e, O.OP_FSD, 0, (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), imm, 2); return; } // c.fsd
+      break;
+    case 0x15:
+      if ((i & 0xe003) == 0xa001) { const imm = ((<i32>(((((i >> 12) & 1) << 11) | (((i >> 11) & 1) << 4) | (((i >> 9) & 3) << 8) | (((i >> 8) & 1) << 10) | (((i >> 7) & 1) << 6) | (((i >> 6) & 1) << 7) | (((i >> 3) & 7) << 1) | (((i >> 2) & 1) << 5)) << 20)) >> 20); put(e, O.OP_JAL, 0, 0, 0, imm, 2); return; } // c.j
+      break;
+    case 0x16:
+      if ((i & 0xe003) == 0xa002) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 7) & 7) << 6)); put(e, O.OP_FSD, 0, 2, ((i >> 2) & 31), imm, 2); return; } // c.fsdsp
+      break;
+    case 0x18:
+      if ((i & 0xe003) == 0xc000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 6) & 1) << 2) | (((i >> 5) & 1) << 6)); put(e, O.OP_SW, 0, (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), imm, 2); return; } // c.sw
+      break;
+    case 0x19:
+      if ((i & 0xe003) == 0xc001) { const imm = ((<i32>(((((i >> 12) & 1) << 8) | (((i >> 10) & 3) << 3) | (((i >> 5) & 3) << 6) | (((i >> 3) & 3) << 1) | (((i >> 2) & 1) << 5)) << 23)) >> 23); put(e, O.OP_BEQ, 0, (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.beqz
+      break;
+    case 0x1a:
+      if ((i & 0xe003) == 0xc002) { const imm = <i32>((((i >> 9) & 15) << 2) | (((i >> 7) & 3) << 6)); put(e, O.OP_SW, 0, 2, ((i >> 2) & 31), imm, 2); return; } // c.swsp
+      break;
+    case 0x1c:
+      if ((i & 0xe003) == 0xe000) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 5) & 3) << 6)); put(e, O.OP_SD, 0, (8 + ((i >> 7) & 7)), (8 + ((i >> 2) & 7)), imm, 2); return; } // c.sd
+      break;
+    case 0x1d:
+      if ((i & 0xe003) == 0xe001) { const imm = ((<i32>(((((i >> 12) & 1) << 8) | (((i >> 10) & 3) << 3) | (((i >> 5) & 3) << 6) | (((i >> 3) & 3) << 1) | (((i >> 2) & 1) << 5)) << 23)) >> 23); put(e, O.OP_BNE, 0, (8 + ((i >> 7) & 7)), 0, imm, 2); return; } // c.bnez
+      break;
+    case 0x1e:
+      if ((i & 0xe003) == 0xe002) { const imm = <i32>((((i >> 10) & 7) << 3) | (((i >> 7) & 7) << 6)); put(e, O.OP_SD, 0, 2, ((i >> 2) & 31), imm, 2); return; } // c.sdsp
+      break;
+  }
+  illegal(e, i, 2);
+}

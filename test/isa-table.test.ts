@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { INSNS } from "../src/core/abi.gen.js";
-import { disassemble, findInsn } from "../src/core/disasm.js";
+import { CINSNS, INSNS } from "../src/core/abi.gen.js";
+import { cImmediate, disassemble, findCInsn, findInsn } from "../src/core/disasm.js";
 import { Rng } from "../scripts/fuzz/rng.js";
 import { requireTool } from "./helpers/tools.js";
 
@@ -30,18 +30,30 @@ function instance(r: Rng, row: (typeof INSNS)[number]): number {
   return w;
 }
 
-function objdump(words: number[]): string[] {
+/** A random instance of compressed row `row` that its constraints allow, or undefined. */
+function cInstance(r: Rng, row: (typeof CINSNS)[number]): number | undefined {
+  for (let tries = 0; tries < 100; tries++) {
+    const c = (row.match | (r.u32() & ~row.mask & 0xffff)) >>> 0;
+    if (findCInsn(c) !== row) continue; // a more specific row's encoding
+    if ("nz" in row && (row.nz === "imm" ? cImmediate(row, c) === 0 : ((c >> 7) & 31) === 0)) continue;
+    return c;
+  }
+  return undefined;
+}
+
+/** objdump's text for each instruction: `words` as [bits, length]. */
+function objdump(words: [number, 2 | 4][]): string[] {
   const as = requireTool("riscv64-unknown-elf-as", "binutils-riscv64-unknown-elf");
   const od = requireTool("riscv64-unknown-elf-objdump", "binutils-riscv64-unknown-elf");
   const dir = mkdtempSync(join(tmpdir(), "isa-table-"));
   try {
-    writeFileSync(join(dir, "t.s"), `.option norvc\n${words.map((w) => `.insn 4, 0x${w.toString(16)}`).join("\n")}\n`);
+    writeFileSync(join(dir, "t.s"), `${words.map(([w, n]) => `.insn ${n}, 0x${w.toString(16)}`).join("\n")}\n`);
     const a = spawnSync(as, [`-march=${MARCH}`, "-o", join(dir, "t.o"), join(dir, "t.s")], { encoding: "utf8" });
     if (a.status !== 0) throw new Error(a.stderr);
-    const d = spawnSync(od, ["-d", "-M", "no-aliases", join(dir, "t.o")], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const d = spawnSync(od, ["-d", "-z", "-M", "no-aliases", join(dir, "t.o")], { encoding: "utf8", maxBuffer: 1 << 28 });
     if (d.status !== 0) throw new Error(d.stderr);
     // "   1c:	d2058553          	fcvt.d.w	fa0,a1": the text after the encoding
-    return d.stdout.split("\n").filter((l) => /^\s+[0-9a-f]+:\t[0-9a-f]{8}\s/.test(l))
+    return d.stdout.split("\n").filter((l) => /^\s+[0-9a-f]+:\t[0-9a-f]{4,8}\s/.test(l))
       .map((l) => l.split("\t").slice(2).join(" ").replace(/\s+/g, " ").replace(/ #.*$/, "").replace(/ <[^>]*>$/, "").trim());
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -51,20 +63,32 @@ function objdump(words: number[]): string[] {
 describe("the instruction table against GNU binutils", () => {
   it("disassembles random encodings of every row as objdump does", () => {
     const r = new Rng("isa-table");
-    const words: number[] = [];
+    const words: [number, 2 | 4][] = [];
     for (const row of INSNS) {
       if (UNKNOWN_TO_BINUTILS.has(row.ext)) continue;
-      for (let k = 0; k < 12; k++) words.push(instance(r, row));
+      for (let k = 0; k < 12; k++) words.push([instance(r, row), 4]);
     }
+    let compressed = 0;
+    for (const row of CINSNS) {
+      for (let k = 0; k < 12; k++) {
+        const c = cInstance(r, row);
+        if (c !== undefined) { words.push([c, 2]); compressed++; }
+      }
+    }
+    expect(compressed).toBeGreaterThan(12 * (CINSNS.length - 5)); // the fixed encodings give one each
     const theirs = objdump(words);
     expect(theirs.length).toBe(words.length);
     const diffs: string[] = [];
-    words.forEach((w, k) => {
-      const pc = BigInt(k * 4);
-      // objdump prints branch and jump targets without 0x
-      const jump = findInsn(w)!.form === "B" || findInsn(w)!.form === "J";
-      const ours = jump ? disassemble(w, pc).replace(/,0x([0-9a-f]+)$/, ",$1") : disassemble(w, pc);
-      if (ours !== theirs[k]) diffs.push(`0x${w.toString(16).padStart(8, "0")} (${findInsn(w)?.name}): ours "${ours}", objdump "${theirs[k]}"`);
+    let pc = 0n;
+    words.forEach(([w, n], k) => {
+      const row = n === 4 ? findInsn(w) : findCInsn(w);
+      // objdump prints branch and jump targets without 0x, and c.nop as c.addi zero,0
+      const jump = row && "form" in row ? row.form === "B" || row.form === "J" : /^c\.(j|beqz|bnez)$/.test(row!.name);
+      let ours = disassemble(w, pc);
+      if (jump) ours = ours.replace(/0x([0-9a-f]+)$/, "$1");
+      if (ours === "c.nop") ours = "c.addi zero,0";
+      if (ours !== theirs[k]) diffs.push(`0x${w.toString(16)} (${row?.name}): ours "${ours}", objdump "${theirs[k]}"`);
+      pc += BigInt(n);
     });
     expect(diffs.slice(0, 20)).toEqual([]);
   });

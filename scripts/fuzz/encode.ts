@@ -3,7 +3,8 @@
 // 32-bit forms as an unsigned 32-bit number, compressed forms as a 16-bit number. Immediates
 // are checked: an out-of-range value is a generator bug, so it throws.
 
-import { INSNS } from "../../src/core/abi.gen.js";
+import { CINSNS, INSNS } from "../../src/core/abi.gen.js";
+import { cImmediate, findCInsn } from "../../src/core/disasm.js";
 
 export type Reg = number;
 
@@ -226,7 +227,13 @@ export const fclass = (fmt: Fmt, rd: Reg, rs1: Reg) => insn(fpName("fclass", fmt
 export const fmvFromInt = (fmt: Fmt, rd: Reg, rs1: Reg) => insn(`fmv.${fmt === 0 ? "w" : T[fmt]}.x` as InsnName, { rd, rs1 });
 
 // ---------------------------------------------------------------------------------------------
-// C (chapter 16). `cr` registers are x8..x15.
+// C (chapter 16), from the compressed table (scripts/isa/compressed.mjs, CINSNS). `cr`
+// registers are x8..x15.
+
+type CRow = (typeof CINSNS)[number];
+const CROWS = new Map<string, CRow>(CINSNS.map((r) => [r.name, r]));
+// Rows that take the encodings of another one's special operand values (shift by 0, c.nop).
+const C_SPECIAL: Record<string, string[]> = { "c.addi": ["c.nop"], "c.slli": ["c.slli64"], "c.srli": ["c.srli64"], "c.srai": ["c.srai64"] };
 
 function creg(r: Reg): number {
   check(r >= 8 && r <= 15, `compressed register x${r}`);
@@ -234,99 +241,69 @@ function creg(r: Reg): number {
 }
 export const isCReg = (r: Reg) => r >= 8 && r <= 15;
 
-export function cAddi4spn(rd: Reg, imm: number): number {
-  check(imm > 0 && imm < 1024 && (imm & 3) === 0, `c.addi4spn imm ${imm}`);
-  const f = (((imm >> 4) & 3) << 11) | (((imm >> 6) & 0xf) << 7) | (((imm >> 2) & 1) << 6) | (((imm >> 3) & 1) << 5);
-  return f | (creg(rd) << 2) | 0x0;
-}
-function clsImm(size: 4 | 8, imm: number): number {
-  if (size === 4) {
-    check(imm >= 0 && imm < 128 && (imm & 3) === 0, `c.lw/sw offset ${imm}`);
-    return (((imm >> 3) & 7) << 10) | (((imm >> 2) & 1) << 6) | (((imm >> 6) & 1) << 5);
+/** Encodes compressed instruction `name` of the table; its register roles and immediate. */
+export function cinsn(name: string, o: { rd?: Reg; rs1?: Reg; rs2?: Reg; imm?: number } = {}): number {
+  const row = CROWS.get(name);
+  if (!row) throw new RangeError(`encode: no compressed instruction ${name}`);
+  let v: number = row.match;
+  const placed = new Map<string, number>();
+  for (const role of ["rd", "rs1", "rs2"] as const) {
+    const spec = (row as Record<string, unknown>)[role];
+    const val = o[role];
+    if (typeof spec === "number") { check(val === undefined || val === spec, `${name}: ${role} is x${spec}`); continue; }
+    if (typeof spec !== "string") continue;
+    const r = val ?? placed.get(spec);
+    check(r !== undefined, `${name}: ${role} missing`);
+    check(!placed.has(spec) || placed.get(spec) === r, `${name}: rd and rs1 are one field`);
+    placed.set(spec, r!);
+    v |= spec === "r" ? reg(r!) << 7 : spec === "r2" ? reg(r!) << 2 : spec === "c1" ? creg(r!) << 7 : creg(r!) << 2;
   }
-  check(imm >= 0 && imm < 256 && (imm & 7) === 0, `c.ld/sd offset ${imm}`);
-  return (((imm >> 3) & 7) << 10) | (((imm >> 6) & 3) << 5);
+  const imm = o.imm ?? 0;
+  if (row.imm) for (const [hi, lo, , ilo] of row.imm.segs) v |= ((imm >> ilo) & ((1 << (hi - lo + 1)) - 1)) << lo;
+  check(cImmediate(row, v) === imm, `${name}: immediate ${imm} not encodable`);
+  if ("nz" in row) check(row.nz === "imm" ? imm !== 0 : ((v >> 7) & 31) !== 0, `${name}: ${row.nz} must not be 0`);
+  const taken = findCInsn(v)!;
+  check(taken === row || (C_SPECIAL[name] ?? []).includes(taken.name), `${name}: these operands encode ${taken.name}`);
+  return v;
 }
-export const cLw = (rd: Reg, rs1: Reg, imm: number) => (2 << 13) | clsImm(4, imm) | (creg(rs1) << 7) | (creg(rd) << 2);
-export const cLd = (rd: Reg, rs1: Reg, imm: number) => (3 << 13) | clsImm(8, imm) | (creg(rs1) << 7) | (creg(rd) << 2);
-export const cFld = (rd: Reg, rs1: Reg, imm: number) => (1 << 13) | clsImm(8, imm) | (creg(rs1) << 7) | (creg(rd) << 2);
-export const cSw = (rs2: Reg, rs1: Reg, imm: number) => (6 << 13) | clsImm(4, imm) | (creg(rs1) << 7) | (creg(rs2) << 2);
-export const cSd = (rs2: Reg, rs1: Reg, imm: number) => (7 << 13) | clsImm(8, imm) | (creg(rs1) << 7) | (creg(rs2) << 2);
-export const cFsd = (rs2: Reg, rs1: Reg, imm: number) => (5 << 13) | clsImm(8, imm) | (creg(rs1) << 7) | (creg(rs2) << 2);
 
-function ci(f3: number, op: number, rd: Reg, imm6: number): number {
-  return (f3 << 13) | (((imm6 >> 5) & 1) << 12) | (reg(rd) << 7) | ((imm6 & 31) << 2) | op;
-}
-export const cNop = () => 0x0001;
+export const cAddi4spn = (rd: Reg, imm: number) => cinsn("c.addi4spn", { rd, imm });
+export const cLw = (rd: Reg, rs1: Reg, imm: number) => cinsn("c.lw", { rd, rs1, imm });
+export const cLd = (rd: Reg, rs1: Reg, imm: number) => cinsn("c.ld", { rd, rs1, imm });
+export const cFld = (rd: Reg, rs1: Reg, imm: number) => cinsn("c.fld", { rd, rs1, imm });
+export const cSw = (rs2: Reg, rs1: Reg, imm: number) => cinsn("c.sw", { rs1, rs2, imm });
+export const cSd = (rs2: Reg, rs1: Reg, imm: number) => cinsn("c.sd", { rs1, rs2, imm });
+export const cFsd = (rs2: Reg, rs1: Reg, imm: number) => cinsn("c.fsd", { rs1, rs2, imm });
+export const cNop = () => cinsn("c.nop");
 /** c.addi (rd may be 0 only with imm 0 = c.nop; rd != 0 with imm 0 is a HINT). */
-export const cAddi = (rd: Reg, imm: number) => ci(0, 1, rd, simm(imm, 6, "c.addi imm") & 63);
-export function cAddiw(rd: Reg, imm: number): number {
-  check(rd !== 0, "c.addiw rd = x0");
-  return ci(1, 1, rd, simm(imm, 6, "c.addiw imm") & 63);
-}
-export const cLi = (rd: Reg, imm: number) => ci(2, 1, rd, simm(imm, 6, "c.li imm") & 63);
+export const cAddi = (rd: Reg, imm: number) => cinsn("c.addi", { rd, imm });
+export const cAddiw = (rd: Reg, imm: number) => cinsn("c.addiw", { rd, imm });
+export const cLi = (rd: Reg, imm: number) => cinsn("c.li", { rd, imm });
+/** c.lui with imm[17:12] = imm6 (rd = x0, a HINT, is not drawn). */
 export function cLui(rd: Reg, imm6: number): number {
-  check(rd !== 0 && rd !== 2 && imm6 !== 0, "c.lui operands");
-  return ci(3, 1, rd, simm(imm6, 6, "c.lui imm") & 63);
+  check(rd !== 0, "c.lui rd = x0");
+  return cinsn("c.lui", { rd, imm: imm6 * 4096 });
 }
-export function cAddi16sp(imm: number): number {
-  check(imm !== 0 && imm >= -512 && imm < 512 && (imm & 15) === 0, `c.addi16sp imm ${imm}`);
-  return (3 << 13) | (((imm >> 9) & 1) << 12) | (2 << 7) | (((imm >> 4) & 1) << 6) | (((imm >> 6) & 1) << 5) |
-    (((imm >> 7) & 3) << 3) | (((imm >> 5) & 1) << 2) | 1;
-}
-export function cShift(op: "c.srli" | "c.srai", rd: Reg, sh: number): number {
-  uimm(sh, 6, "shift");
-  return (4 << 13) | (((sh >> 5) & 1) << 12) | ((op === "c.srli" ? 0 : 1) << 10) | (creg(rd) << 7) | ((sh & 31) << 2) | 1;
-}
-export const cAndi = (rd: Reg, imm: number) =>
-  (4 << 13) | (((imm >> 5) & 1) << 12) | (2 << 10) | (creg(rd) << 7) | ((simm(imm, 6, "c.andi imm") & 31) << 2) | 1;
-export const C_ARITH = { "c.sub": [0, 0], "c.xor": [0, 1], "c.or": [0, 2], "c.and": [0, 3], "c.subw": [1, 0], "c.addw": [1, 1] } as const;
-export type CArithOp = keyof typeof C_ARITH;
-export const cArith = (op: CArithOp, rd: Reg, rs2: Reg) =>
-  (4 << 13) | (C_ARITH[op][0] << 12) | (3 << 10) | (creg(rd) << 7) | (C_ARITH[op][1] << 5) | (creg(rs2) << 2) | 1;
-export function cJ(off: number): number {
-  simm(off, 12, "c.j offset");
-  check((off & 1) === 0, "odd c.j offset");
-  const b = (n: number) => (off >> n) & 1;
-  return (5 << 13) | (b(11) << 12) | (b(4) << 11) | (((off >> 8) & 3) << 9) | (b(10) << 8) | (b(6) << 7) |
-    (b(7) << 6) | (((off >> 1) & 7) << 3) | (b(5) << 2) | 1;
-}
-export function cBranch(op: "c.beqz" | "c.bnez", rs1: Reg, off: number): number {
-  simm(off, 9, "c.b offset");
-  check((off & 1) === 0, "odd c.b offset");
-  const b = (n: number) => (off >> n) & 1;
-  return ((op === "c.beqz" ? 6 : 7) << 13) | (b(8) << 12) | (((off >> 3) & 3) << 10) | (creg(rs1) << 7) |
-    (((off >> 6) & 3) << 5) | (((off >> 1) & 3) << 3) | (b(5) << 2) | 1;
-}
-export const cSlli = (rd: Reg, sh: number) => ci(0, 2, rd, uimm(sh, 6, "shift"));
-export function cLwsp(rd: Reg, imm: number): number {
-  check(rd !== 0 && imm >= 0 && imm < 256 && (imm & 3) === 0, `c.lwsp ${rd} ${imm}`);
-  return (2 << 13) | (((imm >> 5) & 1) << 12) | (rd << 7) | (((imm >> 2) & 7) << 4) | (((imm >> 6) & 3) << 2) | 2;
-}
-function ldspImm(imm: number): number {
-  check(imm >= 0 && imm < 512 && (imm & 7) === 0, `c.ldsp offset ${imm}`);
-  return (((imm >> 5) & 1) << 12) | (((imm >> 3) & 3) << 5) | (((imm >> 6) & 7) << 2);
-}
-export function cLdsp(rd: Reg, imm: number): number {
-  check(rd !== 0, "c.ldsp rd = x0");
-  return (3 << 13) | ldspImm(imm) | (rd << 7) | 2;
-}
-export const cFldsp = (rd: Reg, imm: number) => (1 << 13) | ldspImm(imm) | (reg(rd) << 7) | 2;
-export function cJr(rs1: Reg): number { check(rs1 !== 0, "c.jr x0"); return (4 << 13) | (rs1 << 7) | 2; }
-export function cMv(rd: Reg, rs2: Reg): number { check(rs2 !== 0, "c.mv rs2 = x0"); return (4 << 13) | (reg(rd) << 7) | (rs2 << 2) | 2; }
-export const C_EBREAK = 0x9002;
-export function cJalr(rs1: Reg): number { check(rs1 !== 0, "c.jalr x0"); return (4 << 13) | (1 << 12) | (rs1 << 7) | 2; }
-export function cAdd(rd: Reg, rs2: Reg): number { check(rs2 !== 0, "c.add rs2 = x0"); return (4 << 13) | (1 << 12) | (reg(rd) << 7) | (rs2 << 2) | 2; }
-export function cSwsp(rs2: Reg, imm: number): number {
-  check(imm >= 0 && imm < 256 && (imm & 3) === 0, `c.swsp offset ${imm}`);
-  return (6 << 13) | (((imm >> 2) & 0xf) << 9) | (((imm >> 6) & 3) << 7) | (reg(rs2) << 2) | 2;
-}
-function sdspImm(imm: number): number {
-  check(imm >= 0 && imm < 512 && (imm & 7) === 0, `c.sdsp offset ${imm}`);
-  return (((imm >> 3) & 7) << 10) | (((imm >> 6) & 7) << 7);
-}
-export const cSdsp = (rs2: Reg, imm: number) => (7 << 13) | sdspImm(imm) | (reg(rs2) << 2) | 2;
-export const cFsdsp = (rs2: Reg, imm: number) => (5 << 13) | sdspImm(imm) | (reg(rs2) << 2) | 2;
+export const cAddi16sp = (imm: number) => cinsn("c.addi16sp", { imm });
+export const cShift = (op: "c.srli" | "c.srai", rd: Reg, sh: number) => cinsn(op, { rd, imm: sh });
+export const cAndi = (rd: Reg, imm: number) => cinsn("c.andi", { rd, imm });
+export const C_ARITH = ["c.sub", "c.xor", "c.or", "c.and", "c.subw", "c.addw"] as const;
+export type CArithOp = (typeof C_ARITH)[number];
+export const cArith = (op: CArithOp, rd: Reg, rs2: Reg) => cinsn(op, { rd, rs2 });
+export const cJ = (off: number) => cinsn("c.j", { imm: off });
+export const cBranch = (op: "c.beqz" | "c.bnez", rs1: Reg, off: number) => cinsn(op, { rs1, imm: off });
+export const cSlli = (rd: Reg, sh: number) => cinsn("c.slli", { rd, imm: sh });
+export const cLwsp = (rd: Reg, imm: number) => cinsn("c.lwsp", { rd, imm });
+export const cLdsp = (rd: Reg, imm: number) => cinsn("c.ldsp", { rd, imm });
+export const cFldsp = (rd: Reg, imm: number) => cinsn("c.fldsp", { rd, imm });
+export const cJr = (rs1: Reg) => cinsn("c.jr", { rs1 });
+export const cMv = (rd: Reg, rs2: Reg) => cinsn("c.mv", { rd, rs2 });
+export const C_EBREAK = cinsn("c.ebreak");
+export const cJalr = (rs1: Reg) => cinsn("c.jalr", { rs1 });
+export const cAdd = (rd: Reg, rs2: Reg) => cinsn("c.add", { rd, rs2 });
+export const cSwsp = (rs2: Reg, imm: number) => cinsn("c.swsp", { rs2, imm });
+export const cSdsp = (rs2: Reg, imm: number) => cinsn("c.sdsp", { rs2, imm });
+export const cFsdsp = (rs2: Reg, imm: number) => cinsn("c.fsdsp", { rs2, imm });
 
 // ---------------------------------------------------------------------------------------------
 // Constants

@@ -398,7 +398,7 @@ class Gen {
       case "andi": if (!cok) break; this.kill(ctx, crd); return this.leaf("c.andi", [c(E.cAndi(crd, sim6()))]);
       case "arith": {
         if (!cok) break;
-        const op = r.pick(Object.keys(E.C_ARITH) as E.CArithOp[]);
+        const op = r.pick([...E.C_ARITH]);
         this.kill(ctx, crd);
         return this.leaf(op, [c(E.cArith(op, crd, r.range(8, 15)))]);
       }

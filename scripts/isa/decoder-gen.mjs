@@ -1,6 +1,8 @@
-// Writes the core's 32-bit decoder (assembly/decode.gen.ts) from the instruction table
-// (./base.mjs and ./bitmanip.mjs), and checks the table: every encoding may match at most one
-// row, unless one row is a special case of the other (then it is tried first).
+// Writes the core's decoders (assembly/decode.gen.ts) from the instruction tables: decode32
+// from ./base.mjs and ./bitmanip.mjs, decode16 from ./compressed.mjs, and checks the tables:
+// every encoding may match at most one row, unless one row is a special case of the other
+// (then it is tried first). A row that matches but fails its constraint (a reserved rounding
+// mode, a zero immediate or register that must not be) makes the encoding illegal.
 //
 // The decoder switches on the major opcode, then, where every row of the opcode has it in its
 // mask, on funct3 or funct7 (whichever splits the rows finer), and tests the rows of a bucket
@@ -97,8 +99,62 @@ function opcodeCode(rows) {
   return `      switch (${best.expr}) {\n${cases.join("\n")}\n      }`;
 }
 
-/** assembly/decode.gen.ts for the rows (each with `fill`, the decoder form, and `opConst`). */
-export function decoderSource(rows, header) {
+// ---- compressed
+
+const CREG = { r: "((i >> 7) & 31)", r2: "((i >> 2) & 31)", c1: "(8 + ((i >> 7) & 7))", c2: "(8 + ((i >> 2) & 7))" };
+const cReg = (v) => (v === undefined ? "0" : typeof v === "number" ? String(v) : CREG[v]);
+
+/** The expression of a compressed immediate: its segments, sign-extended if signed. */
+export function cImmExpr(imm) {
+  const parts = imm.segs.map(([hi, lo, ihi, ilo]) => {
+    const w = hi - lo + 1;
+    if (ihi - ilo + 1 !== w) throw new Error(`compressed table: segment ${hi}:${lo} -> ${ihi}:${ilo} changes width`);
+    const field = `((i >> ${lo}) & ${(1 << w) - 1})`;
+    return ilo ? `(${field} << ${ilo})` : field;
+  });
+  const v = parts.join(" | ");
+  if (!imm.signed) return `<i32>(${v})`;
+  const top = Math.max(...imm.segs.map((s) => s[2]));
+  return `((<i32>((${v}) << ${31 - top})) >> ${31 - top})`;
+}
+
+function cRowCode(r, pad) {
+  const test = r.mask === 0xffff ? `i == 0x${r.match.toString(16)}` : `(i & 0x${r.mask.toString(16)}) == 0x${r.match.toString(16)}`;
+  if (r.op === null) return `${pad}if (${test}) { illegal(e, i, 2); return; } // ${r.name}`;
+  const imm = r.imm ? cImmExpr(r.imm) : "0";
+  const guard = r.nz === "imm" ? "if (imm == 0) break; " : r.nz ? `if (${CREG[r.nz]} == 0) break; ` : "";
+  const decl = r.imm ? `const imm = ${imm}; ` : "";
+  const fill = `${r.fill}(e, O.OP_${r.op}, ${cReg(r.rd)}, ${cReg(r.rs1)}, ${cReg(r.rs2)}, ${r.imm ? "imm" : "0"}, 2)`;
+  return `${pad}if (${test}) { ${decl}${guard}${fill}; return; } // ${r.name}`;
+}
+
+/** decode16 for the compressed rows: a switch on quadrant and funct3. */
+function decode16Source(rows) {
+  checkTable(rows);
+  const buckets = new Map();
+  for (const r of rows) {
+    if ((r.mask & 0xe003) !== 0xe003) throw new Error(`compressed table: ${r.name} does not fix quadrant and funct3`);
+    const k = (r.match & 3) | ((r.match >> 13) << 2);
+    if (!buckets.has(k)) buckets.set(k, []);
+    buckets.get(k).push(r);
+  }
+  const cases = [...buckets.entries()].sort((p, q) => p[0] - q[0]).map(([k, rs]) =>
+    `    case 0x${k.toString(16).padStart(2, "0")}:\n${bySpecificity(rs).map((r) => cRowCode(r, "      ")).join("\n")}\n      break;`);
+  return `/** Decodes the 16-bit compressed instruction \`i\` into entry \`e\` (${rows.length} encodings). */
+export function decode16(e: u32, i: u32): void {
+  switch ((i & 3) | (((i >> 13) & 7) << 2)) {
+${cases.join("\n")}
+  }
+  illegal(e, i, 2);
+}
+`;
+}
+
+/**
+ * assembly/decode.gen.ts for the 32-bit rows (each with `fill`, the decoder form, and
+ * `opConst`) and the compressed rows.
+ */
+export function decoderSource(rows, cRows, header) {
   checkTable(rows);
   const byOpcode = new Map();
   for (const r of rows) {
@@ -125,5 +181,6 @@ ${cases.join("\n")}
   }
   illegal(e, i, 4);
 }
-`;
+
+${decode16Source(cRows)}`;
 }

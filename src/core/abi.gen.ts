@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x6b388c0a;
+export const SOURCE_HASH = 0x1caf0ebf;
 
 /** assembly/layout.ts */
 export const L = {
@@ -652,6 +652,54 @@ export const INSNS = [
   { name: "brev8", ext: "zbkb", form: "R1", mask: 0xfff0707f, match: 0x68705013, op: 227 },
   { name: "czero.eqz", ext: "zicond", form: "R", mask: 0xfe00707f, match: 0x0e005033, op: 228 },
   { name: "czero.nez", ext: "zicond", form: "R", mask: 0xfe00707f, match: 0x0e007033, op: 229 },
+] as const;
+
+/**
+ * The compressed instructions (scripts/isa/compressed.mjs) with the operation each expands to
+ * (-1: illegal): the disassembler and the fuzzer's encoder read it.
+ */
+export const CINSNS = [
+  { name: "c.unimp", mask: 0xffff, match: 0x0000, op: -1, fill: "put", imm: null, asm: "" },
+  { name: "c.addi4spn", mask: 0xe003, match: 0x0000, op: 22, fill: "put", rd: "c2", rs1: 2, imm: { segs: [[12, 11, 5, 4], [10, 7, 9, 6], [6, 6, 2, 2], [5, 5, 3, 3]] }, asm: "x:c2,sp,imm", nz: "imm" },
+  { name: "c.fld", mask: 0xe003, match: 0x2000, op: 84, fill: "putF", rd: "c2", rs1: "c1", imm: { segs: [[12, 10, 5, 3], [6, 5, 7, 6]] }, asm: "f:c2,imm(x:c1)" },
+  { name: "c.lw", mask: 0xe003, match: 0x4000, op: 13, fill: "put", rd: "c2", rs1: "c1", imm: { segs: [[12, 10, 5, 3], [6, 6, 2, 2], [5, 5, 6, 6]] }, asm: "x:c2,imm(x:c1)" },
+  { name: "c.ld", mask: 0xe003, match: 0x6000, op: 14, fill: "put", rd: "c2", rs1: "c1", imm: { segs: [[12, 10, 5, 3], [6, 5, 7, 6]] }, asm: "x:c2,imm(x:c1)" },
+  { name: "c.fsd", mask: 0xe003, match: 0xa000, op: 86, fill: "put", rs1: "c1", rs2: "c2", imm: { segs: [[12, 10, 5, 3], [6, 5, 7, 6]] }, asm: "f:c2,imm(x:c1)" },
+  { name: "c.sw", mask: 0xe003, match: 0xc000, op: 20, fill: "put", rs1: "c1", rs2: "c2", imm: { segs: [[12, 10, 5, 3], [6, 6, 2, 2], [5, 5, 6, 6]] }, asm: "x:c2,imm(x:c1)" },
+  { name: "c.sd", mask: 0xe003, match: 0xe000, op: 21, fill: "put", rs1: "c1", rs2: "c2", imm: { segs: [[12, 10, 5, 3], [6, 5, 7, 6]] }, asm: "x:c2,imm(x:c1)" },
+  { name: "c.nop", mask: 0xffff, match: 0x0001, op: 82, fill: "put", imm: null, asm: "" },
+  { name: "c.addi", mask: 0xe003, match: 0x0001, op: 22, fill: "alu", rd: "r", rs1: "r", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]], signed: true }, asm: "x:r,imm" },
+  { name: "c.addiw", mask: 0xe003, match: 0x2001, op: 41, fill: "put", rd: "r", rs1: "r", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]], signed: true }, asm: "x:r,imm", nz: "r" },
+  { name: "c.li", mask: 0xe003, match: 0x4001, op: 22, fill: "alu", rd: "r", rs1: 0, imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]], signed: true }, asm: "x:r,imm" },
+  { name: "c.addi16sp", mask: 0xef83, match: 0x6101, op: 22, fill: "put", rd: 2, rs1: 2, imm: { segs: [[12, 12, 9, 9], [6, 6, 4, 4], [5, 5, 6, 6], [4, 3, 8, 7], [2, 2, 5, 5]], signed: true }, asm: "sp,imm", nz: "imm" },
+  { name: "c.lui", mask: 0xe003, match: 0x6001, op: 1, fill: "alu", rd: "r", imm: { segs: [[12, 12, 17, 17], [6, 2, 16, 12]], signed: true }, asm: "x:r,lui", nz: "imm" },
+  { name: "c.srli64", mask: 0xfc7f, match: 0x8001, op: 29, fill: "put", rd: "c1", rs1: "c1", imm: null, asm: "x:c1" },
+  { name: "c.srli", mask: 0xec03, match: 0x8001, op: 29, fill: "put", rd: "c1", rs1: "c1", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]] }, asm: "x:c1,hex" },
+  { name: "c.srai64", mask: 0xfc7f, match: 0x8401, op: 30, fill: "put", rd: "c1", rs1: "c1", imm: null, asm: "x:c1" },
+  { name: "c.srai", mask: 0xec03, match: 0x8401, op: 30, fill: "put", rd: "c1", rs1: "c1", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]] }, asm: "x:c1,hex" },
+  { name: "c.andi", mask: 0xec03, match: 0x8801, op: 27, fill: "put", rd: "c1", rs1: "c1", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]], signed: true }, asm: "x:c1,imm" },
+  { name: "c.sub", mask: 0xfc63, match: 0x8c01, op: 32, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.xor", mask: 0xfc63, match: 0x8c21, op: 36, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.or", mask: 0xfc63, match: 0x8c41, op: 39, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.and", mask: 0xfc63, match: 0x8c61, op: 40, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.subw", mask: 0xfc63, match: 0x9c01, op: 46, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.addw", mask: 0xfc63, match: 0x9c21, op: 45, fill: "put", rd: "c1", rs1: "c1", rs2: "c2", imm: null, asm: "x:c1,x:c2" },
+  { name: "c.j", mask: 0xe003, match: 0xa001, op: 3, fill: "put", rd: 0, imm: { segs: [[12, 12, 11, 11], [11, 11, 4, 4], [10, 9, 9, 8], [8, 8, 10, 10], [7, 7, 6, 6], [6, 6, 7, 7], [5, 3, 3, 1], [2, 2, 5, 5]], signed: true }, asm: "target" },
+  { name: "c.beqz", mask: 0xe003, match: 0xc001, op: 5, fill: "put", rs1: "c1", rs2: 0, imm: { segs: [[12, 12, 8, 8], [11, 10, 4, 3], [6, 5, 7, 6], [4, 3, 2, 1], [2, 2, 5, 5]], signed: true }, asm: "x:c1,target" },
+  { name: "c.bnez", mask: 0xe003, match: 0xe001, op: 6, fill: "put", rs1: "c1", rs2: 0, imm: { segs: [[12, 12, 8, 8], [11, 10, 4, 3], [6, 5, 7, 6], [4, 3, 2, 1], [2, 2, 5, 5]], signed: true }, asm: "x:c1,target" },
+  { name: "c.slli64", mask: 0xf07f, match: 0x0002, op: 28, fill: "alu", rd: "r", rs1: "r", imm: null, asm: "x:r" },
+  { name: "c.slli", mask: 0xe003, match: 0x0002, op: 28, fill: "alu", rd: "r", rs1: "r", imm: { segs: [[12, 12, 5, 5], [6, 2, 4, 0]] }, asm: "x:r,hex" },
+  { name: "c.fldsp", mask: 0xe003, match: 0x2002, op: 84, fill: "putF", rd: "r", rs1: 2, imm: { segs: [[12, 12, 5, 5], [6, 5, 4, 3], [4, 2, 8, 6]] }, asm: "f:r,imm(sp)" },
+  { name: "c.lwsp", mask: 0xe003, match: 0x4002, op: 13, fill: "put", rd: "r", rs1: 2, imm: { segs: [[12, 12, 5, 5], [6, 4, 4, 2], [3, 2, 7, 6]] }, asm: "x:r,imm(sp)", nz: "r" },
+  { name: "c.ldsp", mask: 0xe003, match: 0x6002, op: 14, fill: "put", rd: "r", rs1: 2, imm: { segs: [[12, 12, 5, 5], [6, 5, 4, 3], [4, 2, 8, 6]] }, asm: "x:r,imm(sp)", nz: "r" },
+  { name: "c.jr", mask: 0xf07f, match: 0x8002, op: 4, fill: "put", rd: 0, rs1: "r", imm: null, asm: "x:r", nz: "r" },
+  { name: "c.mv", mask: 0xf003, match: 0x8002, op: 31, fill: "alu", rd: "r", rs1: 0, rs2: "r2", imm: null, asm: "x:r,x:r2" },
+  { name: "c.ebreak", mask: 0xffff, match: 0x9002, op: 65, fill: "put", imm: null, asm: "" },
+  { name: "c.jalr", mask: 0xf07f, match: 0x9002, op: 4, fill: "put", rd: 1, rs1: "r", imm: null, asm: "x:r" },
+  { name: "c.add", mask: 0xf003, match: 0x9002, op: 31, fill: "alu", rd: "r", rs1: "r", rs2: "r2", imm: null, asm: "x:r,x:r2" },
+  { name: "c.fsdsp", mask: 0xe003, match: 0xa002, op: 86, fill: "put", rs1: 2, rs2: "r2", imm: { segs: [[12, 10, 5, 3], [9, 7, 8, 6]] }, asm: "f:r2,imm(sp)" },
+  { name: "c.swsp", mask: 0xe003, match: 0xc002, op: 20, fill: "put", rs1: 2, rs2: "r2", imm: { segs: [[12, 9, 5, 2], [8, 7, 7, 6]] }, asm: "x:r2,imm(sp)" },
+  { name: "c.sdsp", mask: 0xe003, match: 0xe002, op: 21, fill: "put", rs1: 2, rs2: "r2", imm: { segs: [[12, 10, 5, 3], [9, 7, 8, 6]] }, asm: "x:r2,imm(sp)" },
 ] as const;
 
 /** The functions assembly/index.ts exports (u64/i64 travel as bigint, bool as 0/1). */

@@ -1,11 +1,11 @@
-// The disassembler of every instruction the hart implements: the 32-bit ones from the
-// instruction table the core's decoder is generated from (INSNS: scripts/isa/base.mjs and
-// bitmanip.mjs), the compressed ones from their encodings in the unprivileged spec (chapter 16).
+// The disassembler of every instruction the hart implements, from the instruction tables the
+// core's decoders are generated from (INSNS: scripts/isa/base.mjs and bitmanip.mjs; CINSNS:
+// scripts/isa/compressed.mjs).
 // It prints the canonical instruction, never a pseudo-instruction (like objdump -M no-aliases):
 // registers by ABI name, immediates in decimal, lui/auipc/c.lui immediates and shift amounts in
 // hex, branch and jump targets as absolute addresses, CSRs by name. Browser-safe.
 
-import { INSNS } from "./abi.gen.js";
+import { CINSNS, INSNS } from "./abi.gen.js";
 
 const XREG = [
   "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -48,8 +48,6 @@ export function instructionLength(lo: number): 2 | 4 {
 
 const x = (r: number) => XREG[r & 31];
 const f = (r: number) => FREG[r & 31];
-const cx = (r: number) => XREG[8 + (r & 7)]; // compressed register field: x8..x15
-const cf = (r: number) => FREG[8 + (r & 7)];
 const hex = (v: number) => "0x" + (v >>> 0).toString(16);
 const bits = (v: number, hi: number, lo: number) => (v >>> lo) & ((1 << (hi - lo + 1)) - 1);
 const sext = (v: number, width: number) => (v << (32 - width)) >> (32 - width);
@@ -155,88 +153,36 @@ function disassemble32(i: number, pc: bigint): string | undefined {
   return undefined;
 }
 
-function disassemble16(c: number, pc: bigint): string | undefined {
-  const op = c & 3;
-  const f3 = c >>> 13;
-  const rd = bits(c, 11, 7), rs2 = bits(c, 6, 2);
-  const rdp = bits(c, 4, 2), rs1p = bits(c, 9, 7);
-  const imm6 = sext((bits(c, 12, 12) << 5) | bits(c, 6, 2), 6);
-  const uimm6 = (bits(c, 12, 12) << 5) | bits(c, 6, 2);
-  // Offsets of the compressed loads and stores (scaled, zero-extended).
-  const offW = (bits(c, 12, 10) << 3) | (bits(c, 6, 6) << 2) | (bits(c, 5, 5) << 6);
-  const offD = (bits(c, 12, 10) << 3) | (bits(c, 6, 5) << 6);
-  if (op === 0) {
-    switch (f3) {
-      case 0: {
-        const imm = (bits(c, 12, 11) << 4) | (bits(c, 10, 7) << 6) | (bits(c, 6, 6) << 2) | (bits(c, 5, 5) << 3);
-        if (imm === 0) return c === 0 ? "c.unimp" : undefined; // all zeros: the defined illegal instruction
-        return `c.addi4spn ${cx(rdp)},sp,${imm}`;
-      }
-      case 1: return `c.fld ${cf(rdp)},${offD}(${cx(rs1p)})`;
-      case 2: return `c.lw ${cx(rdp)},${offW}(${cx(rs1p)})`;
-      case 3: return `c.ld ${cx(rdp)},${offD}(${cx(rs1p)})`;
-      case 5: return `c.fsd ${cf(rdp)},${offD}(${cx(rs1p)})`;
-      case 6: return `c.sw ${cx(rdp)},${offW}(${cx(rs1p)})`;
-      case 7: return `c.sd ${cx(rdp)},${offD}(${cx(rs1p)})`;
-    }
-    return undefined;
-  }
-  if (op === 1) {
-    switch (f3) {
-      case 0: return rd === 0 && imm6 === 0 ? "c.nop" : `c.addi ${x(rd)},${imm6}`; // rd = 0: a HINT
-      case 1: return rd === 0 ? undefined : `c.addiw ${x(rd)},${imm6}`;
-      case 2: return `c.li ${x(rd)},${imm6}`;
-      case 3: {
-        if (rd === 2) {
-          const imm = sext((bits(c, 12, 12) << 9) | (bits(c, 6, 6) << 4) | (bits(c, 5, 5) << 6) |
-            (bits(c, 4, 3) << 7) | (bits(c, 2, 2) << 5), 10);
-          return imm === 0 ? undefined : `c.addi16sp sp,${imm}`;
-        }
-        if (imm6 === 0) return undefined; // reserved
-        return `c.lui ${x(rd)},${hex(imm6 & 0xfffff)}`; // rd = 0: a HINT
-      }
-      case 4: {
-        const sub = bits(c, 11, 10);
-        // A shift amount of 0 is a HINT on RV64 (a shift by 64 on RV128): named as binutils does.
-        if (sub === 0) return uimm6 === 0 ? `c.srli64 ${cx(rs1p)}` : `c.srli ${cx(rs1p)},${hex(uimm6)}`;
-        if (sub === 1) return uimm6 === 0 ? `c.srai64 ${cx(rs1p)}` : `c.srai ${cx(rs1p)},${hex(uimm6)}`;
-        if (sub === 2) return `c.andi ${cx(rs1p)},${imm6}`;
-        const k = bits(c, 6, 5);
-        const name = bits(c, 12, 12) === 0 ? ["c.sub", "c.xor", "c.or", "c.and"][k] : ["c.subw", "c.addw", undefined, undefined][k];
-        return name && `${name} ${cx(rs1p)},${cx(rdp)}`;
-      }
-      case 5: return `c.j ${target(pc, cjOffset(c))}`;
-      case 6: case 7: {
-        const imm = sext((bits(c, 12, 12) << 8) | (bits(c, 11, 10) << 3) | (bits(c, 6, 5) << 6) |
-          (bits(c, 4, 3) << 1) | (bits(c, 2, 2) << 5), 9);
-        return `${f3 === 6 ? "c.beqz" : "c.bnez"} ${cx(rs1p)},${target(pc, imm)}`;
-      }
-    }
-    return undefined;
-  }
-  if (op === 2) {
-    switch (f3) {
-      case 0: return uimm6 === 0 ? `c.slli64 ${x(rd)}` : `c.slli ${x(rd)},${hex(uimm6)}`;
-      case 1: return `c.fldsp ${f(rd)},${(bits(c, 12, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6)}(sp)`;
-      case 2: return rd === 0 ? undefined : `c.lwsp ${x(rd)},${(bits(c, 12, 12) << 5) | (bits(c, 6, 4) << 2) | (bits(c, 3, 2) << 6)}(sp)`;
-      case 3: return rd === 0 ? undefined : `c.ldsp ${x(rd)},${(bits(c, 12, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6)}(sp)`;
-      case 4: {
-        if (bits(c, 12, 12) === 0) {
-          if (rs2 === 0) return rd === 0 ? undefined : `c.jr ${x(rd)}`;
-          return `c.mv ${x(rd)},${x(rs2)}`; // rd = 0: a HINT
-        }
-        if (rs2 === 0) return rd === 0 ? "c.ebreak" : `c.jalr ${x(rd)}`;
-        return `c.add ${x(rd)},${x(rs2)}`; // rd = 0: a HINT
-      }
-      case 5: return `c.fsdsp ${f(rs2)},${(bits(c, 12, 10) << 3) | (bits(c, 9, 7) << 6)}(sp)`;
-      case 6: return `c.swsp ${x(rs2)},${(bits(c, 12, 9) << 2) | (bits(c, 8, 7) << 6)}(sp)`;
-      case 7: return `c.sdsp ${x(rs2)},${(bits(c, 12, 10) << 3) | (bits(c, 9, 7) << 6)}(sp)`;
-    }
-  }
-  return undefined;
+type CInsn = (typeof CINSNS)[number];
+const C_ROWS = [...CINSNS].sort((a, b) => popcount(b.mask) - popcount(a.mask));
+const C_FIELD: Record<string, (c: number) => number> = {
+  r: (c) => bits(c, 11, 7), r2: (c) => bits(c, 6, 2), c1: (c) => 8 + bits(c, 9, 7), c2: (c) => 8 + bits(c, 4, 2),
+};
+
+/** The table row of a compressed instruction (a match, whatever its constraints say). */
+export function findCInsn(c: number): CInsn | undefined {
+  return C_ROWS.find((r) => (c & r.mask) === r.match);
 }
 
-function cjOffset(c: number): number {
-  return sext((bits(c, 12, 12) << 11) | (bits(c, 11, 11) << 4) | (bits(c, 10, 9) << 8) | (bits(c, 8, 8) << 10) |
-    (bits(c, 7, 7) << 6) | (bits(c, 6, 6) << 7) | (bits(c, 5, 3) << 1) | (bits(c, 2, 2) << 5), 12);
+/** The immediate of compressed instruction `c` under row `r`'s layout. */
+export function cImmediate(r: CInsn, c: number): number {
+  if (!r.imm) return 0;
+  let v = 0, top = 0;
+  for (const [hi, lo, ihi, ilo] of r.imm.segs) {
+    v |= bits(c, hi, lo) << ilo;
+    top = Math.max(top, ihi);
+  }
+  return "signed" in r.imm ? sext(v, top + 1) : v;
+}
+
+function disassemble16(c: number, pc: bigint): string | undefined {
+  const r = findCInsn(c);
+  if (!r) return undefined;
+  const imm = cImmediate(r, c);
+  if ("nz" in r && (r.nz === "imm" ? imm === 0 : C_FIELD[r.nz](c) === 0)) return undefined; // reserved
+  const ops = r.asm
+    .replace(/([xf]):(r2|r|c1|c2)/g, (_, kind: string, field: string) => (kind === "x" ? x : f)(C_FIELD[field](c)))
+    .replace(/\b(imm|hex|lui|target)\b/g, (t) => t === "imm" ? String(imm) : t === "hex" ? hex(imm)
+      : t === "lui" ? hex((imm >> 12) & 0xfffff) : target(pc, imm));
+  return ops ? `${r.name} ${ops}` : r.name;
 }
