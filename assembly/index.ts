@@ -7,7 +7,7 @@ import {
   S_SCOUNTEREN,
 } from "./layout";
 import { pmpRecompute, pmpWriteAddr, pmpWriteCfg } from "./pmp";
-import { MIP_MEIP, MIP_SEIP, PRIV_M, updateTimerLine, hostClock, mtimeNow } from "./state";
+import { MIP_MEIP, MIP_SEIP, PARA_USER, PRIV_M, updateTimerLine, hostClock, mtimeNow } from "./state";
 import { noteRamStore, peekVirtual, ramHost, selectTlbSets, setMmioFaulted, tlbFlushAll } from "./mmu";
 import { flushBlocks } from "./blocks";
 import { interpret } from "./interp";
@@ -99,7 +99,7 @@ export function invalidateRange(pa: u64, len: u32): void {
 }
 
 /**
- * Paravirtual mode: `mode` PARA_OFF, PARA_IMPORT or PARA_EXIT. On, the hart runs without
+ * Paravirtual mode: `mode` PARA_OFF, PARA_IMPORT, PARA_EXIT or PARA_USER. On, the hart runs without
  * M-mode software: every exception but ECALL from S and every S interrupt is delegated to S,
  * S may read all counters, and an S-mode ECALL is a hypercall.
  */
@@ -107,8 +107,9 @@ export function setPara(mode: u32): void {
   store<u64>(S_PARA, <u64>mode);
   store<u64>(S_SBI_TIMECMP, <u64>-1);
   if (mode != 0) {
-    store<u64>(S_MEDELEG, 0xb1ff);
-    store<u64>(S_MIDELEG, 0x222);
+    // PARA_USER delegates nothing: every U-mode trap goes to the host (takeTrap)
+    store<u64>(S_MEDELEG, mode == <u32>PARA_USER ? 0 : 0xb1ff);
+    store<u64>(S_MIDELEG, mode == <u32>PARA_USER ? 0 : 0x222);
     // cycle, time and instret readable in S and in U (firmware does the same: user programs read
     // time directly, e.g. in the vDSO's clock_gettime).
     store<u64>(S_MCOUNTEREN, 7);

@@ -9,7 +9,7 @@ import {
 import * as O from "./ops";
 import {
   EXC_BREAKPOINT, EXC_ECALL_U, EXC_ILLEGAL, EXC_LOAD_MISALIGNED, EXC_STORE_MISALIGNED,
-  EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_HOST, EXIT_IDLE,
+  EXC_STORE_ACCESS, EXC_LOAD_ACCESS, EXIT_BUDGET, EXIT_HTIF, EXIT_HOST, EXIT_IDLE, EXIT_TRAP,
   MS_FS, MS_TSR, MS_TVM, MS_TW, PRIV_M, PRIV_S, PRIV_U, pendingEnabled, updateTimerLine, xget, xset,
   EXIT_SBI, EXIT_FATAL, PARA_EXIT, PARA_OFF, SBI_TIMER, SBI_END_BLOCK, SBI_EXIT, SBI_JUMP, sbiCall,
 } from "./state";
@@ -574,6 +574,7 @@ export function interpret(budget: u32): u32 {
     } while (!event && n < budget);
     store<u64>(stretchStat, load<u64>(stretchStat) + <u64>(n - stretchStart));
     if (trap.fatalTrap) { trap.clearFatalTrap(); exitReason = EXIT_FATAL; }
+    if (trap.userTrap) { trap.clearUserTrap(); exitReason = EXIT_TRAP; }
     if (exitReason != EXIT_BUDGET) break;
   }
   store<u64>(S_PC, pc);

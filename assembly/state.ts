@@ -65,11 +65,16 @@ export const EXIT_HTIF: u32 = 2; // the guest wrote a command to HTIF tohost
 export const EXIT_FATAL: u32 = 3; // the hart cannot continue (detail in S_EXIT_INFO)
 export const EXIT_HOST: u32 = 4; // a device asked the host to take over (requestExit)
 export const EXIT_SBI: u32 = 5; // para mode, PARA_EXIT: an S-mode ECALL waits for the host (pc at it)
+export const EXIT_TRAP: u32 = 6; // PARA_USER: a trap from U-mode waits for the host (pc at it)
 
 // S_PARA values: how an S-mode ECALL reaches the host.
 export const PARA_OFF: u64 = 0; // it traps, as on hardware (firmware in M-mode answers it)
 export const PARA_IMPORT: u64 = 1; // the core calls the host's sbiCall() import and goes on
 export const PARA_EXIT: u64 = 2; // run() returns EXIT_SBI; the host answers and advances pc
+// Containers (src/container): a U-mode program whose kernel is the host. Every exception it
+// takes ends run() with EXIT_TRAP instead: pc stays at the instruction, S_EXIT_INFO holds the
+// cause and mtval the trap value; nothing is delegated and the privilege stays U.
+export const PARA_USER: u64 = 3;
 
 // What sbiCall() returns: bits telling the core what the hypercall changed.
 export const SBI_TIMER: i32 = 1; // the SBI deadline changed: recompute STIP

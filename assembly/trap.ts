@@ -5,7 +5,7 @@ import {
 } from "./layout";
 import {
   IRQ_MEI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_SSI, IRQ_STI, MS_MIE, MS_MPIE, MS_MPP, MS_MPP_SHIFT,
-  MS_MPRV, MS_SIE, MS_SPIE, MS_SPP, PRIV_M, PRIV_S, PRIV_U, pendingEnabled,
+  MS_MPRV, MS_SIE, MS_SPIE, MS_SPP, PARA_USER, PRIV_M, PRIV_S, PRIV_U, pendingEnabled,
 } from "./state";
 import { selectTlbSets } from "./mmu";
 
@@ -16,6 +16,9 @@ export let exceptionsTaken: u32 = 0;
 // (run() returns EXIT_FATAL; S_EXIT_INFO holds mcause).
 export let fatalTrap: bool = false;
 export function clearFatalTrap(): void { fatalTrap = false; }
+// Set when PARA_USER hands a U-mode exception to the host (run() returns EXIT_TRAP).
+export let userTrap: bool = false;
+export function clearUserTrap(): void { userTrap = false; }
 
 /** Enters the trap handler for `cause`; returns the handler's pc. */
 export function takeTrap(cause: u64, tval: u64, epc: u64, interrupt: bool): u64 {
@@ -35,7 +38,14 @@ export function takeTrap(cause: u64, tval: u64, epc: u64, interrupt: bool): u64 
     store<u64>(S_PRIV, PRIV_S);
     tvec = load<u64>(S_STVEC);
   } else {
-    if (load<u64>(S_PARA) != 0) { fatalTrap = true; store<u64>(S_EXIT_INFO, code); }
+    const para = load<u64>(S_PARA);
+    if (para == PARA_USER && !interrupt) { // the host is the kernel: it takes the trap
+      userTrap = true;
+      store<u64>(S_EXIT_INFO, code);
+      store<u64>(S_MTVAL, tval);
+      return epc;
+    }
+    if (para != 0) { fatalTrap = true; store<u64>(S_EXIT_INFO, code); }
     store<u64>(S_MCAUSE, code);
     store<u64>(S_MEPC, epc);
     store<u64>(S_MTVAL, tval);

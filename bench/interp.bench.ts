@@ -427,6 +427,7 @@ const run = argv[0] === "boot" ? import("./boot.bench.js").then((b) => b.bootBen
   : argv[0] === "net" ? import("./net.bench.js").then((b) => b.netBench(Number(argv[argv.indexOf("--runs") + 1]) || 5))
   : argv[0] === "migrate" ? import("./migrate.bench.js").then((b) => b.migrateBench(runs))
   : argv[0] === "failover" ? import("./failover.bench.js").then((b) => b.failoverBench(runs))
+  : argv[0] === "container" ? import("./container.bench.js").then((b) => b.containerBench(runs))
   : argv[0] === "web" ? import("./web.bench.js").then((b) => b.webBench(Number(argv[argv.indexOf("--runs") + 1]) || 3))
   : main();
 run.catch((err: unknown) => {

@@ -43,6 +43,17 @@ export class UsageError extends Error {
   }
 }
 
+/** `run --mode container ROOT -- PROGRAM [ARGS...]`: a Linux program whose kernel is wasmvisor. */
+export interface ContainerRunArgs {
+  kind: "container";
+  /** `busybox` (the bundled busybox), or a directory holding the program. */
+  root: string;
+  argv: string[];
+  memSize: number;
+  maxInstructions?: number;
+  jit: RunArgs["jit"];
+}
+
 /** ro: read-only for the guest; rw: writes go to the file; neither: a copy-on-write overlay. */
 export interface DiskArg { path: string; readOnly: boolean; writeThrough: boolean; rateLimiter?: RateLimiterConfig; rate?: number }
 
@@ -81,13 +92,15 @@ export type Command =
   | { kind: "bench"; which: "overhead" | "boot"; runs: number }
   | ({ kind: "serve" } & ServeArgs)
   | ({ kind: "client" } & ClientArgs)
-  | RunArgs;
+  | RunArgs
+  | ContainerRunArgs;
 
 export const BUNDLED = ["linux"] as const;
 
 export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor run linux [options]
        wasmvisor run --kernel <Image> [--initrd <file>] [--firmware <fw_dynamic.bin>] [options]
+       wasmvisor run --mode container busybox|DIR -- PROGRAM [ARGS...]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
@@ -105,6 +118,12 @@ run <guest.elf>   a bare-metal RISC-V RV64 guest (an ELF64 executable, or a raw 
                   at 0x80000000); its exit code becomes wasmvisor's
 run linux         the bundled Linux guest (Linux 6.1 + busybox; OpenSBI in full mode)
 run --kernel      your own Linux Image (with --initrd, --firmware, --append)
+run --mode container ROOT -- PROGRAM
+                  a static RV64 Linux program whose kernel is wasmvisor itself (no guest
+                  kernel): ROOT is busybox (the bundled busybox: PROGRAM names the applet,
+                  e.g. /bin/sh) or a directory holding PROGRAM; its exit status becomes
+                  wasmvisor's (128 + N if signal N ended it); --mem (default 64M) and
+                  --max-instructions apply
 images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
@@ -141,7 +160,8 @@ cluster ...       the cluster a serve --cluster host is in: hosts lists the live
 Options for run:
   --mem <size>              guest RAM: bytes, or with a K/M/G suffix (default 128M, Linux 256M);
                             a multiple of 4K, at most 2G
-  --mode para|full          para (the default): no firmware, the kernel's SBI calls are
+  --mode para|full|container
+                            para (the default): no firmware, the kernel's SBI calls are
                             hypercalls and its console is virtio; full: unmodified firmware
                             (OpenSBI) in the guest's M-mode, the console a trapped 16550 UART
   --kernel <file>           Linux kernel Image (arch/riscv/boot/Image)
@@ -399,6 +419,7 @@ export function parseArgs(argv: string[]): Command {
     return out;
   }
   if (command !== "run") throw new UsageError(`unknown command '${command}' (try 'wasmvisor --help')`);
+  if (v.mode === "container") return containerArgs(v as Record<string, unknown>, rest);
   if (rest.length > 1) throw new UsageError(`run: one guest expected, got extra argument '${rest[1]}'`);
   const target = rest[0];
   if (target === undefined && v.kernel === undefined) {
@@ -415,7 +436,7 @@ export function parseArgs(argv: string[]): Command {
     }
   }
   if (v.mode !== undefined && v.mode !== "full" && v.mode !== "para") {
-    throw new UsageError(`invalid --mode value '${v.mode}': expected full or para`);
+    throw new UsageError(`invalid --mode value '${v.mode}': expected full, para or container`);
   }
   const memGiven = v.mem !== undefined;
   return {
@@ -474,6 +495,23 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
 
 /** The API's rate limiter body for N bytes per second (a bucket of one second's worth, as bytesPerSecond). */
 const rateBody = (n: number) => ({ bandwidth: { size: n, refill_time: 1000 } });
+
+function containerArgs(v: Record<string, unknown>, rest: string[]): ContainerRunArgs {
+  for (const f of ["kernel", "initrd", "firmware", "append", "disk", "exec", "snapshot", "net", "trace", "stats"] as const) {
+    if (v[f] !== undefined) throw new UsageError(`run: --${f} is not for containers`);
+  }
+  const [root, ...argv] = rest;
+  if (root === undefined) throw new UsageError("run: --mode container needs a root (usage: wasmvisor run --mode container busybox|DIR -- PROGRAM [ARGS...])");
+  if (argv.length === 0) throw new UsageError("run: --mode container needs a program to run after the root (e.g. -- /bin/sh -c 'echo hi')");
+  return {
+    kind: "container",
+    root,
+    argv,
+    memSize: v.mem !== undefined ? parseMemSize(v.mem as string) : 64 << 20,
+    maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"] as string, "--max-instructions") : undefined,
+    jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
+  };
+}
 
 /** --net user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]...: user-mode networking. */
 export function parseUserNet(text: string, command: string): { forwards: string[]; rxRate?: number; txRate?: number } {

@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       case "help": process.stdout.write(USAGE); return 0;
       case "version": process.stdout.write(`wasmvisor ${version()}\n`); return 0;
       case "run": return await runCommand(cmd);
+      case "container": return await (await import("./container-command.js")).containerCommand(cmd);
       case "images": return imagesCommand();
       // Loaded on demand: `run` does not pay for the HTTP stack.
       case "serve": return await (await import("./serve-command.js")).serveCommand(cmd);

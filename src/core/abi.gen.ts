@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x1caf0ebf;
+export const SOURCE_HASH = 0xd6c587a6;
 
 /** assembly/layout.ts */
 export const L = {
@@ -117,6 +117,7 @@ export const EXIT = {
   FATAL: 3,
   HOST: 4,
   SBI: 5,
+  TRAP: 6,
 } as const;
 
 /** assembly/state.ts: what the host's sbiCall() returns to the core (bit flags). */
@@ -132,6 +133,7 @@ export const PARA = {
   OFF: 0,
   IMPORT: 1,
   EXIT: 2,
+  USER: 3,
 } as const;
 
 /** assembly/ops.ts: the decoded operation numbers the JIT reads from block entries. */

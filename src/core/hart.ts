@@ -19,10 +19,13 @@ export enum Exit {
   Host = EXIT.HOST,
   /** Para mode with hypercalls as exits: an S-mode ECALL waits at pc for the host's answer. */
   Sbi = EXIT.SBI,
+  /** Container mode (para "user"): a U-mode trap waits at pc; its cause in exitInfo, its value in mtval. */
+  Trap = EXIT.TRAP,
 }
 
 /** How S-mode ECALLs reach the host in para mode (see assembly/state.ts PARA_*). */
-export type ParaMode = "off" | "import" | "exit";
+/** off: traps go to the guest's M-mode; import/exit: SBI hypercalls; user: a container (src/container). */
+export type ParaMode = "off" | "import" | "exit" | "user";
 
 /** Statistics the core keeps (since reset or clearStats()). */
 export interface CoreStats {
@@ -167,6 +170,8 @@ export class Hart {
 
   get pc(): bigint { return this.u64(L.S_PC); }
   set pc(v: bigint) { this.view.setBigUint64(L.S_PC, BigInt.asUintN(64, v), true); }
+  /** Why run() returned Fatal or Trap: the trap's cause (mcause layout). */
+  get exitInfo(): bigint { return this.u64(L.S_EXIT_INFO); }
   get priv(): number { return Number(this.u64(L.S_PRIV)); }
   /** Sets the privilege mode (e.g. to start a paravirtual kernel in S-mode). */
   set priv(p: number) {
@@ -214,8 +219,8 @@ export class Hart {
   }
 
   /** Para mode: how S-mode ECALLs reach the host ("off": they trap, as on hardware). */
-  setPara(mode: ParaMode): void { this.core.setPara(mode === "off" ? PARA.OFF : mode === "import" ? PARA.IMPORT : PARA.EXIT); }
-  get para(): ParaMode { const m = this.num53(L.S_PARA); return m === PARA.OFF ? "off" : m === PARA.IMPORT ? "import" : "exit"; }
+  setPara(mode: ParaMode): void { this.core.setPara(PARA[mode.toUpperCase() as "OFF" | "IMPORT" | "EXIT" | "USER"]); }
+  get para(): ParaMode { return (["off", "import", "exit", "user"] as const)[this.num53(L.S_PARA)]; }
   /** Para mode: the SBI TIME deadline (ticks); STIP is raised once mtime reaches it. */
   setSbiTimer(t: bigint): void { this.core.setSbiTimer(BigInt.asUintN(64, t)); }
   get sbiTimer(): bigint { return this.u64(L.S_SBI_TIMECMP); }
@@ -374,7 +379,7 @@ export class Hart {
     if (u64(L.S_RAM_SIZE) !== BigInt(this.memSize)) throw new RangeError(`hart state: RAM size ${u64(L.S_RAM_SIZE)} is not this hart's ${this.memSize}`);
     const p = u64(L.S_PRIV);
     if (p !== 0n && p !== 1n && p !== 3n) throw new RangeError(`hart state: privilege ${p} does not exist`);
-    if (u64(L.S_PARA) > 2n) throw new RangeError(`hart state: para mode ${u64(L.S_PARA)} does not exist`);
+    if (u64(L.S_PARA) > BigInt(PARA.USER)) throw new RangeError(`hart state: para mode ${u64(L.S_PARA)} does not exist`);
     if (u64(L.S_WFI) > 1n) throw new RangeError("hart state: WFI flag out of range");
     const tohost = u64(L.S_TOHOST);
     if (tohost !== 0n && (tohost % 8n !== 0n || tohost < BigInt(DRAM_BASE) || tohost + 8n > BigInt(DRAM_BASE + this.memSize))) {

@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
+import { readCpio, RootError } from "../container/rootfs.js";
 
 /** The package root (holds package.json), found from this file in src/ or dist/src/. */
 export function packageRoot(): string {
@@ -37,6 +38,14 @@ export function loadBundledLinux(): BundledLinux {
     initrd: gunzipSync(read("rootfs.cpio.gz")),
     firmware: gunzipSync(read("fw_dynamic.bin.gz")),
   };
+}
+
+let busybox: Uint8Array | undefined;
+/** The bundled static busybox (the Linux guest's initramfs's bin/busybox): a container root. */
+export function loadBundledBusybox(): Uint8Array {
+  busybox ??= readCpio(loadBundledLinux().initrd).get("bin/busybox")?.data;
+  if (!busybox) throw new RootError("the bundled root has no bin/busybox");
+  return busybox;
 }
 
 /** The bundled firmware alone (the default for --kernel in full mode). */

@@ -1,0 +1,63 @@
+// `wasmvisor run --mode container ROOT -- PROGRAM [ARGS...]`: runs a static RV64 Linux program
+// whose kernel is wasmvisor (src/container), its standard streams connected to ours; the exit
+// status is the program's (128 + the signal if one killed it).
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative } from "node:path";
+import type { ContainerRunArgs } from "./args.js";
+import { ContainerProcess } from "../container/process.js";
+import { ExecError } from "../container/exec.js";
+import { loadBundledBusybox as bundledBusybox } from "../node/images.js";
+import { loadCoreModule } from "../node/core-module.js";
+import { EXIT_LIMIT, SetupError } from "./run-command.js";
+
+const SIGNAL_NAME: Record<number, string> = { 4: "Illegal instruction", 5: "Trace/breakpoint trap", 7: "Bus error", 11: "Segmentation fault" };
+
+/** The program a root gives for argv[0]: the bundled busybox, or a file inside a directory root. */
+function programOf(root: string, path: string): Uint8Array {
+  if (root === "busybox") return bundledBusybox();
+  let dir: string;
+  try {
+    dir = realpathSync(root);
+    if (!statSync(dir).isDirectory()) throw new SetupError(`container root ${root} is not a directory (tar roots come with the container filesystem)`);
+  } catch (e) {
+    if (e instanceof SetupError) throw e;
+    throw new SetupError(`container root ${root}: ${(e as Error).message}`);
+  }
+  // The path resolves inside the root, whatever its .. and symbolic links say.
+  let file: string;
+  try {
+    file = realpathSync(join(dir, path));
+  } catch {
+    throw new SetupError(`${path}: not found in the container root ${root}`);
+  }
+  const rel = relative(dir, file);
+  if (rel.startsWith("..") || isAbsolute(rel)) throw new SetupError(`${path}: outside the container root ${root}`);
+  return readFileSync(file);
+}
+
+export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
+  const stdin = process.stdin.isTTY ? new Uint8Array(0) : new Uint8Array(readFileSync(0));
+  // A reader that goes away (`| head`) is the program's SIGPIPE, as for any process in a pipeline.
+  const closed = { stdout: false, stderr: false };
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") closed.stdout = true; else throw e; });
+  process.stderr.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") closed.stderr = true; else throw e; });
+  let proc: ContainerProcess;
+  try {
+    proc = new ContainerProcess({
+      module: loadCoreModule(), program: programOf(cmd.root, cmd.argv[0]), argv: cmd.argv,
+      env: ["PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/root", "TERM=dumb"], memSize: cmd.memSize, stdin,
+      maxInstructions: cmd.maxInstructions,
+      stdout: (b) => !closed.stdout && (process.stdout.write(b), true), stderr: (b) => !closed.stderr && (process.stderr.write(b), true),
+    });
+  } catch (e) {
+    if (e instanceof ExecError) throw new SetupError(`${cmd.argv[0]}: ${e.message}`);
+    throw e;
+  }
+  const r = await proc.run();
+  if (r.limit) {
+    process.stderr.write(`wasmvisor: ${cmd.argv[0]}: stopped after ${cmd.maxInstructions} instructions (--max-instructions)\n`);
+    return EXIT_LIMIT;
+  }
+  if (r.signal !== undefined && r.signal !== 13) process.stderr.write(`wasmvisor: ${cmd.argv[0]}: ${SIGNAL_NAME[r.signal] ?? `signal ${r.signal}`}\n`);
+  return r.status;
+}

@@ -1,0 +1,188 @@
+// A container process's address space: guest RAM handed out page by page, and the Sv39 page
+// tables (privileged spec 4.4) that the host builds and edits for it; the hart walks them in
+// U-mode. The host keeps its own map of the mappings (virtual page -> physical page and
+// protection), so system calls copy to and from user memory without walking tables.
+import { DRAM_BASE, type Hart } from "../core/hart.js";
+
+export const PAGE = 4096;
+export const PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+
+const PTE_V = 1n, PTE_R = 2n, PTE_W = 4n, PTE_X = 8n, PTE_U = 16n, PTE_A = 64n, PTE_D = 128n;
+/** User addresses are below 2^38: the lower half of Sv39 (bit 38 clear, sign-extended). */
+export const USER_TOP = 2 ** 38;
+const SATP_SV39 = 8n << 60n;
+
+export class OutOfMemory extends Error {}
+/** A user address that is not mapped (or not with the access asked for): -EFAULT. */
+export class BadAddress extends Error {}
+
+interface Mapping { pa: number; prot: number }
+
+export class AddressSpace {
+  private next: number; // the next free physical page (bump), then the free list
+  private readonly free: number[] = [];
+  private readonly end: number;
+  private readonly root: number;
+  private readonly pages = new Map<number, Mapping>(); // virtual page number -> mapping
+
+  constructor(private readonly hart: Hart) {
+    this.next = DRAM_BASE;
+    this.end = DRAM_BASE + hart.memSize;
+    this.root = this.allocPage();
+  }
+
+  /** satp for this address space (ASID 0). */
+  get satp(): bigint { return SATP_SV39 | BigInt(this.root / PAGE); }
+
+  /** Physical pages still free. */
+  get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
+
+  private allocPage(): number {
+    let pa = this.free.pop();
+    if (pa === undefined) {
+      if (this.next >= this.end) throw new OutOfMemory("out of memory");
+      pa = this.next;
+      this.next += PAGE;
+    }
+    this.hart.writePhys(pa, new Uint8Array(PAGE));
+    return pa;
+  }
+
+  /** The leaf PTE's physical address for `va`, creating the tables on the way if `create`. */
+  private leafSlot(va: number, create: boolean): number | undefined {
+    let table = this.root;
+    for (let level = 2; level > 0; level--) {
+      const slot = table + Math.floor(va / 2 ** (12 + 9 * level)) % 512 * 8;
+      const pte = this.hart.readPhys64(slot);
+      if ((pte & PTE_V) === 0n) {
+        if (!create) return undefined;
+        const t = this.allocPage();
+        this.hart.writePhys64(slot, (BigInt(t / PAGE) << 10n) | PTE_V);
+        table = t;
+      } else table = Number(pte >> 10n) * PAGE;
+    }
+    return table + Math.floor(va / PAGE) % 512 * 8;
+  }
+
+  private writePte(va: number, m: Mapping | undefined): void {
+    const slot = this.leafSlot(va, m !== undefined)!;
+    if (slot === undefined) return;
+    let pte = 0n;
+    if (m) {
+      pte = (BigInt(m.pa / PAGE) << 10n) | PTE_V | PTE_U | PTE_A | PTE_D;
+      if (m.prot & PROT_READ) pte |= PTE_R;
+      if (m.prot & PROT_WRITE) pte |= PTE_W | PTE_R; // W without R is reserved
+      if (m.prot & PROT_EXEC) pte |= PTE_X;
+      if ((m.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) === 0) pte = 0n; // PROT_NONE: absent
+    }
+    this.hart.writePhys64(slot, pte);
+  }
+
+  /** Whether any page of [va, va + len) is mapped. */
+  anyMapped(va: number, len: number): boolean {
+    for (let p = Math.floor(va / PAGE); p * PAGE < va + len; p++) if (this.pages.has(p)) return true;
+    return false;
+  }
+
+  /** Whether every page of [va, va + len) is mapped. */
+  allMapped(va: number, len: number): boolean {
+    for (let p = Math.floor(va / PAGE); p * PAGE < va + len; p++) if (!this.pages.has(p)) return false;
+    return true;
+  }
+
+  /** The protection of the page holding `va` (0 if unmapped). */
+  protection(va: number): number { return this.pages.get(Math.floor(va / PAGE))?.prot ?? 0; }
+
+  /** Moves the pages of [from, from + len) to `to` (mapped there already): the frames, not copies. */
+  move(from: number, to: number, len: number): void {
+    for (let off = 0; off < len; off += PAGE) {
+      const m = this.pages.get((from + off) / PAGE)!;
+      this.unmapPage(to + off);
+      this.pages.delete((from + off) / PAGE);
+      this.writePte(from + off, undefined);
+      this.pages.set((to + off) / PAGE, m);
+      this.writePte(to + off, m);
+    }
+    this.hart.flushTlb();
+  }
+
+  /** Maps fresh zeroed pages over [va, va + len) (page-aligned), replacing what was there. */
+  map(va: number, len: number, prot: number): void {
+    if (va % PAGE !== 0 || len <= 0 || va + len > USER_TOP) throw new BadAddress(`map ${va.toString(16)}+${len}`);
+    if (len / PAGE > this.freePages) throw new OutOfMemory("out of memory");
+    for (let v = va; v < va + len; v += PAGE) {
+      this.unmapPage(v);
+      const m = { pa: this.allocPage(), prot };
+      this.pages.set(v / PAGE, m);
+      this.writePte(v, m);
+    }
+    this.hart.flushTlb();
+  }
+
+  private unmapPage(v: number): void {
+    const m = this.pages.get(v / PAGE);
+    if (!m) return;
+    this.pages.delete(v / PAGE);
+    this.writePte(v, undefined);
+    this.free.push(m.pa);
+  }
+
+  /** Unmaps [va, va + len); pages not mapped are skipped. */
+  unmap(va: number, len: number): void {
+    for (let v = va; v < va + len; v += PAGE) this.unmapPage(v);
+    this.hart.flushTlb();
+  }
+
+  /** Changes the protection of the mapped pages of [va, va + len); false if one is not mapped. */
+  protect(va: number, len: number, prot: number): boolean {
+    for (let v = va; v < va + len; v += PAGE) if (!this.pages.has(v / PAGE)) return false;
+    for (let v = va; v < va + len; v += PAGE) {
+      const m = this.pages.get(v / PAGE)!;
+      m.prot = prot;
+      this.writePte(v, m);
+    }
+    this.hart.flushTlb();
+    return true;
+  }
+
+  /** The physical address of user address `va`, checked for `prot` access. */
+  private phys(va: number, prot: number): number {
+    const m = Number.isSafeInteger(va) ? this.pages.get(Math.floor(va / PAGE)) : undefined;
+    if (!m || (m.prot & prot) !== prot) throw new BadAddress(`user address 0x${va.toString(16)}`);
+    return m.pa + (va % PAGE);
+  }
+
+  /** Copies `len` bytes of user memory at `va` (as the program would read them). */
+  read(va: number, len: number): Uint8Array {
+    const out = new Uint8Array(len);
+    for (let done = 0; done < len;) {
+      const n = Math.min(len - done, PAGE - ((va + done) % PAGE));
+      out.set(this.hart.readPhys(this.phys(va + done, PROT_READ), n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Writes `bytes` to user memory at `va`; with `force`, also where the program may not write. */
+  write(va: number, bytes: Uint8Array, force = false): void {
+    for (let done = 0; done < bytes.length;) {
+      const n = Math.min(bytes.length - done, PAGE - ((va + done) % PAGE));
+      const pa = force ? this.phys(va + done, 0) : this.phys(va + done, PROT_WRITE);
+      this.hart.writePhys(pa, bytes.subarray(done, done + n)); // drops decoded code there
+      done += n;
+    }
+  }
+
+  readU64(va: number): bigint { return new DataView(this.read(va, 8).buffer).getBigUint64(0, true); }
+
+  /** A NUL-terminated string at `va` (at most `max` bytes). */
+  readString(va: number, max = 4096): string {
+    const bytes: number[] = [];
+    for (let i = 0; i < max; i++) {
+      const b = this.read(va + i, 1)[0];
+      if (b === 0) return new TextDecoder().decode(Uint8Array.from(bytes));
+      bytes.push(b);
+    }
+    throw new BadAddress("string too long");
+  }
+}

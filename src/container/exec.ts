@@ -1,0 +1,90 @@
+// Loading a static RV64 Linux program into a fresh address space: its PT_LOAD segments at their
+// virtual addresses (a static-PIE at LOAD_BASE), a stack with argc, argv, envp and the
+// auxiliary vector as the kernel lays them out (the RISC-V psABI's process initialisation:
+// sp 16-byte aligned at argc), and the break after the last segment.
+import { ElfError, ET_DYN, ET_EXEC, EM_RISCV, PF_R, PF_W, PF_X, parseElf } from "../machine/elf.js";
+import { AddressSpace, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from "./address-space.js";
+import { AT } from "./linux-abi.js";
+
+/** Where a static-PIE (ET_DYN without an interpreter) is loaded. */
+export const LOAD_BASE = 0x10_0000_0000;
+/** The top of the stack and its size. */
+export const STACK_TOP = USER_TOP - PAGE;
+export const STACK_SIZE = 1 << 20;
+
+export class ExecError extends Error {}
+
+export interface Loaded {
+  entry: number;
+  sp: number;
+  /** The first byte after the program: where brk starts. */
+  brk: number;
+}
+
+const up = (v: number) => Math.ceil(v / PAGE) * PAGE;
+const down = (v: number) => Math.floor(v / PAGE) * PAGE;
+
+/** Loads `image` into `as` and builds its initial stack. */
+export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[], env: string[], random: Uint8Array): Loaded {
+  let elf;
+  try {
+    elf = parseElf(image);
+  } catch (e) {
+    throw new ExecError(e instanceof ElfError ? `not a RISC-V ELF program: ${e.message}` : String(e));
+  }
+  const machine = new DataView(image.buffer, image.byteOffset).getUint16(18, true);
+  if (machine !== EM_RISCV) throw new ExecError("not a RISC-V program");
+  if (elf.type !== ET_EXEC && elf.type !== ET_DYN) throw new ExecError("not an executable");
+  if (elf.interp !== undefined) throw new ExecError(`a dynamically linked program (interpreter ${elf.interp}): only static programs run`);
+  const base = elf.type === ET_DYN ? LOAD_BASE : 0;
+  let end = 0;
+  let phdr = 0;
+  // Every page a segment covers, with the union of the protections of the segments on it.
+  const prot = new Map<number, number>();
+  for (const s of elf.segments) {
+    if (s.memsz === 0n) continue;
+    const va = base + Number(s.vaddr), memsz = Number(s.memsz);
+    if (va < PAGE || va + memsz > STACK_TOP - STACK_SIZE) throw new ExecError(`segment ${s.index} at 0x${va.toString(16)} is outside user memory`);
+    const p = (s.flags & PF_R ? PROT_READ : 0) | (s.flags & PF_W ? PROT_WRITE : 0) | (s.flags & PF_X ? PROT_EXEC : 0);
+    for (let v = down(va); v < va + memsz; v += PAGE) prot.set(v, (prot.get(v) ?? 0) | p);
+    end = Math.max(end, va + memsz);
+    if (elf.phoff >= s.offset && elf.phoff < s.offset + s.filesz) phdr = va + (elf.phoff - s.offset);
+  }
+  for (const v of prot.keys()) as.map(v, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
+  for (const s of elf.segments) if (s.filesz > 0) as.write(base + Number(s.vaddr), image.subarray(s.offset, s.offset + s.filesz), true);
+  for (const [v, p] of prot) as.protect(v, PAGE, p);
+
+  as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
+  const sp = buildStack(as, argv, env, random, [
+    [AT.PHDR, phdr], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum], [AT.PAGESZ, PAGE], [AT.BASE, 0],
+    [AT.FLAGS, 0], [AT.ENTRY, base + Number(elf.entry)], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0],
+    [AT.HWCAP, hwcap("imafdc")], [AT.CLKTCK, 100], [AT.SECURE, 0],
+  ]);
+  return { entry: base + Number(elf.entry), sp, brk: up(end) };
+}
+
+/** AT_HWCAP: a bit per single-letter extension (bit 0 = 'a'). */
+function hwcap(letters: string): number {
+  let v = 0;
+  for (const c of letters) v |= 1 << (c.charCodeAt(0) - 97);
+  return v;
+}
+
+/** The initial stack: strings and AT_RANDOM's bytes at the top, then the vectors; returns sp. */
+function buildStack(as: AddressSpace, argv: string[], env: string[], random: Uint8Array, aux: [number, number][]): number {
+  const enc = new TextEncoder();
+  let top = STACK_TOP;
+  const put = (bytes: Uint8Array) => { top -= bytes.length; as.write(top, bytes); return top; };
+  const execfn = put(enc.encode((argv[0] ?? "") + "\0"));
+  const envp = env.map((s) => put(enc.encode(s + "\0")));
+  const args = argv.map((s) => put(enc.encode(s + "\0")));
+  top = Math.floor(top / 16) * 16;
+  const rand = put(random.subarray(0, 16));
+  const vec = [argv.length, ...args, 0, ...envp, 0, ...aux.flat(), AT.RANDOM, rand, AT.EXECFN, execfn, AT.NULL, 0];
+  if (vec.length * 8 > STACK_SIZE / 2) throw new ExecError("arguments and environment too long");
+  top = Math.floor((top - vec.length * 8) / 16) * 16;
+  const words = new DataView(new ArrayBuffer(vec.length * 8));
+  vec.forEach((w, i) => words.setBigUint64(i * 8, BigInt(w), true));
+  as.write(top, new Uint8Array(words.buffer));
+  return top;
+}

@@ -1,0 +1,59 @@
+// The Linux user ABI on RISC-V 64 that containers see: system call numbers (the generic table,
+// include/uapi/asm-generic/unistd.h, which RISC-V uses), errno values, the auxiliary vector
+// keys (include/uapi/linux/auxvec.h), and the layouts of the structures the calls fill in.
+
+export const SYS = {
+  getcwd: 17, dup: 23, dup3: 24, fcntl: 25, ioctl: 29, faccessat: 48, chdir: 49, openat: 56, close: 57,
+  pipe2: 59, getdents64: 61, lseek: 62, read: 63, write: 64, readv: 65, writev: 66, pread64: 67,
+  pwrite64: 68, ppoll: 73, readlinkat: 78, newfstatat: 79, fstat: 80, exit: 93, exit_group: 94,
+  set_tid_address: 96, futex: 98, set_robust_list: 99, nanosleep: 101, clock_gettime: 113,
+  clock_getres: 114, clock_nanosleep: 115, sched_getaffinity: 123, sched_yield: 124, kill: 129, tkill: 130,
+  tgkill: 131, sigaltstack: 132, rt_sigaction: 134, rt_sigprocmask: 135, rt_sigreturn: 139,
+  getpgid: 155, setsid: 157, uname: 160, getrlimit: 163, setrlimit: 164, umask: 166, prctl: 167,
+  gettimeofday: 169, getpid: 172, getppid: 173, getuid: 174, geteuid: 175, getgid: 176, getegid: 177,
+  gettid: 178, sysinfo: 179, brk: 214, munmap: 215, mremap: 216, clone: 220, execve: 221, mmap: 222,
+  mprotect: 226, madvise: 233, wait4: 260, prlimit64: 261, getrandom: 278, rseq: 293, statx: 291,
+} as const;
+
+/** Names by number, for counts and traces. */
+export const SYS_NAME = new Map<number, string>(Object.entries(SYS).map(([n, v]) => [v, n]));
+
+export const E = {
+  PERM: 1, NOENT: 2, SRCH: 3, INTR: 4, IO: 5, BADF: 9, CHILD: 10, AGAIN: 11, NOMEM: 12, ACCES: 13,
+  FAULT: 14, EXIST: 17, NOTDIR: 20, ISDIR: 21, INVAL: 22, MFILE: 24, NOTTY: 25, SPIPE: 29, PIPE: 32,
+  RANGE: 34, NOSYS: 38,
+} as const;
+
+export const AT = {
+  NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12,
+  GID: 13, EGID: 14, PLATFORM: 15, HWCAP: 16, CLKTCK: 17, SECURE: 23, RANDOM: 25, EXECFN: 31,
+} as const;
+
+// mmap flags and protections (include/uapi/asm-generic/mman-common.h)
+export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+
+export const S_IFCHR = 0o020000;
+export const AT_EMPTY_PATH = 0x1000;
+export const TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
+
+/** struct stat of the generic ABI (asm-generic/stat.h): 128 bytes. */
+export function stat(fields: { dev?: bigint; ino?: bigint; mode: number; nlink?: number; rdev?: bigint; size?: bigint; blksize?: number }): Uint8Array {
+  const b = new Uint8Array(128);
+  const v = new DataView(b.buffer);
+  v.setBigUint64(0, fields.dev ?? 0n, true);
+  v.setBigUint64(8, fields.ino ?? 0n, true);
+  v.setUint32(16, fields.mode, true);
+  v.setUint32(20, fields.nlink ?? 1, true);
+  v.setBigUint64(32, fields.rdev ?? 0n, true);
+  v.setBigInt64(48, fields.size ?? 0n, true);
+  v.setInt32(56, fields.blksize ?? 4096, true);
+  return b;
+}
+
+/** struct utsname: six 65-byte NUL-terminated fields. */
+export function utsname(f: string[]): Uint8Array {
+  const b = new Uint8Array(6 * 65);
+  f.forEach((s, i) => b.set(new TextEncoder().encode(s).subarray(0, 64), i * 65));
+  return b;
+}

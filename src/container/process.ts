@@ -1,0 +1,128 @@
+// A container process: a static RV64 Linux program in U-mode on its own hart, whose kernel is
+// the host. The hart runs in PARA_USER mode: every trap it takes (an ECALL, a page fault, an
+// illegal instruction) ends run() with Exit.Trap, and the host answers the system call
+// (./syscalls.ts) or delivers the signal the fault stands for (the process ends).
+import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
+import { AddressSpace } from "./address-space.js";
+import { loadProgram } from "./exec.js";
+import { SYS_NAME } from "./linux-abi.js";
+import { MMAP_BASE, type Kernel, type Output, systemCall } from "./syscalls.js";
+
+export interface ProcessOptions {
+  /** The program (a static RV64 ELF) and its arguments; argv[0] is its name. */
+  program: Uint8Array;
+  argv: string[];
+  env?: string[];
+  /** Guest memory for the process (bytes, a multiple of 4 KiB); 64 MiB by default. */
+  memSize?: number;
+  hostname?: string;
+  /** Where the process's standard output and error go. */
+  stdout?: Output;
+  stderr?: Output;
+  /** Its standard input, all of it (end of file after). */
+  stdin?: Uint8Array;
+  /** The core module (src/node/core-module.ts or the browser's). */
+  module: WebAssembly.Module;
+  /** Instructions per run() slice between yields to the event loop. */
+  slice?: number;
+  /** Stop the process after this many instructions (the result says `limit`). */
+  maxInstructions?: number;
+}
+
+/** How a process ended: exit status, or the signal that killed it. */
+export interface ProcessResult {
+  status: number;
+  signal?: number;
+  /** Linux's wait status encoding: (status << 8) or the signal number. */
+  waitStatus: number;
+  /** For a signal from a fault: the exception cause, where, and its value (mtval). */
+  fault?: { cause: number; pc: bigint; tval: bigint };
+  /** The process was stopped at the instruction limit (SIGKILL's status then). */
+  limit?: boolean;
+  /** Calls answered, by name, and those not implemented (answered -ENOSYS), by number. */
+  calls: Map<string, number>;
+  unknown: Map<number, number>;
+  instructions: number;
+}
+
+const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGKILL = 9, SIGSEGV = 11;
+// Exception causes (privileged spec 3.1.15) to the signal Linux delivers for them.
+const SIGNAL_OF: Record<number, number> = {
+  0: SIGBUS, 1: SIGSEGV, 2: SIGILL, 3: SIGTRAP, 4: SIGBUS, 5: SIGSEGV, 6: SIGBUS, 7: SIGSEGV, 12: SIGSEGV, 13: SIGSEGV, 15: SIGSEGV,
+};
+
+export class ContainerProcess {
+  readonly hart: Hart;
+  readonly memory: AddressSpace;
+  private readonly kernel: Kernel;
+  private readonly slice: number;
+  private readonly maxInstructions: number;
+  private ran = 0;
+
+  constructor(o: ProcessOptions) {
+    this.hart = new HartClass(o.module, { memSize: o.memSize ?? 64 << 20 });
+    this.memory = new AddressSpace(this.hart);
+    const random = crypto.getRandomValues(new Uint8Array(16));
+    const loaded = loadProgram(this.memory, o.program, o.argv, o.env ?? [], random);
+    this.hart.setPara("user");
+    this.hart.writeCsr(0x180, this.memory.satp);
+    this.hart.writeCsr(0x300, (this.hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
+    this.hart.priv = PRIV_U;
+    this.hart.pc = BigInt(loaded.entry);
+    this.hart.setX(2, BigInt(loaded.sp));
+    this.slice = o.slice ?? 5_000_000;
+    this.maxInstructions = o.maxInstructions ?? Infinity;
+    this.kernel = {
+      memory: this.memory, hart: this.hart, brk: loaded.brk, brkStart: loaded.brk, mmapNext: MMAP_BASE,
+      hostname: o.hostname ?? "container", stdin: o.stdin ?? new Uint8Array(0), stdinPos: 0,
+      out: [undefined, o.stdout ?? (() => {}), o.stderr ?? (() => {})],
+      calls: new Map(), unknown: new Map(), exit: undefined, pid: 1,
+    };
+  }
+
+  /** Runs the process to its end, yielding to the event loop between slices. */
+  async run(): Promise<ProcessResult> {
+    let instructions = 0;
+    for (;;) {
+      const r = this.step();
+      instructions += r.ran;
+      this.ran = instructions;
+      if (r.done) return { ...r.done, calls: this.kernel.calls, unknown: this.kernel.unknown, instructions };
+      if (instructions >= this.maxInstructions) {
+        return { ...killed(SIGKILL), limit: true, calls: this.kernel.calls, unknown: this.kernel.unknown, instructions };
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** One slice: runs, answers the traps, until the budget is spent or the process ends. */
+  private step(): { ran: number; done?: Omit<ProcessResult, "calls" | "unknown" | "instructions"> } {
+    const h = this.hart;
+    const start = h.steps;
+    const slice = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
+    while (h.steps - start < slice) {
+      const exit = h.run(slice - (h.steps - start));
+      if (exit === Exit.Budget) continue;
+      if (exit !== Exit.Trap) return { ran: h.steps - start, done: killed(SIGSEGV) }; // nothing else can happen in U-mode
+      const cause = Number(h.exitInfo & 0xfffn);
+      if (cause === 8) { // ECALL from U: a system call
+        systemCall(this.kernel);
+        if (this.kernel.signal !== undefined) return { ran: h.steps - start, done: killed(this.kernel.signal) };
+        if (this.kernel.exit !== undefined) {
+          const status = this.kernel.exit & 0xff;
+          return { ran: h.steps - start, done: { status, waitStatus: status << 8 } };
+        }
+        h.pc += 4n;
+        continue;
+      }
+      return { ran: h.steps - start, done: { ...killed(SIGNAL_OF[cause] ?? SIGSEGV), fault: { cause, pc: h.pc, tval: h.csr(0x343) ?? 0n } } };
+    }
+    return { ran: h.steps - start };
+  }
+}
+
+function killed(signal: number): Omit<ProcessResult, "calls" | "unknown" | "instructions"> {
+  return { status: 128 + signal, signal, waitStatus: signal };
+}
+
+export { SYS_NAME };

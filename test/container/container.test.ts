@@ -1,0 +1,163 @@
+// Containers, first part: a static RV64 Linux program in U-mode whose kernel is the host
+// (src/container). A C program built here with riscv64-linux-gnu-gcc -static prints the same as
+// under qemu-riscv64 (QEMU's user mode: its own Linux system-call emulation); the bundled
+// busybox runs its shell; faults end the process with the signal Linux would send; bad
+// programs are refused with a message; the CLI runs `run --mode container`.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ContainerProcess, type ProcessOptions } from "../../src/container/process.js";
+import { ExecError } from "../../src/container/exec.js";
+import { loadBundledBusybox as bundledBusybox, loadBundledLinux } from "../../src/node/images.js";
+import { readCpio, RootError } from "../../src/container/rootfs.js";
+import { loadCoreModule } from "../../src/node/core-module.js";
+import { requireTool } from "../helpers/tools.js";
+
+const SRC = join(import.meta.dirname, "fixtures/user.c");
+const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
+let dir = "", prog = "";
+
+beforeAll(() => {
+  const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
+  if (!existsSync("/usr/riscv64-linux-gnu/lib/libc.a")) throw new Error("/usr/riscv64-linux-gnu/lib/libc.a not found: install Debian's libc6-dev-riscv64-cross");
+  dir = mkdtempSync(join(tmpdir(), "wasmvisor-ct-"));
+  mkdirSync(join(dir, "root/bin"), { recursive: true });
+  prog = join(dir, "root/bin/user");
+  execFileSync(gcc, ["-static", "-O2", "-o", prog, SRC]);
+}, 60_000);
+afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+async function run(o: Partial<ProcessOptions> & Pick<ProcessOptions, "program" | "argv">, input = "") {
+  let out = "", err = "";
+  const dec = new TextDecoder();
+  const p = new ContainerProcess({
+    module: loadCoreModule(), env: ["CT_A=1", "CT_B=two words", "HOME=/"], stdin: new TextEncoder().encode(input), ...o,
+    stdout: (b) => { out += dec.decode(b); }, stderr: (b) => { err += dec.decode(b); },
+  });
+  return { ...(await p.run()), out, err };
+}
+
+describe("a static C program in a container", () => {
+  it("prints what it prints under qemu-riscv64, gets its stdin, exits with its status", async () => {
+    const qemu = requireTool("qemu-riscv64", "qemu-user");
+    const want = spawnSync(qemu, [prog, "x", "y z"], { input: "a line\n", env: { CT_A: "1", CT_B: "two words", HOME: "/" } });
+    const got = await run({ program: execFileSync("cat", [prog]), argv: ["user", "x", "y z"] }, "a line\n");
+    expect(got.out).toBe(want.stdout.toString());
+    expect(got.out).toContain("heap 2560000 sum 83200"); // the heap grew through brk, mmap and mremap
+    expect(got.err).toBe("stderr works\n");
+    expect(got.status).toBe(42);
+    expect(want.status).toBe(42);
+    expect(got.waitStatus).toBe(42 << 8);
+    // the calls it made, and the one it made up (500), answered -ENOSYS and counted
+    for (const c of ["brk", "mmap", "mremap", "mprotect", "munmap", "uname", "getrandom", "clock_gettime", "write", "read", "exit_group"]) {
+      expect(got.calls.get(c), c).toBeGreaterThan(0);
+    }
+    expect(got.unknown.get(500)).toBe(1);
+  });
+
+  it("a store to a read-only page ends it with SIGSEGV (status 139) at the faulting store", async () => {
+    const got = await run({ program: execFileSync("cat", [prog]), argv: ["user", "segv"] });
+    expect(got.signal).toBe(11);
+    expect(got.status).toBe(139);
+    expect(got.waitStatus).toBe(11);
+    expect(got.fault?.cause).toBe(15); // store page fault
+  });
+
+  it("refuses what is not a static RISC-V program, with a message", () => {
+    const module = loadCoreModule();
+    const make = (program: Uint8Array) => () => new ContainerProcess({ module, program, argv: ["x"] });
+    expect(make(new TextEncoder().encode("#!/bin/sh\necho hi\n"))).toThrow(ExecError);
+    expect(make(new Uint8Array(64))).toThrow(ExecError);
+    const cut = execFileSync("cat", [prog]).subarray(0, 4000);
+    expect(make(cut)).toThrow(/not a RISC-V ELF program/);
+    const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
+    const dyn = join(dir, "dyn");
+    execFileSync(gcc, ["-O2", "-o", dyn, SRC]);
+    expect(make(execFileSync("cat", [dyn]))).toThrow(/dynamically linked program \(interpreter \/lib\/ld-linux-riscv64-lp64d.so.1\)/);
+  });
+});
+
+describe("the bundled busybox in a container", () => {
+  it("runs its shell: builtins, arithmetic, read from stdin, a loop, the exit status", async () => {
+    const script = 'i=0; while [ $i -lt 3 ]; do echo "n=$i"; i=$((i+1)); done; read a; read b; echo "$b/$a"; exit 5';
+    const got = await run({ program: bundledBusybox(), argv: ["/bin/sh", "-c", script] }, "first\nsecond\n");
+    expect(got.out).toBe("n=0\nn=1\nn=2\nsecond/first\n");
+    expect(got.status).toBe(5);
+  });
+
+  it("a write nobody reads ends it with SIGPIPE; a limit stops an endless loop", async () => {
+    let writes = 0;
+    const loop = "i=0; while true; do echo $i; i=$((i+1)); done";
+    const p = new ContainerProcess({ module: loadCoreModule(), program: bundledBusybox(), argv: ["sh", "-c", loop], stdout: () => ++writes <= 2 });
+    const r = await p.run();
+    expect(r.signal).toBe(13);
+    expect(r.status).toBe(141);
+    expect(writes).toBe(3);
+    const q = new ContainerProcess({ module: loadCoreModule(), program: bundledBusybox(), argv: ["sh", "-c", "while true; do :; done"], maxInstructions: 3_000_000 });
+    const s = await q.run();
+    expect(s.limit).toBe(true);
+    expect(s.instructions).toBeGreaterThanOrEqual(3_000_000);
+    expect(s.instructions).toBeLessThan(3_100_000);
+  });
+
+  it("runs applets by argv[0]: wc and sort over stdin, uname", async () => {
+    expect((await run({ program: bundledBusybox(), argv: ["wc", "-l"] }, "a\nb\nc\n")).out.trim()).toBe("3");
+    expect((await run({ program: bundledBusybox(), argv: ["sort", "-r"] }, "a\nc\nb\n")).out).toBe("c\nb\na\n");
+    expect((await run({ program: bundledBusybox(), argv: ["uname", "-sm"] })).out).toBe("Linux riscv64\n");
+  });
+});
+
+describe("container roots", () => {
+  it("reads the bundled initramfs (newc cpio) and refuses a cut or corrupt archive", () => {
+    const cpio = loadBundledLinux().initrd;
+    const files = readCpio(cpio);
+    expect(files.get("bin/busybox")?.data.length).toBeGreaterThan(1 << 20);
+    expect(() => readCpio(cpio.subarray(0, 5000))).toThrow(RootError);
+    const bad = new Uint8Array(cpio.subarray(0, 4096));
+    bad[0] = 0x41;
+    expect(() => readCpio(bad)).toThrow(/no header/);
+  });
+});
+
+describe("wasmvisor run --mode container", () => {
+  const cli = (args: string[], input = "") => spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { input, encoding: "utf8" });
+
+  it("runs the bundled busybox's shell with our stdin and exits with its status", () => {
+    const r = cli(["run", "--mode", "container", "busybox", "--", "/bin/sh", "-c", "read x; echo \"got $x\"; exit 7"], "hello\n");
+    expect(r.stdout).toBe("got hello\n");
+    expect(r.status).toBe(7);
+  });
+
+  it("runs a program from a directory root; paths that leave the root are refused", () => {
+    const ok = cli(["run", "--mode", "container", join(dir, "root"), "--", "/bin/user", "q"], "in\n");
+    expect(ok.stdout).toContain("argv[1] q\n");
+    expect(ok.status).toBe(42);
+    writeFileSync(join(dir, "secret"), "host file\n");
+    symlinkSync("../../secret", join(dir, "root/bin/link"));
+    for (const path of ["../secret", "/../../secret", "bin/link"]) {
+      const r = cli(["run", "--mode", "container", join(dir, "root"), "--", path]);
+      expect(r.status, path).toBe(2);
+      expect(r.stderr, path).toMatch(/outside the container root|not found in the container root/);
+    }
+    const none = cli(["run", "--mode", "container", join(dir, "root")]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/needs a program/);
+  });
+
+  it("ends quietly when its reader goes (| head), and stops at --max-instructions with 124", () => {
+    const sh = spawnSync("sh", ["-c", `${process.execPath} --import tsx ${CLI} run --mode container busybox -- /bin/sh -c 'i=0; while true; do echo $i; i=$((i+1)); done' | head -2`], { encoding: "utf8" });
+    expect(sh.stdout.startsWith("0\n1\n")).toBe(true);
+    expect(sh.stderr).toBe("");
+    const r = cli(["run", "--mode", "container", "busybox", "--max-instructions", "2000000", "--", "/bin/sh", "-c", "while true; do :; done"]);
+    expect(r.status).toBe(124);
+    expect(r.stderr).toMatch(/stopped after 2000000 instructions/);
+  });
+
+  it("reports a signal on stderr and exits with 128 + its number", () => {
+    const r = cli(["run", "--mode", "container", join(dir, "root"), "--", "/bin/user", "segv"]);
+    expect(r.status).toBe(139);
+    expect(r.stderr).toContain("Segmentation fault");
+  });
+});
