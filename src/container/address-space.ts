@@ -1,7 +1,10 @@
 // A container process's address space: guest RAM handed out page by page, and the Sv39 page
 // tables (privileged spec 4.4) that the host builds and edits for it; the hart walks them in
 // U-mode. The host keeps its own map of the mappings (virtual page -> physical page and
-// protection), so system calls copy to and from user memory without walking tables.
+// protection), so system calls copy to and from user memory without walking tables. Anonymous
+// memory (the stack, the break, mmap) is demand-paged: a mapping reserves its pages, and a page
+// gets a physical page and a PTE when the program first touches it (the page fault comes to the
+// host, which maps it and lets the instruction run again).
 import { DRAM_BASE, type Hart } from "../core/hart.js";
 
 export const PAGE = 4096;
@@ -12,10 +15,13 @@ const PTE_V = 1n, PTE_R = 2n, PTE_W = 4n, PTE_X = 8n, PTE_U = 16n, PTE_A = 64n, 
 export const USER_TOP = 2 ** 38;
 const SATP_SV39 = 8n << 60n;
 
+const ZERO_PAGE = new Uint8Array(PAGE);
+
 export class OutOfMemory extends Error {}
 /** A user address that is not mapped (or not with the access asked for): -EFAULT. */
 export class BadAddress extends Error {}
 
+/** pa 0: reserved, not backed yet (no PTE; the first touch backs it). */
 interface Mapping { pa: number; prot: number }
 
 export class AddressSpace {
@@ -38,14 +44,14 @@ export class AddressSpace {
   get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
 
   private allocPage(): number {
-    let pa = this.free.pop();
-    if (pa === undefined) {
-      if (this.next >= this.end) throw new OutOfMemory("out of memory");
-      pa = this.next;
-      this.next += PAGE;
+    const pa = this.free.pop();
+    if (pa !== undefined) {
+      this.hart.writePhys(pa, ZERO_PAGE); // a page given back: zeroed (and its decoded code dropped)
+      return pa;
     }
-    this.hart.writePhys(pa, new Uint8Array(PAGE));
-    return pa;
+    if (this.next >= this.end) throw new OutOfMemory("out of memory");
+    this.next += PAGE;
+    return this.next - PAGE; // never used since the hart's RAM was created: zero already
   }
 
   /** The leaf PTE's physical address for `va`, creating the tables on the way if `create`. */
@@ -99,30 +105,53 @@ export class AddressSpace {
       const m = this.pages.get((from + off) / PAGE)!;
       this.unmapPage(to + off);
       this.pages.delete((from + off) / PAGE);
-      this.writePte(from + off, undefined);
+      if (m.pa !== 0) this.writePte(from + off, undefined);
       this.pages.set((to + off) / PAGE, m);
-      this.writePte(to + off, m);
+      if (m.pa !== 0) this.writePte(to + off, m);
     }
     this.hart.flushTlb();
   }
 
-  /** Maps fresh zeroed pages over [va, va + len) (page-aligned), replacing what was there. */
-  map(va: number, len: number, prot: number): void {
+  /**
+   * Maps zeroed pages over [va, va + len) (page-aligned), replacing what was there: backed now,
+   * or with `lazy` on their first touch (see fault).
+   */
+  map(va: number, len: number, prot: number, lazy = false): void {
     if (va % PAGE !== 0 || len <= 0 || va + len > USER_TOP) throw new BadAddress(`map ${va.toString(16)}+${len}`);
-    if (len / PAGE > this.freePages) throw new OutOfMemory("out of memory");
+    if (!lazy && len / PAGE > this.freePages) throw new OutOfMemory("out of memory");
     for (let v = va; v < va + len; v += PAGE) {
       this.unmapPage(v);
-      const m = { pa: this.allocPage(), prot };
+      const m = { pa: lazy ? 0 : this.allocPage(), prot };
       this.pages.set(v / PAGE, m);
-      this.writePte(v, m);
+      if (!lazy) this.writePte(v, m);
     }
     this.hart.flushTlb();
   }
+
+  /**
+   * A page fault at `va` for an access needing `prot`: backs the page if it is reserved and
+   * allows the access (true: run the instruction again), else false (a real fault).
+   */
+  fault(va: number, prot: number): boolean {
+    const m = Number.isSafeInteger(va) ? this.pages.get(Math.floor(va / PAGE)) : undefined;
+    if (!m || m.pa !== 0 || (m.prot & prot) !== prot) return false;
+    this.back(Math.floor(va / PAGE) * PAGE, m);
+    return true;
+  }
+
+  private back(v: number, m: Mapping): void {
+    m.pa = this.allocPage();
+    this.writePte(v, m);
+  }
+
+  /** Pages backed by guest RAM. */
+  get residentPages(): number { return (this.next - DRAM_BASE) / PAGE - this.free.length; }
 
   private unmapPage(v: number): void {
     const m = this.pages.get(v / PAGE);
     if (!m) return;
     this.pages.delete(v / PAGE);
+    if (m.pa === 0) return;
     this.writePte(v, undefined);
     this.free.push(m.pa);
   }
@@ -139,7 +168,7 @@ export class AddressSpace {
     for (let v = va; v < va + len; v += PAGE) {
       const m = this.pages.get(v / PAGE)!;
       m.prot = prot;
-      this.writePte(v, m);
+      if (m.pa !== 0) this.writePte(v, m);
     }
     this.hart.flushTlb();
     return true;
@@ -149,6 +178,7 @@ export class AddressSpace {
   private phys(va: number, prot: number): number {
     const m = Number.isSafeInteger(va) ? this.pages.get(Math.floor(va / PAGE)) : undefined;
     if (!m || (m.prot & prot) !== prot) throw new BadAddress(`user address 0x${va.toString(16)}`);
+    if (m.pa === 0) this.back(Math.floor(va / PAGE) * PAGE, m); // the kernel's touch backs it too
     return m.pa + (va % PAGE);
   }
 

@@ -54,7 +54,7 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
   for (const s of elf.segments) if (s.filesz > 0) as.write(base + Number(s.vaddr), image.subarray(s.offset, s.offset + s.filesz), true);
   for (const [v, p] of prot) as.protect(v, PAGE, p);
 
-  as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
+  as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, true); // demand-paged
   const sp = buildStack(as, argv, env, random, [
     [AT.PHDR, phdr], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum], [AT.PAGESZ, PAGE], [AT.BASE, 0],
     [AT.FLAGS, 0], [AT.ENTRY, base + Number(elf.entry)], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0],

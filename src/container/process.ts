@@ -3,10 +3,10 @@
 // illegal instruction) ends run() with Exit.Trap, and the host answers the system call
 // (./syscalls.ts) or delivers the signal the fault stands for (the process ends).
 import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
-import { AddressSpace } from "./address-space.js";
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { loadProgram } from "./exec.js";
 import { SYS_NAME } from "./linux-abi.js";
-import { MMAP_BASE, type Kernel, type Output, systemCall } from "./syscalls.js";
+import { callCounts, MMAP_BASE, type Kernel, type Output, systemCall } from "./syscalls.js";
 
 export interface ProcessOptions {
   /** The program (a static RV64 ELF) and its arguments; argv[0] is its name. */
@@ -76,7 +76,7 @@ export class ContainerProcess {
       memory: this.memory, hart: this.hart, brk: loaded.brk, brkStart: loaded.brk, mmapNext: MMAP_BASE,
       hostname: o.hostname ?? "container", stdin: o.stdin ?? new Uint8Array(0), stdinPos: 0,
       out: [undefined, o.stdout ?? (() => {}), o.stderr ?? (() => {})],
-      calls: new Map(), unknown: new Map(), exit: undefined, pid: 1,
+      counts: new Uint32Array(512), unknown: new Map(), exit: undefined, pid: 1,
     };
   }
 
@@ -87,9 +87,9 @@ export class ContainerProcess {
       const r = this.step();
       instructions += r.ran;
       this.ran = instructions;
-      if (r.done) return { ...r.done, calls: this.kernel.calls, unknown: this.kernel.unknown, instructions };
+      if (r.done) return { ...r.done, calls: callCounts(this.kernel), unknown: this.kernel.unknown, instructions };
       if (instructions >= this.maxInstructions) {
-        return { ...killed(SIGKILL), limit: true, calls: this.kernel.calls, unknown: this.kernel.unknown, instructions };
+        return { ...killed(SIGKILL), limit: true, calls: callCounts(this.kernel), unknown: this.kernel.unknown, instructions };
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -115,7 +115,11 @@ export class ContainerProcess {
         h.pc += 4n;
         continue;
       }
-      return { ran: h.steps - start, done: { ...killed(SIGNAL_OF[cause] ?? SIGSEGV), fault: { cause, pc: h.pc, tval: h.csr(0x343) ?? 0n } } };
+      const tval = h.exitValue;
+      // A page fault on demand-paged memory: back the page, run the instruction again.
+      const need = cause === 12 ? PROT_EXEC : cause === 13 ? PROT_READ : cause === 15 ? PROT_WRITE : 0;
+      if (need && tval < BigInt(Number.MAX_SAFE_INTEGER) && this.memory.fault(Number(tval), need)) continue;
+      return { ran: h.steps - start, done: { ...killed(SIGNAL_OF[cause] ?? SIGSEGV), fault: { cause, pc: h.pc, tval } } };
     }
     return { ran: h.steps - start };
   }

@@ -24,7 +24,8 @@ export interface Kernel {
   stdinPos: number;
   /** fd 1 and 2; false: nobody reads them any more. */
   out: [undefined, Output, Output];
-  calls: Map<string, number>;
+  /** Calls answered, by number (see callCounts), and those not implemented. */
+  counts: Uint32Array;
   unknown: Map<number, number>;
   /** Set by exit/exit_group: the status. */
   exit: number | undefined;
@@ -99,7 +100,7 @@ function mmap(k: Kernel, a: bigint[]): number {
     if (at + size > STACK_TOP - STACK_SIZE) return -E.NOMEM;
     k.mmapNext = at + size;
   }
-  k.memory.map(at, size, prot & 7);
+  k.memory.map(at, size, prot & 7, true); // demand-paged
   return at;
 }
 
@@ -115,7 +116,7 @@ function mremap(k: Kernel, a: bigint[]): number {
   }
   const prot = k.memory.protection(old);
   if (!k.memory.anyMapped(old + oldSize, newSize - oldSize) && old + newSize <= STACK_TOP - STACK_SIZE) {
-    k.memory.map(old + oldSize, newSize - oldSize, prot);
+    k.memory.map(old + oldSize, newSize - oldSize, prot, true);
     return old;
   }
   if (!(flags & MAYMOVE)) return -E.NOMEM;
@@ -131,7 +132,7 @@ function brk(k: Kernel, a: bigint[]): number {
   const from = up(k.brk), to = up(want);
   if (to > from) {
     if (to > MMAP_BASE || k.memory.anyMapped(from, to - from)) return k.brk; // no room: unchanged
-    k.memory.map(from, to - from, 3);
+    k.memory.map(from, to - from, 3, true);
   } else if (to < from) k.memory.unmap(to, from - to);
   k.brk = want;
   return k.brk;
@@ -242,19 +243,30 @@ function fstatFd(k: Kernel, fd: number, buf: number): number {
   return 0;
 }
 
+const HANDLER_TABLE: (Handler | undefined)[] = [];
+for (const [nr, f] of HANDLERS) HANDLER_TABLE[nr] = f;
+const NO_ARGS: bigint[] = [];
+
+/** The calls answered so far, by name. */
+export function callCounts(k: Kernel): Map<string, number> {
+  const m = new Map<string, number>();
+  k.counts.forEach((n, nr) => { if (n) m.set(SYS_NAME.get(nr)!, n); });
+  return m;
+}
+
 /** Answers the system call the hart stopped at (a0-a7 in, a0 out). */
 export function systemCall(k: Kernel): void {
   const h = k.hart;
   const nr = Number(h.x(17));
-  const args = [10, 11, 12, 13, 14, 15].map((r) => h.x(r));
-  const handler = HANDLERS.get(nr);
+  const handler = nr < HANDLER_TABLE.length ? HANDLER_TABLE[nr] : undefined;
   let result: number | bigint;
   if (!handler) {
     k.unknown.set(nr, (k.unknown.get(nr) ?? 0) + 1);
     result = -E.NOSYS;
   } else {
-    const name = SYS_NAME.get(nr)!;
-    k.calls.set(name, (k.calls.get(name) ?? 0) + 1);
+    k.counts[nr]++;
+    // the arguments only for the handlers that take them (a getpid should cost little)
+    const args = handler.length > 1 ? [h.x(10), h.x(11), h.x(12), h.x(13), h.x(14), h.x(15)] : NO_ARGS;
     try {
       result = handler(k, args);
     } catch (e) {

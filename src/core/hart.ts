@@ -172,6 +172,8 @@ export class Hart {
   set pc(v: bigint) { this.view.setBigUint64(L.S_PC, BigInt.asUintN(64, v), true); }
   /** Why run() returned Fatal or Trap: the trap's cause (mcause layout). */
   get exitInfo(): bigint { return this.u64(L.S_EXIT_INFO); }
+  /** The value (mtval) of the trap that ended run() with Trap: the faulting address, say. */
+  get exitValue(): bigint { return this.u64(L.S_MTVAL); }
   get priv(): number { return Number(this.u64(L.S_PRIV)); }
   /** Sets the privilege mode (e.g. to start a paravirtual kernel in S-mode). */
   set priv(p: number) {

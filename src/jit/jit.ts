@@ -166,8 +166,10 @@ interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: stri
 // starts the page's code over on V8's baseline tier, so after FREE_RECOMPILES a page waits
 // 2^compiles flushes between compiles (its hot blocks queue again meanwhile).
 const FREE_RECOMPILES = 4;
-// run() slices between two looks at which pages ran (their order for eviction).
+// run() slices, and guest instructions at least, between two looks at which pages ran (their
+// order for eviction): a container's system calls make its slices very short.
 const AGE_EVERY_RUNS = 8;
+const AGE_MIN_STEPS = 65_536;
 const MAX_BACKOFF_FLUSHES = 4096;
 
 // Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
@@ -189,6 +191,7 @@ export class Jit {
   private epoch: number;
   private flushes = 0;
   private runs = 0;
+  private agedAt = 0; // S_STEPS (low 32 bits) at the last look
   private async: boolean;
   private disabled = false;
   private background = 0;
@@ -215,7 +218,10 @@ export class Jit {
 
   /** Called after run(): compiles what the core queued. Cheap when nothing is queued. */
   afterRun(): void {
-    if (++this.runs % AGE_EVERY_RUNS === 0) this.age();
+    if (++this.runs >= AGE_EVERY_RUNS) {
+      const steps = this.u32(L.S_STEPS);
+      if (((steps - this.agedAt) >>> 0) >= AGE_MIN_STEPS) { this.runs = 0; this.agedAt = steps; this.age(); }
+    }
     if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch) this.flush();
   }
 
