@@ -121,7 +121,8 @@ run --kernel      your own Linux Image (with --initrd, --firmware, --append)
 run --mode container ROOT -- PROGRAM
                   a static RV64 Linux program whose kernel is wasmvisor itself (no guest
                   kernel): ROOT is busybox (the bundled busybox: PROGRAM names the applet,
-                  e.g. /bin/sh) or a directory holding PROGRAM; its exit status becomes
+                  e.g. /bin/sh) or a directory holding PROGRAM, whose files the program sees
+                  (read-only; its paths stay inside the directory); its exit status becomes
                   wasmvisor's (128 + N if signal N ended it); --mem (default 64M) and
                   --max-instructions apply
 images            list the guest images this installation has

@@ -2,37 +2,43 @@
 // whose kernel is wasmvisor (src/container), its standard streams connected to ours; the exit
 // status is the program's (128 + the signal if one killed it).
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
 import type { ContainerRunArgs } from "./args.js";
 import { ContainerProcess } from "../container/process.js";
 import { ExecError } from "../container/exec.js";
 import { loadBundledBusybox as bundledBusybox } from "../node/images.js";
 import { loadCoreModule } from "../node/core-module.js";
+import { HostTree } from "../node/host-tree.js";
+import { FsError, resolve, S_IFMT, S_IFREG } from "../container/vfs.js";
 import { EXIT_LIMIT, SetupError } from "./run-command.js";
 
 const SIGNAL_NAME: Record<number, string> = { 4: "Illegal instruction", 5: "Trace/breakpoint trap", 7: "Bus error", 11: "Segmentation fault" };
 
-/** The program a root gives for argv[0]: the bundled busybox, or a file inside a directory root. */
-function programOf(root: string, path: string): Uint8Array {
-  if (root === "busybox") return bundledBusybox();
-  let dir: string;
+/** The tree of a root: none for busybox, the directory's (read-only) for a directory. */
+function treeOf(root: string): HostTree | undefined {
+  if (root === "busybox") return undefined;
   try {
-    dir = realpathSync(root);
+    const dir = realpathSync(root);
     if (!statSync(dir).isDirectory()) throw new SetupError(`container root ${root} is not a directory (tar roots come with the container filesystem)`);
+    return new HostTree(dir);
   } catch (e) {
     if (e instanceof SetupError) throw e;
     throw new SetupError(`container root ${root}: ${(e as Error).message}`);
   }
-  // The path resolves inside the root, whatever its .. and symbolic links say.
+}
+
+/** The program for argv[0]: the bundled busybox, or the file the path names inside the root. */
+function programOf(tree: HostTree | undefined, root: string, path: string): Uint8Array {
+  if (!tree) return bundledBusybox();
   let file: string;
   try {
-    file = realpathSync(join(dir, path));
-  } catch {
-    throw new SetupError(`${path}: not found in the container root ${root}`);
+    file = resolve(tree, path, "/"); // inside the root, whatever its .. and symbolic links say
+  } catch (e) {
+    if (e instanceof FsError) throw new SetupError(`${path}: ${e.message} in the container root ${root}`);
+    throw e;
   }
-  const rel = relative(dir, file);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new SetupError(`${path}: outside the container root ${root}`);
-  return readFileSync(file);
+  const st = tree.stat(file);
+  if (!st || (st.mode & S_IFMT) !== S_IFREG) throw new SetupError(`${path}: not found in the container root ${root}`);
+  return tree.read(file, 0, st.size);
 }
 
 export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
@@ -41,10 +47,11 @@ export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
   const closed = { stdout: false, stderr: false };
   process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") closed.stdout = true; else throw e; });
   process.stderr.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") closed.stderr = true; else throw e; });
+  const tree = treeOf(cmd.root);
   let proc: ContainerProcess;
   try {
     proc = new ContainerProcess({
-      module: loadCoreModule(), program: programOf(cmd.root, cmd.argv[0]), argv: cmd.argv,
+      module: loadCoreModule(), program: programOf(tree, cmd.root, cmd.argv[0]), argv: cmd.argv, tree,
       env: ["PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/root", "TERM=dumb"], memSize: cmd.memSize, stdin,
       maxInstructions: cmd.maxInstructions,
       stdout: (b) => !closed.stdout && (process.stdout.write(b), true), stderr: (b) => !closed.stderr && (process.stderr.write(b), true),

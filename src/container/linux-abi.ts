@@ -37,8 +37,12 @@ export const S_IFCHR = 0o020000;
 export const AT_EMPTY_PATH = 0x1000;
 export const TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
 
+/** A register as a signed 64-bit number, and as a signed 32-bit int (an fd, a flag word). */
+export const num = (v: bigint) => Number(BigInt.asIntN(64, v));
+export const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+
 /** struct stat of the generic ABI (asm-generic/stat.h): 128 bytes. */
-export function stat(fields: { dev?: bigint; ino?: bigint; mode: number; nlink?: number; rdev?: bigint; size?: bigint; blksize?: number }): Uint8Array {
+export function stat(fields: { dev?: bigint; ino?: bigint; mode: number; nlink?: number; rdev?: bigint; size?: bigint; blksize?: number; mtimeNs?: bigint }): Uint8Array {
   const b = new Uint8Array(128);
   const v = new DataView(b.buffer);
   v.setBigUint64(0, fields.dev ?? 0n, true);
@@ -48,6 +52,9 @@ export function stat(fields: { dev?: bigint; ino?: bigint; mode: number; nlink?:
   v.setBigUint64(32, fields.rdev ?? 0n, true);
   v.setBigInt64(48, fields.size ?? 0n, true);
   v.setInt32(56, fields.blksize ?? 4096, true);
+  v.setBigInt64(64, BigInt(Math.ceil(Number(fields.size ?? 0n) / 512)), true); // st_blocks
+  const t = fields.mtimeNs ?? 0n; // atime, mtime, ctime: the file's mtime
+  for (const at of [72, 88, 104]) { v.setBigInt64(at, t / 1_000_000_000n, true); v.setBigUint64(at + 8, t % 1_000_000_000n, true); }
   return b;
 }
 

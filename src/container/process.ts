@@ -7,6 +7,8 @@ import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.
 import { loadProgram } from "./exec.js";
 import { SYS_NAME } from "./linux-abi.js";
 import { callCounts, MMAP_BASE, type Kernel, type Output, systemCall } from "./syscalls.js";
+import { stdFiles } from "./files.js";
+import type { Tree } from "./vfs.js";
 
 export interface ProcessOptions {
   /** The program (a static RV64 ELF) and its arguments; argv[0] is its name. */
@@ -21,6 +23,8 @@ export interface ProcessOptions {
   stderr?: Output;
   /** Its standard input, all of it (end of file after). */
   stdin?: Uint8Array;
+  /** The file tree it sees (read-only); none: no files but the standard streams. */
+  tree?: Tree;
   /** The core module (src/node/core-module.ts or the browser's). */
   module: WebAssembly.Module;
   /** Instructions per run() slice between yields to the event loop. */
@@ -74,8 +78,8 @@ export class ContainerProcess {
     this.maxInstructions = o.maxInstructions ?? Infinity;
     this.kernel = {
       memory: this.memory, hart: this.hart, brk: loaded.brk, brkStart: loaded.brk, mmapNext: MMAP_BASE,
-      hostname: o.hostname ?? "container", stdin: o.stdin ?? new Uint8Array(0), stdinPos: 0,
-      out: [undefined, o.stdout ?? (() => {}), o.stderr ?? (() => {})],
+      hostname: o.hostname ?? "container",
+      files: stdFiles(o.stdin ?? new Uint8Array(0), o.stdout ?? (() => {}), o.stderr ?? (() => {}), o.tree),
       counts: new Uint32Array(512), unknown: new Map(), exit: undefined, pid: 1,
     };
   }

@@ -1,14 +1,11 @@
 // The Linux system calls a container process makes, answered by the host (the RISC-V calling
-// convention: number in a7, arguments in a0-a5, result or -errno in a0). This first set runs
-// single-threaded static programs that compute and write: memory (brk, mmap, munmap,
-// mprotect), standard input and output, time, identity, randomness and process exit. Calls not
-// implemented answer -ENOSYS and are counted.
+// convention: number in a7, arguments in a0-a5, result or -errno in a0): memory (brk, mmap,
+// munmap, mremap, mprotect), time, identity, randomness and process exit here; files and the
+// standard streams in ./files.ts. Calls not implemented answer -ENOSYS and are counted.
 import type { Hart } from "../core/hart.js";
 import { AddressSpace, BadAddress, OutOfMemory, PAGE, USER_TOP } from "./address-space.js";
-import {
-  AT_EMPTY_PATH, E, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, S_IFCHR,
-  SYS, SYS_NAME, TCGETS, TIOCGWINSZ, stat, utsname,
-} from "./linux-abi.js";
+import { E, i32, num, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, SYS, SYS_NAME, utsname } from "./linux-abi.js";
+import { FILE_HANDLERS, type Files } from "./files.js";
 import { STACK_SIZE, STACK_TOP } from "./exec.js";
 
 /** What the system calls of one process work on. */
@@ -20,10 +17,8 @@ export interface Kernel {
   /** Where the next mmap without an address goes (growing up, below the stack). */
   mmapNext: number;
   hostname: string;
-  stdin: Uint8Array;
-  stdinPos: number;
-  /** fd 1 and 2; false: nobody reads them any more. */
-  out: [undefined, Output, Output];
+  /** The open files, the file tree and the working directory (./files.ts). */
+  files: Files;
   /** Calls answered, by number (see callCounts), and those not implemented. */
   counts: Uint32Array;
   unknown: Map<number, number>;
@@ -34,41 +29,15 @@ export interface Kernel {
   pid: number;
 }
 
-type Handler = (k: Kernel, a: bigint[]) => bigint | number;
+export type Handler = (k: Kernel, a: bigint[]) => bigint | number;
 /** Where a process's output goes; returns false once nobody reads it (a closed pipe). */
 export type Output = (bytes: Uint8Array) => boolean | void;
-const SIGPIPE = 13;
 
 /** Where mmap puts mappings without an address (the break grows up below it). */
 export const MMAP_BASE = 0x20_0000_0000;
 
-const num = (v: bigint) => Number(BigInt.asIntN(64, v));
-const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+
 const up = (v: number) => Math.ceil(v / PAGE) * PAGE;
-
-function writeOut(k: Kernel, fd: number, bytes: Uint8Array): number {
-  if (fd !== 1 && fd !== 2) return -E.BADF;
-  if (k.out[fd](bytes) === false) { // the reader is gone: SIGPIPE (no handlers yet: it ends the process)
-    k.signal = SIGPIPE;
-    return -E.PIPE;
-  }
-  return bytes.length;
-}
-
-/** iovecs {base u64, len u64} at `iov`. */
-function iovecs(k: Kernel, iov: number, count: number): [number, number][] {
-  if (count < 0 || count > 1024) throw new RangeError("iovcnt");
-  const raw = k.memory.read(iov, count * 16);
-  const v = new DataView(raw.buffer);
-  return Array.from({ length: count }, (_, i) => [num(v.getBigUint64(i * 16, true)), num(v.getBigUint64(i * 16 + 8, true))]);
-}
-
-function readIn(k: Kernel, buf: number, len: number): number {
-  const n = Math.min(len, k.stdin.length - k.stdinPos);
-  if (n > 0) k.memory.write(buf, k.stdin.subarray(k.stdinPos, k.stdinPos + n));
-  k.stdinPos += Math.max(n, 0);
-  return Math.max(n, 0);
-}
 
 function timespec(ns: bigint): Uint8Array {
   const b = new Uint8Array(16);
@@ -139,24 +108,6 @@ function brk(k: Kernel, a: bigint[]): number {
 }
 
 const HANDLERS = new Map<number, Handler>([
-  [SYS.write, (k, a) => writeOut(k, i32(a[0]), k.memory.read(num(a[1]), num(a[2])))],
-  [SYS.writev, (k, a) => {
-    let n = 0;
-    for (const [base, len] of iovecs(k, num(a[1]), i32(a[2]))) {
-      const r = writeOut(k, i32(a[0]), k.memory.read(base, len));
-      if (r < 0) return r;
-      n += r;
-    }
-    return n;
-  }],
-  [SYS.read, (k, a) => (i32(a[0]) === 0 ? readIn(k, num(a[1]), num(a[2])) : -E.BADF)],
-  [SYS.readv, (k, a) => {
-    if (i32(a[0]) !== 0) return -E.BADF;
-    let n = 0;
-    for (const [base, len] of iovecs(k, num(a[1]), i32(a[2]))) n += readIn(k, base, len);
-    return n;
-  }],
-  [SYS.close, (_k, a) => (i32(a[0]) >= 0 && i32(a[0]) <= 2 ? 0 : -E.BADF)],
   [SYS.exit, (k, a) => { k.exit = i32(a[0]); return 0; }],
   [SYS.exit_group, (k, a) => { k.exit = i32(a[0]); return 0; }],
   [SYS.brk, brk],
@@ -192,41 +143,11 @@ const HANDLERS = new Map<number, Handler>([
   }],
   [SYS.prlimit64, (k, a) => { if (a[3] !== 0n) k.memory.write(num(a[3]), rlimit(i32(a[1]))); return 0; }],
   [SYS.getrlimit, (k, a) => { k.memory.write(num(a[1]), rlimit(i32(a[0]))); return 0; }],
-  [SYS.ioctl, (k, a) => {
-    const fd = i32(a[0]), req = Number(a[1] & 0xffffffffn);
-    if (fd < 0 || fd > 2) return -E.BADF;
-    return req === TCGETS || req === TIOCGWINSZ ? -E.NOTTY : -E.NOTTY; // not a terminal
-  }],
-  [SYS.fstat, (k, a) => fstatFd(k, i32(a[0]), num(a[1]))],
-  [SYS.newfstatat, (k, a) => ((num(a[3]) & AT_EMPTY_PATH) && k.memory.readString(num(a[1])) === "" ? fstatFd(k, i32(a[0]), num(a[2])) : -E.NOENT)],
-  [SYS.readlinkat, () => -E.NOENT],
-  [SYS.faccessat, () => -E.NOENT],
-  [SYS.openat, () => -E.NOENT],
-  [SYS.getcwd, (k, a) => { if (num(a[1]) < 2) return -E.RANGE; k.memory.write(num(a[0]), new TextEncoder().encode("/\0")); return 2; }],
-  [SYS.ppoll, ppoll],
   [SYS.sched_yield, () => 0],
   [SYS.sched_getaffinity, (k, a) => { const n = Math.min(num(a[1]), 8); const m = new Uint8Array(n); if (n) m[0] = 1; k.memory.write(num(a[2]), m); return n; }],
   [SYS.futex, () => 0], // one thread: no one to wait for or wake
   [SYS.nanosleep, () => 0],
 ]);
-
-/** ppoll: standard input is always readable (all of it is there, or its end), output writable. */
-function ppoll(k: Kernel, a: bigint[]): number {
-  const fds = num(a[0]), n = num(a[1]);
-  if (n < 0 || n > 1024) return -E.INVAL;
-  const buf = k.memory.read(fds, n * 8);
-  const v = new DataView(buf.buffer);
-  let ready = 0;
-  const POLLIN = 1, POLLOUT = 4, POLLNVAL = 0x20;
-  for (let i = 0; i < n; i++) {
-    const fd = v.getInt32(i * 8, true), events = v.getInt16(i * 8 + 4, true);
-    const revents = fd < 0 ? 0 : fd === 0 ? events & POLLIN : fd <= 2 ? events & POLLOUT : POLLNVAL;
-    v.setInt16(i * 8 + 6, revents, true);
-    if (revents) ready++;
-  }
-  k.memory.write(fds, buf);
-  return ready;
-}
 
 function rlimit(resource: number): Uint8Array {
   const b = new Uint8Array(16);
@@ -237,14 +158,8 @@ function rlimit(resource: number): Uint8Array {
   return b;
 }
 
-function fstatFd(k: Kernel, fd: number, buf: number): number {
-  if (fd < 0 || fd > 2) return -E.BADF;
-  k.memory.write(buf, stat({ mode: S_IFCHR | 0o620, rdev: 0x8800n + BigInt(fd), blksize: 1024 }));
-  return 0;
-}
-
 const HANDLER_TABLE: (Handler | undefined)[] = [];
-for (const [nr, f] of HANDLERS) HANDLER_TABLE[nr] = f;
+for (const [nr, f] of [...HANDLERS, ...FILE_HANDLERS]) HANDLER_TABLE[nr] = f;
 const NO_ARGS: bigint[] = [];
 
 /** The calls answered so far, by name. */

@@ -12,6 +12,7 @@ import { ContainerProcess, type ProcessOptions } from "../../src/container/proce
 import { ExecError } from "../../src/container/exec.js";
 import { loadBundledBusybox as bundledBusybox, loadBundledLinux } from "../../src/node/images.js";
 import { readCpio, RootError } from "../../src/container/rootfs.js";
+import { HostTree } from "../../src/node/host-tree.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { requireTool } from "../helpers/tools.js";
 
@@ -106,6 +107,43 @@ describe("the bundled busybox in a container", () => {
     expect((await run({ program: bundledBusybox(), argv: ["wc", "-l"] }, "a\nb\nc\n")).out.trim()).toBe("3");
     expect((await run({ program: bundledBusybox(), argv: ["sort", "-r"] }, "a\nc\nb\n")).out).toBe("c\nb\na\n");
     expect((await run({ program: bundledBusybox(), argv: ["uname", "-sm"] })).out).toBe("Linux riscv64\n");
+  });
+});
+
+describe("files of a directory root (read-only)", () => {
+  let root = "";
+  const inRoot = (argv: string[], input = "") => run({ program: bundledBusybox(), argv, tree: new HostTree(root) }, input);
+  beforeAll(() => {
+    root = join(dir, "fsroot");
+    mkdirSync(join(root, "etc/sub"), { recursive: true });
+    mkdirSync(join(root, "bin"), { recursive: true });
+    writeFileSync(join(root, "etc/hello.txt"), "hello from the root\nsecond line\n");
+    writeFileSync(join(root, "etc/sub/deep"), "deep\n");
+    symlinkSync("/etc/hello.txt", join(root, "etc/abs-link")); // absolute: from the container's root
+    symlinkSync("../../../../../secret", join(root, "etc/escape"));
+    symlinkSync("/../../../secret", join(root, "etc/escape2"));
+    writeFileSync(join(dir, "secret"), "HOST SECRET\n");
+  });
+
+  it("cat, wc, ls and the shell's redirections and cd read them", async () => {
+    expect((await inRoot(["cat", "/etc/hello.txt"])).out).toBe("hello from the root\nsecond line\n");
+    expect((await inRoot(["wc", "-l", "/etc/hello.txt"])).out.trim()).toBe("2 /etc/hello.txt");
+    expect((await inRoot(["ls", "/etc"])).out).toBe("abs-link\nescape\nescape2\nhello.txt\nsub\n");
+    // (the shell's builtins only: running cat from it needs fork and exec, the next part)
+    const sh = await inRoot(["sh", "-c", 'read a < /etc/hello.txt; echo "[$a]"; cd /etc/sub; pwd; read d < deep; read h < ../abs-link; echo "$d|$h"']);
+    expect(sh.out).toBe("[hello from the root]\n/etc/sub\ndeep|hello from the root\n");
+  });
+
+  it("paths that try to leave the root reach nothing outside it", async () => {
+    for (const path of ["/../../../secret", "../../../../secret", "/etc/escape", "/etc/escape2", "/etc/../../secret"]) {
+      const r = await inRoot(["cat", path]);
+      expect(r.out, path).toBe("");
+      expect(r.err, path).toMatch(/No such file or directory/);
+      expect(r.status, path).toBe(1);
+    }
+    const sh = await inRoot(["sh", "-c", "cd /../../..; pwd; read s < secret; echo \"[$s]\""]);
+    expect(sh.out).not.toContain("HOST SECRET");
+    expect(sh.out.split("\n")[0]).toBe("/");
   });
 });
 

@@ -1,0 +1,62 @@
+// The file tree a container sees, as the system calls use it: a root its paths resolve inside
+// whatever they say (`..` stops at the root, a symbolic link's target is read as a path of the
+// container, absolute ones from its root), and read-only files and directories under it.
+// Backends implement Tree (src/node/host-tree.ts: a host directory). Browser-safe.
+
+export interface Stat {
+  ino: bigint;
+  mode: number; // S_IF* | permissions
+  nlink: number;
+  size: number;
+  mtimeMs: number;
+}
+
+export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK = 0o120000;
+
+/** A backend: entries by their path inside the tree ("" is the root; no "." or ".."). */
+export interface Tree {
+  /** lstat: undefined if nothing is there. */
+  stat(path: string): Stat | undefined;
+  readlink(path: string): string;
+  /** Directory entries (names only). */
+  list(path: string): string[];
+  /** Bytes [offset, offset + length) of a regular file. */
+  read(path: string, offset: number, length: number): Uint8Array;
+}
+
+export class FsError extends Error {
+  constructor(readonly errno: number, message: string) { super(message); }
+}
+const ENOENT = 2, ENOTDIR = 20, ELOOP = 40, ENAMETOOLONG = 36;
+const MAX_LINKS = 40;
+
+/**
+ * Resolves `path` (absolute, or relative to `cwd`, both container paths) to a path inside the
+ * tree. `follow`: whether a symbolic link in the last component is followed.
+ */
+export function resolve(tree: Tree, path: string, cwd: string, follow = true): string {
+  if (path.length > 4096) throw new FsError(ENAMETOOLONG, "path too long");
+  if (path === "") throw new FsError(ENOENT, "empty path");
+  const todo = (path.startsWith("/") ? path : `${cwd}/${path}`).split("/").filter((c) => c !== "" && c !== ".");
+  const done: string[] = [];
+  let links = 0;
+  while (todo.length) {
+    const c = todo.shift()!;
+    if (c === "..") { done.pop(); continue; } // the root's parent is the root
+    const here = [...done, c].join("/");
+    const st = tree.stat(here);
+    const last = todo.length === 0;
+    if (st && (st.mode & S_IFMT) === S_IFLNK && (!last || follow)) {
+      if (++links > MAX_LINKS) throw new FsError(ELOOP, "too many symbolic links");
+      const target = tree.readlink(here);
+      const parts = target.split("/").filter((x) => x !== "" && x !== ".");
+      if (target.startsWith("/")) done.length = 0;
+      todo.unshift(...parts);
+      continue;
+    }
+    if (!last && st && (st.mode & S_IFMT) !== S_IFDIR) throw new FsError(ENOTDIR, `${here}: not a directory`);
+    if (!last && !st) throw new FsError(ENOENT, `${here}: no such file or directory`);
+    done.push(c);
+  }
+  return done.join("/");
+}
