@@ -108,7 +108,7 @@ export class ContainerProcess {
       const exit = h.run(slice - (h.steps - start));
       if (exit === Exit.Budget) continue;
       if (exit !== Exit.Trap) return { ran: h.steps - start, done: killed(SIGSEGV) }; // nothing else can happen in U-mode
-      const cause = Number(h.exitInfo & 0xfffn);
+      const cause = h.exitCause;
       if (cause === 8) { // ECALL from U: a system call
         systemCall(this.kernel);
         if (this.kernel.signal !== undefined) return { ran: h.steps - start, done: killed(this.kernel.signal) };
@@ -116,7 +116,7 @@ export class ContainerProcess {
           const status = this.kernel.exit & 0xff;
           return { ran: h.steps - start, done: { status, waitStatus: status << 8 } };
         }
-        h.pc += 4n;
+        h.advancePc(4);
         continue;
       }
       const tval = h.exitValue;

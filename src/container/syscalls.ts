@@ -172,7 +172,7 @@ export function callCounts(k: Kernel): Map<string, number> {
 /** Answers the system call the hart stopped at (a0-a7 in, a0 out). */
 export function systemCall(k: Kernel): void {
   const h = k.hart;
-  const nr = Number(h.x(17));
+  const nr = h.xNumber(17);
   const handler = nr < HANDLER_TABLE.length ? HANDLER_TABLE[nr] : undefined;
   let result: number | bigint;
   if (!handler) {
@@ -190,5 +190,6 @@ export function systemCall(k: Kernel): void {
       else throw e;
     }
   }
-  h.setX(10, BigInt(result));
+  if (typeof result === "number") h.setXNumber(10, result);
+  else h.setX(10, result);
 }

@@ -172,6 +172,8 @@ export class Hart {
   set pc(v: bigint) { this.view.setBigUint64(L.S_PC, BigInt.asUintN(64, v), true); }
   /** Why run() returned Fatal or Trap: the trap's cause (mcause layout). */
   get exitInfo(): bigint { return this.u64(L.S_EXIT_INFO); }
+  /** exitInfo's exception code as a number (an exception's: the interrupt bit is never set). */
+  get exitCause(): number { return this.view.getUint32(L.S_EXIT_INFO, true) & 0xfff; }
   /** The value (mtval) of the trap that ended run() with Trap: the faulting address, say. */
   get exitValue(): bigint { return this.u64(L.S_MTVAL); }
   get priv(): number { return Number(this.u64(L.S_PRIV)); }
@@ -248,6 +250,30 @@ export class Hart {
   x(i: number): bigint {
     if (i === 0) return 0n;
     return this.view.getBigUint64(L.X_BASE + i * 8, true);
+  }
+
+  /**
+   * x`i` as a number, without allocating: exact while the value is a safe integer read as
+   * signed (a system-call number, a small result); hot paths use it instead of x().
+   */
+  xNumber(i: number): number {
+    if (i === 0) return 0;
+    const o = L.X_BASE + i * 8;
+    return this.view.getUint32(o, true) + this.view.getInt32(o + 4, true) * 4294967296;
+  }
+  /** Sets x`i` to the safe integer `v` (two's complement), without allocating. */
+  setXNumber(i: number, v: number): void {
+    if (i <= 0 || i > 31) return;
+    const hi = Math.floor(v / 4294967296);
+    const o = L.X_BASE + i * 8;
+    this.view.setUint32(o, v - hi * 4294967296, true);
+    this.view.setUint32(o + 4, hi >>> 0, true);
+  }
+  /** pc += n, without allocating (an ECALL answered: the next instruction). */
+  advancePc(n: number): void {
+    const lo = this.view.getUint32(L.S_PC, true) + n;
+    this.view.setUint32(L.S_PC, lo >>> 0, true);
+    if (lo > 0xffffffff) this.view.setUint32(L.S_PC + 4, (this.view.getUint32(L.S_PC + 4, true) + 1) >>> 0, true);
   }
 
   /** Floating-point register f`i` (raw 64 bits, NaN-boxed singles as stored). */
