@@ -8,10 +8,11 @@ import { ExecError } from "../container/exec.js";
 import { loadBundledBusybox as bundledBusybox } from "../node/images.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { HostTree } from "../node/host-tree.js";
-import { FsError, resolve, S_IFMT, S_IFREG } from "../container/vfs.js";
+import { FsError, resolve } from "../container/vfs.js";
+import { S_IFMT, S_IFREG, SIG } from "../container/linux-abi.js";
 import { EXIT_LIMIT, SetupError } from "./run-command.js";
 
-const SIGNAL_NAME: Record<number, string> = { 4: "Illegal instruction", 5: "Trace/breakpoint trap", 7: "Bus error", 11: "Segmentation fault" };
+const SIGNAL_NAME: Record<number, string> = { [SIG.ILL]: "Illegal instruction", [SIG.TRAP]: "Trace/breakpoint trap", [SIG.BUS]: "Bus error", [SIG.SEGV]: "Segmentation fault" };
 
 /** The tree of a root: none for busybox, the directory's (read-only) for a directory. */
 function treeOf(root: string): HostTree | undefined {
@@ -65,6 +66,6 @@ export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
     process.stderr.write(`wasmvisor: ${cmd.argv[0]}: stopped after ${cmd.maxInstructions} instructions (--max-instructions)\n`);
     return EXIT_LIMIT;
   }
-  if (r.signal !== undefined && r.signal !== 13) process.stderr.write(`wasmvisor: ${cmd.argv[0]}: ${SIGNAL_NAME[r.signal] ?? `signal ${r.signal}`}\n`);
+  if (r.signal !== undefined && r.signal !== SIG.PIPE) process.stderr.write(`wasmvisor: ${cmd.argv[0]}: ${SIGNAL_NAME[r.signal] ?? `signal ${r.signal}`}\n`);
   return r.status;
 }

@@ -71,7 +71,7 @@ export class AddressSpace {
   }
 
   private writePte(va: number, m: Mapping | undefined): void {
-    const slot = this.leafSlot(va, m !== undefined)!;
+    const slot = this.leafSlot(va, m !== undefined);
     if (slot === undefined) return;
     let pte = 0n;
     if (m) {

@@ -2,7 +2,7 @@
 // virtual addresses (a static-PIE at LOAD_BASE), a stack with argc, argv, envp and the
 // auxiliary vector as the kernel lays them out (the RISC-V psABI's process initialisation:
 // sp 16-byte aligned at argc), and the break after the last segment.
-import { ElfError, ET_DYN, ET_EXEC, EM_RISCV, PF_R, PF_W, PF_X, parseElf } from "../machine/elf.js";
+import { ElfError, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, parseElf } from "../machine/elf.js";
 import { AddressSpace, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from "./address-space.js";
 import { AT } from "./linux-abi.js";
 
@@ -32,8 +32,6 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
   } catch (e) {
     throw new ExecError(e instanceof ElfError ? `not a RISC-V ELF program: ${e.message}` : String(e));
   }
-  const machine = new DataView(image.buffer, image.byteOffset).getUint16(18, true);
-  if (machine !== EM_RISCV) throw new ExecError("not a RISC-V program");
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) throw new ExecError("not an executable");
   if (elf.interp !== undefined) throw new ExecError(`a dynamically linked program (interpreter ${elf.interp}): only static programs run`);
   const base = elf.type === ET_DYN ? LOAD_BASE : 0;
@@ -50,9 +48,11 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
     end = Math.max(end, va + memsz);
     if (elf.phoff >= s.offset && elf.phoff < s.offset + s.filesz) phdr = va + (elf.phoff - s.offset);
   }
-  for (const v of prot.keys()) as.map(v, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
+  // Whole runs of pages at a time (each map and protect flushes the TLBs once).
+  const pages = [...prot.keys()].sort((x, y) => x - y);
+  for (const [v, n] of runs(pages, () => 0)) as.map(v, n * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
   for (const s of elf.segments) if (s.filesz > 0) as.write(base + Number(s.vaddr), image.subarray(s.offset, s.offset + s.filesz), true);
-  for (const [v, p] of prot) as.protect(v, PAGE, p);
+  for (const [v, n] of runs(pages, (x) => prot.get(x)!)) as.protect(v, n * PAGE, prot.get(v)!);
 
   as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, true); // demand-paged
   const sp = buildStack(as, argv, env, random, [
@@ -61,6 +61,17 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
     [AT.HWCAP, hwcap("imafdc")], [AT.CLKTCK, 100], [AT.SECURE, 0],
   ]);
   return { entry: base + Number(elf.entry), sp, brk: up(end) };
+}
+
+/** Runs [first page, count] of consecutive pages (sorted) with the same key. */
+function runs(pages: number[], key: (v: number) => number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const v of pages) {
+    const last = out[out.length - 1];
+    if (last && last[0] + last[1] * PAGE === v && key(last[0]) === key(v)) last[1]++;
+    else out.push([v, 1]);
+  }
+  return out;
 }
 
 /** AT_HWCAP: a bit per single-letter extension (bit 0 = 'a'). */

@@ -2,8 +2,8 @@
 // directories of its root (./vfs.ts), with the system calls on them: openat, read(v),
 // write(v), pread64, lseek, close, dup/dup3/fcntl, fstat/newfstatat, getdents64, readlinkat,
 // faccessat, getcwd, chdir, ioctl, ppoll. Writes to the tree come with the writable layer.
-import { AT_EMPTY_PATH, E, i32, num, S_IFCHR, SYS, stat as statBytes } from "./linux-abi.js";
-import { FsError, resolve, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Tree } from "./vfs.js";
+import { AT_EMPTY_PATH, E, i32, num, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, SIG, SYS, stat as statBytes } from "./linux-abi.js";
+import { FsError, resolve, type Tree } from "./vfs.js";
 import type { Handler, Kernel, Output } from "./syscalls.js";
 
 /** What an fd refers to; dup'ed fds share one (and its offset). */
@@ -23,9 +23,8 @@ export function stdFiles(stdin: Uint8Array, stdout: Output, stderr: Output, tree
   return { fds: new Map<number, Open>([[0, { kind: "in", data: stdin, pos: 0 }], [1, { kind: "out", out: stdout }], [2, { kind: "out", out: stderr }]]), tree, cwd: "" };
 }
 
-const SIGPIPE = 13, AT_FDCWD = -100, O_ACCMODE = 3, O_CREAT = 0o100, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000;
+const AT_FDCWD = -100, O_ACCMODE = 3, O_CREAT = 0o100, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000;
 const AT_SYMLINK_NOFOLLOW = 0x100, F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_DUPFD_CLOEXEC = 1030;
-const EROFS = 30, ELOOP = 40;
 const enc = new TextEncoder();
 
 function lowestFree(f: Files, from = 0): number {
@@ -79,9 +78,9 @@ function readOpen(k: Kernel, o: Open, buf: number, len: number, at?: number): nu
 }
 
 function writeOpen(k: Kernel, o: Open, bytes: Uint8Array): number {
-  if (o.kind !== "out") return o.kind === "in" ? -E.BADF : -E.BADF;
+  if (o.kind !== "out") return -E.BADF;
   if (o.out(bytes) === false) { // the reader is gone: SIGPIPE (no handlers yet: it ends the process)
-    k.signal = SIGPIPE;
+    k.signal = SIG.PIPE;
     return -E.PIPE;
   }
   return bytes.length;
@@ -100,15 +99,15 @@ const fd = (k: Kernel, a: bigint) => k.files.fds.get(i32(a));
 function openat(k: Kernel, a: bigint[]): number {
   return fsCall(() => {
     const flags = num(a[2]);
-    if ((flags & O_ACCMODE) !== 0 || flags & O_CREAT) return -EROFS; // read-only tree for now
+    if ((flags & O_ACCMODE) !== 0 || flags & O_CREAT) return -E.ROFS; // read-only tree for now
     const path = pathAt(k, i32(a[0]), k.memory.readString(num(a[1])), (flags & O_NOFOLLOW) === 0);
     const st = k.files.tree!.stat(path);
     if (!st) return -E.NOENT;
     const type = st.mode & S_IFMT;
-    if (type === S_IFLNK) return -ELOOP; // O_NOFOLLOW on a link
+    if (type === S_IFLNK) return -E.LOOP; // O_NOFOLLOW on a link
     if (flags & O_DIRECTORY && type !== S_IFDIR) return -E.NOTDIR;
-    const open: Open = type === S_IFDIR ? { kind: "dir", path, pos: 0 } : type === S_IFREG ? { kind: "file", path, size: st.size, pos: 0 } : undefined!;
-    if (!open) return -E.ACCES; // devices, sockets and fifos of the host are not the container's
+    if (type !== S_IFDIR && type !== S_IFREG) return -E.ACCES; // the host's devices, sockets and fifos are not the container's
+    const open: Open = type === S_IFDIR ? { kind: "dir", path, pos: 0 } : { kind: "file", path, size: st.size, pos: 0 };
     const n = lowestFree(k.files);
     k.files.fds.set(n, open);
     return n;

@@ -20,9 +20,12 @@ export const SYS_NAME = new Map<number, string>(Object.entries(SYS).map(([n, v])
 
 export const E = {
   PERM: 1, NOENT: 2, SRCH: 3, INTR: 4, IO: 5, BADF: 9, CHILD: 10, AGAIN: 11, NOMEM: 12, ACCES: 13,
-  FAULT: 14, EXIST: 17, NOTDIR: 20, ISDIR: 21, INVAL: 22, MFILE: 24, NOTTY: 25, SPIPE: 29, PIPE: 32,
-  RANGE: 34, NOSYS: 38,
+  FAULT: 14, EXIST: 17, NOTDIR: 20, ISDIR: 21, INVAL: 22, MFILE: 24, NOTTY: 25, SPIPE: 29, ROFS: 30,
+  PIPE: 32, RANGE: 34, NAMETOOLONG: 36, NOSYS: 38, LOOP: 40,
 } as const;
+
+/** The signals a container process can be ended by (asm-generic/signal.h). */
+export const SIG = { ILL: 4, TRAP: 5, BUS: 7, KILL: 9, SEGV: 11, PIPE: 13 } as const;
 
 export const AT = {
   NULL: 0, PHDR: 3, PHENT: 4, PHNUM: 5, PAGESZ: 6, BASE: 7, FLAGS: 8, ENTRY: 9, UID: 11, EUID: 12,
@@ -33,9 +36,9 @@ export const AT = {
 export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
 export const MAP_FIXED_NOREPLACE = 0x100000;
 
-export const S_IFCHR = 0o020000;
+// st_mode's file types
+export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFREG = 0o100000, S_IFLNK = 0o120000;
 export const AT_EMPTY_PATH = 0x1000;
-export const TCGETS = 0x5401, TIOCGWINSZ = 0x5413;
 
 /** A register as a signed 64-bit number, and as a signed 32-bit int (an fd, a flag word). */
 export const num = (v: bigint) => Number(BigInt.asIntN(64, v));

@@ -5,7 +5,7 @@
 import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { loadProgram } from "./exec.js";
-import { SYS_NAME } from "./linux-abi.js";
+import { SIG } from "./linux-abi.js";
 import { callCounts, MMAP_BASE, type Kernel, type Output, systemCall } from "./syscalls.js";
 import { stdFiles } from "./files.js";
 import type { Tree } from "./vfs.js";
@@ -49,10 +49,9 @@ export interface ProcessResult {
   instructions: number;
 }
 
-const SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGKILL = 9, SIGSEGV = 11;
 // Exception causes (privileged spec 3.1.15) to the signal Linux delivers for them.
 const SIGNAL_OF: Record<number, number> = {
-  0: SIGBUS, 1: SIGSEGV, 2: SIGILL, 3: SIGTRAP, 4: SIGBUS, 5: SIGSEGV, 6: SIGBUS, 7: SIGSEGV, 12: SIGSEGV, 13: SIGSEGV, 15: SIGSEGV,
+  0: SIG.BUS, 1: SIG.SEGV, 2: SIG.ILL, 3: SIG.TRAP, 4: SIG.BUS, 5: SIG.SEGV, 6: SIG.BUS, 7: SIG.SEGV, 12: SIG.SEGV, 13: SIG.SEGV, 15: SIG.SEGV,
 };
 
 export class ContainerProcess {
@@ -61,7 +60,7 @@ export class ContainerProcess {
   private readonly kernel: Kernel;
   private readonly slice: number;
   private readonly maxInstructions: number;
-  private ran = 0;
+  private ran = 0; // instructions so far
 
   constructor(o: ProcessOptions) {
     this.hart = new HartClass(o.module, { memSize: o.memSize ?? 64 << 20 });
@@ -86,15 +85,12 @@ export class ContainerProcess {
 
   /** Runs the process to its end, yielding to the event loop between slices. */
   async run(): Promise<ProcessResult> {
-    let instructions = 0;
     for (;;) {
       const r = this.step();
-      instructions += r.ran;
-      this.ran = instructions;
-      if (r.done) return { ...r.done, calls: callCounts(this.kernel), unknown: this.kernel.unknown, instructions };
-      if (instructions >= this.maxInstructions) {
-        return { ...killed(SIGKILL), limit: true, calls: callCounts(this.kernel), unknown: this.kernel.unknown, instructions };
-      }
+      this.ran += r.ran;
+      const end = { calls: callCounts(this.kernel), unknown: this.kernel.unknown, instructions: this.ran };
+      if (r.done) return { ...r.done, ...end };
+      if (this.ran >= this.maxInstructions) return { ...killed(SIG.KILL), limit: true, ...end };
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -107,7 +103,7 @@ export class ContainerProcess {
     while (h.steps - start < slice) {
       const exit = h.run(slice - (h.steps - start));
       if (exit === Exit.Budget) continue;
-      if (exit !== Exit.Trap) return { ran: h.steps - start, done: killed(SIGSEGV) }; // nothing else can happen in U-mode
+      if (exit !== Exit.Trap) return { ran: h.steps - start, done: killed(SIG.SEGV) }; // nothing else can happen in U-mode
       const cause = h.exitCause;
       if (cause === 8) { // ECALL from U: a system call
         systemCall(this.kernel);
@@ -123,7 +119,7 @@ export class ContainerProcess {
       // A page fault on demand-paged memory: back the page, run the instruction again.
       const need = cause === 12 ? PROT_EXEC : cause === 13 ? PROT_READ : cause === 15 ? PROT_WRITE : 0;
       if (need && tval < BigInt(Number.MAX_SAFE_INTEGER) && this.memory.fault(Number(tval), need)) continue;
-      return { ran: h.steps - start, done: { ...killed(SIGNAL_OF[cause] ?? SIGSEGV), fault: { cause, pc: h.pc, tval } } };
+      return { ran: h.steps - start, done: { ...killed(SIGNAL_OF[cause] ?? SIG.SEGV), fault: { cause, pc: h.pc, tval } } };
     }
     return { ran: h.steps - start };
   }
@@ -133,4 +129,3 @@ function killed(signal: number): Omit<ProcessResult, "calls" | "unknown" | "inst
   return { status: 128 + signal, signal, waitStatus: signal };
 }
 
-export { SYS_NAME };

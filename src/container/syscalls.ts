@@ -29,13 +29,12 @@ export interface Kernel {
   pid: number;
 }
 
-export type Handler = (k: Kernel, a: bigint[]) => bigint | number;
+export type Handler = (k: Kernel, a: bigint[]) => number;
 /** Where a process's output goes; returns false once nobody reads it (a closed pipe). */
 export type Output = (bytes: Uint8Array) => boolean | void;
 
 /** Where mmap puts mappings without an address (the break grows up below it). */
 export const MMAP_BASE = 0x20_0000_0000;
-
 
 const up = (v: number) => Math.ceil(v / PAGE) * PAGE;
 
@@ -56,7 +55,7 @@ function clockNs(id: number): bigint {
 function mmap(k: Kernel, a: bigint[]): number {
   const addr = num(a[0]), len = num(a[1]), prot = num(a[2]), flags = num(a[3]);
   if (len <= 0 || (flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return -E.INVAL;
-  if ((flags & MAP_ANONYMOUS) === 0) return -E.BADF; // no files open yet: the filesystem comes next
+  if ((flags & MAP_ANONYMOUS) === 0) return -E.BADF; // file mappings are not answered yet
   const size = up(len);
   let at: number;
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -174,7 +173,7 @@ export function systemCall(k: Kernel): void {
   const h = k.hart;
   const nr = h.xNumber(17);
   const handler = nr < HANDLER_TABLE.length ? HANDLER_TABLE[nr] : undefined;
-  let result: number | bigint;
+  let result: number;
   if (!handler) {
     k.unknown.set(nr, (k.unknown.get(nr) ?? 0) + 1);
     result = -E.NOSYS;
@@ -190,6 +189,5 @@ export function systemCall(k: Kernel): void {
       else throw e;
     }
   }
-  if (typeof result === "number") h.setXNumber(10, result);
-  else h.setX(10, result);
+  h.setXNumber(10, result);
 }

@@ -2,6 +2,7 @@
 // whatever they say (`..` stops at the root, a symbolic link's target is read as a path of the
 // container, absolute ones from its root), and read-only files and directories under it.
 // Backends implement Tree (src/node/host-tree.ts: a host directory). Browser-safe.
+import { E, S_IFDIR, S_IFLNK, S_IFMT } from "./linux-abi.js";
 
 export interface Stat {
   ino: bigint;
@@ -10,8 +11,6 @@ export interface Stat {
   size: number;
   mtimeMs: number;
 }
-
-export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK = 0o120000;
 
 /** A backend: entries by their path inside the tree ("" is the root; no "." or ".."). */
 export interface Tree {
@@ -27,7 +26,6 @@ export interface Tree {
 export class FsError extends Error {
   constructor(readonly errno: number, message: string) { super(message); }
 }
-const ENOENT = 2, ENOTDIR = 20, ELOOP = 40, ENAMETOOLONG = 36;
 const MAX_LINKS = 40;
 
 /**
@@ -35,8 +33,8 @@ const MAX_LINKS = 40;
  * tree. `follow`: whether a symbolic link in the last component is followed.
  */
 export function resolve(tree: Tree, path: string, cwd: string, follow = true): string {
-  if (path.length > 4096) throw new FsError(ENAMETOOLONG, "path too long");
-  if (path === "") throw new FsError(ENOENT, "empty path");
+  if (path.length > 4096) throw new FsError(E.NAMETOOLONG, "path too long");
+  if (path === "") throw new FsError(E.NOENT, "empty path");
   const todo = (path.startsWith("/") ? path : `${cwd}/${path}`).split("/").filter((c) => c !== "" && c !== ".");
   const done: string[] = [];
   let links = 0;
@@ -47,15 +45,15 @@ export function resolve(tree: Tree, path: string, cwd: string, follow = true): s
     const st = tree.stat(here);
     const last = todo.length === 0;
     if (st && (st.mode & S_IFMT) === S_IFLNK && (!last || follow)) {
-      if (++links > MAX_LINKS) throw new FsError(ELOOP, "too many symbolic links");
+      if (++links > MAX_LINKS) throw new FsError(E.LOOP, "too many symbolic links");
       const target = tree.readlink(here);
       const parts = target.split("/").filter((x) => x !== "" && x !== ".");
       if (target.startsWith("/")) done.length = 0;
       todo.unshift(...parts);
       continue;
     }
-    if (!last && st && (st.mode & S_IFMT) !== S_IFDIR) throw new FsError(ENOTDIR, `${here}: not a directory`);
-    if (!last && !st) throw new FsError(ENOENT, `${here}: no such file or directory`);
+    if (!last && st && (st.mode & S_IFMT) !== S_IFDIR) throw new FsError(E.NOTDIR, `${here}: not a directory`);
+    if (!last && !st) throw new FsError(E.NOENT, `${here}: no such file or directory`);
     done.push(c);
   }
   return done.join("/");
