@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xd6c587a6;
+export const SOURCE_HASH = 0xa21521fe;
 
 /** assembly/layout.ts */
 export const L = {
@@ -88,7 +88,7 @@ export const L = {
   PAGE_SLOTS: 1048576,
   SLOT_ARRAY_SHIFT: 13,
   SLOT_ARRAY_BYTES: 8192,
-  SLOT_ARRAYS: 1024,
+  SLOT_ARRAYS: 2048,
   PAGE_FLAGS: 2097152,
   PAGE_CODE: 1,
   PAGE_WATCH: 2,
@@ -99,10 +99,10 @@ export const L = {
   DIRTY_LOG: 3735552,
   DIRTY_LOG_BYTES: 65536,
   BLOCK_AREA: 4194304,
-  BLOCK_AREA_END: 8388608,
-  SLOT_POOL: 8388608,
-  SLOT_POOL_END: 16777216,
-  RAM_OFF: 16777216,
+  BLOCK_AREA_END: 16777216,
+  SLOT_POOL: 16777216,
+  SLOT_POOL_END: 33554432,
+  RAM_OFF: 33554432,
   DRAM_BASE: 2147483648n,
   RES_NONE: 18446744073709551615n,
   CLINT_BASE: 33554432n,

@@ -1,6 +1,7 @@
-// Code generation: the decoded blocks of one guest page (read from the core's block cache) become
-// one Wasm function that runs them and chains between them while the guest stays in the page,
-// and tail-calls the function of the next page's block when it leaves.
+// Code generation: decoded blocks of one guest page (read from the core's block cache) become
+// one Wasm function that runs them and chains between them while the guest stays in them, and
+// tail-calls the function of the next block when it leaves them (another function of the same
+// page, or another page's).
 //
 //   (func (param pc i64) (param budget i32) (param tlbLoad i32) (param tlbStore i32)
 //         (param entry i32) (param done i32) (param tlbFetch i32) (result i32))
@@ -19,8 +20,10 @@
 // the registers written back, and the interpreter takes it from there: exceptions stay precise
 // because compiled code never raises one.
 //
-// Registers live in Wasm locals for the whole call: every register some block of the function
-// reads or writes is loaded at entry, and every one some block writes is stored at each exit.
+// Registers live in the core's memory between calls. A function whose blocks loop among
+// themselves holds every register they use in Wasm locals for the whole call; in one without a
+// loop, each block keeps the registers it uses in locals from their first use and stores the
+// ones it wrote at each of its exits (emitBlock).
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
@@ -235,12 +238,18 @@ export function compiledLength(b: BlockCode): number {
 export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   const f = new Body();
   const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
+  // A function whose blocks loop among themselves keeps registers in locals for the whole call
+  // (loaded at entry, stored at its exits); one without a loop is entered for a few blocks at a
+  // time, and each block loads and stores only what it uses (emitBlock).
+  const resident = blocks.some((b) => staticTargets(b).some((t) => ordinal.has(t) && t <= (b.h & 0xfff)));
   const used = new Set<number>(), written = new Set<number>();
-  for (const b of blocks) {
-    for (const i of b.insns.slice(0, compiledLength(b))) {
-      const w = writes(i);
-      for (const r of [...reads(i), w]) if (r > 0 && r !== L.X_SINK) used.add(r);
-      if (w > 0 && w !== L.X_SINK) written.add(w);
+  if (resident) {
+    for (const b of blocks) {
+      for (const i of b.insns.slice(0, compiledLength(b))) {
+        const w = writes(i);
+        for (const r of [...reads(i), w]) if (r > 0 && r !== L.X_SINK) used.add(r);
+        if (w > 0 && w !== L.X_SINK) written.add(w);
+      }
     }
   }
   const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
@@ -250,7 +259,7 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   const flags = L.PAGE_FLAGS + ((blocks[0].h - L.RAM_OFF) >>> 12);
   f.i32(flags).i32(flags).mem(Op.i32Load8U, 0).i32(L.PAGE_RAN).op(0x72 /* i32.or */).mem(Op.i32Store8, 0);
   for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
-  const exit = f.block(); // registers written back, P_PC and V_N set
+  const exit = f.block(); // P_PC and V_N set, registers in memory
   const out = f.block(); // P_PC and V_N set
   const chain = f.block();
   const dispatch = f.loop();
@@ -260,7 +269,7 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, out, chain, dispatch);
+    emitBlock(f, blocks[j], ordinal, out, chain, dispatch, resident ? used : undefined);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
@@ -272,6 +281,19 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.i32(L.JIT_NEXT_PC).get(P_PC).mem(Op.i64Store, 3);
   f.get(V_N);
   return { params: PAGE_PARAMS, results: [I32], locals: LOCALS, body: f, export: name };
+}
+
+/** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */
+function staticTargets(b: BlockCode): number[] {
+  const base = b.h & 0xfff, out: number[] = [];
+  const n = compiledLength(b);
+  for (let k = 0; k < n; k++) {
+    const i = b.insns[k];
+    if (BRANCH.has(i.op) || i.op === OP.JAL) out.push(base + i.imm);
+  }
+  const last = b.insns[n - 1];
+  if (n === b.insns.length && last.op !== OP.JAL && last.op !== OP.JALR) out.push(base + last.fall);
+  return out;
 }
 
 /**
@@ -301,7 +323,12 @@ function emitChain(f: Body, out: Label): void {
   f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
 }
 
-function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, chain: Label, dispatch: Label): void {
+/**
+ * Emits block `b`. With `resident`, the function holds those registers in locals for the whole
+ * call; without, the block loads what it reads and stores what it wrote at each of its exits.
+ */
+function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, chain: Label, dispatch: Label,
+  resident: Set<number> | undefined): void {
   const pageOff = b.h & 0xfff;
   const n = compiledLength(b);
   const insns = b.insns.slice(0, n);
@@ -309,6 +336,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   const pcAt = (off: number) => { f.get(V_VBASE).i64(pageOff + off).op(Op.i64Add); };
   /** Goes on at block-relative offset `off`: chain to its block if this function has it. */
   const goTo = (off: number) => {
+    storeDirty();
     pcAt(off); f.set(P_PC);
     const j = pageOff + off >= 0 && pageOff + off < 4096 ? ordinal.get(pageOff + off) : undefined;
     if (j === undefined) { f.br(chain); return; }
@@ -325,13 +353,25 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   }
   const bail = f.block();
-  const reg = (r: number) => { if (r === 0) f.i64(0); else f.get(xLocal(r)); };
+  // Without `resident`, registers live in memory between blocks: within the block a register's
+  // local holds it from its first read or write on (loaded before the instruction that first
+  // reads it), and every exit stores the ones written so far. The block is straight-line, so both
+  // sets are known at each instruction.
+  const loaded = new Set<number>(resident), dirty = new Set<number>();
+  const reg = (r: number) => {
+    if (r === 0) { f.i64(0); return; }
+    if (!loaded.has(r)) throw new Error(`jit: x${r} read before it was loaded`);
+    f.get(xLocal(r));
+  };
   const setReg = (r: number) => {
     if (r === 0 || r === L.X_SINK) { f.op(Op.drop); return; }
     f.set(xLocal(r));
+    loaded.add(r);
+    if (!resident) dirty.add(r);
   };
+  const storeDirty = () => { for (const r of dirty) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   /** Leaves at instruction `k` (not run) through the block's exit: pc = its pc. */
-  const leaveAt = (k: number) => { f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
+  const leaveAt = (k: number) => { storeDirty(); f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
   /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
   const tlbHost = (k: number, tlb: number, size: number) => {
     tlbEntry(f, V_VA, tlb);
@@ -343,6 +383,9 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   insns.forEach((i, k) => {
     const { op } = i;
     const imm = BigInt(i.imm);
+    for (const r of reads(i)) {
+      if (r > 0 && r !== L.X_SINK && !loaded.has(r)) { f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r)); loaded.add(r); }
+    }
     const ld = LOADS.get(op), st = STORES.get(op), rr = ALU_RR.get(op), ri = ALU_RI.get(op);
     const hp = HELPER_OPS.get(op), wrr = W_RR.get(op), br = BRANCH.get(op);
     if (ld) {
@@ -430,7 +473,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.JALR: // a computed target: leave with it (returns and indirect calls)
           reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
           pcAt(i.fall); setReg(i.rd);
-          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); f.br(chain);
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); storeDirty(); f.br(chain);
           jumped = true; break;
         case OP.SLTI: reg(i.rs1); f.i64(imm).op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
         case OP.SLTIU: reg(i.rs1); f.i64(imm).op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;

@@ -1,14 +1,17 @@
 // The JIT of one hart: after each run() slice it compiles the blocks the core queued as hot
-// (assembly/blocks.ts noteHot) into Wasm, one function per guest page, batched into one module
-// per flush, and puts the functions into the core's function table, where the interpreter calls
-// them (assembly/interp.ts). Compiled modules are shared by every hart of the process whose page
-// compiles to the same code (same physical address and contents: one kernel, many VMs).
+// (assembly/blocks.ts noteHot) into Wasm, batched into one module per flush, and puts the
+// functions into the core's function table, where the interpreter calls them (assembly/
+// interp.ts). A function holds blocks of one guest page that became hot together (at most
+// maxBlocks); each block is compiled once, and blocks of the page that become hot later get
+// functions of their own. Compiled modules are shared by every hart of the process whose blocks
+// compile to the same code (same physical address and contents: one kernel, many VMs).
 //
 // Invariant: every block reachable from the lookup table whose header holds a table index is
 // compiled, as it is now, into the function at that index, and so is every other block that
 // function holds. A block the core drops is no longer reachable (its slot is cleared or its tag
 // zeroed), and if it was compiled the core clears the index of every block of its page
-// (blocks.ts uncompilePage); a flush of every block bumps JIT_EPOCH and frees every function.
+// (blocks.ts uncompilePage); a function no block names any more is freed at the next look
+// (prune), and a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
 import { compiledLength, helpers, pageFunction, readBlock, type BlockCode } from "./codegen.js";
 import { encodeModule } from "./wasm.js";
@@ -18,6 +21,8 @@ export interface JitOptions {
   threshold?: number;
   /** Most pages with compiled code per hart; the coldest are evicted beyond it. */
   maxPages?: number;
+  /** Most blocks compiled into one function (DEFAULT_MAX_BLOCKS). */
+  maxBlocks?: number;
   /**
    * Compile in the background (WebAssembly.compile) and install when done, instead of compiling
    * before run() returns. Default false; a hart switches to it by itself where synchronous
@@ -34,10 +39,13 @@ export interface JitStats {
   /** Modules compiled by this hart, and functions it took from modules other harts compiled. */
   modules: number;
   sharedFunctions: number;
+  /** Blocks this hart compiled (one dropped and compiled again counts again). */
+  compiledBlocks: number;
   /** Bytes of Wasm this hart compiled, and time spent generating and compiling it (ms). */
   compiledBytes: number;
   compileMs: number;
   evictions: number;
+  /** Functions compiled for pages that had compiled code already (their other blocks). */
   recompiles: number;
   /** Instructions run by compiled code, and compiled calls (the latter wraps at 2^32). */
   steps: bigint;
@@ -50,7 +58,7 @@ export interface JitStats {
 
 interface Shared { module: WebAssembly.Module; name: string; bytes: number }
 
-// Process-wide cache of compiled page functions by their code, bounded in bytes (least recently
+// Process-wide cache of compiled functions by their code, bounded in bytes (least recently
 // used out). Sizes are Wasm bytes, a function's share of its module's (V8 does not tell the size
 // of the machine code; it grows with them).
 const shared = new Map<string, Shared>();
@@ -80,13 +88,17 @@ function reuse(key: string): Shared | undefined {
   return s;
 }
 
-/** A page with compiled code installed in a hart. */
+/**
+ * A function of compiled blocks: blocks of one page that became hot together (in one flush),
+ * at most maxBlocks of them. It is compiled once; blocks of the page that become hot later go
+ * into functions of their own, so no code is compiled twice while it stays valid.
+ */
+interface Frag { slot: number; blocks: number[]; tags: number[]; bytes: number }
+
+/** A page with compiled code installed in a hart: its functions. */
 interface Page {
   page: number; // host address
-  slot: number;
-  blocks: number[];
-  compiles: number;
-  lastFlush: number;
+  frags: Frag[];
   bytes: number;
   owner: WeakRef<Jit>;
 }
@@ -138,7 +150,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 8;
+const CODEGEN_VERSION = 9;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)
@@ -162,20 +174,23 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
 
 interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string }
 
-// A page is compiled again when blocks of it become hot that its function lacks. Every compile
-// starts the page's code over on V8's baseline tier, so after FREE_RECOMPILES a page waits
-// 2^compiles flushes between compiles (its hot blocks queue again meanwhile).
-const FREE_RECOMPILES = 4;
 // run() slices, and guest instructions at least, between two looks at which pages ran (their
-// order for eviction): a container's system calls make its slices very short.
+// order for eviction) and which functions lost all their blocks: a container's system calls
+// make its slices very short.
 const AGE_EVERY_RUNS = 8;
 const AGE_MIN_STEPS = 65_536;
-const MAX_BACKOFF_FLUSHES = 4096;
 
 // Entries before a block is compiled. Lower compiles more of a booting kernel's run-once code
 // than it saves; higher leaves CPU-bound guests interpreted for longer (measured: bench/README.md,
 // "The JIT's threshold").
 export const DEFAULT_THRESHOLD = 50_000;
+// Most blocks in one compiled function. A call loads every register the function's blocks use
+// and stores every one they write, however few of its blocks run: small functions keep that
+// cost near what the blocks run need; within one, blocks chain without a lookup.
+export const DEFAULT_MAX_BLOCKS = 8;
+// Uncompiled blocks of a page entered this share of the threshold times are compiled with its
+// hot ones: the blocks of a loop reach the threshold within a few passes of each other.
+const WARM_SHARE = 0.25;
 
 let defaultOptions: JitOptions | false = {};
 /** What a Hart created without a `jit` option gets (tests force it with WASMVISOR_JIT). */
@@ -189,21 +204,24 @@ export class Jit {
   private readonly free: number[] = [];
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private epoch: number;
-  private flushes = 0;
   private runs = 0;
   private agedAt = 0; // S_STEPS (low 32 bits) at the last look
   private async: boolean;
   private disabled = false;
   private background = 0;
-  private readonly inFlight = new Set<number>();
+  private readonly inFlight = new Set<number>(); // blocks compiling in the background
   private readonly maxPages: number;
+  private readonly maxBlocks: number;
   private readonly threshold: number;
-  private readonly counts = { modules: 0, sharedFunctions: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
+  private readonly counts = { modules: 0, sharedFunctions: 0, compiledBlocks: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
 
   constructor(private readonly memory: WebAssembly.Memory, private readonly table: WebAssembly.Table, options: JitOptions = {}) {
     const t = options.threshold ?? DEFAULT_THRESHOLD;
     if (!Number.isInteger(t) || t < 0 || t > 0x7fffffff) throw new RangeError(`jit threshold must be an integer >= 0, got ${t}`);
+    const mb = options.maxBlocks ?? DEFAULT_MAX_BLOCKS;
+    if (!Number.isInteger(mb) || mb < 1 || mb > 2048) throw new RangeError(`jit maxBlocks must be an integer in 1..2048, got ${mb}`);
     this.threshold = t;
+    this.maxBlocks = mb;
     this.maxPages = options.maxPages ?? 4096;
     this.async = options.async ?? false;
     this.view = new DataView(memory.buffer);
@@ -225,12 +243,16 @@ export class Jit {
     if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch) this.flush();
   }
 
-  /** Moves the pages whose code ran since the last look to the back of the eviction order. */
+  /**
+   * Moves the pages whose code ran since the last look to the back of the eviction order, and
+   * frees the functions none of whose blocks names them any more (the core dropped them).
+   */
   private age(): void {
+    if (this.u32(L.JIT_EPOCH) !== this.epoch) return; // flush() forgets them all
     let n = this.pages.size;
-    for (const p of this.pages.values()) {
+    for (const p of [...this.pages.values()]) {
       if (n-- <= 0) break;
-      this.tookSecondChance(p);
+      if (this.prune(p)) this.tookSecondChance(p);
     }
   }
 
@@ -249,55 +271,54 @@ export class Jit {
 
   stats(): JitStats {
     let blocks = 0, bytes = 0;
-    for (const p of this.pages.values()) { blocks += p.blocks.length; bytes += p.bytes; }
+    for (const p of this.pages.values()) { for (const f of p.frags) blocks += f.blocks.length; bytes += p.bytes; }
     return {
       pages: this.pages.size, blocks, installedBytes: bytes, ...this.counts,
       steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
     };
   }
 
+  /** Compiles the blocks the core queued, with the warm blocks of their pages. */
   flush(): void {
     const t0 = performance.now();
-    this.flushes++;
     const epoch = this.u32(L.JIT_EPOCH);
     if (epoch !== this.epoch) { // every block was dropped: every function is unreachable
-      for (const p of this.pages.values()) { this.free.push(p.slot); forget(p); }
+      for (const p of this.pages.values()) { for (const f of p.frags) this.free.push(f.slot); forget(p); }
       this.pages.clear();
       this.epoch = epoch;
     }
     const queued = Math.min(this.u32(L.JIT_QUEUED), L.JIT_QUEUE_MAX);
-    const hot = new Set<number>();
+    const hot = new Map<number, number[]>(); // page → its hot blocks not compiled yet
     for (let i = 0; i < queued; i++) {
       const b = this.u32(L.JIT_QUEUE + 4 * i);
       const tag = this.u32(b);
-      if (tag !== 0 && this.reachable(b, tag)) hot.add(tag & ~0xfff);
+      if (tag === 0 || !this.reachable(b, tag) || this.u32(b + 12) !== 0 || this.inFlight.has(b)) continue;
+      const page = tag & ~0xfff;
+      const list = hot.get(page);
+      if (list) { if (!list.includes(b)) list.push(b); } else hot.set(page, [b]);
     }
     this.setU32(L.JIT_QUEUED, 0);
     if (!hot.size) return;
 
     const pending: Pending[] = [];
-    for (const page of hot) {
-      if (this.inFlight.has(page)) continue; // its blocks are compiling already
+    for (const [page, queuedBlocks] of hot) {
       const prev = this.pages.get(page);
-      const blocks = this.blocksOf(page);
-      if (prev && prev.compiles >= FREE_RECOMPILES &&
-          this.flushes - prev.lastFlush < Math.min(MAX_BACKOFF_FLUSHES, 2 ** prev.compiles)) {
-        for (const b of blocks) if (this.u32(b + 12) === 0) this.setU32(b + 8, 0); // count again
-        continue;
-      }
-      const code: BlockCode[] = [];
-      const compiled: number[] = [];
-      for (const b of blocks) {
+      if (prev) this.prune(prev);
+      const blocks: number[] = [], code: BlockCode[] = [];
+      const all = [...queuedBlocks, ...this.warmBlocks(page, queuedBlocks)];
+      for (const b of all.sort((x, y) => this.u32(x) - this.u32(y))) {
         const bc = readBlock(this.view, b);
-        if (compiledLength(bc) > 0) { code.push(bc); compiled.push(b); } else this.markDone(b);
+        if (compiledLength(bc) > 0) { code.push(bc); blocks.push(b); } else this.markDone(b);
       }
-      if (!code.length) continue;
-      // The code is a function of the blocks' addresses and decoded entries alone (and of the
-      // memory's sharedness): hashing those finds another hart's module without generating it.
-      const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
-      for (const b of compiled) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.ENTRY * (1 + this.view.getUint16(b + 4, true))));
-      const key = keyOf(parts, compiled.map((b) => this.u32(b)));
-      pending.push({ page, blocks: compiled, code, key });
+      for (let i = 0; i < blocks.length; i += this.maxBlocks) {
+        const group = blocks.slice(i, i + this.maxBlocks);
+        // The code is a function of the blocks' addresses and decoded entries alone (and of the
+        // memory's sharedness): hashing those finds another hart's module without generating it.
+        const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
+        for (const b of group) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.ENTRY * (1 + this.view.getUint16(b + 4, true))));
+        const key = keyOf(parts, group.map((b) => this.u32(b)));
+        pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key });
+      }
     }
     // One module for every function no hart of the process has compiled yet.
     const fresh = pending.filter((p) => !shared.has(p.key));
@@ -305,6 +326,7 @@ export class Jit {
       const bytes = encodeModule([...helpers(), ...fresh.map((p, i) => pageFunction(p.code, `p${i}`))], this.isShared());
       this.counts.modules++;
       this.counts.compiledBytes += bytes.length;
+      for (const p of fresh) this.counts.compiledBlocks += p.blocks.length;
       let module: WebAssembly.Module | undefined;
       if (!this.async) {
         try {
@@ -342,29 +364,29 @@ export class Jit {
   }
 
   /**
-   * Compiles off the calling thread (WebAssembly.compile) and installs each page whose blocks
-   * are all still there, unchanged, when it is done; the others are left to be queued again.
+   * Compiles off the calling thread (WebAssembly.compile) and installs each function whose
+   * blocks are all still there, unchanged and uncompiled, when it is done; the others are left
+   * to be queued again.
    */
   private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
     const epoch = this.epoch;
     const tags = fresh.map((p) => p.blocks.map((b) => this.u32(b)));
-    for (const p of fresh) this.inFlight.add(p.page);
+    for (const p of fresh) for (const b of p.blocks) this.inFlight.add(b);
     this.background++;
     WebAssembly.compile(bytes).then((module) => {
       this.remember(fresh, module, bytes.length);
       if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
       const t0 = performance.now();
       fresh.forEach((p, i) => {
-        const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) &&
-          (this.u32(b + 12) === 0 || this.u32(b + 12) === this.pages.get(p.page)?.slot));
+        const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) && this.u32(b + 12) === 0);
         if (intact) this.installShared(p.page, p.blocks, shared.get(p.key)!);
         else for (const b of p.blocks) if (this.u32(b) !== 0 && this.u32(b + 12) === 0) this.setU32(b + 8, 0);
       });
       this.counts.compileMs += performance.now() - t0;
     }).catch(() => {
-      // Not expected (the same code compiles synchronously in the tests): interpret these pages.
+      // Not expected (the same code compiles synchronously in the tests): interpret these blocks.
     }).finally(() => {
-      for (const p of fresh) this.inFlight.delete(p.page);
+      for (const p of fresh) for (const b of p.blocks) this.inFlight.delete(b);
       this.background--;
     });
   }
@@ -387,43 +409,69 @@ export class Jit {
     return tag >= L.RAM_OFF && this.u32(this.slotOf(tag)) === b;
   }
 
-  /** The reachable blocks that start in the page at host address `page`. */
-  private blocksOf(page: number): number[] {
+  /**
+   * The uncompiled blocks of the page at host address `page`, other than `hot`, entered at
+   * least WARM_SHARE of the threshold times: a loop's other blocks when its first became hot.
+   */
+  private warmBlocks(page: number, hot: number[]): number[] {
     const out: number[] = [];
     const first = this.slotOf(page);
     if (first < L.SLOT_POOL + L.SLOT_ARRAY_BYTES) return out; // no slot array: no blocks
+    const warm = Math.max(1, Math.floor(this.threshold * WARM_SHARE));
     for (let i = 0; i < 2048; i++) {
       const b = this.u32(first + 4 * i);
-      if (b !== 0 && this.u32(b) === page + 2 * i) out.push(b);
+      if (b === 0 || this.u32(b) !== page + 2 * i || this.u32(b + 12) !== 0 || this.inFlight.has(b)) continue;
+      const hits = this.u32(b + 8);
+      if (hits >= warm && hits < BLOCK.QUEUED && !hot.includes(b)) out.push(b);
     }
     return out;
+  }
+
+  /** Whether block `b` of function `f` (its j-th) still names it. */
+  private names(f: Frag, j: number): boolean {
+    const b = f.blocks[j];
+    return this.u32(b) === f.tags[j] && this.u32(b + 12) === f.slot;
+  }
+
+  /**
+   * Frees the functions of `p` that no block names any more (the core dropped or uncompiled
+   * them: blocks.ts uncompilePage); forgets the page when none is left. Whether any is left.
+   */
+  private prune(p: Page): boolean {
+    const live = p.frags.filter((f) => f.blocks.some((_, j) => this.names(f, j)));
+    if (live.length === p.frags.length) return true;
+    for (const f of p.frags) if (!live.includes(f)) { this.free.push(f.slot); p.bytes -= f.bytes; if (installed.has(p)) installedBytes -= f.bytes; }
+    p.frags = live;
+    if (live.length) return true;
+    this.pages.delete(p.page);
+    forget(p);
+    return false;
   }
 
   /** Block `b` will not be compiled: keep the core from queueing it again. */
   private markDone(b: number): void { this.setU32(b + 8, BLOCK.QUEUED); }
 
   private install(page: number, blocks: number[], fn: Function, bytes: number): void {
-    const prev = this.pages.get(page);
     const slot = this.free.pop() ?? this.table.grow(1);
     this.table.set(slot, fn as never);
     // +8 (the hotness count while uncompiled) becomes the block's ordinal in the function.
     blocks.forEach((b, j) => { this.setU32(b + 12, slot); this.setU32(b + 8, j); });
-    if (prev) {
-      this.pages.delete(page);
-      forget(prev);
-      this.free.push(prev.slot); // every reachable block of the page now names the new slot
-      this.counts.recompiles++;
+    let p = this.pages.get(page);
+    if (p) this.counts.recompiles++;
+    else {
+      p = { page, frags: [], bytes: 0, owner: this.self };
+      this.pages.set(page, p);
+      installed.add(p);
     }
-    const p: Page = { page, slot, blocks, compiles: (prev?.compiles ?? 0) + 1, lastFlush: this.flushes, bytes, owner: this.self };
-    this.pages.set(page, p);
-    installed.add(p);
+    p.frags.push({ slot, blocks, tags: blocks.map((b) => this.u32(b)), bytes });
+    p.bytes += bytes;
     installedBytes += bytes;
     evictColdest(this.pages.values(), this.pages.size, () => this.pages.size > this.maxPages, p);
     trimProcess(p);
   }
 
   /**
-   * Whether page `p`'s code ran since it was last looked at (PAGE_RAN, set by its function): if
+   * Whether page `p`'s code ran since it was last looked at (PAGE_RAN, set by its functions): if
    * so, the flag is cleared and the page goes to the back of the eviction order.
    */
   tookSecondChance(p: Page): boolean {
@@ -438,18 +486,16 @@ export class Jit {
     return true;
   }
 
-
-  /** Forgets the page's function: its reachable blocks go back to the interpreter. */
+  /** Forgets the page's functions: its reachable blocks go back to the interpreter. */
   evict(page: number): void {
     const p = this.pages.get(page);
     if (!p) return;
-    for (const b of p.blocks) {
-      const tag = this.u32(b);
-      if (this.u32(b + 12) === p.slot && tag !== 0 && this.reachable(b, tag)) { this.setU32(b + 12, 0); this.setU32(b + 8, 0); }
+    for (const f of p.frags) {
+      f.blocks.forEach((b, j) => { if (this.names(f, j) && this.reachable(b, f.tags[j])) { this.setU32(b + 12, 0); this.setU32(b + 8, 0); } });
+      this.free.push(f.slot);
     }
     this.pages.delete(page);
     forget(p);
-    this.free.push(p.slot);
     this.counts.evictions++;
   }
 }
