@@ -120,11 +120,12 @@ run linux         the bundled Linux guest (Linux 6.1 + busybox; OpenSBI in full 
 run --kernel      your own Linux Image (with --initrd, --firmware, --append)
 run --mode container ROOT -- PROGRAM
                   a static RV64 Linux program whose kernel is wasmvisor itself (no guest
-                  kernel): ROOT is busybox (the bundled busybox: PROGRAM names the applet,
-                  e.g. /bin/sh) or a directory holding PROGRAM, whose files the program sees
-                  (read-only; its paths stay inside the directory); its exit status becomes
-                  wasmvisor's (128 + N if signal N ended it); --mem (default 64M) and
-                  --max-instructions apply
+                  kernel): ROOT is busybox (the bundled busybox root) or a directory
+                  holding PROGRAM (a bare name is looked up in /bin, /usr/bin, /sbin,
+                  /usr/sbin); its files are a read-only base under a writable layer of the
+                  container's own, gone at its end (paths stay inside the root); its exit
+                  status becomes wasmvisor's (128 + N if signal N ended it); --mem (memory
+                  per process, default 64M) and --max-instructions apply
 images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)

@@ -5,18 +5,18 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import type { ContainerRunArgs } from "./args.js";
 import { ContainerProcess } from "../container/process.js";
 import { ExecError } from "../container/exec.js";
-import { loadBundledBusybox as bundledBusybox } from "../node/images.js";
+import { loadBundledBusyboxRoot } from "../node/images.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { HostTree } from "../node/host-tree.js";
-import { FsError, resolve } from "../container/vfs.js";
+import { FsError, resolve, type Tree } from "../container/vfs.js";
 import { S_IFMT, S_IFREG, SIG } from "../container/linux-abi.js";
 import { EXIT_LIMIT, SetupError } from "./run-command.js";
 
 const SIGNAL_NAME: Record<number, string> = { [SIG.ILL]: "Illegal instruction", [SIG.TRAP]: "Trace/breakpoint trap", [SIG.BUS]: "Bus error", [SIG.SEGV]: "Segmentation fault" };
 
-/** The tree of a root: none for busybox, the directory's (read-only) for a directory. */
-function treeOf(root: string): HostTree | undefined {
-  if (root === "busybox") return undefined;
+/** The read-only base of a root: the bundled busybox root's, or the directory's. */
+function treeOf(root: string): Tree {
+  if (root === "busybox") return loadBundledBusyboxRoot();
   try {
     const dir = realpathSync(root);
     if (!statSync(dir).isDirectory()) throw new SetupError(`container root ${root} is not a directory (tar roots come with the container filesystem)`);
@@ -27,19 +27,23 @@ function treeOf(root: string): HostTree | undefined {
   }
 }
 
-/** The program for argv[0]: the bundled busybox, or the file the path names inside the root. */
-function programOf(tree: HostTree | undefined, root: string, path: string): Uint8Array {
-  if (!tree) return bundledBusybox();
-  let file: string;
-  try {
-    file = resolve(tree, path, "/"); // inside the root, whatever its .. and symbolic links say
-  } catch (e) {
-    if (e instanceof FsError) throw new SetupError(`${path}: ${e.message} in the container root ${root}`);
-    throw e;
+const PATH = ["/bin", "/usr/bin", "/sbin", "/usr/sbin"];
+
+/** The program for argv[0]: the file the path names inside the root; a bare name is looked up in PATH. */
+function programOf(tree: Tree, root: string, path: string): Uint8Array {
+  const candidates = path.includes("/") ? [path] : PATH.map((d) => `${d}/${path}`);
+  for (const c of candidates) {
+    let file: string;
+    try {
+      file = resolve(tree, c, "/"); // inside the root, whatever its .. and symbolic links say
+    } catch (e) {
+      if (e instanceof FsError) { if (candidates.length === 1) throw new SetupError(`${path}: ${e.message} in the container root ${root}`); continue; }
+      throw e;
+    }
+    const st = tree.stat(file);
+    if (st && (st.mode & S_IFMT) === S_IFREG) return tree.read(file, 0, st.size);
   }
-  const st = tree.stat(file);
-  if (!st || (st.mode & S_IFMT) !== S_IFREG) throw new SetupError(`${path}: not found in the container root ${root}`);
-  return tree.read(file, 0, st.size);
+  throw new SetupError(`${path}: not found in the container root ${root}`);
 }
 
 export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
@@ -53,7 +57,7 @@ export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
   try {
     proc = new ContainerProcess({
       module: loadCoreModule(), program: programOf(tree, cmd.root, cmd.argv[0]), argv: cmd.argv, tree,
-      env: ["PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/root", "TERM=dumb"], memSize: cmd.memSize, stdin,
+      env: [`PATH=${PATH.join(":")}`, "HOME=/root", "TERM=dumb"], memSize: cmd.memSize, stdin,
       maxInstructions: cmd.maxInstructions,
       stdout: (b) => !closed.stdout && (process.stdout.write(b), true), stderr: (b) => !closed.stderr && (process.stderr.write(b), true),
     });

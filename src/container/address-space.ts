@@ -37,6 +37,21 @@ export class AddressSpace {
     this.root = this.allocPage();
   }
 
+  /**
+   * A copy of this address space in `hart` (fork): the RAM it uses, page tables included, at
+   * the same physical addresses, so the tables are valid as they are.
+   */
+  copyTo(hart: Hart): AddressSpace {
+    if (hart.memSize !== this.hart.memSize) throw new RangeError("fork: the child's RAM differs in size");
+    const used = this.next - DRAM_BASE;
+    for (let off = 0; off < used; off += 1 << 20) hart.writePhys(DRAM_BASE + off, this.hart.readPhys(DRAM_BASE + off, Math.min(1 << 20, used - off)));
+    const copy = Object.create(AddressSpace.prototype) as AddressSpace;
+    Object.assign(copy, { hart, next: this.next, free: [...this.free], end: this.end, root: this.root, pages: new Map() });
+    for (const [vpn, m] of this.pages) copy.pages.set(vpn, { ...m });
+    hart.flushTlb();
+    return copy;
+  }
+
   /** satp for this address space (ASID 0). */
   get satp(): bigint { return SATP_SV39 | BigInt(this.root / PAGE); }
 

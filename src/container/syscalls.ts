@@ -1,12 +1,15 @@
 // The Linux system calls a container process makes, answered by the host (the RISC-V calling
 // convention: number in a7, arguments in a0-a5, result or -errno in a0): memory (brk, mmap,
-// munmap, mremap, mprotect), time, identity, randomness and process exit here; files and the
-// standard streams in ./files.ts. Calls not implemented answer -ENOSYS and are counted.
+// munmap, mremap, mprotect), time, identity and randomness here; processes (clone, execve,
+// wait4, exit, kill) through the container (./container.ts); files, pipes and the standard
+// streams in ./files.ts. Calls not implemented answer -ENOSYS and are counted.
 import type { Hart } from "../core/hart.js";
 import { AddressSpace, BadAddress, OutOfMemory, PAGE, USER_TOP } from "./address-space.js";
-import { E, i32, num, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, SYS, SYS_NAME, utsname } from "./linux-abi.js";
+import { E, i32, num, SIG, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, SYS, SYS_NAME, utsname } from "./linux-abi.js";
 import { FILE_HANDLERS, type Files } from "./files.js";
 import { STACK_SIZE, STACK_TOP } from "./exec.js";
+import { BLOCKED, REPLACED } from "./outcomes.js";
+import { readSigset, type Signals } from "./signals.js";
 
 /** What the system calls of one process work on. */
 export interface Kernel {
@@ -24,9 +27,34 @@ export interface Kernel {
   unknown: Map<number, number>;
   /** Set by exit/exit_group: the status. */
   exit: number | undefined;
-  /** Set when a call raises a signal that ends the process. */
-  signal?: number;
+  /** Its signal dispositions, mask and pending signals (./signals.ts). */
+  sig: Signals;
   pid: number;
+  ppid: number;
+  /** The container's process calls (none: a process on its own, which cannot fork or exec). */
+  control?: ProcessControl;
+}
+
+
+/** What the container does for its processes' process calls (./container.ts). */
+export interface ProcessControl {
+  /** clone: a child process (threads are not answered: -ENOSYS). */
+  clone(k: Kernel, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number;
+  execve(k: Kernel, path: string, argv: string[], envp: string[]): number;
+  wait4(k: Kernel, pid: number, status: number, options: number): number;
+  kill(k: Kernel, pid: number, sig: number): number;
+}
+
+/** A NULL-terminated array of string pointers in user memory (argv, envp). */
+function strings(k: Kernel, at: number): string[] {
+  const out: string[] = [];
+  if (at === 0) return out;
+  for (let i = 0; ; i++) {
+    if (i >= 4096) throw new RangeError("argument list too long");
+    const p = num(k.memory.readU64(at + 8 * i));
+    if (p === 0) return out;
+    out.push(k.memory.readString(p, 131072));
+  }
 }
 
 export type Handler = (k: Kernel, a: bigint[]) => number;
@@ -122,10 +150,20 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.madvise, () => 0],
   [SYS.set_tid_address, (k) => k.pid],
   [SYS.set_robust_list, () => 0],
-  [SYS.rt_sigaction, (k, a) => { if (a[2] !== 0n) k.memory.write(num(a[2]), new Uint8Array(24)); return 0; }],
-  [SYS.rt_sigprocmask, (k, a) => { if (a[2] !== 0n) k.memory.write(num(a[2]), new Uint8Array(8)); return 0; }],
+  [SYS.rt_sigaction, (k, a) => k.sig.sigaction(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
+  [SYS.rt_sigprocmask, (k, a) => k.sig.sigprocmask(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
   [SYS.sigaltstack, () => 0],
-  [SYS.getpid, (k) => k.pid], [SYS.gettid, (k) => k.pid], [SYS.getppid, () => 0],
+  // Waits until a signal the given mask lets through is there; its handler runs, then -EINTR.
+  [SYS.rt_sigsuspend, (k, a) => (k.sig.suspend(readSigset(k.memory, a[0])) ? -E.INTR : BLOCKED)],
+  [SYS.rt_sigreturn, (k) => { if (k.sig.sigreturn(k.hart)) return REPLACED; k.sig.raise(SIG.SEGV); return -E.FAULT; }],
+  [SYS.getpid, (k) => k.pid], [SYS.gettid, (k) => k.pid], [SYS.getppid, (k) => k.ppid],
+  [SYS.clone, (k, a) => (k.control ? k.control.clone(k, num(a[0]), a[1], num(a[2]), a[3], num(a[4])) : -E.NOSYS)],
+  [SYS.execve, (k, a) => (k.control ? k.control.execve(k, k.memory.readString(num(a[0])), strings(k, num(a[1])), strings(k, num(a[2]))) : -E.NOSYS)],
+  [SYS.wait4, (k, a) => (k.control ? k.control.wait4(k, i32(a[0]), num(a[1]), i32(a[2])) : -E.CHILD)],
+  [SYS.kill, (k, a) => (k.control ? k.control.kill(k, i32(a[0]), i32(a[1])) : -E.PERM)],
+  [SYS.tkill, (k, a) => (k.control && i32(a[0]) > 0 ? k.control.kill(k, i32(a[0]), i32(a[1])) : -E.INVAL)],
+  [SYS.tgkill, (k, a) => (k.control && i32(a[1]) > 0 ? k.control.kill(k, i32(a[1]), i32(a[2])) : -E.INVAL)],
+  [SYS.setpgid, () => 0],
   [SYS.getuid, () => 0], [SYS.geteuid, () => 0], [SYS.getgid, () => 0], [SYS.getegid, () => 0],
   [SYS.getpgid, (k) => k.pid], [SYS.setsid, (k) => k.pid], [SYS.umask, () => 0o022],
   [SYS.uname, (k, a) => { k.memory.write(num(a[0]), utsname(["Linux", k.hostname, "6.1.0-wasmvisor", "#1 SMP wasmvisor container", "riscv64", "(none)"])); return 0; }],
@@ -145,7 +183,8 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.sched_yield, () => 0],
   [SYS.sched_getaffinity, (k, a) => { const n = Math.min(num(a[1]), 8); const m = new Uint8Array(n); if (n) m[0] = 1; k.memory.write(num(a[2]), m); return n; }],
   [SYS.futex, () => 0], // one thread: no one to wait for or wake
-  [SYS.nanosleep, () => 0],
+  [SYS.nanosleep, () => 0], // no timers yet: sleeps end at once
+  [SYS.clock_nanosleep, () => 0],
 ]);
 
 function rlimit(resource: number): Uint8Array {
@@ -168,8 +207,11 @@ export function callCounts(k: Kernel): Map<string, number> {
   return m;
 }
 
-/** Answers the system call the hart stopped at (a0-a7 in, a0 out). */
-export function systemCall(k: Kernel): void {
+/**
+ * Answers the system call the hart stopped at (a0-a7 in, a0 out): "done" (a0 holds the
+ * result), "blocked" (nothing written: the call is made again later) or "replaced" (execve).
+ */
+export function systemCall(k: Kernel): "done" | "blocked" | "replaced" {
   const h = k.hart;
   const nr = h.xNumber(17);
   const handler = nr < HANDLER_TABLE.length ? HANDLER_TABLE[nr] : undefined;
@@ -189,5 +231,8 @@ export function systemCall(k: Kernel): void {
       else throw e;
     }
   }
+  if (result === BLOCKED) return "blocked";
+  if (result === REPLACED) return "replaced";
   h.setXNumber(10, result);
+  return "done";
 }

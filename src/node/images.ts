@@ -7,6 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { readCpio, RootError } from "../container/rootfs.js";
+import { CpioTree } from "../container/layers.js";
 
 /** The package root (holds package.json), found from this file in src/ or dist/src/. */
 export function packageRoot(): string {
@@ -46,6 +47,16 @@ export function loadBundledBusybox(): Uint8Array {
   busybox ??= readCpio(loadBundledLinux().initrd).get("bin/busybox")?.data;
   if (!busybox) throw new RootError("the bundled root has no bin/busybox");
   return busybox;
+}
+
+let busyboxRoot: CpioTree | undefined;
+/**
+ * The bundled busybox root (the Linux guest's initramfs: /bin/busybox, its applets' links, /etc,
+ * /tmp ...) as a read-only tree, one per process: the base layer every busybox container shares.
+ */
+export function loadBundledBusyboxRoot(): CpioTree {
+  busyboxRoot ??= new CpioTree(loadBundledLinux().initrd);
+  return busyboxRoot;
 }
 
 /** The bundled firmware alone (the default for --kernel in full mode). */

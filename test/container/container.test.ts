@@ -1,8 +1,10 @@
-// Containers, first part: a static RV64 Linux program in U-mode whose kernel is the host
-// (src/container). A C program built here with riscv64-linux-gnu-gcc -static prints the same as
-// under qemu-riscv64 (QEMU's user mode: its own Linux system-call emulation); the bundled
-// busybox runs its shell; faults end the process with the signal Linux would send; bad
-// programs are refused with a message; the CLI runs `run --mode container`.
+// Containers: static RV64 Linux programs in U-mode whose kernel is the host (src/container). A C
+// program built here with riscv64-linux-gnu-gcc -static prints the same as under qemu-riscv64
+// (QEMU's user mode: its own Linux system-call emulation); the bundled busybox runs its shell,
+// with pipes, redirections, background jobs, signals and files of its own in a writable layer;
+// containers do not see each other's files or processes; faults end the process with the
+// signal Linux would send; bad programs are refused with a message; the CLI runs
+// `run --mode container`.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContainerProcess, type ProcessOptions } from "../../src/container/process.js";
 import { ExecError } from "../../src/container/exec.js";
-import { loadBundledBusybox as bundledBusybox, loadBundledLinux } from "../../src/node/images.js";
+import { loadBundledBusybox as bundledBusybox, loadBundledBusyboxRoot, loadBundledLinux } from "../../src/node/images.js";
 import { readCpio, RootError } from "../../src/container/rootfs.js";
 import { HostTree } from "../../src/node/host-tree.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
@@ -110,6 +112,52 @@ describe("the bundled busybox in a container", () => {
   });
 });
 
+describe("processes in a busybox container", () => {
+  const sh = (script: string, input = "") => run({ program: bundledBusybox(), argv: ["/bin/sh", "-c", script], tree: loadBundledBusyboxRoot(), env: ["PATH=/bin:/usr/bin"] }, input);
+
+  it("runs a script with pipes, redirections, a background job and wait", async () => {
+    const script = [
+      "echo hello world | tr a-z A-Z > /tmp/out", // a pipe between two programs, into a new file
+      "cat /tmp/out",
+      "(echo from the background; exit 4) & bg=$!", // a background job
+      "sort -r < /etc/list | head -2", // stdin from a file, two pipes
+      "wait $bg; echo \"job $bg: $?\"",
+      "echo more >> /tmp/out; wc -l < /tmp/out",
+      "cat /nonexistent 2>/dev/null || echo missing",
+      "read first < /tmp/out; echo \"[$first]\"",
+      "exit 3",
+    ].join("\n");
+    // /etc/list comes from the script itself: the root's base layer is read-only and shared
+    const got = await sh(`printf 'b\\na\\nc\\n' > /etc/list\n${script}`);
+    const lines = got.out.split("\n");
+    expect(lines.slice(0, 1)).toEqual(["HELLO WORLD"]);
+    expect(got.out).toContain("from the background\n");
+    expect(got.out).toContain("c\nb\n");
+    expect(got.out).toMatch(/job \d+: 4\n/);
+    expect(got.out).toContain("\n2\nmissing\n[HELLO WORLD]\n");
+    expect(got.err).toBe("");
+    expect(got.status).toBe(3);
+    expect(got.processes).toBeGreaterThan(8);
+    for (const c of ["clone", "execve", "wait4", "pipe2", "dup3", "openat"]) expect(got.calls.get(c), c).toBeGreaterThan(0);
+  });
+
+  it("delivers signals to handlers and ends processes by the default action", async () => {
+    const got = await sh("trap 'echo caught USR1' USR1; kill -USR1 $$; echo after; sh -c 'kill -TERM $$; echo never'; echo \"child: $?\"");
+    expect(got.out).toBe("caught USR1\nafter\nchild: 143\n");
+    expect(got.calls.get("rt_sigreturn")).toBeGreaterThan(0);
+  });
+
+  it("files and processes are the container's own: another container sees neither", async () => {
+    const a = await sh("mkdir /tmp/a && echo secret > /tmp/a/file && cat /tmp/a/file && echo $$ && ls /tmp");
+    expect(a.out).toBe("secret\n1\na\n");
+    // the same base, another container: no /tmp/a; pid 1 again; pid 2 is nobody it can signal
+    const b = await sh("ls /tmp; cat /tmp/a/file; echo $$; kill -0 2 || echo no-such-process");
+    expect(b.out).toBe("1\nno-such-process\n");
+    expect(b.err).toMatch(/can't open '\/tmp\/a\/file': No such file or directory/);
+    expect(loadBundledBusyboxRoot().stat("tmp/a")).toBeUndefined(); // the shared base is untouched
+  });
+});
+
 describe("files of a directory root (read-only)", () => {
   let root = "";
   const inRoot = (argv: string[], input = "") => run({ program: bundledBusybox(), argv, tree: new HostTree(root) }, input);
@@ -129,7 +177,7 @@ describe("files of a directory root (read-only)", () => {
     expect((await inRoot(["cat", "/etc/hello.txt"])).out).toBe("hello from the root\nsecond line\n");
     expect((await inRoot(["wc", "-l", "/etc/hello.txt"])).out.trim()).toBe("2 /etc/hello.txt");
     expect((await inRoot(["ls", "/etc"])).out).toBe("abs-link\nescape\nescape2\nhello.txt\nsub\n");
-    // (the shell's builtins only: running cat from it needs fork and exec, the next part)
+    // (the shell's builtins: this root has no programs for it to fork and exec)
     const sh = await inRoot(["sh", "-c", 'read a < /etc/hello.txt; echo "[$a]"; cd /etc/sub; pwd; read d < deep; read h < ../abs-link; echo "$d|$h"']);
     expect(sh.out).toBe("[hello from the root]\n/etc/sub\ndeep|hello from the root\n");
   });

@@ -1,0 +1,342 @@
+// A container: its processes (static RV64 Linux programs in U-mode, each on a hart of its own,
+// whose kernel is the host), their process table and pids, the layered file tree they share,
+// and the scheduler that runs them in turn. fork copies the parent's hart and the RAM its
+// address space uses; execve gives the process a new hart with the new program; wait4 reaps
+// zombies; a call that must wait (wait4, a pipe) blocks the process until something in the
+// container changes. The container ends when its first process (pid 1) does: the others are
+// killed with it.
+import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
+import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
+import { ExecError, loadProgram } from "./exec.js";
+import { closeFiles, inheritFiles, stdFiles, type Files } from "./files.js";
+import { LayeredTree } from "./layers.js";
+import { E, S_IFMT, S_IFREG, SIG } from "./linux-abi.js";
+import { BLOCKED, REPLACED } from "./outcomes.js";
+import { callCounts, MMAP_BASE, type Kernel, type Output, type ProcessControl, systemCall } from "./syscalls.js";
+import { FsError, resolve, type Tree } from "./vfs.js";
+import { mapTrampoline, Signals } from "./signals.js";
+
+export interface ContainerOptions {
+  /** The core module (src/node/core-module.ts or the browser's). */
+  module: WebAssembly.Module;
+  /** The read-only base of the file tree (shared); none: an empty root. Writes go to a layer of the container's own. */
+  tree?: Tree;
+  /** Guest memory per process (bytes, a multiple of 4 KiB); 64 MiB by default. */
+  memSize?: number;
+  hostname?: string;
+  /** Where standard output and error go. */
+  stdout?: Output;
+  stderr?: Output;
+  /** Standard input, all of it (end of file after). */
+  stdin?: Uint8Array;
+  /** Instructions per run() slice of a process, between yields to the event loop. */
+  slice?: number;
+  /** Stop the container after this many instructions in all (the result says `limit`). */
+  maxInstructions?: number;
+}
+
+/** How a process ended: exit status, or the signal that killed it. */
+export interface ProcessResult {
+  status: number;
+  signal?: number;
+  /** Linux's wait status encoding: (status << 8) or the signal number. */
+  waitStatus: number;
+  /** For a signal from a fault: the exception cause, where, and its value (mtval). */
+  fault?: { cause: number; pc: bigint; tval: bigint };
+  /** The process was stopped at the instruction limit (SIGKILL's status then). */
+  limit?: boolean;
+  /** Calls answered in the container, by name, and those not implemented (answered -ENOSYS), by number. */
+  calls: Map<string, number>;
+  unknown: Map<number, number>;
+  /** Instructions run by all the container's processes. */
+  instructions: number;
+  /** Processes the container started (pid 1 included). */
+  processes: number;
+}
+
+type End = Omit<ProcessResult, "calls" | "unknown" | "instructions" | "processes">;
+
+// Exception causes (privileged spec 3.1.15) to the signal Linux delivers for them.
+const SIGNAL_OF: Record<number, number> = {
+  0: SIG.BUS, 1: SIG.SEGV, 2: SIG.ILL, 3: SIG.TRAP, 4: SIG.BUS, 5: SIG.SEGV, 6: SIG.BUS, 7: SIG.SEGV, 12: SIG.SEGV, 13: SIG.SEGV, 15: SIG.SEGV,
+};
+const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
+const CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_SETTID = 0x1000000;
+const WNOHANG = 1;
+
+function killed(signal: number): End {
+  return { status: 128 + signal, signal, waitStatus: signal };
+}
+
+/** One process: the Kernel its system calls work on, and where it is in its life. */
+export class Proc implements Kernel {
+  hart!: Hart;
+  memory!: AddressSpace;
+  brkStart = 0;
+  brk = 0;
+  mmapNext = MMAP_BASE;
+  exit: number | undefined = undefined;
+  sig = new Signals();
+  state: "run" | "blocked" | "zombie" = "run";
+  /** The container's change count when it blocked: it runs again once that has moved. */
+  blockedAt = -1;
+  /** A vfork parent waits for its child to exec or end. */
+  vforkChild: Proc | undefined;
+  end: End | undefined;
+
+  constructor(
+    readonly pid: number, public ppid: number, public files: Files, readonly counts: Uint32Array,
+    readonly unknown: Map<number, number>, readonly hostname: string, readonly control: ProcessControl,
+  ) {}
+}
+
+export class Container implements ProcessControl {
+  readonly tree: LayeredTree;
+  private readonly procs = new Map<number, Proc>();
+  private nextPid = 1;
+  private changes = 0;
+  private ran = 0;
+  private readonly counts = new Uint32Array(512);
+  private readonly unknown = new Map<number, number>();
+  private readonly memSize: number;
+  private readonly slice: number;
+  private readonly maxInstructions: number;
+  private init: Proc | undefined;
+
+  constructor(private readonly o: ContainerOptions) {
+    this.tree = new LayeredTree(o.tree);
+    this.memSize = o.memSize ?? 64 << 20;
+    this.slice = o.slice ?? 5_000_000;
+    this.maxInstructions = o.maxInstructions ?? Infinity;
+  }
+
+  /** Starts the first process (pid 1): `program` with `argv` and `env`. Throws ExecError on a bad program. */
+  start(program: Uint8Array, argv: string[], env: string[]): Proc {
+    if (this.init) throw new Error("the container has started");
+    const files = stdFiles(this.o.stdin ?? new Uint8Array(0), this.o.stdout ?? (() => {}), this.o.stderr ?? (() => {}), this.tree, () => this.changed());
+    const p = this.newProc(0, files);
+    this.load(p, program, argv, env);
+    this.init = p;
+    return p;
+  }
+
+  /** The pids of the processes the container holds (zombies included). */
+  pids(): number[] { return [...this.procs.keys()]; }
+
+  private newProc(ppid: number, files: Files): Proc {
+    const p = new Proc(this.nextPid++, ppid, files, this.counts, this.unknown, this.o.hostname ?? "container", this);
+    this.procs.set(p.pid, p);
+    return p;
+  }
+
+  private changed(): void { this.changes++; }
+
+  /** Gives `p` a new hart running `program` (execve, and the first process). */
+  private load(p: Proc, program: Uint8Array, argv: string[], env: string[]): void {
+    const hart = new HartClass(this.o.module, { memSize: this.memSize });
+    const memory = new AddressSpace(hart);
+    const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
+    mapTrampoline(memory);
+    hart.setPara("user");
+    hart.writeCsr(0x180, memory.satp);
+    hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
+    hart.priv = PRIV_U;
+    hart.pc = BigInt(loaded.entry);
+    hart.setX(2, BigInt(loaded.sp));
+    p.hart = hart;
+    p.memory = memory;
+    p.brk = p.brkStart = loaded.brk;
+    p.mmapNext = MMAP_BASE;
+  }
+
+  // ---- process calls (ProcessControl) ----
+
+  clone(k: Kernel, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number {
+    const parent = k as Proc;
+    const vfork = (flags & (CLONE_VM | CLONE_VFORK)) === (CLONE_VM | CLONE_VFORK);
+    // Threads (a shared address space without vfork), shared fd tables or fs state: not yet.
+    if ((flags & CLONE_VM && !vfork) || flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS)) return -E.NOSYS;
+    const child = this.newProc(parent.pid, inheritFiles(parent.files));
+    const hart = new HartClass(this.o.module, { memSize: this.memSize });
+    hart.restoreState(parent.hart.saveState());
+    child.hart = hart;
+    child.memory = parent.memory.copyTo(hart);
+    child.brk = parent.brk; child.brkStart = parent.brkStart; child.mmapNext = parent.mmapNext;
+    child.sig = parent.sig.fork();
+    hart.pc = parent.hart.pc + 4n; // after the ecall
+    hart.setX(10, 0n);
+    if (stack !== 0n) hart.setX(2, stack);
+    if (flags & CLONE_SETTLS) hart.setX(4, tls);
+    const tid = new Uint8Array(4);
+    new DataView(tid.buffer).setInt32(0, child.pid, true);
+    if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
+    if (flags & CLONE_CHILD_SETTID) child.memory.write(ctid, tid);
+    // vfork: the copy stands in for the shared memory; the parent waits as it would.
+    if (vfork) { parent.vforkChild = child; }
+    this.changed();
+    return child.pid;
+  }
+
+  execve(k: Kernel, path: string, argv: string[], envp: string[]): number {
+    const p = k as Proc;
+    let file: string;
+    try {
+      file = resolve(this.tree, path, "/" + p.files.cwd);
+    } catch (e) {
+      if (e instanceof FsError) return -e.errno;
+      throw e;
+    }
+    const st = this.tree.stat(file);
+    if (!st) return -E.NOENT;
+    if ((st.mode & S_IFMT) !== S_IFREG) return -E.ACCES;
+    if ((st.mode & 0o111) === 0) return -E.ACCES;
+    const program = this.tree.read(file, 0, st.size);
+    const before = { hart: p.hart, memory: p.memory };
+    try {
+      this.load(p, program, argv.length ? argv : [path], envp);
+    } catch (e) {
+      p.hart = before.hart; p.memory = before.memory;
+      if (e instanceof ExecError) return -E.NOEXEC;
+      throw e;
+    }
+    closeFiles(p.files, true);
+    p.sig.exec();
+    this.releaseVforkParent(p);
+    this.changed();
+    return REPLACED;
+  }
+
+  wait4(k: Kernel, pid: number, status: number, options: number): number {
+    const p = k as Proc;
+    const mine = [...this.procs.values()].filter((c) => c.ppid === p.pid && (pid <= 0 || pid === -1 || c.pid === pid));
+    if (pid > 0 && !mine.length) return -E.CHILD;
+    if (!mine.length) return -E.CHILD;
+    const zombie = mine.find((c) => c.state === "zombie");
+    if (!zombie) return options & WNOHANG ? 0 : BLOCKED;
+    if (status !== 0) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, zombie.end!.waitStatus, true);
+      p.memory.write(status, b);
+    }
+    this.procs.delete(zombie.pid);
+    return zombie.pid;
+  }
+
+  kill(k: Kernel, pid: number, sig: number): number {
+    if (sig < 0 || sig > 64) return -E.INVAL;
+    const targets = pid > 0 ? [this.procs.get(pid)].filter((t) => t !== undefined) : [...this.procs.values()].filter((t) => t.pid !== (k as Proc).pid || pid === -1);
+    const live = targets.filter((t) => t.state !== "zombie");
+    if (!live.length) return -E.SRCH;
+    if (sig === 0) return 0;
+    for (const t of live) {
+      if (sig === SIG.KILL) this.finish(t, killed(sig));
+      else t.sig.raise(sig); // delivered when it runs next (its handler, or the default action)
+    }
+    this.changed();
+    return 0;
+  }
+
+  private releaseVforkParent(child: Proc): void {
+    for (const q of this.procs.values()) if (q.vforkChild === child) { q.vforkChild = undefined; }
+  }
+
+  /** Ends `p`: its files close, its children go to pid 1, and it waits to be reaped (a zombie). */
+  private finish(p: Proc, end: End): void {
+    if (p.state === "zombie") return;
+    p.state = "zombie";
+    p.end = end;
+    closeFiles(p.files, false);
+    for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
+    this.procs.get(p.ppid)?.sig.raise(SIG.CHLD);
+    this.releaseVforkParent(p);
+    // An orphan (its parent gone, or pid 1 itself) is reaped at once.
+    if (p !== this.init && !this.procs.has(p.ppid)) this.procs.delete(p.pid);
+    this.changed();
+  }
+
+  // ---- running ----
+
+  /** Runs the container until its first process ends, yielding to the event loop between slices. */
+  async run(): Promise<ProcessResult> {
+    const init = this.init;
+    if (!init) throw new Error("the container has no process: start() one");
+    const result = (end: End): ProcessResult => ({
+      ...end, calls: callCounts(init), unknown: this.unknown, instructions: this.ran, processes: this.nextPid - 1,
+    });
+    for (;;) {
+      let progressed = false;
+      for (const p of [...this.procs.values()]) {
+        if (p.state === "zombie" || p.vforkChild) continue;
+        if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable()) continue;
+        const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
+        const r = this.step(p, budget);
+        this.ran += r.ran;
+        if (r.end) this.finish(p, r.end);
+        if (p.state !== "blocked") progressed = true;
+        if (init.state === "zombie") break;
+        if (this.ran >= this.maxInstructions) break;
+      }
+      if (init.state === "zombie") {
+        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        return result(init.end!);
+      }
+      if (this.ran >= this.maxInstructions) {
+        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        return { ...result(killed(SIG.KILL)), limit: true };
+      }
+      if (!progressed && [...this.procs.values()].every((p) => p.state !== "run" && (p.state === "zombie" || p.blockedAt === this.changes || p.vforkChild))) {
+        // Every process waits for another: nothing can change any more (no timers, no input
+        // after its end). As a kernel would leave them hanging, the container ends killed.
+        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        return result(init.end!);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** One slice of `p`: runs, answers its traps, until the budget is spent, it blocks or it ends. */
+  private step(p: Proc, slice: number): { ran: number; end?: End } {
+    const h = p.hart;
+    const start = h.steps;
+    // A signal sent since it last ran. A blocked call is made again first: sigsuspend then
+    // returns (-EINTR, the handler runs), another call blocks again and the handler runs before
+    // it is made again (SA_RESTART's way).
+    if (p.state !== "blocked") {
+      const ended = p.sig.deliver(h, p.memory);
+      if (ended) return { ran: 0, end: killed(ended) };
+    }
+    p.state = "run";
+    while (h.steps - start < slice) {
+      const exit = h.run(slice - (h.steps - start));
+      if (exit === Exit.Budget) continue;
+      if (exit !== Exit.Trap) return { ran: h.steps - start, end: killed(SIG.SEGV) }; // nothing else can happen in U-mode
+      const cause = h.exitCause;
+      if (cause === 8) { // ECALL from U: a system call
+        const outcome = systemCall(p);
+        if ((p.state as Proc["state"]) === "zombie") return { ran: h.steps - start }; // it killed itself (kill)
+        if (p.exit !== undefined) {
+          const status = p.exit & 0xff;
+          return { ran: h.steps - start, end: { status, waitStatus: status << 8 } };
+        }
+        if (outcome === "blocked") {
+          if (!p.sig.deliverable()) { p.state = "blocked"; p.blockedAt = this.changes; return { ran: h.steps - start }; }
+          const sig = p.sig.deliver(h, p.memory); // the handler runs, then the call again
+          if (sig) return { ran: h.steps - start, end: killed(sig) };
+          continue;
+        }
+        if (outcome === "replaced") return { ran: h.steps - start }; // the new program starts at its next slice
+        h.advancePc(4);
+        const sig = p.sig.deliver(h, p.memory); // one the call raised or let through (sigsuspend)
+        if (sig) return { ran: h.steps - start, end: killed(sig) };
+        if (p.vforkChild) return { ran: h.steps - start }; // the vfork parent waits
+        continue;
+      }
+      const tval = h.exitValue;
+      // A page fault on demand-paged memory: back the page, run the instruction again.
+      const need = cause === 12 ? PROT_EXEC : cause === 13 ? PROT_READ : cause === 15 ? PROT_WRITE : 0;
+      if (need && tval < BigInt(Number.MAX_SAFE_INTEGER) && p.memory.fault(Number(tval), need)) continue;
+      return { ran: h.steps - start, end: { ...killed(SIGNAL_OF[cause] ?? SIG.SEGV), fault: { cause, pc: h.pc, tval } } };
+    }
+    return { ran: h.steps - start };
+  }
+}
