@@ -33,6 +33,8 @@ export interface ContainerOptions {
   slice?: number;
   /** Stop the container after this many instructions in all (the result says `limit`). */
   maxInstructions?: number;
+  /** Most processes at once (zombies included); a fork beyond fails with EAGAIN. 64 by default. */
+  maxProcesses?: number;
 }
 
 /** How a process ended: exit status, or the signal that killed it. */
@@ -156,8 +158,15 @@ export class Container implements ProcessControl {
     const vfork = (flags & (CLONE_VM | CLONE_VFORK)) === (CLONE_VM | CLONE_VFORK);
     // Threads (a shared address space without vfork), shared fd tables or fs state: not yet.
     if ((flags & CLONE_VM && !vfork) || flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS)) return -E.NOSYS;
+    if (this.procs.size >= (this.o.maxProcesses ?? 64)) return -E.AGAIN;
+    let hart: Hart;
+    try {
+      hart = new HartClass(this.o.module, { memSize: this.memSize });
+    } catch (e) {
+      if (e instanceof RangeError) return -E.NOMEM; // the host could not give it memory
+      throw e;
+    }
     const child = this.newProc(parent.pid, inheritFiles(parent.files));
-    const hart = new HartClass(this.o.module, { memSize: this.memSize });
     hart.restoreState(parent.hart.saveState());
     child.hart = hart;
     child.memory = parent.memory.copyTo(hart);

@@ -147,6 +147,18 @@ describe("processes in a busybox container", () => {
     expect(got.calls.get("rt_sigreturn")).toBeGreaterThan(0);
   });
 
+  it("a fork bomb stops at the container's process limit, and ends with the container", async () => {
+    const got = await run({
+      program: bundledBusybox(), argv: ["/bin/sh", "-c", "i=0; while [ $i -lt 40 ]; do (while :; do :; done) & i=$((i+1)); done; echo not reached"],
+      tree: loadBundledBusyboxRoot(), maxProcesses: 16, slice: 20_000,
+    });
+    // the shell stops at the failed fork (as ash does on Linux); its busy children end with it
+    expect(got.out).toBe("");
+    expect(got.err).toBe("/bin/sh: can't fork: Resource temporarily unavailable\n");
+    expect(got.status).toBe(2);
+    expect(got.processes).toBe(16);
+  });
+
   it("files and processes are the container's own: another container sees neither", async () => {
     const a = await sh("mkdir /tmp/a && echo secret > /tmp/a/file && cat /tmp/a/file && echo $$ && ls /tmp");
     expect(a.out).toBe("secret\n1\na\n");
