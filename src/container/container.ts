@@ -3,9 +3,12 @@
 // and the scheduler that runs them in turn. fork copies the parent's hart and the RAM its
 // address space uses; execve gives the process a new hart with the new program; wait4 reaps
 // zombies; a call that must wait (wait4, a pipe) blocks the process until something in the
-// container changes. The container ends when its first process (pid 1) does: the others are
-// killed with it.
+// container changes. Threads (clone with CLONE_VM) share their process's hart and address
+// space: the scheduler switches the hart's registers between them, as a uniprocessor kernel
+// would, and futex waits and wakes among them. The container ends when its first process
+// (pid 1) does: the others are killed with it.
 import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
+import { L } from "../core/abi.gen.js";
 import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { ExecError, loadProgram } from "./exec.js";
 import { closeFiles, inheritFiles, stdFiles, type Files } from "./files.js";
@@ -62,8 +65,26 @@ type End = Omit<ProcessResult, "calls" | "unknown" | "instructions" | "processes
 const SIGNAL_OF: Record<number, number> = {
   0: SIG.BUS, 1: SIG.SEGV, 2: SIG.ILL, 3: SIG.TRAP, 4: SIG.BUS, 5: SIG.SEGV, 6: SIG.BUS, 7: SIG.SEGV, 12: SIG.SEGV, 13: SIG.SEGV, 15: SIG.SEGV,
 };
-const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
-const CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_SETTID = 0x1000000;
+const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
+const CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f;
+
+// A thread's registers while another runs on the hart: x0-x31, f0-f31, fcsr, pc.
+const CTX = [[L.X_BASE, 256], [L.F_BASE, 256], [L.S_FCSR, 8], [L.S_PC, 8]] as const;
+const CTX_BYTES = 528;
+
+function saveContext(h: Hart, into: Uint8Array): void {
+  const mem = new Uint8Array(h.memory.buffer);
+  let at = 0;
+  for (const [off, n] of CTX) { into.set(mem.subarray(off, off + n), at); at += n; }
+}
+
+function loadContext(h: Hart, from: Uint8Array): void {
+  const mem = new Uint8Array(h.memory.buffer);
+  let at = 0;
+  for (const [off, n] of CTX) { mem.set(from.subarray(at, at + n), off); at += n; }
+  new DataView(h.memory.buffer).setBigUint64(L.S_RES_ADDR, L.RES_NONE, true); // a context switch drops an LR reservation
+}
 const WNOHANG = 1;
 
 function killed(signal: number): End {
@@ -78,6 +99,13 @@ export class Proc implements Kernel {
   brk = 0;
   mmapNext = MMAP_BASE;
   exit: number | undefined = undefined;
+  exitGroup = false;
+  clearTid = 0;
+  tgid: number;
+  /** Its registers while another thread of its process has the hart. */
+  ctx: Uint8Array | undefined;
+  /** A FUTEX_WAIT it is blocked in: its address, and whether a FUTEX_WAKE came. */
+  futexWait: { addr: number; woken: boolean } | undefined;
   sig = new Signals();
   state: "run" | "blocked" | "zombie" = "run";
   /** The container's change count when it blocked: it runs again once that has moved. */
@@ -89,7 +117,10 @@ export class Proc implements Kernel {
   constructor(
     readonly pid: number, public ppid: number, public files: Files, readonly counts: Uint32Array,
     readonly unknown: Map<number, number>, readonly hostname: string, readonly control: ProcessControl,
-  ) {}
+  ) { this.tgid = pid; }
+
+  /** A thread of a process (not its first). */
+  get isThread(): boolean { return this.tgid !== this.pid; }
 }
 
 export class Container implements ProcessControl {
@@ -104,6 +135,8 @@ export class Container implements ProcessControl {
   private readonly slice: number;
   private readonly maxInstructions: number;
   private init: Proc | undefined;
+  /** Which thread's registers each hart holds now. */
+  private readonly onHart = new WeakMap<Hart, Proc>();
 
   constructor(private readonly o: ContainerOptions) {
     this.tree = new LayeredTree(o.tree);
@@ -156,9 +189,10 @@ export class Container implements ProcessControl {
   clone(k: Kernel, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number {
     const parent = k as Proc;
     const vfork = (flags & (CLONE_VM | CLONE_VFORK)) === (CLONE_VM | CLONE_VFORK);
-    // Threads (a shared address space without vfork), shared fd tables or fs state: not yet.
-    if ((flags & CLONE_VM && !vfork) || flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS)) return -E.NOSYS;
     if (this.procs.size >= (this.o.maxProcesses ?? 64)) return -E.AGAIN;
+    if (flags & CLONE_VM && !vfork) return this.thread(parent, flags, stack, ptid, tls, ctid);
+    // A shared fd table or fs state without a shared address space: not answered.
+    if (flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS | CLONE_SIGHAND)) return -E.INVAL;
     let hart: Hart;
     try {
       hart = new HartClass(this.o.module, { memSize: this.memSize });
@@ -180,10 +214,70 @@ export class Container implements ProcessControl {
     new DataView(tid.buffer).setInt32(0, child.pid, true);
     if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
     if (flags & CLONE_CHILD_SETTID) child.memory.write(ctid, tid);
+    if (flags & CLONE_CHILD_CLEARTID) child.clearTid = ctid;
     // vfork: the copy stands in for the shared memory; the parent waits as it would.
     if (vfork) { parent.vforkChild = child; }
     this.changed();
     return child.pid;
+  }
+
+  /**
+   * A thread of `parent`'s process: the same hart, address space, files and signal handlers;
+   * its own registers (the caller's, with a0 = 0 after the ecall, sp and tp as given).
+   */
+  private thread(parent: Proc, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number {
+    const need = CLONE_THREAD | CLONE_SIGHAND | CLONE_FILES | CLONE_FS;
+    if ((flags & need) !== need) return -E.INVAL; // a shared address space but not the rest: not answered
+    const t = this.newProc(parent.ppid, parent.files);
+    t.tgid = parent.tgid;
+    t.hart = parent.hart; t.memory = parent.memory; t.sig = parent.sig;
+    const h = parent.hart;
+    const pc = h.pc;
+    h.pc = pc + 4n; h.setX(10, 0n);
+    const sp = h.x(2), tp = h.x(4);
+    if (stack !== 0n) h.setX(2, stack);
+    if (flags & CLONE_SETTLS) h.setX(4, tls);
+    t.ctx = new Uint8Array(CTX_BYTES);
+    saveContext(h, t.ctx);
+    h.pc = pc; h.setX(2, sp); h.setX(4, tp); // the caller's own registers back (a0 is its result)
+    const tid = new Uint8Array(4);
+    new DataView(tid.buffer).setInt32(0, t.pid, true);
+    if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
+    if (flags & CLONE_CHILD_SETTID) parent.memory.write(ctid, tid);
+    if (flags & CLONE_CHILD_CLEARTID) t.clearTid = ctid;
+    this.changed();
+    return t.pid;
+  }
+
+  futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number {
+    const p = k as Proc;
+    const cmd = op & FUTEX_CMD;
+    if (addr % 4 !== 0) return -E.INVAL;
+    if (cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) {
+      const w = p.futexWait;
+      if (w && w.addr === addr && w.woken) { p.futexWait = undefined; return 0; }
+      const now = new DataView(p.memory.read(addr, 4).buffer).getInt32(0, true);
+      if (now !== val) { p.futexWait = undefined; return -E.AGAIN; }
+      if (timeout !== 0n) { p.futexWait = undefined; return -E.TIMEDOUT; } // no timers: a timed wait ends at once
+      p.futexWait = { addr, woken: false };
+      return BLOCKED;
+    }
+    if (cmd === FUTEX_WAKE || cmd === FUTEX_WAKE_BITSET) return this.wake(p.memory, addr, Math.max(0, val));
+    return -E.NOSYS;
+  }
+
+  /** Wakes up to `n` threads waiting at `addr` in address space `memory`. */
+  private wake(memory: AddressSpace, addr: number, n: number): number {
+    let woken = 0;
+    for (const t of this.procs.values()) {
+      if (woken >= n) break;
+      if (t.memory === memory && t.futexWait && t.futexWait.addr === addr && !t.futexWait.woken && t.state === "blocked") {
+        t.futexWait.woken = true;
+        woken++;
+      }
+    }
+    if (woken) this.changed();
+    return woken;
   }
 
   execve(k: Kernel, path: string, argv: string[], envp: string[]): number {
@@ -200,6 +294,7 @@ export class Container implements ProcessControl {
     if ((st.mode & S_IFMT) !== S_IFREG) return -E.ACCES;
     if ((st.mode & 0o111) === 0) return -E.ACCES;
     const program = this.tree.read(file, 0, st.size);
+    if (p.isThread) return -E.NOSYS; // execve from a thread other than the first: not answered
     const before = { hart: p.hart, memory: p.memory };
     try {
       this.load(p, program, argv.length ? argv : [path], envp);
@@ -208,6 +303,8 @@ export class Container implements ProcessControl {
       if (e instanceof ExecError) return -E.NOEXEC;
       throw e;
     }
+    for (const t of this.threadsOf(p)) if (t !== p) this.procs.delete(t.pid); // the other threads end
+    this.onHart.delete(before.hart);
     closeFiles(p.files, true);
     p.sig.exec();
     this.releaseVforkParent(p);
@@ -217,10 +314,10 @@ export class Container implements ProcessControl {
 
   wait4(k: Kernel, pid: number, status: number, options: number): number {
     const p = k as Proc;
-    const mine = [...this.procs.values()].filter((c) => c.ppid === p.pid && (pid <= 0 || pid === -1 || c.pid === pid));
+    const mine = [...this.procs.values()].filter((c) => !c.isThread && c.ppid === p.tgid && (pid <= 0 || c.pid === pid));
     if (pid > 0 && !mine.length) return -E.CHILD;
     if (!mine.length) return -E.CHILD;
-    const zombie = mine.find((c) => c.state === "zombie");
+    const zombie = mine.find((c) => c.state === "zombie" && this.threadsOf(c).length === 1); // its threads all ended
     if (!zombie) return options & WNOHANG ? 0 : BLOCKED;
     if (status !== 0) {
       const b = new Uint8Array(4);
@@ -233,12 +330,13 @@ export class Container implements ProcessControl {
 
   kill(k: Kernel, pid: number, sig: number): number {
     if (sig < 0 || sig > 64) return -E.INVAL;
-    const targets = pid > 0 ? [this.procs.get(pid)].filter((t) => t !== undefined) : [...this.procs.values()].filter((t) => t.pid !== (k as Proc).pid || pid === -1);
+    const targets = pid > 0 ? [this.procs.get(pid)].filter((t) => t !== undefined)
+      : [...this.procs.values()].filter((t) => !t.isThread && (t.tgid !== (k as Proc).tgid || pid === -1));
     const live = targets.filter((t) => t.state !== "zombie");
     if (!live.length) return -E.SRCH;
     if (sig === 0) return 0;
     for (const t of live) {
-      if (sig === SIG.KILL) this.finish(t, killed(sig));
+      if (sig === SIG.KILL) this.finishProcess(t, killed(sig));
       else t.sig.raise(sig); // delivered when it runs next (its handler, or the default action)
     }
     this.changed();
@@ -247,6 +345,37 @@ export class Container implements ProcessControl {
 
   private releaseVforkParent(child: Proc): void {
     for (const q of this.procs.values()) if (q.vforkChild === child) { q.vforkChild = undefined; }
+  }
+
+  /** The threads of `p`'s process, its first among them. */
+  private threadsOf(p: Proc): Proc[] { return [...this.procs.values()].filter((t) => t.tgid === p.tgid); }
+
+  /** Ends thread `t` alone (exit): its clear-tid word is zeroed and woken; the last one ends the process. */
+  private finishThread(t: Proc, status: number): void {
+    const rest = this.threadsOf(t).filter((o) => o !== t && o.state !== "zombie");
+    if (!rest.length) { this.finishProcess(t, { status: status & 0xff, waitStatus: (status & 0xff) << 8 }); return; }
+    this.clearChildTid(t);
+    if (t.isThread) this.procs.delete(t.pid);
+    else { t.state = "zombie"; t.end = { status: status & 0xff, waitStatus: (status & 0xff) << 8 }; } // the first waits for the rest
+    if (this.onHart.get(t.hart) === t) this.onHart.delete(t.hart);
+    this.changed();
+  }
+
+  private clearChildTid(t: Proc): void {
+    if (!t.clearTid) return;
+    try { t.memory.write(t.clearTid, new Uint8Array(4)); } catch { /* unmapped: nothing to clear */ }
+    this.wake(t.memory, t.clearTid, 1);
+  }
+
+  /** Ends `p`'s process, every thread of it (exit_group, a signal, the container's end). */
+  private finishProcess(p: Proc, end: End): void {
+    const threads = this.threadsOf(p);
+    const leader = threads.find((t) => !t.isThread) ?? p;
+    const others = threads.filter((t) => t !== leader);
+    for (const t of others) this.procs.delete(t.pid);
+    // A first thread that exited alone waits as a zombie for the others: now the process ends.
+    if (leader.state === "zombie" && others.length) leader.state = "run";
+    this.finish(leader, end);
   }
 
   /** Ends `p`: its files close, its children go to pid 1, and it waits to be reaped (a zombie). */
@@ -280,23 +409,24 @@ export class Container implements ProcessControl {
         const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
         const r = this.step(p, budget);
         this.ran += r.ran;
-        if (r.end) this.finish(p, r.end);
+        if (r.end) this.finishProcess(p, r.end);
+        else if (r.threadExit !== undefined) this.finishThread(p, r.threadExit);
         if (p.state !== "blocked") progressed = true;
         if (init.state === "zombie") break;
         if (this.ran >= this.maxInstructions) break;
       }
       if (init.state === "zombie") {
-        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
         return result(init.end!);
       }
       if (this.ran >= this.maxInstructions) {
-        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
         return { ...result(killed(SIG.KILL)), limit: true };
       }
       if (!progressed && [...this.procs.values()].every((p) => p.state !== "run" && (p.state === "zombie" || p.blockedAt === this.changes || p.vforkChild))) {
         // Every process waits for another: nothing can change any more (no timers, no input
         // after its end). As a kernel would leave them hanging, the container ends killed.
-        for (const p of this.procs.values()) this.finish(p, killed(SIG.KILL));
+        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
         return result(init.end!);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -304,8 +434,14 @@ export class Container implements ProcessControl {
   }
 
   /** One slice of `p`: runs, answers its traps, until the budget is spent, it blocks or it ends. */
-  private step(p: Proc, slice: number): { ran: number; end?: End } {
+  private step(p: Proc, slice: number): { ran: number; end?: End; threadExit?: number } {
     const h = p.hart;
+    const owner = this.onHart.get(h);
+    if (owner !== p) { // another thread of the process had the hart: switch the registers
+      if (owner && this.procs.has(owner.pid)) { owner.ctx ??= new Uint8Array(CTX_BYTES); saveContext(h, owner.ctx); }
+      if (p.ctx) loadContext(h, p.ctx);
+      this.onHart.set(h, p);
+    }
     const start = h.steps;
     // A signal sent since it last ran. A blocked call is made again first: sigsuspend then
     // returns (-EINTR, the handler runs), another call blocks again and the handler runs before
@@ -325,6 +461,7 @@ export class Container implements ProcessControl {
         if ((p.state as Proc["state"]) === "zombie") return { ran: h.steps - start }; // it killed itself (kill)
         if (p.exit !== undefined) {
           const status = p.exit & 0xff;
+          if (!p.exitGroup) { const e = p.exit; p.exit = undefined; return { ran: h.steps - start, threadExit: e }; }
           return { ran: h.steps - start, end: { status, waitStatus: status << 8 } };
         }
         if (outcome === "blocked") {

@@ -22,7 +22,7 @@ export const SYS_NAME = new Map<number, string>(Object.entries(SYS).map(([n, v])
 export const E = {
   PERM: 1, NOENT: 2, SRCH: 3, INTR: 4, IO: 5, E2BIG: 7, NOEXEC: 8, BADF: 9, CHILD: 10, AGAIN: 11, NOMEM: 12,
   ACCES: 13, FAULT: 14, EXIST: 17, XDEV: 18, NOTDIR: 20, ISDIR: 21, INVAL: 22, MFILE: 24, NOTTY: 25,
-  SPIPE: 29, ROFS: 30, PIPE: 32, RANGE: 34, NAMETOOLONG: 36, NOSYS: 38, NOTEMPTY: 39, LOOP: 40,
+  SPIPE: 29, ROFS: 30, PIPE: 32, RANGE: 34, NAMETOOLONG: 36, NOSYS: 38, NOTEMPTY: 39, LOOP: 40, TIMEDOUT: 110,
 } as const;
 
 /** The signals a container process can be ended by (asm-generic/signal.h). */

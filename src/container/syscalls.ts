@@ -25,8 +25,13 @@ export interface Kernel {
   /** Calls answered, by number (see callCounts), and those not implemented. */
   counts: Uint32Array;
   unknown: Map<number, number>;
-  /** Set by exit/exit_group: the status. */
+  /** Set by exit/exit_group: the status; exitGroup for exit_group (every thread ends). */
   exit: number | undefined;
+  exitGroup?: boolean;
+  /** The thread group's id: the process's pid (getpid); pid is the thread's own (gettid). */
+  tgid: number;
+  /** set_tid_address / CLONE_CHILD_CLEARTID: zeroed and woken (futex) when the thread ends. */
+  clearTid?: number;
   /** Its signal dispositions, mask and pending signals (./signals.ts). */
   sig: Signals;
   pid: number;
@@ -43,6 +48,8 @@ export interface ProcessControl {
   execve(k: Kernel, path: string, argv: string[], envp: string[]): number;
   wait4(k: Kernel, pid: number, status: number, options: number): number;
   kill(k: Kernel, pid: number, sig: number): number;
+  /** futex(addr, op, val, timeout): FUTEX_WAIT(_BITSET) and FUTEX_WAKE(_BITSET) among the threads of an address space. */
+  futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number;
 }
 
 /** A NULL-terminated array of string pointers in user memory (argv, envp). */
@@ -136,7 +143,7 @@ function brk(k: Kernel, a: bigint[]): number {
 
 const HANDLERS = new Map<number, Handler>([
   [SYS.exit, (k, a) => { k.exit = i32(a[0]); return 0; }],
-  [SYS.exit_group, (k, a) => { k.exit = i32(a[0]); return 0; }],
+  [SYS.exit_group, (k, a) => { k.exit = i32(a[0]); k.exitGroup = true; return 0; }],
   [SYS.brk, brk],
   [SYS.mmap, mmap],
   [SYS.munmap, (k, a) => {
@@ -148,7 +155,7 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.mremap, mremap],
   [SYS.mprotect, (k, a) => (k.memory.protect(num(a[0]), up(num(a[1])), num(a[2]) & 7) ? 0 : -E.NOMEM)],
   [SYS.madvise, () => 0],
-  [SYS.set_tid_address, (k) => k.pid],
+  [SYS.set_tid_address, (k, a) => { k.clearTid = num(a[0]); return k.pid; }],
   [SYS.set_robust_list, () => 0],
   [SYS.rt_sigaction, (k, a) => k.sig.sigaction(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
   [SYS.rt_sigprocmask, (k, a) => k.sig.sigprocmask(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
@@ -156,7 +163,7 @@ const HANDLERS = new Map<number, Handler>([
   // Waits until a signal the given mask lets through is there; its handler runs, then -EINTR.
   [SYS.rt_sigsuspend, (k, a) => (k.sig.suspend(readSigset(k.memory, a[0])) ? -E.INTR : BLOCKED)],
   [SYS.rt_sigreturn, (k) => { if (k.sig.sigreturn(k.hart)) return REPLACED; k.sig.raise(SIG.SEGV); return -E.FAULT; }],
-  [SYS.getpid, (k) => k.pid], [SYS.gettid, (k) => k.pid], [SYS.getppid, (k) => k.ppid],
+  [SYS.getpid, (k) => k.tgid], [SYS.gettid, (k) => k.pid], [SYS.getppid, (k) => k.ppid],
   [SYS.clone, (k, a) => (k.control ? k.control.clone(k, num(a[0]), a[1], num(a[2]), a[3], num(a[4])) : -E.NOSYS)],
   [SYS.execve, (k, a) => (k.control ? k.control.execve(k, k.memory.readString(num(a[0])), strings(k, num(a[1])), strings(k, num(a[2]))) : -E.NOSYS)],
   [SYS.wait4, (k, a) => (k.control ? k.control.wait4(k, i32(a[0]), num(a[1]), i32(a[2])) : -E.CHILD)],
@@ -182,7 +189,7 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.getrlimit, (k, a) => { k.memory.write(num(a[1]), rlimit(i32(a[0]))); return 0; }],
   [SYS.sched_yield, () => 0],
   [SYS.sched_getaffinity, (k, a) => { const n = Math.min(num(a[1]), 8); const m = new Uint8Array(n); if (n) m[0] = 1; k.memory.write(num(a[2]), m); return n; }],
-  [SYS.futex, () => 0], // one thread: no one to wait for or wake
+  [SYS.futex, (k, a) => (k.control ? k.control.futex(k, num(a[0]), i32(a[1]), i32(a[2]), a[3]) : -E.NOSYS)],
   [SYS.nanosleep, () => 0], // no timers yet: sleeps end at once
   [SYS.clock_nanosleep, () => 0],
 ]);

@@ -19,8 +19,9 @@ import { loadCoreModule } from "../../src/node/core-module.js";
 import { requireTool } from "../helpers/tools.js";
 
 const SRC = join(import.meta.dirname, "fixtures/user.c");
+const THREADS = join(import.meta.dirname, "fixtures/threads.c");
 const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-let dir = "", prog = "";
+let dir = "", prog = "", threads = "";
 
 beforeAll(() => {
   const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
@@ -29,6 +30,8 @@ beforeAll(() => {
   mkdirSync(join(dir, "root/bin"), { recursive: true });
   prog = join(dir, "root/bin/user");
   execFileSync(gcc, ["-static", "-O2", "-o", prog, SRC]);
+  threads = join(dir, "threads");
+  execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threads, THREADS]);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -58,6 +61,21 @@ describe("a static C program in a container", () => {
       expect(got.calls.get(c), c).toBeGreaterThan(0);
     }
     expect(got.unknown.get(500)).toBe(1);
+  });
+
+  it("two threads and a futex: a contended mutex, a wait woken by another thread, pthread_join", async () => {
+    const qemu = requireTool("qemu-riscv64", "qemu-user");
+    const want = spawnSync(qemu, [threads]).stdout.toString();
+    // small slices switch threads often, inside the mutex too: the waits and wakes are real
+    const got = await run({ program: execFileSync("cat", [threads]), argv: ["threads"], slice: 10_000 });
+    const sorted = (s: string) => s.split("\n").sort().join("\n");
+    expect(sorted(got.out)).toBe(sorted(want));
+    expect(got.out).toContain("counter 300000, results 7 17");
+    expect(got.status).toBe(0);
+    expect(got.calls.get("clone")).toBe(2);
+    expect(got.calls.get("exit")).toBe(2); // the threads ended alone, then main's exit_group
+    expect(got.calls.get("futex")).toBeGreaterThan(10);
+    expect(got.processes).toBe(3);
   });
 
   it("a store to a read-only page ends it with SIGSEGV (status 139) at the faulting store", async () => {
