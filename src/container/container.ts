@@ -104,6 +104,8 @@ export class Proc implements Kernel {
   tgid: number;
   /** Its registers while another thread of its process has the hart. */
   ctx: Uint8Array | undefined;
+  /** When the sleep it is blocked in ends (performance.now() ms). */
+  wakeAt: number | undefined;
   /** A FUTEX_WAIT it is blocked in: its address, and whether a FUTEX_WAKE came. */
   futexWait: { addr: number; woken: boolean } | undefined;
   sig = new Signals();
@@ -247,6 +249,19 @@ export class Container implements ProcessControl {
     if (flags & CLONE_CHILD_CLEARTID) t.clearTid = ctid;
     this.changed();
     return t.pid;
+  }
+
+  sleep(k: Kernel, ms: number): number {
+    const p = k as Proc;
+    const now = performance.now();
+    if (p.wakeAt === undefined) {
+      if (ms <= 0) return 0;
+      p.wakeAt = now + ms;
+      return BLOCKED;
+    }
+    if (now < p.wakeAt) return BLOCKED;
+    p.wakeAt = undefined;
+    return 0;
   }
 
   futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number {
@@ -405,7 +420,7 @@ export class Container implements ProcessControl {
       let progressed = false;
       for (const p of [...this.procs.values()]) {
         if (p.state === "zombie" || p.vforkChild) continue;
-        if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable()) continue;
+        if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable() && !(p.wakeAt !== undefined && performance.now() >= p.wakeAt)) continue;
         const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
         const r = this.step(p, budget);
         this.ran += r.ran;
@@ -424,8 +439,13 @@ export class Container implements ProcessControl {
         return { ...result(killed(SIG.KILL)), limit: true };
       }
       if (!progressed && [...this.procs.values()].every((p) => p.state !== "run" && (p.state === "zombie" || p.blockedAt === this.changes || p.vforkChild))) {
-        // Every process waits for another: nothing can change any more (no timers, no input
-        // after its end). As a kernel would leave them hanging, the container ends killed.
+        const sleepers = [...this.procs.values()].filter((p) => p.state === "blocked" && p.wakeAt !== undefined).map((p) => p.wakeAt!);
+        if (sleepers.length) { // the next sleep's end
+          await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(...sleepers) - performance.now())));
+          continue;
+        }
+        // Every process waits for another: nothing can change any more (no input after its
+        // end). As a kernel would leave them hanging, the container ends killed.
         for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
         return result(init.end!);
       }

@@ -48,6 +48,8 @@ export interface ProcessControl {
   execve(k: Kernel, path: string, argv: string[], envp: string[]): number;
   wait4(k: Kernel, pid: number, status: number, options: number): number;
   kill(k: Kernel, pid: number, sig: number): number;
+  /** Blocks the caller for `ms` milliseconds of host time (0 when done). */
+  sleep(k: Kernel, ms: number): number;
   /** futex(addr, op, val, timeout): FUTEX_WAIT(_BITSET) and FUTEX_WAKE(_BITSET) among the threads of an address space. */
   futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number;
 }
@@ -190,9 +192,20 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.sched_yield, () => 0],
   [SYS.sched_getaffinity, (k, a) => { const n = Math.min(num(a[1]), 8); const m = new Uint8Array(n); if (n) m[0] = 1; k.memory.write(num(a[2]), m); return n; }],
   [SYS.futex, (k, a) => (k.control ? k.control.futex(k, num(a[0]), i32(a[1]), i32(a[2]), a[3]) : -E.NOSYS)],
-  [SYS.nanosleep, () => 0], // no timers yet: sleeps end at once
-  [SYS.clock_nanosleep, () => 0],
+  [SYS.nanosleep, (k, a) => sleep(k, 1, 0, num(a[0]))],
+  [SYS.clock_nanosleep, (k, a) => sleep(k, i32(a[0]), i32(a[1]), num(a[2]))],
 ]);
+
+/** nanosleep / clock_nanosleep: the process waits until the time (TIMER_ABSTIME: a time of that clock). */
+function sleep(k: Kernel, clock: number, flags: number, req: number): number {
+  if (!k.control) return 0;
+  const v = new DataView(k.memory.read(req, 16).buffer);
+  const sec = v.getBigInt64(0, true), nsec = v.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -E.INVAL;
+  let ns = sec * 1_000_000_000n + nsec;
+  if (flags & 1) ns -= clockNs(clock); // TIMER_ABSTIME
+  return k.control.sleep(k, ns > 0n ? Number(ns) / 1e6 : 0);
+}
 
 function rlimit(resource: number): Uint8Array {
   const b = new Uint8Array(16);

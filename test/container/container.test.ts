@@ -165,6 +165,14 @@ describe("processes in a busybox container", () => {
     expect(got.calls.get("rt_sigreturn")).toBeGreaterThan(0);
   });
 
+  it("sleeps take their time, and others run meanwhile", async () => {
+    const t0 = performance.now();
+    const got = await sh("(sleep 0.3; echo late) & echo early; sleep 0.1; echo mid; wait; echo done");
+    expect(got.out).toBe("early\nmid\nlate\ndone\n");
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(got.calls.get("clock_nanosleep")).toBeGreaterThanOrEqual(2);
+  });
+
   it("a fork bomb stops at the container's process limit, and ends with the container", async () => {
     const got = await run({
       program: bundledBusybox(), argv: ["/bin/sh", "-c", "i=0; while [ $i -lt 40 ]; do (while :; do :; done) & i=$((i+1)); done; echo not reached"],
