@@ -52,6 +52,8 @@ export interface ContainerRunArgs {
   memSize: number;
   maxInstructions?: number;
   jit: RunArgs["jit"];
+  /** --net user,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT: container ports the host reaches. */
+  publish: { port: number; hostPort: number; hostAddress: string }[];
 }
 
 /** ro: read-only for the guest; rw: writes go to the file; neither: a copy-on-write overlay. */
@@ -125,7 +127,9 @@ run --mode container ROOT -- PROGRAM
                   /usr/sbin); its files are a read-only base under a writable layer of the
                   container's own, gone at its end (paths stay inside the root); its exit
                   status becomes wasmvisor's (128 + N if signal N ended it); --mem (memory
-                  per process, default 64M) and --max-instructions apply
+                  per process, default 64M) and --max-instructions apply;
+                  --net user,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT publishes container
+                  port PORT at the host's HOSTPORT
 images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
@@ -499,7 +503,7 @@ function jitArgs(noJit: boolean | undefined, threshold: string | undefined): Run
 const rateBody = (n: number) => ({ bandwidth: { size: n, refill_time: 1000 } });
 
 function containerArgs(v: Record<string, unknown>, rest: string[]): ContainerRunArgs {
-  for (const f of ["kernel", "initrd", "firmware", "append", "disk", "exec", "snapshot", "net", "trace", "stats"] as const) {
+  for (const f of ["kernel", "initrd", "firmware", "append", "disk", "exec", "snapshot", "trace", "stats"] as const) {
     if (v[f] !== undefined) throw new UsageError(`run: --${f} is not for containers`);
   }
   const [root, ...argv] = rest;
@@ -512,6 +516,8 @@ function containerArgs(v: Record<string, unknown>, rest: string[]): ContainerRun
     memSize: v.mem !== undefined ? parseMemSize(v.mem as string) : 64 << 20,
     maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"] as string, "--max-instructions") : undefined,
     jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
+    publish: (v.net !== undefined ? parseUserNet(v.net as string, "run --mode container").forwards : [])
+      .map(parseForward).map((f) => ({ port: f.guestPort, hostPort: f.hostPort, hostAddress: f.hostAddress })),
   };
 }
 

@@ -8,6 +8,7 @@ import { ExecError } from "../container/exec.js";
 import { loadBundledBusyboxRoot } from "../node/images.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { HostTree } from "../node/host-tree.js";
+import { PublishedPorts } from "../node/container-net.js";
 import { FsError, resolve, type Tree } from "../container/vfs.js";
 import { S_IFMT, S_IFREG, SIG } from "../container/linux-abi.js";
 import { EXIT_LIMIT, SetupError } from "./run-command.js";
@@ -59,6 +60,7 @@ export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
       module: loadCoreModule(), program: programOf(tree, cmd.root, cmd.argv[0]), argv: cmd.argv, tree,
       env: [`PATH=${PATH.join(":")}`, "HOME=/root", "TERM=dumb"], memSize: cmd.memSize, stdin,
       maxInstructions: cmd.maxInstructions,
+      network: cmd.publish.length ? new PublishedPorts(cmd.publish) : undefined,
       stdout: (b) => !closed.stdout && (process.stdout.write(b), true), stderr: (b) => !closed.stderr && (process.stderr.write(b), true),
     });
   } catch (e) {

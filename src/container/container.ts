@@ -18,6 +18,7 @@ import { BLOCKED, REPLACED } from "./outcomes.js";
 import { callCounts, MMAP_BASE, type Kernel, type Output, type ProcessControl, systemCall } from "./syscalls.js";
 import { FsError, resolve, type Tree } from "./vfs.js";
 import { mapTrampoline, Signals } from "./signals.js";
+import { PortSpace, type HostNetwork } from "./sockets.js";
 
 export interface ContainerOptions {
   /** The core module (src/node/core-module.ts or the browser's). */
@@ -38,6 +39,8 @@ export interface ContainerOptions {
   maxInstructions?: number;
   /** Most processes at once (zombies included); a fork beyond fails with EAGAIN. 64 by default. */
   maxProcesses?: number;
+  /** The host side of the ports the container publishes (src/node/container-net.ts); none: no port is reachable from the host. */
+  network?: HostNetwork;
 }
 
 /** How a process ended: exit status, or the signal that killed it. */
@@ -127,6 +130,7 @@ export class Proc implements Kernel {
 
 export class Container implements ProcessControl {
   readonly tree: LayeredTree;
+  readonly ports: PortSpace;
   private readonly procs = new Map<number, Proc>();
   private nextPid = 1;
   private changes = 0;
@@ -142,6 +146,7 @@ export class Container implements ProcessControl {
 
   constructor(private readonly o: ContainerOptions) {
     this.tree = new LayeredTree(o.tree);
+    this.ports = new PortSpace(() => this.changed(), o.network);
     this.memSize = o.memSize ?? 64 << 20;
     this.slice = o.slice ?? 5_000_000;
     this.maxInstructions = o.maxInstructions ?? Infinity;
@@ -150,7 +155,7 @@ export class Container implements ProcessControl {
   /** Starts the first process (pid 1): `program` with `argv` and `env`. Throws ExecError on a bad program. */
   start(program: Uint8Array, argv: string[], env: string[]): Proc {
     if (this.init) throw new Error("the container has started");
-    const files = stdFiles(this.o.stdin ?? new Uint8Array(0), this.o.stdout ?? (() => {}), this.o.stderr ?? (() => {}), this.tree, () => this.changed());
+    const files = stdFiles(this.o.stdin ?? new Uint8Array(0), this.o.stdout ?? (() => {}), this.o.stderr ?? (() => {}), this.tree, this.ports, () => this.changed());
     const p = this.newProc(0, files);
     this.load(p, program, argv, env);
     this.init = p;
@@ -166,7 +171,21 @@ export class Container implements ProcessControl {
     return p;
   }
 
-  private changed(): void { this.changes++; }
+  private wakeup: (() => void) | undefined;
+  private stopped: End | undefined;
+
+  private changed(): void {
+    this.changes++;
+    const w = this.wakeup;
+    this.wakeup = undefined;
+    w?.();
+  }
+
+  /** Ends the container from outside (its processes are killed with `signal`, SIGKILL by default). */
+  stop(signal: number = SIG.KILL): void {
+    this.stopped = killed(signal);
+    this.changed();
+  }
 
   /** Gives `p` a new hart running `program` (execve, and the first process). */
   private load(p: Proc, program: Uint8Array, argv: string[], env: string[]): void {
@@ -400,7 +419,10 @@ export class Container implements ProcessControl {
     p.end = end;
     closeFiles(p.files, false);
     for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
-    this.procs.get(p.ppid)?.sig.raise(SIG.CHLD);
+    const parent = this.procs.get(p.ppid);
+    parent?.sig.raise(SIG.CHLD);
+    // A parent that ignores SIGCHLD leaves no zombies (its children are reaped as they end).
+    if (parent && parent.sig.ignores(SIG.CHLD) && p !== this.init) this.procs.delete(p.pid);
     this.releaseVforkParent(p);
     // An orphan (its parent gone, or pid 1 itself) is reaped at once.
     if (p !== this.init && !this.procs.has(p.ppid)) this.procs.delete(p.pid);
@@ -416,7 +438,13 @@ export class Container implements ProcessControl {
     const result = (end: End): ProcessResult => ({
       ...end, calls: callCounts(init), unknown: this.unknown, instructions: this.ran, processes: this.nextPid - 1,
     });
+    const end = (e: End): ProcessResult => {
+      for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
+      this.ports.closeAll();
+      return result(e);
+    };
     for (;;) {
+      if (this.stopped) { if (init.state !== "zombie") this.finishProcess(init, this.stopped); return end(init.end!); }
       let progressed = false;
       for (const p of [...this.procs.values()]) {
         if (p.state === "zombie" || p.vforkChild) continue;
@@ -430,24 +458,23 @@ export class Container implements ProcessControl {
         if (init.state === "zombie") break;
         if (this.ran >= this.maxInstructions) break;
       }
-      if (init.state === "zombie") {
-        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
-        return result(init.end!);
-      }
-      if (this.ran >= this.maxInstructions) {
-        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
-        return { ...result(killed(SIG.KILL)), limit: true };
-      }
+      if (init.state === "zombie") return end(init.end!);
+      if (this.ran >= this.maxInstructions) return { ...end(killed(SIG.KILL)), limit: true };
       if (!progressed && [...this.procs.values()].every((p) => p.state !== "run" && (p.state === "zombie" || p.blockedAt === this.changes || p.vforkChild))) {
         const sleepers = [...this.procs.values()].filter((p) => p.state === "blocked" && p.wakeAt !== undefined).map((p) => p.wakeAt!);
-        if (sleepers.length) { // the next sleep's end
-          await new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, Math.min(...sleepers) - performance.now())));
+        if (sleepers.length || this.ports.external > 0) {
+          // The next sleep's end, or what comes from the host (a connection, data), or stop().
+          await new Promise<void>((resolve) => {
+            const timer = sleepers.length ? setTimeout(resolve, Math.max(0, Math.min(...sleepers) - performance.now())) : undefined;
+            this.wakeup = () => { if (timer) clearTimeout(timer); resolve(); };
+          });
+          this.wakeup = undefined;
           continue;
         }
         // Every process waits for another: nothing can change any more (no input after its
         // end). As a kernel would leave them hanging, the container ends killed.
-        for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
-        return result(init.end!);
+        this.finishProcess(init, killed(SIG.KILL));
+        return end(init.end!);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

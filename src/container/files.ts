@@ -8,6 +8,7 @@
 import { AT_EMPTY_PATH, E, i32, num, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, SIG, SYS, stat as statBytes } from "./linux-abi.js";
 import { FsError, resolve } from "./vfs.js";
 import type { LayeredTree } from "./layers.js";
+import type { PortSpace, Socket } from "./sockets.js";
 import { BLOCKED } from "./outcomes.js";
 import type { Handler, Kernel, Output } from "./syscalls.js";
 
@@ -24,6 +25,7 @@ export type Open = (
   | { kind: "pipe"; pipe: Pipe; write: boolean }
   | { kind: "file"; path: string; pos: number; read: boolean; write: boolean; append: boolean }
   | { kind: "dir"; path: string; pos: number }
+  | { kind: "socket"; sock: Socket }
 ) & { refs: number };
 
 export interface Files {
@@ -31,30 +33,34 @@ export interface Files {
   /** fds closed by execve (FD_CLOEXEC). */
   cloexec: Set<number>;
   tree: LayeredTree;
+  /** The container's ports (./sockets.ts). */
+  ports: PortSpace;
   cwd: string; // a path inside the tree ("" = the root)
   /** Bumped when a pipe changes (data, or an end closed): blocked processes try again. */
   changed: () => void;
 }
 
-export function stdFiles(stdin: Uint8Array, stdout: Output, stderr: Output, tree: LayeredTree, changed: () => void = () => {}): Files {
+export function stdFiles(stdin: Uint8Array, stdout: Output, stderr: Output, tree: LayeredTree, ports: PortSpace, changed: () => void): Files {
   const fds = new Map<number, Open>([[0, { kind: "in", data: stdin, pos: 0, refs: 1 }], [1, { kind: "out", out: stdout, refs: 1 }], [2, { kind: "out", out: stderr, refs: 1 }]]);
-  return { fds, cloexec: new Set(), tree, cwd: "", changed };
+  return { fds, cloexec: new Set(), tree, ports, cwd: "", changed };
 }
 
 /** A child's copy of the table (fork): the same open descriptions, one more reference each. */
 export function inheritFiles(f: Files): Files {
   for (const o of f.fds.values()) o.refs++;
-  return { fds: new Map(f.fds), cloexec: new Set(f.cloexec), tree: f.tree, cwd: f.cwd, changed: f.changed };
+  return { fds: new Map(f.fds), cloexec: new Set(f.cloexec), tree: f.tree, ports: f.ports, cwd: f.cwd, changed: f.changed };
 }
 
 function release(f: Files, o: Open): void {
-  if (--o.refs > 0 || o.kind !== "pipe") return;
+  if (--o.refs > 0) return;
+  if (o.kind === "socket") { f.ports.close(o.sock); return; }
+  if (o.kind !== "pipe") return;
   if (o.write) o.pipe.writers--; else o.pipe.readers--;
   f.changed();
 }
 
 /** Puts `o` at `fd` (closing what was there). */
-function install(f: Files, fd: number, o: Open, cloexec = false): number {
+export function install(f: Files, fd: number, o: Open, cloexec = false): number {
   const old = f.fds.get(fd);
   if (old === o) return fd;
   o.refs++;
@@ -78,13 +84,14 @@ export function closeFiles(f: Files, onlyCloexec: boolean): void {
   for (const fd of [...f.fds.keys()]) if (!onlyCloexec || f.cloexec.has(fd)) closeFd(f, fd);
 }
 
+const O_NONBLOCK = 0o4000;
 const AT_FDCWD = -100, O_ACCMODE = 3, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000, O_APPEND = 0o2000;
 const O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000, FD_CLOEXEC = 1;
 const AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
 const enc = new TextEncoder();
 const DEVICES = new Map([["dev/null", false], ["dev/zero", true]]);
 
-function lowestFree(f: Files, from = 0): number {
+export function lowestFree(f: Files, from = 0): number {
   let fd = from;
   while (f.fds.has(fd)) fd++;
   return fd;
@@ -121,6 +128,7 @@ function fstatOpen(o: Open, k: Kernel): Uint8Array | undefined {
   if (o.kind === "in" || o.kind === "out") return statBytes({ mode: S_IFCHR | 0o620, rdev: 0x8800n, blksize: 1024 });
   if (o.kind === "null") return statOf(k, o.zero ? "dev/zero" : "dev/null");
   if (o.kind === "pipe") return statBytes({ mode: S_IFIFO | 0o600, size: BigInt(o.pipe.size) });
+  if (o.kind === "socket") return statBytes({ mode: 0o140000 | 0o777 }); // S_IFSOCK
   return statOf(k, o.path);
 }
 
@@ -130,6 +138,11 @@ function readOpen(k: Kernel, o: Open, buf: number, len: number, at?: number): nu
   len = Math.min(Math.max(0, len), 1 << 20);
   if (o.kind === "null") { if (o.zero && len) k.memory.write(buf, new Uint8Array(len)); return o.zero ? len : 0; }
   if (o.kind === "pipe") return readPipe(k, o.pipe, buf, len);
+  if (o.kind === "socket") {
+    if (!o.sock.stream) return o.sock.state === "listening" ? -E.INVAL : -E.NOTCONN;
+    const n = readPipe(k, o.sock.stream.rx, buf, len);
+    return n === BLOCKED && o.sock.nonblock ? -E.AGAIN : n;
+  }
   const pos = at ?? o.pos;
   let bytes: Uint8Array;
   if (o.kind === "in") bytes = o.data.subarray(pos, pos + len);
@@ -140,7 +153,7 @@ function readOpen(k: Kernel, o: Open, buf: number, len: number, at?: number): nu
 }
 
 /** From a pipe: what it holds (up to len); end of file once no writer is left; else block. */
-function readPipe(k: Kernel, p: Pipe, buf: number, len: number): number {
+export function readPipe(k: Kernel, p: Pipe, buf: number, len: number): number {
   if (len === 0) return 0;
   if (p.size === 0) return p.writers === 0 ? 0 : BLOCKED;
   let n = 0;
@@ -156,7 +169,7 @@ function readPipe(k: Kernel, p: Pipe, buf: number, len: number): number {
   return n;
 }
 
-function brokenPipe(k: Kernel): number {
+export function brokenPipe(k: Kernel): number {
   k.sig.raise(SIG.PIPE); // by default it ends the process
   return -E.PIPE;
 }
@@ -174,6 +187,10 @@ function writeOpen(k: Kernel, o: Open, bytes: Uint8Array, at?: number): number {
     o.pipe.size += n;
     k.files.changed();
     return n;
+  }
+  if (o.kind === "socket") {
+    if (!o.sock.stream) return -E.NOTCONN;
+    return o.sock.stream.send(bytes) < 0 ? brokenPipe(k) : bytes.length;
   }
   if (o.kind === "file") {
     if (!o.write) return -E.BADF;
@@ -309,6 +326,8 @@ function writev(k: Kernel, o: Open, iov: [number, number][]): number {
 
 const sizeOf = (k: Kernel, o: Open) => (o.kind === "file" ? k.files.tree.stat(o.path)?.size ?? 0 : 0);
 
+export const fdOf = (k: Kernel, a: bigint) => k.files.fds.get(i32(a));
+
 export const FILE_HANDLERS: [number, Handler][] = [
   [SYS.read, (k, a) => { const o = fd(k, a[0]); return o ? readOpen(k, o, num(a[1]), num(a[2])) : -E.BADF; }],
   [SYS.pread64, (k, a) => { const o = fd(k, a[0]); return !o ? -E.BADF : o.kind !== "file" ? -E.SPIPE : readOpen(k, o, num(a[1]), num(a[2]), num(a[3])); }],
@@ -340,8 +359,15 @@ export const FILE_HANDLERS: [number, Handler][] = [
     if (cmd === F_DUPFD || cmd === F_DUPFD_CLOEXEC) return install(k.files, lowestFree(k.files, Math.max(0, num(a[2]))), o, cmd === F_DUPFD_CLOEXEC);
     if (cmd === F_GETFD) return k.files.cloexec.has(n) ? FD_CLOEXEC : 0;
     if (cmd === F_SETFD) { if (num(a[2]) & FD_CLOEXEC) k.files.cloexec.add(n); else k.files.cloexec.delete(n); return 0; }
-    if (cmd === F_GETFL) return o.kind === "out" || (o.kind === "pipe" && o.write) ? 1 : o.kind === "file" ? (o.read && o.write ? 2 : o.write ? 1 : 0) | (o.append ? O_APPEND : 0) : 0;
-    if (cmd === F_SETFL) { if (o.kind === "file") o.append = (num(a[2]) & O_APPEND) !== 0; return 0; }
+    if (cmd === F_GETFL) {
+      if (o.kind === "socket") return 2 | (o.sock.nonblock ? O_NONBLOCK : 0); // O_RDWR
+      return o.kind === "out" || (o.kind === "pipe" && o.write) ? 1 : o.kind === "file" ? (o.read && o.write ? 2 : o.write ? 1 : 0) | (o.append ? O_APPEND : 0) : 0;
+    }
+    if (cmd === F_SETFL) {
+      if (o.kind === "file") o.append = (num(a[2]) & O_APPEND) !== 0;
+      if (o.kind === "socket") o.sock.nonblock = (num(a[2]) & O_NONBLOCK) !== 0;
+      return 0;
+    }
     return -E.INVAL;
   }],
   [SYS.pipe2, pipe2],
@@ -422,7 +448,11 @@ export const FILE_HANDLERS: [number, Handler][] = [
       let revents = 0;
       if (f < 0) revents = 0;
       else if (!o) revents = POLLNVAL;
-      else if (o.kind === "pipe") {
+      else if (o.kind === "socket") {
+        const st = o.sock.stream;
+        if (o.sock.state === "listening") revents = o.sock.backlog.length ? events & POLLIN : 0;
+        else if (st) revents = (st.rx.size > 0 || st.rx.writers === 0 ? events & POLLIN : 0) | (events & POLLOUT) | (st.rx.writers === 0 ? POLLHUP : 0);
+      } else if (o.kind === "pipe") {
         if (o.write) revents = o.pipe.readers === 0 ? POLLERR : o.pipe.size < PIPE_CAPACITY ? events & POLLOUT : 0;
         else revents = (o.pipe.size > 0 ? events & POLLIN : 0) | (o.pipe.writers === 0 ? POLLHUP : 0);
       } else revents = o.kind === "out" || (o.kind === "file" && o.write && !o.read) ? events & POLLOUT : events & (POLLIN | POLLOUT);

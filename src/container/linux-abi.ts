@@ -13,6 +13,8 @@ export const SYS = {
   setpgid: 154, getpgid: 155, setsid: 157, uname: 160, getrlimit: 163, setrlimit: 164, umask: 166, prctl: 167,
   gettimeofday: 169, getpid: 172, getppid: 173, getuid: 174, geteuid: 175, getgid: 176, getegid: 177,
   gettid: 178, sysinfo: 179, brk: 214, munmap: 215, mremap: 216, clone: 220, execve: 221, mmap: 222,
+  socket: 198, bind: 200, listen: 201, accept: 202, connect: 203, getsockname: 204, getpeername: 205,
+  sendto: 206, recvfrom: 207, setsockopt: 208, getsockopt: 209, shutdown: 210, accept4: 242,
   mprotect: 226, madvise: 233, wait4: 260, prlimit64: 261, renameat2: 276, getrandom: 278, rseq: 293, statx: 291,
 } as const;
 
@@ -22,7 +24,7 @@ export const SYS_NAME = new Map<number, string>(Object.entries(SYS).map(([n, v])
 export const E = {
   PERM: 1, NOENT: 2, SRCH: 3, INTR: 4, IO: 5, E2BIG: 7, NOEXEC: 8, BADF: 9, CHILD: 10, AGAIN: 11, NOMEM: 12,
   ACCES: 13, FAULT: 14, EXIST: 17, XDEV: 18, NOTDIR: 20, ISDIR: 21, INVAL: 22, MFILE: 24, NOTTY: 25,
-  SPIPE: 29, ROFS: 30, PIPE: 32, RANGE: 34, NAMETOOLONG: 36, NOSYS: 38, NOTEMPTY: 39, LOOP: 40, TIMEDOUT: 110,
+  SPIPE: 29, ROFS: 30, PIPE: 32, RANGE: 34, NAMETOOLONG: 36, NOSYS: 38, NOTEMPTY: 39, LOOP: 40, NOTSOCK: 88, PROTONOSUPPORT: 93, OPNOTSUPP: 95, AFNOSUPPORT: 97, ADDRINUSE: 98, NOTCONN: 107, TIMEDOUT: 110, CONNREFUSED: 111,
 } as const;
 
 /** The signals a container process can be ended by (asm-generic/signal.h). */

@@ -77,6 +77,9 @@ export class Signals {
     return 0;
   }
 
+  /** Whether `sig` is set to be ignored (SIG_IGN). */
+  ignores(sig: number): boolean { return this.actions[sig].handler === SIG_IGN; }
+
   /** A signal sent to the process: pending, unless it is ignored. */
   raise(sig: number): void {
     const h = this.actions[sig].handler;

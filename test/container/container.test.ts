@@ -5,7 +5,7 @@
 // containers do not see each other's files or processes; faults end the process with the
 // signal Linux would send; bad programs are refused with a message; the CLI runs
 // `run --mode container`.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { ExecError } from "../../src/container/exec.js";
 import { loadBundledBusybox as bundledBusybox, loadBundledBusyboxRoot, loadBundledLinux } from "../../src/node/images.js";
 import { readCpio, RootError } from "../../src/container/rootfs.js";
 import { HostTree } from "../../src/node/host-tree.js";
+import { PublishedPorts } from "../../src/node/container-net.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
 import { requireTool } from "../helpers/tools.js";
 
@@ -196,6 +197,54 @@ describe("processes in a busybox container", () => {
   });
 });
 
+describe("sockets in a busybox container", () => {
+  const start = (script: string, o: Partial<ProcessOptions> = {}) => {
+    let out = "", err = "";
+    const dec = new TextDecoder();
+    const p = new ContainerProcess({
+      module: loadCoreModule(), program: bundledBusybox(), argv: ["/bin/sh", "-c", script], tree: loadBundledBusyboxRoot(),
+      env: ["PATH=/bin:/usr/bin:/sbin:/usr/sbin"], stdout: (b) => { out += dec.decode(b); }, stderr: (b) => { err += dec.decode(b); }, ...o,
+    });
+    const done = p.run();
+    return { p, done, out: () => out, err: () => err };
+  };
+  const until = async (f: () => boolean) => { for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 10)); };
+
+  it("busybox httpd in a container answers the host on its published port", async () => {
+    const net = new PublishedPorts(new Map([[8080, 0]]));
+    const c = start("mkdir /www && echo hello from the container > /www/index.html && exec httpd -f -p 8080 -h /www", { network: net });
+    await until(() => net.hostPort(8080) !== undefined);
+    const port = net.hostPort(8080)!;
+    for (let i = 0; i < 2; i++) { // a process forked per request, each time
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      expect(r.status).toBe(200);
+      expect(await r.text()).toBe("hello from the container\n");
+    }
+    const missing = await fetch(`http://127.0.0.1:${port}/nothing`);
+    expect(missing.status).toBe(404);
+    await missing.text();
+    c.p.container.stop();
+    const r = await c.done;
+    expect(r.signal).toBe(9);
+    expect(r.calls.get("accept")).toBeGreaterThanOrEqual(3);
+    expect(net.hostPort(8080)).toBeUndefined(); // the host port is closed with the container
+  });
+
+  it("loopback connections stay inside the container: each has its own ports", async () => {
+    // A serves on its port 8081; B, at the same time, finds nothing listening on its own 8081
+    const a = start("mkdir /www && echo inside A > /www/index.html && httpd -p 8081 -h /www && wget -q -O - http://127.0.0.1:8081/ && exec httpd -f -p 8082 -h /www");
+    await until(() => a.out().includes("inside A"));
+    const b = start("wget -q -O - http://127.0.0.1:8081/; echo \"wget: $?\"");
+    const rb = await b.done;
+    expect(b.out()).toBe("wget: 1\n");
+    expect(b.err()).toMatch(/Connection refused/);
+    expect(rb.status).toBe(0);
+    expect(a.out()).toBe("inside A\n");
+    a.p.container.stop();
+    await a.done;
+  });
+});
+
 describe("files of a directory root (read-only)", () => {
   let root = "";
   const inRoot = (argv: string[], input = "") => run({ program: bundledBusybox(), argv, tree: new HostTree(root) }, input);
@@ -277,6 +326,24 @@ describe("wasmvisor run --mode container", () => {
     const r = cli(["run", "--mode", "container", "busybox", "--max-instructions", "2000000", "--", "/bin/sh", "-c", "while true; do :; done"]);
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/stopped after 2000000 instructions/);
+  });
+
+  it("--net user,hostfwd=tcp::HOSTPORT-:PORT publishes a container port (httpd answers the host)", async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "run", "--mode", "container", "--net", `user,hostfwd=tcp::${port}-:80`, "busybox", "--",
+      "/bin/sh", "-c", "mkdir /www; echo via the CLI > /www/index.html; exec httpd -f -p 80 -h /www"], { stdio: "ignore" });
+    try {
+      let text = "";
+      for (let i = 0; i < 300 && !text; i++) {
+        try { text = await (await fetch(`http://127.0.0.1:${port}/`)).text(); } catch { await new Promise((r) => setTimeout(r, 50)); }
+      }
+      expect(text).toBe("via the CLI\n");
+    } finally {
+      child.kill();
+    }
+    const bad = cli(["run", "--mode", "container", "--net", "user,hostfwd=udp::1-:2", "busybox", "--", "true"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/is not a port forward/);
   });
 
   it("reports a signal on stderr and exits with 128 + its number", () => {

@@ -1,0 +1,135 @@
+// The socket system calls of a container process (./sockets.ts holds the sockets and the
+// container's ports): socket, bind, listen, accept, accept4, connect, getsockname,
+// getpeername, sendto, recvfrom, setsockopt, getsockopt, shutdown.
+import { fdOf, install, lowestFree, readPipe, type Open } from "./files.js";
+import { E, i32, num, SYS } from "./linux-abi.js";
+import { BLOCKED } from "./outcomes.js";
+import { AF_INET, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
+import type { Handler, Kernel } from "./syscalls.js";
+
+function sockOf(k: Kernel, a: bigint): Socket | number {
+  const o = fdOf(k, a);
+  if (!o) return -E.BADF;
+  return o.kind === "socket" ? o.sock : -E.NOTSOCK;
+}
+
+/** Writes a sockaddr_in to (addr, addrlen*) if addr is not NULL. */
+function putAddr(k: Kernel, at: bigint, lenAt: bigint, addr: number, port: number): void {
+  if (at === 0n) return;
+  const len = new DataView(k.memory.read(num(lenAt), 4).buffer).getInt32(0, true);
+  if (len < 0) throw new RangeError("addrlen");
+  k.memory.write(num(at), sockaddr(addr, port).subarray(0, Math.min(16, len)));
+  const n = new Uint8Array(4);
+  new DataView(n.buffer).setInt32(0, 16, true);
+  k.memory.write(num(lenAt), n);
+}
+
+function readAddr(k: Kernel, at: bigint, len: bigint): { family: number; addr: number; port: number } | number {
+  if (num(len) < 16) return -E.INVAL;
+  return parseSockaddr(k.memory.read(num(at), 16));
+}
+
+function accept(k: Kernel, a: bigint[], flags: number): number {
+  const l = sockOf(k, a[0]);
+  if (typeof l === "number") return l;
+  if (l.state !== "listening") return -E.INVAL;
+  const s = l.backlog.shift();
+  if (!s) return l.nonblock ? -E.AGAIN : BLOCKED;
+  s.nonblock = (flags & SOCK_NONBLOCK) !== 0;
+  const fd = install(k.files, lowestFree(k.files), { kind: "socket", sock: s, refs: 0 }, (flags & SOCK_CLOEXEC) !== 0);
+  putAddr(k, a[1], a[2], s.peer.addr, s.peer.port);
+  return fd;
+}
+
+export const SOCKET_HANDLERS: [number, Handler][] = [
+  [SYS.socket, (k, a) => {
+    const domain = i32(a[0]), type = i32(a[1]);
+    if (domain !== AF_INET) return -E.AFNOSUPPORT;
+    if ((type & 0xf) !== SOCK_STREAM) return -E.PROTONOSUPPORT; // TCP only for now
+    const s = new Socket(k.files.ports);
+    s.nonblock = (type & SOCK_NONBLOCK) !== 0;
+    const o: Open = { kind: "socket", sock: s, refs: 0 };
+    return install(k.files, lowestFree(k.files), o, (type & SOCK_CLOEXEC) !== 0);
+  }],
+  [SYS.bind, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    const addr = readAddr(k, a[1], a[2]);
+    if (typeof addr === "number") return addr;
+    if (addr.family !== AF_INET) return -E.AFNOSUPPORT;
+    if (s.state !== "new") return -E.INVAL;
+    const port = addr.port || s.space.ephemeral();
+    if (s.space.inUse(port)) return -E.ADDRINUSE;
+    s.port = port;
+    s.state = "bound";
+    return 0;
+  }],
+  [SYS.listen, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (s.state === "listening") return 0;
+    if (s.state === "new") s.port = s.space.ephemeral();
+    else if (s.state !== "bound") return -E.INVAL;
+    if (s.space.inUse(s.port)) return -E.ADDRINUSE;
+    s.space.listen(s);
+    return 0;
+  }],
+  [SYS.accept, (k, a) => accept(k, a, 0)],
+  [SYS.accept4, (k, a) => accept(k, a, i32(a[3]))],
+  [SYS.connect, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    const addr = readAddr(k, a[1], a[2]);
+    if (typeof addr === "number") return addr;
+    if (addr.family !== AF_INET) return -E.AFNOSUPPORT;
+    if (s.state === "connected") return -106; // EISCONN
+    if (s.state === "listening") return -E.INVAL;
+    return s.space.connect(s, addr.addr, addr.port);
+  }],
+  [SYS.getsockname, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    putAddr(k, a[1], a[2], s.state === "connected" ? s.space.address : 0, s.port);
+    return 0;
+  }],
+  [SYS.getpeername, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (s.state !== "connected") return -E.NOTCONN;
+    putAddr(k, a[1], a[2], s.peer.addr, s.peer.port);
+    return 0;
+  }],
+  [SYS.sendto, (k, a) => { // (fd, buf, len, flags, addr, addrlen): on a stream, the address is ignored
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (!s.stream) return -E.NOTCONN;
+    const bytes = k.memory.read(num(a[1]), Math.min(num(a[2]), 1 << 20));
+    return s.stream.send(bytes) < 0 ? -32 : bytes.length; // EPIPE (MSG_NOSIGNAL's answer; no signal)
+  }],
+  [SYS.recvfrom, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (!s.stream) return -E.NOTCONN;
+    const n = readPipe(k, s.stream.rx, num(a[1]), Math.min(Math.max(0, num(a[2])), 1 << 20));
+    if (n === BLOCKED && (s.nonblock || i32(a[3]) & 0x40 /* MSG_DONTWAIT */)) return -E.AGAIN;
+    if (n >= 0 && a[4] !== 0n) putAddr(k, a[4], a[5], s.peer.addr, s.peer.port);
+    return n;
+  }],
+  [SYS.setsockopt, (k, a) => { const s = sockOf(k, a[0]); return typeof s === "number" ? s : 0; }], // options accepted, none changes anything
+  [SYS.getsockopt, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (a[3] === 0n) return -E.FAULT;
+    const v = new Uint8Array(4); // every option reads 0 (SO_ERROR: no error)
+    const len = new DataView(k.memory.read(num(a[4]), 4).buffer).getInt32(0, true);
+    k.memory.write(num(a[3]), v.subarray(0, Math.max(0, Math.min(4, len))));
+    return 0;
+  }],
+  [SYS.shutdown, (k, a) => {
+    const s = sockOf(k, a[0]);
+    if (typeof s === "number") return s;
+    if (!s.stream) return -E.NOTCONN;
+    if (i32(a[1]) !== 0) s.stream.close(); // SHUT_WR or SHUT_RDWR: the peer reads its end
+    return 0;
+  }],
+];
