@@ -19,6 +19,7 @@ import { callCounts, MMAP_BASE, type Kernel, type Output, type ProcessControl, s
 import { FsError, resolve, type Tree } from "./vfs.js";
 import { mapTrampoline, Signals } from "./signals.js";
 import { PortSpace, type HostNetwork } from "./sockets.js";
+import { ProcTree, type ProcInfo } from "./proc-tree.js";
 
 export interface ContainerOptions {
   /** The core module (src/node/core-module.ts or the browser's). */
@@ -112,6 +113,9 @@ export class Proc implements Kernel {
   /** A FUTEX_WAIT it is blocked in: its address, and whether a FUTEX_WAKE came. */
   futexWait: { addr: number; woken: boolean } | undefined;
   sig = new Signals();
+  /** Its arguments (the program's, since its last execve), and the instructions it has run. */
+  argv: string[] = [];
+  ran = 0;
   state: "run" | "blocked" | "zombie" = "run";
   /** The container's change count when it blocked: it runs again once that has moved. */
   blockedAt = -1;
@@ -141,6 +145,8 @@ export class Container implements ProcessControl {
   private readonly slice: number;
   private readonly maxInstructions: number;
   private init: Proc | undefined;
+  /** The thread whose slice runs now (its system calls are being answered). */
+  private current: Proc | undefined;
   /** Which thread's registers each hart holds now. */
   private readonly onHart = new WeakMap<Hart, Proc>();
 
@@ -150,6 +156,11 @@ export class Container implements ProcessControl {
     this.memSize = o.memSize ?? 64 << 20;
     this.slice = o.slice ?? 5_000_000;
     this.maxInstructions = o.maxInstructions ?? Infinity;
+    const started = performance.now();
+    this.tree.mount("proc", new ProcTree({
+      processes: () => this.procInfo(), self: () => this.current?.tgid ?? 1,
+      uptime: () => (performance.now() - started) / 1000, memTotal: this.memSize,
+    }));
   }
 
   /** Starts the first process (pid 1): `program` with `argv` and `env`. Throws ExecError on a bad program. */
@@ -162,8 +173,20 @@ export class Container implements ProcessControl {
     return p;
   }
 
-  /** The pids of the processes the container holds (zombies included). */
-  pids(): number[] { return [...this.procs.keys()]; }
+  /** The pids of the processes the container holds (zombies included; not their threads). */
+  pids(): number[] { return [...this.procs.values()].filter((p) => !p.isThread).map((p) => p.pid); }
+
+  /** What /proc shows: each process, with its threads counted in. */
+  private procInfo(): ProcInfo[] {
+    return [...this.procs.values()].filter((p) => !p.isThread).map((p) => {
+      const threads = this.threadsOf(p);
+      return {
+        pid: p.pid, ppid: p.ppid, argv: p.argv, threads: threads.length,
+        state: p.state === "zombie" ? "Z" : threads.includes(this.current!) ? "R" : "S",
+        instructions: threads.reduce((n, t) => n + t.ran, 0), residentPages: p.memory.residentPages,
+      };
+    });
+  }
 
   private newProc(ppid: number, files: Files): Proc {
     const p = new Proc(this.nextPid++, ppid, files, this.counts, this.unknown, this.o.hostname ?? "container", this);
@@ -201,6 +224,7 @@ export class Container implements ProcessControl {
     hart.setX(2, BigInt(loaded.sp));
     p.hart = hart;
     p.memory = memory;
+    p.argv = argv;
     p.brk = p.brkStart = loaded.brk;
     p.mmapNext = MMAP_BASE;
   }
@@ -227,6 +251,7 @@ export class Container implements ProcessControl {
     child.memory = parent.memory.copyTo(hart);
     child.brk = parent.brk; child.brkStart = parent.brkStart; child.mmapNext = parent.mmapNext;
     child.sig = parent.sig.fork();
+    child.argv = parent.argv;
     hart.pc = parent.hart.pc + 4n; // after the ecall
     hart.setX(10, 0n);
     if (stack !== 0n) hart.setX(2, stack);
@@ -251,7 +276,7 @@ export class Container implements ProcessControl {
     if ((flags & need) !== need) return -E.INVAL; // a shared address space but not the rest: not answered
     const t = this.newProc(parent.ppid, parent.files);
     t.tgid = parent.tgid;
-    t.hart = parent.hart; t.memory = parent.memory; t.sig = parent.sig;
+    t.hart = parent.hart; t.memory = parent.memory; t.sig = parent.sig; t.argv = parent.argv;
     const h = parent.hart;
     const pc = h.pc;
     h.pc = pc + 4n; h.setX(10, 0n);
@@ -450,8 +475,10 @@ export class Container implements ProcessControl {
         if (p.state === "zombie" || p.vforkChild) continue;
         if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable() && !(p.wakeAt !== undefined && performance.now() >= p.wakeAt)) continue;
         const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
+        this.current = p;
         const r = this.step(p, budget);
         this.ran += r.ran;
+        p.ran += r.ran;
         if (r.end) this.finishProcess(p, r.end);
         else if (r.threadExit !== undefined) this.finishThread(p, r.threadExit);
         if (p.state !== "blocked") progressed = true;

@@ -56,11 +56,29 @@ export class CpioTree extends EntryTree {
 export class LayeredTree implements Tree {
   private readonly upper = new Map<string, { st: Stat; data: Uint8Array; size: number }>();
   private readonly whiteouts = new Set<string>();
+  private readonly mounts = new Map<string, Tree>();
   private nextIno = 1n << 40n; // apart from the base's inode numbers
 
   constructor(private readonly base: Tree | undefined, private readonly now: () => number = Date.now) {}
 
+  /** Shows `tree` (read-only) at the top-level directory `name` (e.g. proc). */
+  mount(name: string, tree: Tree): void { this.mounts.set(name, tree); }
+
+  /** The mounted tree `path` is in, and the path inside it. */
+  private mounted(path: string): [Tree, string] | undefined {
+    if (!this.mounts.size) return undefined;
+    const top = path.split("/", 1)[0];
+    const t = this.mounts.get(top);
+    return t ? [t, path.slice(top.length + 1)] : undefined;
+  }
+
+  private writable(path: string): void {
+    if (this.mounted(path)) throw new FsError(E.ROFS, `${path}: read-only file system`);
+  }
+
   stat(path: string): Stat | undefined {
+    const m = this.mounted(path);
+    if (m) return m[0].stat(m[1]);
     const u = this.upper.get(path);
     if (u) return { ...u.st, size: u.size };
     if (this.whiteouts.has(path)) return undefined;
@@ -69,20 +87,27 @@ export class LayeredTree implements Tree {
   }
 
   readlink(path: string): string {
+    const m = this.mounted(path);
+    if (m) return m[0].readlink(m[1]);
     const u = this.upper.get(path);
     return u ? new TextDecoder().decode(u.data.subarray(0, u.size)) : this.base!.readlink(path);
   }
 
   list(path: string): string[] {
+    const m = this.mounted(path);
+    if (m) return m[0].list(m[1]);
     const names = new Set<string>();
     if (!this.upper.has(path) || this.base?.stat(path)) {
       for (const n of this.base?.stat(path) ? this.base.list(path) : []) if (!this.whiteouts.has(path ? `${path}/${n}` : n)) names.add(n);
     }
     for (const p of this.upper.keys()) if (p !== "" && dirOf(p) === path) names.add(nameOf(p));
+    if (path === "") for (const name of this.mounts.keys()) names.add(name);
     return [...names].sort();
   }
 
   read(path: string, offset: number, length: number): Uint8Array {
+    const m = this.mounted(path);
+    if (m) return m[0].read(m[1], offset, length);
     const u = this.upper.get(path);
     if (u) return u.data.slice(offset, Math.min(u.size, offset + length));
     return this.base!.read(path, offset, length);
@@ -98,6 +123,7 @@ export class LayeredTree implements Tree {
   }
 
   private add(path: string, mode: number, data: Uint8Array): void {
+    this.writable(path);
     this.whiteouts.delete(path);
     this.upper.set(path, { st: { ino: this.nextIno++, mode, nlink: 1, size: 0, mtimeMs: this.now() }, data, size: data.length });
   }
@@ -123,6 +149,7 @@ export class LayeredTree implements Tree {
 
   /** The file in the writable layer, copied up from the base first if it is there. */
   private own(path: string): { st: Stat; data: Uint8Array; size: number } {
+    this.writable(path);
     let u = this.upper.get(path);
     if (!u) {
       const st = this.stat(path);
@@ -159,6 +186,7 @@ export class LayeredTree implements Tree {
 
   /** Removes a file or link (dir: an empty directory). */
   remove(path: string, dir: boolean): void {
+    this.writable(path);
     const st = this.stat(path);
     if (!st || path === "") throw new FsError(E.NOENT, `${path}: no such file or directory`);
     const isDir = (st.mode & S_IFMT) === S_IFDIR;

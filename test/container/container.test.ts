@@ -174,6 +174,21 @@ describe("processes in a busybox container", () => {
     expect(got.calls.get("clock_nanosleep")).toBeGreaterThanOrEqual(2);
   });
 
+  it("/proc holds the container's own processes: ps, /proc/self, read-only", async () => {
+    // another container runs meanwhile: its processes are not in this one's /proc
+    const other = run({ program: bundledBusybox(), argv: ["/bin/sh", "-c", "sleep 0.5"], tree: loadBundledBusyboxRoot(), env: ["PATH=/bin:/usr/bin"] });
+    const got = await sh("sleep 0.2 & ps; ls /proc; cat /proc/self/cmdline | tr '\\0' ' '; echo; echo x > /proc/1/comm; wait");
+    await other;
+    const rows = got.out.split("\n");
+    expect(rows[0]).toMatch(/^PID\s+USER\s+TIME\s+COMMAND$/);
+    expect(rows.slice(1, 4).map((r) => r.trim().split(/\s+/).filter((_, i) => i !== 1 && i !== 2).join(" "))).toEqual([
+      expect.stringMatching(/^1 \/bin\/sh -c sleep 0.2 &/), "2 sleep 0.2", "3 ps",
+    ]);
+    expect(rows.slice(4, 10)).toEqual(["1", "2", "4", "meminfo", "self", "uptime"]); // ls was pid 4
+    expect(rows[10]).toBe("cat /proc/self/cmdline ");
+    expect(got.err).toMatch(/can't create \/proc\/1\/comm: Read-only file system/);
+  });
+
   it("a fork bomb stops at the container's process limit, and ends with the container", async () => {
     const got = await run({
       program: bundledBusybox(), argv: ["/bin/sh", "-c", "i=0; while [ $i -lt 40 ]; do (while :; do :; done) & i=$((i+1)); done; echo not reached"],
