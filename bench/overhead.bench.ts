@@ -1,6 +1,7 @@
 // `wasmvisor bench overhead` / `npm run bench -- overhead`: the same workloads on the bundled
 // Linux guest, fully virtualized (OpenSBI in M-mode, trapped UART) and paravirtualized (SBI
-// hypercalls, virtio console), side by side in one run, with where the cost goes: guest
+// hypercalls, virtio console), and as a container (the same busybox, its system calls answered
+// by the host: no guest kernel), side by side in one run, with where the cost goes: guest
 // instructions, host seconds (median), steps by privilege, exceptions, interrupts, hypercalls
 // by extension and function, MMIO accesses by device. Plus microbenchmarks (tinybench) of one
 // hypercall round trip, one trapped MMIO register access and one timer interrupt, per mode.
@@ -15,8 +16,9 @@ import { ConsoleSession, SHELL_PROMPT } from "../src/machine/console-session.js"
 import { DEFAULT_CONSOLE, type BootMode } from "../src/machine/linux-boot.js";
 import { Machine } from "../src/machine/machine.js";
 import { loadCoreModule } from "../src/node/core-module.js";
-import { loadBundledLinux, packageRoot } from "../src/node/images.js";
+import { loadBundledBusyboxRoot, loadBundledLinux, packageRoot } from "../src/node/images.js";
 import { EID_WASMVISOR } from "../src/sbi/sbi.js";
+import { ContainerProcess } from "../src/container/process.js";
 import { guestElf } from "../test/helpers/elf-builder.js";
 import { Asm } from "../test/helpers/rv-asm.js";
 
@@ -24,12 +26,14 @@ const MODES: BootMode[] = ["full", "para"];
 
 interface Counts { steps: number; stepsM: number; stepsS: number; stepsU: number; exceptions: number; interrupts: number; hypercalls: number; sbi: Record<string, number>; mmio: Record<string, number> }
 interface Sample extends Counts { seconds: number }
-interface WorkloadResult { name: string; what: string; mode: BootMode; samples: Sample[]; medianSeconds: number; median: Counts }
+type Mode = BootMode | "container";
+interface WorkloadResult { name: string; what: string; mode: Mode; samples: Sample[]; medianSeconds: number; median: Counts }
 
-const WORKLOADS: { name: string; what: string; cmd: string }[] = [
+// `container: false`: the workload needs a device a container does not have.
+const WORKLOADS: { name: string; what: string; cmd: string; container?: false }[] = [
   { name: "timer", what: "200 sleeps of 1 ms", cmd: "i=0; while [ $i -lt 200 ]; do usleep 1000; i=$((i+1)); done" },
   { name: "console", what: "1 MiB to the console", cmd: "head -c 1048576 /dev/zero | tr '\\0' x" },
-  { name: "blk", what: "dd 16 MiB to and from virtio-blk", cmd: "dd if=/dev/zero of=/dev/vda bs=64k count=256 conv=fsync 2>/dev/null; blockdev --flushbufs /dev/vda; dd if=/dev/vda of=/dev/null bs=64k count=256 2>/dev/null" },
+  { name: "blk", what: "dd 16 MiB to and from virtio-blk", cmd: "dd if=/dev/zero of=/dev/vda bs=64k count=256 conv=fsync 2>/dev/null; blockdev --flushbufs /dev/vda; dd if=/dev/vda of=/dev/null bs=64k count=256 2>/dev/null", container: false },
   { name: "cpu", what: "shell arithmetic loop (user mode)", cmd: "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done" },
   { name: "syscall", what: "dd 1-byte blocks: 100,000 syscalls", cmd: "dd if=/dev/zero of=/dev/null bs=1 count=50000 2>/dev/null" },
 ];
@@ -106,6 +110,37 @@ async function workloadSamples(mode: BootMode, runs: number): Promise<Map<string
   }
   s.send("poweroff\n");
   await s.done;
+  return res;
+}
+
+/** One busybox shell running `script` as a container: seconds from creating it to its end, and its counts. */
+async function containerRun(script: string): Promise<Sample> {
+  const tree = loadBundledBusyboxRoot();
+  const program = tree.read("bin/busybox", 0, tree.stat("bin/busybox")!.size);
+  let out = "";
+  const dec = new TextDecoder();
+  const t = performance.now();
+  const p = new ContainerProcess({ module: loadCoreModule(), program, argv: ["/bin/sh", "-c", script], tree, env: ["PATH=/bin:/usr/bin:/sbin:/usr/sbin"],
+    stdout: (b) => { if (b.length < 64) out = (out + dec.decode(b)).slice(-64); } });
+  const r = await p.run();
+  const seconds = (performance.now() - t) / 1000;
+  if (r.status !== 0 || (script !== "true" && !out.includes("@rc=0"))) throw new Error(`container: ${script} ended with ${r.status}`);
+  let calls = 0;
+  for (const n of r.calls.values()) calls += n;
+  // every system call is an exception (an ECALL from U-mode) that the host answers
+  return { seconds, steps: r.instructions, stepsM: 0, stepsS: 0, stepsU: r.instructions, exceptions: calls, interrupts: 0, hypercalls: 0, sbi: {}, mmio: {} };
+}
+
+export async function containerSamples(runs: number): Promise<Map<string, Sample[]>> {
+  const res = new Map<string, Sample[]>();
+  const boot: Sample[] = [];
+  for (let i = 0; i < runs; i++) boot.push(await containerRun("true"));
+  res.set("boot", boot);
+  for (const w of WORKLOADS.filter((x) => x.container !== false)) {
+    const samples: Sample[] = [];
+    for (let i = 0; i < runs; i++) samples.push(await containerRun(`${w.cmd}; echo "@rc=$?"`));
+    res.set(w.name, samples);
+  }
   return res;
 }
 
@@ -210,22 +245,24 @@ export async function micro(): Promise<Record<string, { nsPerOp: number; what: s
 
 // ---------------------------------------------------------------------------------------------
 
-function svgChart(rows: { name: string; full: number; para: number }[]): string {
+function svgChart(rows: { name: string; full: number; para: number; container?: number }[]): string {
   const w = 640, barH = 14, gap = 10, left = 110, top = 40;
-  const max = Math.max(...rows.flatMap((r) => [r.full, r.para]));
-  const h = top + rows.length * (2 * barH + gap) + 30;
+  const max = Math.max(...rows.flatMap((r) => [r.full, r.para, r.container ?? 0]));
+  const h = top + rows.length * (3 * barH + gap) + 30;
   const x = (v: number) => ((w - left - 80) * v) / max;
   let body = "";
   rows.forEach((r, i) => {
-    const y = top + i * (2 * barH + gap);
+    const y = top + i * (3 * barH + gap);
     body += `<text x="${left - 8}" y="${y + barH + 4}" text-anchor="end" font-size="12">${r.name}</text>`;
     body += `<rect x="${left}" y="${y}" width="${x(r.full).toFixed(1)}" height="${barH}" fill="#c0504d"/><text x="${left + x(r.full) + 4}" y="${y + 11}" font-size="10">${r.full.toFixed(3)} s</text>`;
     body += `<rect x="${left}" y="${y + barH}" width="${x(r.para).toFixed(1)}" height="${barH}" fill="#4f81bd"/><text x="${left + x(r.para) + 4}" y="${y + barH + 11}" font-size="10">${r.para.toFixed(3)} s</text>`;
+    if (r.container !== undefined) body += `<rect x="${left}" y="${y + 2 * barH}" width="${x(r.container).toFixed(1)}" height="${barH}" fill="#9bbb59"/><text x="${left + x(r.container) + 4}" y="${y + 2 * barH + 11}" font-size="10">${r.container.toFixed(3)} s</text>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif">` +
-    `<text x="10" y="20" font-size="14">wasmvisor: full vs para virtualization, host seconds (median)</text>` +
-    `<rect x="${w - 170}" y="8" width="10" height="10" fill="#c0504d"/><text x="${w - 155}" y="17" font-size="11">full</text>` +
-    `<rect x="${w - 110}" y="8" width="10" height="10" fill="#4f81bd"/><text x="${w - 95}" y="17" font-size="11">para</text>` +
+    `<text x="10" y="20" font-size="14">wasmvisor: full vs para vs container, host seconds (median)</text>` +
+    `<rect x="${w - 230}" y="8" width="10" height="10" fill="#c0504d"/><text x="${w - 215}" y="17" font-size="11">full</text>` +
+    `<rect x="${w - 170}" y="8" width="10" height="10" fill="#4f81bd"/><text x="${w - 155}" y="17" font-size="11">para</text>` +
+    `<rect x="${w - 110}" y="8" width="10" height="10" fill="#9bbb59"/><text x="${w - 95}" y="17" font-size="11">container</text>` +
     body + `</svg>\n`;
 }
 
@@ -243,31 +280,44 @@ export async function overheadBench(runs: number): Promise<void> {
       results.push({ name: w.name, what: w.what, mode, samples, medianSeconds: median(samples.map((s) => s.seconds)), median: medianSample(samples) });
     }
   }
+  const cs = await containerSamples(runs);
+  for (const [name, samples] of cs) {
+    const what = name === "boot" ? "start to the end of busybox `true`" : WORKLOADS.find((w) => w.name === name)!.what;
+    results.push({ name, what, mode: "container", samples, medianSeconds: median(samples.map((x) => x.seconds)), median: medianSample(samples) });
+  }
   const microResults = await micro();
   const names = ["boot", ...WORKLOADS.map((w) => w.name)];
   const rows = names.map((n) => {
     const f = results.find((r) => r.name === n && r.mode === "full")!, p = results.find((r) => r.name === n && r.mode === "para")!;
-    return { name: n, what: f.what, full: f, para: p, ratio: f.medianSeconds / p.medianSeconds };
+    const c = results.find((r) => r.name === n && r.mode === "container");
+    return { name: n, what: f.what, full: f, para: p, container: c, ratio: f.medianSeconds / p.medianSeconds, ratioPc: c ? p.medianSeconds / c.medianSeconds : undefined };
   });
   const report = {
     command: `wasmvisor bench overhead --runs ${runs}`, date: new Date().toISOString(), node: process.version,
     loadavgBefore: load0, loadavgAfter: loadavg(), runs,
-    workloads: rows.map((r) => ({ name: r.name, what: r.what, ratioFullPara: r.ratio, full: summary(r.full), para: summary(r.para) })),
+    workloads: rows.map((r) => ({
+      name: r.name, what: r.what, ratioFullPara: r.ratio, ratioParaContainer: r.ratioPc,
+      full: summary(r.full), para: summary(r.para), container: r.container ? summary(r.container) : undefined,
+    })),
     micro: microResults,
   };
   const dir = join(packageRoot(), "bench/results");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "overhead.json"), JSON.stringify(report, null, 2) + "\n");
-  writeFileSync(join(dir, "overhead.svg"), svgChart(rows.map((r) => ({ name: r.name, full: r.full.medianSeconds, para: r.para.medianSeconds }))));
-  let md = `# Full vs para virtualization\n\n${report.command}, ${report.date}, node ${report.node}, load average ${load0.map((x) => x.toFixed(2)).join(" / ")}; ` +
-    `median of ${runs} runs. Chart: overhead.svg\n\n` +
+  writeFileSync(join(dir, "overhead.svg"), svgChart(rows.map((r) => ({ name: r.name, full: r.full.medianSeconds, para: r.para.medianSeconds, container: r.container?.medianSeconds }))));
+  let md = `# Full vs para virtualization vs containers\n\n${report.command}, ${report.date}, node ${report.node}, load average ${load0.map((x) => x.toFixed(2)).join(" / ")}; ` +
+    `median of ${runs} runs. Chart: overhead.svg. Container rows: the same busybox command in a container (its system calls answered by the host, ` +
+    `no guest kernel; exceptions = system calls; its boot row is the container's start to the end of \`true\`); blk needs a disk, which containers do not have.\n\n` +
     `| workload | mode | seconds | guest instructions | M-mode steps | exceptions | interrupts | hypercalls | MMIO (top) | SBI calls (top) |\n|---|---|---:|---:|---:|---:|---:|---:|---|---|\n`;
   for (const r of rows) {
-    for (const [mode, x] of [["full", r.full], ["para", r.para]] as const) {
+    const modes: [string, WorkloadResult][] = [["full", r.full], ["para", r.para]];
+    if (r.container) modes.push(["container", r.container]);
+    for (const [mode, x] of modes) {
       const c = x.median;
       md += `| ${r.name} (${r.what}) | ${mode} | ${x.medianSeconds.toFixed(3)} | ${c.steps} | ${c.stepsM} | ${c.exceptions} | ${c.interrupts} | ${c.hypercalls} | ${top3(c.mmio)} | ${top3(c.sbi)} |\n`;
     }
     md += `| | **full / para** | **${r.ratio.toFixed(2)}x** | | | | | | | |\n`;
+    if (r.ratioPc !== undefined) md += `| | **para / container** | **${r.ratioPc.toFixed(2)}x** | | | | | | | |\n`;
   }
   md += `\n| microbenchmark | ns per operation (median) | what |\n|---|---:|---|\n`;
   for (const [k, v] of Object.entries(microResults)) md += `| ${k} | ${v.nsPerOp} | ${v.what} |\n`;

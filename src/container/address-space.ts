@@ -52,6 +52,9 @@ export class AddressSpace {
     return copy;
   }
 
+  /** Bytes of RAM from its start that the address space has handed out (all of them dirty, maybe). */
+  get usedBytes(): number { return this.next - DRAM_BASE; }
+
   /** satp for this address space (ASID 0). */
   get satp(): bigint { return SATP_SV39 | BigInt(this.root / PAGE); }
 

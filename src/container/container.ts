@@ -7,10 +7,10 @@
 // space: the scheduler switches the hart's registers between them, as a uniprocessor kernel
 // would, and futex waits and wakes among them. The container ends when its first process
 // (pid 1) does: the others are killed with it.
-import { Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
+import { DRAM_BASE, Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
 import { L } from "../core/abi.gen.js";
-import { AddressSpace, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
-import { ExecError, loadProgram } from "./exec.js";
+import { AddressSpace, OutOfMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
+import { checkProgram, ExecError, loadProgram } from "./exec.js";
 import { closeFiles, inheritFiles, stdFiles, type Files } from "./files.js";
 import { LayeredTree } from "./layers.js";
 import { E, S_IFMT, S_IFREG, SIG } from "./linux-abi.js";
@@ -145,6 +145,8 @@ export class Container implements ProcessControl {
   private readonly slice: number;
   private readonly maxInstructions: number;
   private init: Proc | undefined;
+  /** Harts of ended processes, kept for the next forks (a new hart costs ~3 ms), with the RAM they used. */
+  private readonly spare: { hart: Hart; used: number }[] = [];
   /** The thread whose slice runs now (its system calls are being answered). */
   private current: Proc | undefined;
   /** Which thread's registers each hart holds now. */
@@ -210,9 +212,13 @@ export class Container implements ProcessControl {
     this.changed();
   }
 
-  /** Gives `p` a new hart running `program` (execve, and the first process). */
-  private load(p: Proc, program: Uint8Array, argv: string[], env: string[]): void {
-    const hart = new HartClass(this.o.module, { memSize: this.memSize });
+  /**
+   * Gives `p` a hart running `program` (the first process, and execve): a new one, or `reuse`d
+   * (execve: its RAM zeroed where the old program had it, the core reset), which costs a
+   * fraction of a new hart's memory and instance.
+   */
+  private load(p: Proc, program: Uint8Array, argv: string[], env: string[], reuse?: { hart: Hart; used: number }): void {
+    const hart = reuse ? this.recycled(reuse) : new HartClass(this.o.module, { memSize: this.memSize });
     const memory = new AddressSpace(hart);
     const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
     mapTrampoline(memory);
@@ -229,6 +235,14 @@ export class Container implements ProcessControl {
     p.mmapNext = MMAP_BASE;
   }
 
+  /** A hart used before, as a new one: the RAM it used zeroed, the core reset. */
+  private recycled(r: { hart: Hart; used: number }): Hart {
+    const zero = new Uint8Array(Math.min(r.used, 1 << 20));
+    for (let off = 0; off < r.used; off += zero.length) r.hart.writePhys(DRAM_BASE + off, zero.subarray(0, Math.min(zero.length, r.used - off)));
+    r.hart.reset(0);
+    return r.hart;
+  }
+
   // ---- process calls (ProcessControl) ----
 
   clone(k: Kernel, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number {
@@ -239,11 +253,15 @@ export class Container implements ProcessControl {
     // A shared fd table or fs state without a shared address space: not answered.
     if (flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS | CLONE_SIGHAND)) return -E.INVAL;
     let hart: Hart;
-    try {
-      hart = new HartClass(this.o.module, { memSize: this.memSize });
-    } catch (e) {
-      if (e instanceof RangeError) return -E.NOMEM; // the host could not give it memory
-      throw e;
+    const spare = this.spare.pop();
+    if (spare) hart = this.recycled(spare);
+    else {
+      try {
+        hart = new HartClass(this.o.module, { memSize: this.memSize });
+      } catch (e) {
+        if (e instanceof RangeError) return -E.NOMEM; // the host could not give it memory
+        throw e;
+      }
     }
     const child = this.newProc(parent.pid, inheritFiles(parent.files));
     hart.restoreState(parent.hart.saveState());
@@ -355,15 +373,23 @@ export class Container implements ProcessControl {
     const program = this.tree.read(file, 0, st.size);
     if (p.isThread) return -E.NOSYS; // execve from a thread other than the first: not answered
     const before = { hart: p.hart, memory: p.memory };
+    // The program is checked before the old one is given up (a bad one leaves the caller as it was).
     try {
-      this.load(p, program, argv.length ? argv : [path], envp);
+      checkProgram(program);
     } catch (e) {
-      p.hart = before.hart; p.memory = before.memory;
       if (e instanceof ExecError) return -E.NOEXEC;
       throw e;
     }
     for (const t of this.threadsOf(p)) if (t !== p) this.procs.delete(t.pid); // the other threads end
     this.onHart.delete(before.hart);
+    try {
+      this.load(p, program, argv.length ? argv : [path], envp, { hart: before.hart, used: before.memory.usedBytes });
+    } catch (e) {
+      // Past the checks, a program that does not fit in memory: the process cannot go on (as
+      // Linux, which kills it once its old image is gone).
+      if (e instanceof ExecError || e instanceof OutOfMemory) { this.finishProcess(p, killed(SIG.SEGV)); return REPLACED; }
+      throw e;
+    }
     closeFiles(p.files, true);
     p.sig.exec();
     this.releaseVforkParent(p);
@@ -443,6 +469,11 @@ export class Container implements ProcessControl {
     p.state = "zombie";
     p.end = end;
     closeFiles(p.files, false);
+    // Its hart is no thread's any more: the next fork takes it (a zombie never runs again).
+    if (p.hart && this.spare.length < 4 && !this.threadsOf(p).some((t) => t !== p && t.state !== "zombie")) {
+      this.spare.push({ hart: p.hart, used: p.memory.usedBytes });
+      this.onHart.delete(p.hart);
+    }
     for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
     const parent = this.procs.get(p.ppid);
     parent?.sig.raise(SIG.CHLD);
@@ -472,7 +503,7 @@ export class Container implements ProcessControl {
       if (this.stopped) { if (init.state !== "zombie") this.finishProcess(init, this.stopped); return end(init.end!); }
       let progressed = false;
       for (const p of [...this.procs.values()]) {
-        if (p.state === "zombie" || p.vforkChild) continue;
+        if (p.state === "zombie" || p.vforkChild || !this.procs.has(p.pid)) continue; // (ended in this round)
         if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable() && !(p.wakeAt !== undefined && performance.now() >= p.wakeAt)) continue;
         const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
         this.current = p;
@@ -531,8 +562,9 @@ export class Container implements ProcessControl {
       if (exit !== Exit.Trap) return { ran: h.steps - start, end: killed(SIG.SEGV) }; // nothing else can happen in U-mode
       const cause = h.exitCause;
       if (cause === 8) { // ECALL from U: a system call
+        const ranBefore = h.steps - start; // (an execve resets the hart's count)
         const outcome = systemCall(p);
-        if ((p.state as Proc["state"]) === "zombie") return { ran: h.steps - start }; // it killed itself (kill)
+        if ((p.state as Proc["state"]) === "zombie" || !this.procs.has(p.pid)) return { ran: ranBefore }; // it ended itself, or its process (kill)
         if (p.exit !== undefined) {
           const status = p.exit & 0xff;
           if (!p.exitGroup) { const e = p.exit; p.exit = undefined; return { ran: h.steps - start, threadExit: e }; }
@@ -544,7 +576,7 @@ export class Container implements ProcessControl {
           if (sig) return { ran: h.steps - start, end: killed(sig) };
           continue;
         }
-        if (outcome === "replaced") return { ran: h.steps - start }; // the new program starts at its next slice
+        if (outcome === "replaced") return { ran: ranBefore }; // the new program (or the interrupted context) goes on at the next slice
         h.advancePc(4);
         const sig = p.sig.deliver(h, p.memory); // one the call raised or let through (sigsuspend)
         if (sig) return { ran: h.steps - start, end: killed(sig) };

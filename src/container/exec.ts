@@ -24,8 +24,8 @@ export interface Loaded {
 const up = (v: number) => Math.ceil(v / PAGE) * PAGE;
 const down = (v: number) => Math.floor(v / PAGE) * PAGE;
 
-/** Loads `image` into `as` and builds its initial stack. */
-export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[], env: string[], random: Uint8Array): Loaded {
+/** The program `image` is: a static RISC-V executable whose segments fit in user memory; else throws ExecError. */
+export function checkProgram(image: Uint8Array): ReturnType<typeof parseElf> {
   let elf;
   try {
     elf = parseElf(image);
@@ -35,6 +35,17 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
   if (elf.type !== ET_EXEC && elf.type !== ET_DYN) throw new ExecError("not an executable");
   if (elf.interp !== undefined) throw new ExecError(`a dynamically linked program (interpreter ${elf.interp}): only static programs run`);
   const base = elf.type === ET_DYN ? LOAD_BASE : 0;
+  for (const s of elf.segments) {
+    const va = base + Number(s.vaddr), memsz = Number(s.memsz);
+    if (s.memsz !== 0n && (va < PAGE || va + memsz > STACK_TOP - STACK_SIZE)) throw new ExecError(`segment ${s.index} at 0x${va.toString(16)} is outside user memory`);
+  }
+  return elf;
+}
+
+/** Loads `image` into `as` and builds its initial stack. */
+export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[], env: string[], random: Uint8Array): Loaded {
+  const elf = checkProgram(image);
+  const base = elf.type === ET_DYN ? LOAD_BASE : 0;
   let end = 0;
   let phdr = 0;
   // Every page a segment covers, with the union of the protections of the segments on it.
@@ -42,7 +53,6 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
   for (const s of elf.segments) {
     if (s.memsz === 0n) continue;
     const va = base + Number(s.vaddr), memsz = Number(s.memsz);
-    if (va < PAGE || va + memsz > STACK_TOP - STACK_SIZE) throw new ExecError(`segment ${s.index} at 0x${va.toString(16)} is outside user memory`);
     const p = (s.flags & PF_R ? PROT_READ : 0) | (s.flags & PF_W ? PROT_WRITE : 0) | (s.flags & PF_X ? PROT_EXEC : 0);
     for (let v = down(va); v < va + memsz; v += PAGE) prot.set(v, (prot.get(v) ?? 0) | p);
     end = Math.max(end, va + memsz);
