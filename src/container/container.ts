@@ -91,6 +91,23 @@ function loadContext(h: Hart, from: Uint8Array): void {
 }
 const WNOHANG = 1;
 
+// Harts of ended containers, for the next containers of the process (by core module and RAM
+// size): a new hart costs 2.5-4.6 ms (its memory and instance), a recycled one its used RAM
+// zeroed. Bounded: each keeps the RAM its last program touched committed.
+const POOL_MAX = 8;
+const pool = new WeakMap<WebAssembly.Module, Map<number, { hart: Hart; used: number }[]>>();
+
+/** Empties the process's pool of harts (benchmarks measuring cold starts). */
+export function clearHartPool(module: WebAssembly.Module): void { pool.delete(module); }
+
+function pooled(module: WebAssembly.Module, memSize: number): { hart: Hart; used: number }[] {
+  let bySize = pool.get(module);
+  if (!bySize) { bySize = new Map(); pool.set(module, bySize); }
+  let list = bySize.get(memSize);
+  if (!list) { list = []; bySize.set(memSize, list); }
+  return list;
+}
+
 function killed(signal: number): End {
   return { status: 128 + signal, signal, waitStatus: signal };
 }
@@ -145,7 +162,7 @@ export class Container implements ProcessControl {
   private readonly slice: number;
   private readonly maxInstructions: number;
   private init: Proc | undefined;
-  /** Harts of ended processes, kept for the next forks (a new hart costs ~3 ms), with the RAM they used. */
+  /** Harts of ended processes, kept for the next forks (and, at the end, the process's next containers). */
   private readonly spare: { hart: Hart; used: number }[] = [];
   /** The thread whose slice runs now (its system calls are being answered). */
   private current: Proc | undefined;
@@ -218,7 +235,8 @@ export class Container implements ProcessControl {
    * fraction of a new hart's memory and instance.
    */
   private load(p: Proc, program: Uint8Array, argv: string[], env: string[], reuse?: { hart: Hart; used: number }): void {
-    const hart = reuse ? this.recycled(reuse) : new HartClass(this.o.module, { memSize: this.memSize });
+    const recycle = reuse ?? pooled(this.o.module, this.memSize).pop();
+    const hart = recycle ? this.recycled(recycle) : new HartClass(this.o.module, { memSize: this.memSize });
     const memory = new AddressSpace(hart);
     const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
     mapTrampoline(memory);
@@ -253,7 +271,7 @@ export class Container implements ProcessControl {
     // A shared fd table or fs state without a shared address space: not answered.
     if (flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS | CLONE_SIGHAND)) return -E.INVAL;
     let hart: Hart;
-    const spare = this.spare.pop();
+    const spare = this.spare.pop() ?? pooled(this.o.module, this.memSize).pop();
     if (spare) hart = this.recycled(spare);
     else {
       try {
@@ -497,6 +515,9 @@ export class Container implements ProcessControl {
     const end = (e: End): ProcessResult => {
       for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
       this.ports.closeAll();
+      const list = pooled(this.o.module, this.memSize);
+      while (this.spare.length && list.length < POOL_MAX) list.push(this.spare.pop()!);
+      this.spare.length = 0;
       return result(e);
     };
     for (;;) {

@@ -21,8 +21,9 @@ import { requireTool } from "../helpers/tools.js";
 
 const SRC = join(import.meta.dirname, "fixtures/user.c");
 const THREADS = join(import.meta.dirname, "fixtures/threads.c");
+const FRESH = join(import.meta.dirname, "fixtures/fresh-memory.c");
 const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-let dir = "", prog = "", threads = "";
+let dir = "", prog = "", threads = "", fresh = "";
 
 beforeAll(() => {
   const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
@@ -33,6 +34,8 @@ beforeAll(() => {
   execFileSync(gcc, ["-static", "-O2", "-o", prog, SRC]);
   threads = join(dir, "threads");
   execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threads, THREADS]);
+  fresh = join(dir, "fresh");
+  execFileSync(gcc, ["-static", "-O2", "-o", fresh, FRESH]);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -77,6 +80,16 @@ describe("a static C program in a container", () => {
     expect(got.calls.get("exit")).toBe(2); // the threads ended alone, then main's exit_group
     expect(got.calls.get("futex")).toBeGreaterThan(10);
     expect(got.processes).toBe(3);
+  });
+
+  it("a container's memory starts zeroed, also on a hart an earlier container left (no data crosses)", async () => {
+    // The first run fills 8 MiB of heap with a pattern; the next ones run on harts recycled from
+    // it (the process's pool) and must see zeros only.
+    for (let i = 0; i < 3; i++) {
+      const got = await run({ program: execFileSync("cat", [fresh]), argv: ["fresh"], memSize: 32 << 20 });
+      expect(got.out, `run ${i}`).toBe("nonzero bytes: 0\n");
+      expect(got.status).toBe(0);
+    }
   });
 
   it("a store to a read-only page ends it with SIGSEGV (status 139) at the faulting store", async () => {
