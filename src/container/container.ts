@@ -15,7 +15,7 @@ import { closeFiles, inheritFiles, stdFiles, type Files } from "./files.js";
 import { LayeredTree } from "./layers.js";
 import { E, S_IFMT, S_IFREG, SIG } from "./linux-abi.js";
 import { BLOCKED, REPLACED } from "./outcomes.js";
-import { callCounts, MMAP_BASE, type Kernel, type Output, type ProcessControl, systemCall } from "./syscalls.js";
+import { callCounts, clockNs, MMAP_BASE, type Kernel, type Output, type ProcessControl, systemCall } from "./syscalls.js";
 import { FsError, resolve, type Tree } from "./vfs.js";
 import { mapTrampoline, Signals } from "./signals.js";
 import { PortSpace, type HostNetwork } from "./sockets.js";
@@ -71,7 +71,7 @@ const SIGNAL_OF: Record<number, number> = {
 };
 const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_VFORK = 0x4000, CLONE_THREAD = 0x10000;
 const CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
-const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f;
+const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f, FUTEX_CLOCK_REALTIME = 256;
 
 // A thread's registers while another runs on the hart: x0-x31, f0-f31, fcsr, pc.
 const CTX = [[L.X_BASE, 256], [L.F_BASE, 256], [L.S_FCSR, 8], [L.S_PC, 8]] as const;
@@ -344,16 +344,33 @@ export class Container implements ProcessControl {
     return 0;
   }
 
+  expired(k: Kernel, ms: number): boolean {
+    const p = k as Proc, now = performance.now();
+    p.wakeAt ??= now + Math.max(0, ms);
+    if (now < p.wakeAt) return false;
+    p.wakeAt = undefined;
+    return true;
+  }
+
+  endWait(k: Kernel): void { (k as Proc).wakeAt = undefined; }
+
   futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number {
     const p = k as Proc;
     const cmd = op & FUTEX_CMD;
     if (addr % 4 !== 0) return -E.INVAL;
     if (cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET) {
       const w = p.futexWait;
-      if (w && w.addr === addr && w.woken) { p.futexWait = undefined; return 0; }
+      const done = (r: number) => { p.futexWait = undefined; p.wakeAt = undefined; return r; };
+      if (w && w.addr === addr && w.woken) return done(0);
       const now = new DataView(p.memory.read(addr, 4).buffer).getInt32(0, true);
-      if (now !== val) { p.futexWait = undefined; return -E.AGAIN; }
-      if (timeout !== 0n) { p.futexWait = undefined; return -E.TIMEDOUT; } // no timers: a timed wait ends at once
+      if (now !== val) return done(-E.AGAIN);
+      if (timeout !== 0n) {
+        // FUTEX_WAIT: a relative time; FUTEX_WAIT_BITSET: an absolute one, of CLOCK_REALTIME with FUTEX_CLOCK_REALTIME
+        const v = new DataView(p.memory.read(Number(timeout), 16).buffer);
+        let ns = v.getBigInt64(0, true) * 1_000_000_000n + v.getBigInt64(8, true);
+        if (cmd === FUTEX_WAIT_BITSET) ns -= clockNs(op & FUTEX_CLOCK_REALTIME ? 0 : 1);
+        if (this.expired(p, Number(ns) / 1e6)) { p.futexWait = undefined; return -E.TIMEDOUT; }
+      }
       p.futexWait = { addr, woken: false };
       return BLOCKED;
     }

@@ -459,9 +459,13 @@ export const FILE_HANDLERS: [number, Handler][] = [
       v.setInt16(i * 8 + 6, revents, true);
       if (revents) ready++;
     }
-    // Nothing ready: without a timeout, wait for a change; with one, it has expired (timers are
-    // not kept: the caller polls again).
-    if (ready === 0 && a[2] === 0n) return BLOCKED;
+    // Nothing ready: wait for a change, at most the timeout (a relative timespec) if there is one.
+    if (ready === 0) {
+      if (a[2] === 0n) return BLOCKED;
+      const t = new DataView(k.memory.read(num(a[2]), 16).buffer);
+      const ms = Number(t.getBigInt64(0, true)) * 1000 + Number(t.getBigInt64(8, true)) / 1e6;
+      if (ms > 0 && k.control && !k.control.expired(k, ms)) return BLOCKED;
+    } else k.control?.endWait(k);
     k.memory.write(fds, buf);
     return ready;
   }],

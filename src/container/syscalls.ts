@@ -51,6 +51,12 @@ export interface ProcessControl {
   kill(k: Kernel, pid: number, sig: number): number;
   /** Blocks the caller for `ms` milliseconds of host time (0 when done). */
   sleep(k: Kernel, ms: number): number;
+  /**
+   * For a call that waits at most `ms` ms: whether that time has passed since its first try
+   * (the process is woken then); `endWait` forgets the deadline of a wait that ended otherwise.
+   */
+  expired(k: Kernel, ms: number): boolean;
+  endWait(k: Kernel): void;
   /** futex(addr, op, val, timeout): FUTEX_WAIT(_BITSET) and FUTEX_WAKE(_BITSET) among the threads of an address space. */
   futex(k: Kernel, addr: number, op: number, val: number, timeout: bigint): number;
 }
@@ -85,7 +91,7 @@ function timespec(ns: bigint): Uint8Array {
 }
 
 /** The host's clock in ns: realtime (0) or monotonic (1 and the others). */
-function clockNs(id: number): bigint {
+export function clockNs(id: number): bigint {
   if (id === 0) return BigInt(Date.now()) * 1_000_000n;
   return BigInt(Math.round(performance.now() * 1e6));
 }

@@ -202,6 +202,11 @@ describe("processes in a busybox container", () => {
     expect(got.err).toMatch(/can't create \/proc\/1\/comm: Read-only file system/);
   });
 
+  it("a timed wait (read -t: ppoll with a timeout) ends at its time, before the data comes", async () => {
+    const got = await sh('{ sleep 0.5; echo late; } | { read -t 0.2 x; echo "read: $? [$x]"; read y; echo "then [$y]"; }');
+    expect(got.out).toBe("read: 1 []\nthen [late]\n"); // without the timeout: "read: 0 [late]"
+  });
+
   it("a fork bomb stops at the container's process limit, and ends with the container", async () => {
     const got = await run({
       program: bundledBusybox(), argv: ["/bin/sh", "-c", "i=0; while [ $i -lt 40 ]; do (while :; do :; done) & i=$((i+1)); done; echo not reached"],
