@@ -43,7 +43,7 @@ export class AddressSpace {
    */
   copyTo(hart: Hart): AddressSpace {
     if (hart.memSize !== this.hart.memSize) throw new RangeError("fork: the child's RAM differs in size");
-    const used = this.next - DRAM_BASE;
+    const used = this.usedBytes;
     for (let off = 0; off < used; off += 1 << 20) hart.writePhys(DRAM_BASE + off, this.hart.readPhys(DRAM_BASE + off, Math.min(1 << 20, used - off)));
     const copy = Object.create(AddressSpace.prototype) as AddressSpace;
     Object.assign(copy, { hart, next: this.next, free: [...this.free], end: this.end, root: this.root, pages: new Map() });

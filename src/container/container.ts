@@ -108,6 +108,15 @@ function pooled(module: WebAssembly.Module, memSize: number): { hart: Hart; used
   return list;
 }
 
+/** clone's tid words: the child's tid at ptid (in the parent) and ctid (in the child's memory), and the one to clear at its end. */
+function setTids(parent: Proc, child: Proc, flags: number, ptid: number, ctid: number): void {
+  const tid = new Uint8Array(4);
+  new DataView(tid.buffer).setInt32(0, child.pid, true);
+  if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
+  if (flags & CLONE_CHILD_SETTID) child.memory.write(ctid, tid);
+  if (flags & CLONE_CHILD_CLEARTID) child.clearTid = ctid;
+}
+
 function killed(signal: number): End {
   return { status: 128 + signal, signal, waitStatus: signal };
 }
@@ -191,9 +200,6 @@ export class Container implements ProcessControl {
     this.init = p;
     return p;
   }
-
-  /** The pids of the processes the container holds (zombies included; not their threads). */
-  pids(): number[] { return [...this.procs.values()].filter((p) => !p.isThread).map((p) => p.pid); }
 
   /** What /proc shows: each process, with its threads counted in. */
   private procInfo(): ProcInfo[] {
@@ -292,11 +298,7 @@ export class Container implements ProcessControl {
     hart.setX(10, 0n);
     if (stack !== 0n) hart.setX(2, stack);
     if (flags & CLONE_SETTLS) hart.setX(4, tls);
-    const tid = new Uint8Array(4);
-    new DataView(tid.buffer).setInt32(0, child.pid, true);
-    if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
-    if (flags & CLONE_CHILD_SETTID) child.memory.write(ctid, tid);
-    if (flags & CLONE_CHILD_CLEARTID) child.clearTid = ctid;
+    setTids(parent, child, flags, ptid, ctid);
     // vfork: the copy stands in for the shared memory; the parent waits as it would.
     if (vfork) { parent.vforkChild = child; }
     this.changed();
@@ -322,11 +324,7 @@ export class Container implements ProcessControl {
     t.ctx = new Uint8Array(CTX_BYTES);
     saveContext(h, t.ctx);
     h.pc = pc; h.setX(2, sp); h.setX(4, tp); // the caller's own registers back (a0 is its result)
-    const tid = new Uint8Array(4);
-    new DataView(tid.buffer).setInt32(0, t.pid, true);
-    if (flags & CLONE_PARENT_SETTID) parent.memory.write(ptid, tid);
-    if (flags & CLONE_CHILD_SETTID) parent.memory.write(ctid, tid);
-    if (flags & CLONE_CHILD_CLEARTID) t.clearTid = ctid;
+    setTids(parent, t, flags, ptid, ctid);
     this.changed();
     return t.pid;
   }
@@ -435,7 +433,6 @@ export class Container implements ProcessControl {
   wait4(k: Kernel, pid: number, status: number, options: number): number {
     const p = k as Proc;
     const mine = [...this.procs.values()].filter((c) => !c.isThread && c.ppid === p.tgid && (pid <= 0 || c.pid === pid));
-    if (pid > 0 && !mine.length) return -E.CHILD;
     if (!mine.length) return -E.CHILD;
     const zombie = mine.find((c) => c.state === "zombie" && this.threadsOf(c).length === 1); // its threads all ended
     if (!zombie) return options & WNOHANG ? 0 : BLOCKED;

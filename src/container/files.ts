@@ -169,7 +169,22 @@ export function readPipe(k: Kernel, p: Pipe, buf: number, len: number): number {
   return n;
 }
 
-export function brokenPipe(k: Kernel): number {
+/**
+ * Appends what fits of `bytes` to pipe `p` (PIPE_CAPACITY at most waiting): the count, or
+ * BLOCKED if it is full. The caller checks that someone reads it.
+ */
+export function writePipe(p: Pipe, bytes: Uint8Array, changed: () => void): number {
+  if (bytes.length === 0) return 0;
+  const room = PIPE_CAPACITY - p.size;
+  if (room <= 0) return BLOCKED;
+  const n = Math.min(room, bytes.length);
+  p.chunks.push(bytes.slice(0, n));
+  p.size += n;
+  changed();
+  return n;
+}
+
+function brokenPipe(k: Kernel): number {
   k.sig.raise(SIG.PIPE); // by default it ends the process
   return -E.PIPE;
 }
@@ -179,18 +194,13 @@ function writeOpen(k: Kernel, o: Open, bytes: Uint8Array, at?: number): number {
   if (o.kind === "pipe") {
     if (!o.write) return -E.BADF;
     if (o.pipe.readers === 0) return brokenPipe(k);
-    if (bytes.length === 0) return 0;
-    const room = PIPE_CAPACITY - o.pipe.size;
-    if (room <= 0) return BLOCKED;
-    const n = Math.min(room, bytes.length);
-    o.pipe.chunks.push(bytes.slice(0, n));
-    o.pipe.size += n;
-    k.files.changed();
-    return n;
+    return writePipe(o.pipe, bytes, k.files.changed);
   }
   if (o.kind === "socket") {
     if (!o.sock.stream) return -E.NOTCONN;
-    return o.sock.stream.send(bytes) < 0 ? brokenPipe(k) : bytes.length;
+    const n = o.sock.stream.send(bytes);
+    if (n === -E.PIPE) return brokenPipe(k);
+    return n === BLOCKED && o.sock.nonblock ? -E.AGAIN : n;
   }
   if (o.kind === "file") {
     if (!o.write) return -E.BADF;
@@ -215,7 +225,8 @@ function iovecs(k: Kernel, iov: number, count: number): [number, number][] {
   return Array.from({ length: count }, (_, i) => [num(v.getBigUint64(i * 16, true)), num(v.getBigUint64(i * 16 + 8, true))]);
 }
 
-const fd = (k: Kernel, a: bigint) => k.files.fds.get(i32(a));
+/** The open file description at fd `a`. */
+export const fd = (k: Kernel, a: bigint) => k.files.fds.get(i32(a));
 
 function openat(k: Kernel, a: bigint[]): number {
   return fsCall(() => {
@@ -325,8 +336,6 @@ function writev(k: Kernel, o: Open, iov: [number, number][]): number {
 }
 
 const sizeOf = (k: Kernel, o: Open) => (o.kind === "file" ? k.files.tree.stat(o.path)?.size ?? 0 : 0);
-
-export const fdOf = (k: Kernel, a: bigint) => k.files.fds.get(i32(a));
 
 export const FILE_HANDLERS: [number, Handler][] = [
   [SYS.read, (k, a) => { const o = fd(k, a[0]); return o ? readOpen(k, o, num(a[1]), num(a[2])) : -E.BADF; }],

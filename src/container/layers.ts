@@ -9,16 +9,23 @@ import { FsError, type Stat, type Tree } from "./vfs.js";
 const dirOf = (path: string) => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
 const nameOf = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
-/** A tree of entries in memory, read-only through Tree. */
-class EntryTree implements Tree {
-  protected readonly entries = new Map<string, { st: Stat; data: Uint8Array }>();
-  protected readonly children = new Map<string, Set<string>>([["", new Set()]]);
-  private nextIno = 2n;
+/** The files of a newc cpio archive as a read-only tree (directories before what they hold). */
+export class CpioTree implements Tree {
+  private readonly entries = new Map<string, { st: Stat; data: Uint8Array }>();
+  private readonly children = new Map<string, Set<string>>([["", new Set()]]);
 
-  protected put(path: string, mode: number, data: Uint8Array, mtimeMs: number): void {
-    if (!this.entries.has(path)) this.children.get(dirOf(path))?.add(nameOf(path));
-    this.entries.set(path, { st: { ino: this.nextIno++, mode, nlink: 1, size: data.length, mtimeMs }, data });
-    if ((mode & S_IFMT) === S_IFDIR && !this.children.has(path)) this.children.set(path, new Set());
+  constructor(archive: Uint8Array) {
+    const files = [...readCpio(archive)].filter(([n]) => n !== "." && n !== "").sort(([a], [b]) => a.split("/").length - b.split("/").length);
+    let ino = 2n;
+    for (const [name, f] of files) {
+      let data = f.data;
+      // Some archivers count a link target's terminating NUL in its size.
+      if ((f.mode & S_IFMT) === S_IFLNK) while (data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
+      const path = name.replace(/^\.\//, "");
+      if (!this.entries.has(path)) this.children.get(dirOf(path))?.add(nameOf(path));
+      this.entries.set(path, { st: { ino: ino++, mode: f.mode, nlink: 1, size: data.length, mtimeMs: 0 }, data });
+      if ((f.mode & S_IFMT) === S_IFDIR && !this.children.has(path)) this.children.set(path, new Set());
+    }
   }
 
   stat(path: string): Stat | undefined {
@@ -32,20 +39,6 @@ class EntryTree implements Tree {
 
   read(path: string, offset: number, length: number): Uint8Array {
     return (this.entries.get(path)?.data ?? new Uint8Array(0)).slice(offset, offset + length);
-  }
-}
-
-/** The files of a newc cpio archive as a read-only tree (directories before what they hold). */
-export class CpioTree extends EntryTree {
-  constructor(archive: Uint8Array) {
-    super();
-    const files = [...readCpio(archive)].filter(([n]) => n !== "." && n !== "").sort(([a], [b]) => a.split("/").length - b.split("/").length);
-    for (const [name, f] of files) {
-      let data = f.data;
-      // Some archivers count a link target's terminating NUL in its size.
-      if ((f.mode & S_IFMT) === S_IFLNK) while (data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
-      this.put(name.replace(/^\.\//, ""), f.mode, data, 0);
-    }
   }
 }
 

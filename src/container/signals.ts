@@ -10,7 +10,7 @@ import { STACK_TOP } from "./exec.js";
 import { E, num, SIG } from "./linux-abi.js";
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
-const SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESETHAND = 0x80000000, SA_NODEFER = 0x40000000;
+const SA_SIGINFO = 4, SA_RESETHAND = 0x80000000, SA_NODEFER = 0x40000000;
 /** Signals whose default action is to be ignored (signal(7)): CHLD, CONT, URG, WINCH, and the stops. */
 const IGNORED_BY_DEFAULT = new Set([SIG.CHLD, 18, 19, 20, 21, 22, 23, 28]);
 const UNBLOCKABLE = (1n << BigInt(SIG.KILL - 1)) | (1n << 18n); // SIGKILL, SIGSTOP
@@ -120,7 +120,8 @@ export class Signals {
     const old = this.restoreMask ?? this.mask;
     this.restoreMask = undefined;
     this.saved.push({ regs, pc: hart.pc, mask: old });
-    // The frame: siginfo (128 bytes), then a ucontext whose mcontext holds pc and x1..x31.
+    // The frame: siginfo (128 bytes), then a ucontext whose mcontext holds pc and x1..x31. It
+    // goes on the current stack (alternate signal stacks are not used).
     const UC = 128, MCONTEXT = UC + 176, SIZE = UC + 960;
     const sp = Number((BigInt.asUintN(64, regs[2]) - 128n - BigInt(SIZE)) & ~15n); // past the red zone, 16-aligned
     const frame = new Uint8Array(SIZE), v = new DataView(frame.buffer);
@@ -134,7 +135,6 @@ export class Signals {
       this.saved.pop();
       return SIG.SEGV; // no room for the frame: as Linux, a SIGSEGV that ends it
     }
-    void SA_ONSTACK; // alternate signal stacks are not used: the frame goes on the current stack
     if (a.flags & SA_RESETHAND) a.handler = SIG_DFL;
     this.mask |= a.mask | (a.flags & SA_NODEFER ? 0n : bit(sig));
     this.mask &= ~UNBLOCKABLE;

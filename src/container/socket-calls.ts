@@ -1,14 +1,14 @@
 // The socket system calls of a container process (./sockets.ts holds the sockets and the
 // container's ports): socket, bind, listen, accept, accept4, connect, getsockname,
 // getpeername, sendto, recvfrom, setsockopt, getsockopt, shutdown.
-import { fdOf, install, lowestFree, readPipe, type Open } from "./files.js";
+import { fd, install, lowestFree, readPipe, type Open } from "./files.js";
 import { E, i32, num, SYS } from "./linux-abi.js";
 import { BLOCKED } from "./outcomes.js";
 import { AF_INET, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
 import type { Handler, Kernel } from "./syscalls.js";
 
 function sockOf(k: Kernel, a: bigint): Socket | number {
-  const o = fdOf(k, a);
+  const o = fd(k, a);
   if (!o) return -E.BADF;
   return o.kind === "socket" ? o.sock : -E.NOTSOCK;
 }
@@ -24,9 +24,14 @@ function putAddr(k: Kernel, at: bigint, lenAt: bigint, addr: number, port: numbe
   k.memory.write(num(lenAt), n);
 }
 
-function readAddr(k: Kernel, at: bigint, len: bigint): { family: number; addr: number; port: number } | number {
-  if (num(len) < 16) return -E.INVAL;
-  return parseSockaddr(k.memory.read(num(at), 16));
+/** bind's and connect's (fd, sockaddr, addrlen): the socket and the IPv4 address, or -errno. */
+function withAddress(k: Kernel, a: bigint[]): { s: Socket; addr: number; port: number } | number {
+  const s = sockOf(k, a[0]);
+  if (typeof s === "number") return s;
+  if (num(a[2]) < 16) return -E.INVAL;
+  const at = parseSockaddr(k.memory.read(num(a[1]), 16));
+  if (at.family !== AF_INET) return -E.AFNOSUPPORT;
+  return { s, addr: at.addr, port: at.port };
 }
 
 function accept(k: Kernel, a: bigint[], flags: number): number {
@@ -52,13 +57,11 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
     return install(k.files, lowestFree(k.files), o, (type & SOCK_CLOEXEC) !== 0);
   }],
   [SYS.bind, (k, a) => {
-    const s = sockOf(k, a[0]);
-    if (typeof s === "number") return s;
-    const addr = readAddr(k, a[1], a[2]);
-    if (typeof addr === "number") return addr;
-    if (addr.family !== AF_INET) return -E.AFNOSUPPORT;
+    const w = withAddress(k, a);
+    if (typeof w === "number") return w;
+    const { s } = w;
     if (s.state !== "new") return -E.INVAL;
-    const port = addr.port || s.space.ephemeral();
+    const port = w.port || s.space.ephemeral();
     if (s.space.inUse(port)) return -E.ADDRINUSE;
     s.port = port;
     s.state = "bound";
@@ -77,14 +80,12 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
   [SYS.accept, (k, a) => accept(k, a, 0)],
   [SYS.accept4, (k, a) => accept(k, a, i32(a[3]))],
   [SYS.connect, (k, a) => {
-    const s = sockOf(k, a[0]);
-    if (typeof s === "number") return s;
-    const addr = readAddr(k, a[1], a[2]);
-    if (typeof addr === "number") return addr;
-    if (addr.family !== AF_INET) return -E.AFNOSUPPORT;
+    const w = withAddress(k, a);
+    if (typeof w === "number") return w;
+    const { s } = w;
     if (s.state === "connected") return -106; // EISCONN
     if (s.state === "listening") return -E.INVAL;
-    return s.space.connect(s, addr.addr, addr.port);
+    return s.space.connect(s, w.addr, w.port);
   }],
   [SYS.getsockname, (k, a) => {
     const s = sockOf(k, a[0]);
@@ -103,8 +104,8 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
     const s = sockOf(k, a[0]);
     if (typeof s === "number") return s;
     if (!s.stream) return -E.NOTCONN;
-    const bytes = k.memory.read(num(a[1]), Math.min(num(a[2]), 1 << 20));
-    return s.stream.send(bytes) < 0 ? -32 : bytes.length; // EPIPE (MSG_NOSIGNAL's answer; no signal)
+    const n = s.stream.send(k.memory.read(num(a[1]), Math.min(num(a[2]), 1 << 20))); // -EPIPE without a signal (MSG_NOSIGNAL's way)
+    return n === BLOCKED && (s.nonblock || i32(a[3]) & 0x40 /* MSG_DONTWAIT */) ? -E.AGAIN : n;
   }],
   [SYS.recvfrom, (k, a) => {
     const s = sockOf(k, a[0]);

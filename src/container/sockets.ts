@@ -5,7 +5,8 @@
 // calls: socket, bind, listen, accept(4), connect, getsockname, getpeername, sendto, recvfrom,
 // setsockopt, getsockopt, shutdown; read, write and poll on them come through ./files.ts.
 // Browser-safe.
-import type { Pipe } from "./files.js";
+import { writePipe, type Pipe } from "./files.js";
+import { E } from "./linux-abi.js";
 
 export const AF_INET = 2, SOCK_STREAM = 1, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 
@@ -27,7 +28,10 @@ export interface HostNetwork {
   listen(port: number, accept: (c: HostConnection) => void): { close(): void } | undefined;
 }
 
-/** A byte stream one way: what a socket reads (rx), and how it sends (tx). */
+/**
+ * A connection's two ways: what a socket reads (rx), and how it sends: the bytes taken, BLOCKED
+ * (the peer's buffer is full) or -EPIPE (the peer is gone).
+ */
 export interface Stream { rx: Pipe; send(b: Uint8Array): number; close(): void }
 
 export class Socket {
@@ -88,7 +92,7 @@ export class PortSpace {
     this.external++;
     s.stream = {
       rx,
-      send: (b) => { if (!open) return -1; c.write(b.slice()); return b.length; },
+      send: (b) => { if (!open) return -E.PIPE; c.write(b.slice()); return b.length; },
       close: () => { if (open) { open = false; c.end(); this.external--; this.changed(); } },
     };
     l.backlog.push(s);
@@ -104,7 +108,7 @@ export class PortSpace {
     const ba: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 }; // accepted -> s
     const end = (p: Pipe, peer: Pipe) => ({
       rx: p,
-      send: (b: Uint8Array) => { if (peer.readers === 0) return -1; peer.chunks.push(b.slice()); peer.size += b.length; this.changed(); return b.length; },
+      send: (b: Uint8Array) => (peer.readers === 0 ? -E.PIPE : writePipe(peer, b, this.changed)),
       close: () => { peer.writers = 0; p.readers = 0; this.changed(); },
     });
     if (!s.port) s.port = this.ephemeral();

@@ -249,11 +249,7 @@ export class Jit {
    */
   private age(): void {
     if (this.u32(L.JIT_EPOCH) !== this.epoch) return; // flush() forgets them all
-    let n = this.pages.size;
-    for (const p of [...this.pages.values()]) {
-      if (n-- <= 0) break;
-      if (this.prune(p)) this.tookSecondChance(p);
-    }
+    for (const p of [...this.pages.values()]) if (this.prune(p)) this.tookSecondChance(p); // (a copy: both reorder the map)
   }
 
   /** Guest physical addresses of the pages with compiled code, coldest first. */
