@@ -102,7 +102,7 @@ export const BUNDLED = ["linux"] as const;
 export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
        wasmvisor run linux [options]
        wasmvisor run --kernel <Image> [--initrd <file>] [--firmware <fw_dynamic.bin>] [options]
-       wasmvisor run --mode container busybox|DIR -- PROGRAM [ARGS...]
+       wasmvisor run --mode container busybox|DIR|TAR -- PROGRAM [ARGS...]
        wasmvisor images
        wasmvisor bench overhead|boot [--runs N]
        wasmvisor serve [--listen HOST:PORT | --socket PATH] [--state-dir DIR] [--token T]
@@ -122,8 +122,9 @@ run linux         the bundled Linux guest (Linux 6.1 + busybox; OpenSBI in full 
 run --kernel      your own Linux Image (with --initrd, --firmware, --append)
 run --mode container ROOT -- PROGRAM
                   a static RV64 Linux program whose kernel is wasmvisor itself (no guest
-                  kernel): ROOT is busybox (the bundled busybox root) or a directory
-                  holding PROGRAM (a bare name is looked up in /bin, /usr/bin, /sbin,
+                  kernel): ROOT is busybox (the bundled busybox root), a directory or a
+                  tar archive (gzipped or not) holding PROGRAM (a bare name is looked up
+                  in /bin, /usr/bin, /sbin,
                   /usr/sbin); its files are a read-only base under a writable layer of the
                   container's own, gone at its end (paths stay inside the root); its exit
                   status becomes wasmvisor's (128 + N if signal N ended it); --mem (memory

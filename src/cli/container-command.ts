@@ -1,13 +1,13 @@
 // `wasmvisor run --mode container ROOT -- PROGRAM [ARGS...]`: runs a static RV64 Linux program
 // whose kernel is wasmvisor (src/container), its standard streams connected to ours; the exit
 // status is the program's (128 + the signal if one killed it).
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { ContainerRunArgs } from "./args.js";
 import { ContainerProcess } from "../container/process.js";
 import { ExecError } from "../container/exec.js";
-import { loadBundledBusyboxRoot } from "../node/images.js";
+import { openContainerRoot } from "../node/container-roots.js";
+import { RootError } from "../container/rootfs.js";
 import { loadCoreModule } from "../node/core-module.js";
-import { HostTree } from "../node/host-tree.js";
 import { PublishedPorts } from "../node/container-net.js";
 import { FsError, resolve, type Tree } from "../container/vfs.js";
 import { S_IFMT, S_IFREG, SIG } from "../container/linux-abi.js";
@@ -15,16 +15,13 @@ import { EXIT_LIMIT, SetupError } from "./run-command.js";
 
 const SIGNAL_NAME: Record<number, string> = { [SIG.ILL]: "Illegal instruction", [SIG.TRAP]: "Trace/breakpoint trap", [SIG.BUS]: "Bus error", [SIG.SEGV]: "Segmentation fault" };
 
-/** The read-only base of a root: the bundled busybox root's, or the directory's. */
+/** The read-only base of a root: the bundled busybox root's, a directory's or a tar archive's. */
 function treeOf(root: string): Tree {
-  if (root === "busybox") return loadBundledBusyboxRoot();
   try {
-    const dir = realpathSync(root);
-    if (!statSync(dir).isDirectory()) throw new SetupError(`container root ${root} is not a directory (tar roots come with the container filesystem)`);
-    return new HostTree(dir);
+    return openContainerRoot(root);
   } catch (e) {
-    if (e instanceof SetupError) throw e;
-    throw new SetupError(`container root ${root}: ${(e as Error).message}`);
+    if (e instanceof RootError) throw new SetupError(e.message);
+    throw e;
   }
 }
 

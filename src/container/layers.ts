@@ -1,30 +1,63 @@
 // Container file trees held in memory: a read-only tree from a cpio archive (the bundled
-// busybox root), and the layered tree every container sees: a read-only base shared by every
+// busybox root) or a tar archive, and the layered tree every container sees: a read-only base shared by every
 // container that uses it, under a private writable layer of its own (new and changed files,
 // directories, and whiteouts for what it removed from the base). Browser-safe.
 import { E, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "./linux-abi.js";
-import { readCpio } from "./rootfs.js";
+import { readCpio, RootError } from "./rootfs.js";
+import { readTar, type ArchiveEntry } from "./tar.js";
 import { FsError, type Stat, type Tree } from "./vfs.js";
 
 const dirOf = (path: string) => (path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
 const nameOf = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
-/** The files of a newc cpio archive as a read-only tree (directories before what they hold). */
-export class CpioTree implements Tree {
+/**
+ * The bytes of `b` as a plain Uint8Array: a Node Buffer's slice() is a view (it shares memory),
+ * and the trees hand out slices that must be copies.
+ */
+function plain(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * An archive's files as a read-only tree: a newc cpio archive (ArchiveTree.fromCpio) or a tar
+ * archive (fromTar). A directory the archive leaves out but has members under exists (as
+ * extracting it would make it); hard links share one inode.
+ */
+export class ArchiveTree implements Tree {
   private readonly entries = new Map<string, { st: Stat; data: Uint8Array }>();
   private readonly children = new Map<string, Set<string>>([["", new Set()]]);
 
-  constructor(archive: Uint8Array) {
-    const files = [...readCpio(archive)].filter(([n]) => n !== "." && n !== "").sort(([a], [b]) => a.split("/").length - b.split("/").length);
-    let ino = 2n;
-    for (const [name, f] of files) {
+  static fromCpio(archive: Uint8Array): ArchiveTree {
+    const files = new Map<string, ArchiveEntry>();
+    for (const [name, f] of readCpio(archive)) {
       let data = f.data;
       // Some archivers count a link target's terminating NUL in its size.
       if ((f.mode & S_IFMT) === S_IFLNK) while (data.length && data[data.length - 1] === 0) data = data.subarray(0, data.length - 1);
-      const path = name.replace(/^\.\//, "");
-      if (!this.entries.has(path)) this.children.get(dirOf(path))?.add(nameOf(path));
-      this.entries.set(path, { st: { ino: ino++, mode: f.mode, nlink: 1, size: data.length, mtimeMs: 0 }, data });
-      if ((f.mode & S_IFMT) === S_IFDIR && !this.children.has(path)) this.children.set(path, new Set());
+      const path = name.split("/").filter((p) => p !== "" && p !== ".").join("/");
+      if (path !== "" && !path.split("/").includes("..")) files.set(path, { mode: f.mode, data, mtimeMs: 0 });
+    }
+    return new ArchiveTree(files);
+  }
+
+  static fromTar(archive: Uint8Array): ArchiveTree { return new ArchiveTree(readTar(archive)); }
+
+  constructor(files: Map<string, ArchiveEntry>) {
+    const inodes = new Map<ArchiveEntry, bigint>();
+    let ino = 2n;
+    const add = (path: string, st: Stat, data: Uint8Array) => {
+      const parent = dirOf(path);
+      if (!this.entries.has(parent) && parent !== "") add(parent, { ino: ino++, mode: S_IFDIR | 0o755, nlink: 2, size: 0, mtimeMs: 0 }, new Uint8Array(0));
+      this.children.get(parent)?.add(nameOf(path));
+      this.entries.set(path, { st, data });
+      if ((st.mode & S_IFMT) === S_IFDIR && !this.children.has(path)) this.children.set(path, new Set());
+    };
+    for (const [path, f] of [...files].sort(([a], [b]) => a.split("/").length - b.split("/").length)) {
+      const known = inodes.get(f);
+      const st = { ino: known ?? ino++, mode: f.mode, nlink: 1, size: f.data.length, mtimeMs: f.mtimeMs };
+      inodes.set(f, st.ino);
+      const parent = this.entries.get(dirOf(path));
+      if (parent && (parent.st.mode & S_IFMT) !== S_IFDIR) throw new RootError(`${path}: the archive has ${dirOf(path)} as a file, not a directory`);
+      add(path, st, plain(f.data));
     }
   }
 
@@ -148,7 +181,7 @@ export class LayeredTree implements Tree {
       const st = this.stat(path);
       if (!st) throw new FsError(E.NOENT, `${path}: no such file`);
       if ((st.mode & S_IFMT) !== S_IFREG) throw new FsError(E.ISDIR, `${path}: not a regular file`);
-      const data = this.base!.read(path, 0, st.size);
+      const data = plain(this.base!.read(path, 0, st.size)).slice(); // a copy of its own, whatever the base gave
       u = { st: { ...st, ino: this.nextIno++ }, data, size: data.length };
       this.upper.set(path, u);
     }

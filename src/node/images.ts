@@ -7,7 +7,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { readCpio, RootError } from "../container/rootfs.js";
-import { CpioTree } from "../container/layers.js";
+import { ArchiveTree } from "../container/layers.js";
 
 /** The package root (holds package.json), found from this file in src/ or dist/src/. */
 export function packageRoot(): string {
@@ -49,13 +49,13 @@ export function loadBundledBusybox(): Uint8Array {
   return busybox;
 }
 
-let busyboxRoot: CpioTree | undefined;
+let busyboxRoot: ArchiveTree | undefined;
 /**
  * The bundled busybox root (the Linux guest's initramfs: /bin/busybox, its applets' links, /etc,
  * /tmp ...) as a read-only tree, one per process: the base layer every busybox container shares.
  */
-export function loadBundledBusyboxRoot(): CpioTree {
-  busyboxRoot ??= new CpioTree(loadBundledLinux().initrd);
+export function loadBundledBusyboxRoot(): ArchiveTree {
+  busyboxRoot ??= ArchiveTree.fromCpio(loadBundledLinux().initrd);
   return busyboxRoot;
 }
 
