@@ -9,7 +9,7 @@ export const machineConfig = {
   properties: {
     mem_size_mib: { type: "integer", minimum: 1, maximum: 2048 },
     vcpu_count: { type: "integer", minimum: 1, maximum: 1, description: "one hart per VM" },
-    mode: { type: "string", enum: ["para", "full"], default: "para" },
+    mode: { type: "string", enum: ["para", "full", "container"], default: "para", description: "container: boot-source.container's program, whose kernel is the host (mem_size_mib: what its processes may use in all)" },
     cpu_shares: { type: "integer", minimum: 1, maximum: 10000, default: 100 },
     cpu_cap_percent: { type: "number", minimum: 1, maximum: 100, default: 100 },
     jit: { type: "boolean", default: true, description: "compile hot guest code to Wasm (false: interpret only)" },
@@ -26,6 +26,18 @@ export const bootSource = {
     initrd_path: { type: "string", minLength: 1, maxLength: 4096 },
     firmware_path: { type: "string", minLength: 1, maxLength: 4096 },
     boot_args: { type: "string", maxLength: 4096 },
+    container: {
+      type: "object",
+      additionalProperties: false,
+      required: ["root", "args"],
+      description: "with machine-config mode container: a static RV64 Linux program and the root its files come from",
+      properties: {
+        root: { type: "string", minLength: 1, maxLength: 4096, description: "busybox (the bundled busybox root), or a directory or tar archive on the host" },
+        args: { type: "array", minItems: 1, maxItems: 1024, items: { type: "string", maxLength: 4096 }, description: "the program (a path in the root, or a name looked up in /bin, /usr/bin, /sbin, /usr/sbin) and its arguments" },
+        env: { type: "array", maxItems: 1024, items: { type: "string", maxLength: 4096 }, description: "NAME=VALUE strings (default PATH, HOME and TERM)" },
+        hostname: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$", description: "default: the VM id" },
+      },
+    },
   },
 } as const;
 
@@ -135,8 +147,9 @@ export interface TokenBucketBody { size: number; one_time_burst?: number; refill
 export interface RateLimiterBody { bandwidth?: TokenBucketBody; ops?: TokenBucketBody }
 
 export interface VmBody {
-  "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean; track_dirty_pages?: boolean };
-  "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string };
+  "machine-config": { mem_size_mib: number; vcpu_count?: number; mode?: "para" | "full" | "container"; cpu_shares?: number; cpu_cap_percent?: number; jit?: boolean; track_dirty_pages?: boolean };
+  "boot-source": { image?: "linux" | "demo"; kernel_image_path?: string; initrd_path?: string; firmware_path?: string; boot_args?: string;
+    container?: { root: string; args: string[]; env?: string[]; hostname?: string } };
   drives?: { drive_id: string; path_on_host: string; is_read_only?: boolean; rate_limiter?: RateLimiterBody }[];
   "network-interfaces"?: { iface_id: string; switch?: string; user_mode?: { host_forwards?: string[] }; guest_mac?: string; rx_rate_limiter?: RateLimiterBody; tx_rate_limiter?: RateLimiterBody }[];
   "restart-policy"?: { policy: "never" | "on-failure" | "always"; max_restarts?: number; backoff_ms?: number };

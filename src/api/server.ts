@@ -46,6 +46,8 @@ import type { ClusterMember } from "../cluster/member.js";
 import { Ajv } from "ajv";
 import { parseMac } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
+import { openContainerRoot } from "../node/container-roots.js";
+import { RootError } from "../container/rootfs.js";
 
 export interface ServerOptions {
   /** Required as `Authorization: Bearer <token>` on every request when set. */
@@ -68,10 +70,24 @@ export function vmConfigFromBody(id: string, b: VmBody, overlayDir?: string): Vm
   const mc = b["machine-config"], bs = b["boot-source"];
   const mode = mc.mode ?? "para";
   let boot: BootSource;
+  if ((mode === "container") !== (bs.container !== undefined)) {
+    throw new HypervisorError("invalid_config", mode === "container" ? "boot-source: mode container needs boot-source.container (root and args)" : "boot-source: container needs machine-config mode container");
+  }
   try {
-    if (bs.image === "demo") boot = { kind: "bare", image: readGuestFile(join(packageRoot(), "guests/demo/demo.elf")) };
+    if (bs.container) {
+      const { root, args, env, hostname } = bs.container;
+      for (const k of ["image", "kernel_image_path", "initrd_path", "firmware_path", "boot_args"] as const) {
+        if (bs[k] !== undefined) throw new HypervisorError("invalid_config", `boot-source: ${k} is not for containers`);
+      }
+      if (b.drives?.length) throw new HypervisorError("invalid_config", "drives: a container's files are its root (no drives)");
+      try { openContainerRoot(root); } catch (e) { // refused now rather than at its start
+        if (e instanceof RootError) throw new HypervisorError("invalid_config", `boot-source.container: ${e.message}`);
+        throw e;
+      }
+      boot = { kind: "container", root, argv: args, env, hostname };
+    } else if (bs.image === "demo") boot = { kind: "bare", image: readGuestFile(join(packageRoot(), "guests/demo/demo.elf")) };
     else if (bs.image === "linux" || bs.kernel_image_path) {
-      boot = { kind: "linux", mode, images: loadLinuxImages({ bundled: bs.image === "linux", kernel: bs.kernel_image_path, initrd: bs.initrd_path, firmware: bs.firmware_path, append: bs.boot_args, mode }) };
+      boot = { kind: "linux", mode: mode as "full" | "para", images: loadLinuxImages({ bundled: bs.image === "linux", kernel: bs.kernel_image_path, initrd: bs.initrd_path, firmware: bs.firmware_path, append: bs.boot_args, mode: mode as "full" | "para" }) };
     } else {
       throw new HypervisorError("invalid_config", "boot-source: give image (linux or demo) or kernel_image_path");
     }
@@ -130,6 +146,12 @@ function overlayPath(dir: string, id: string, drive: string): string {
 /** Guest instructions per second of the host CPU time the VM used, in millions. */
 function mips(vm: VmView): number { return vm.cpuMs > 0 ? vm.stats().instructions / (vm.cpuMs * 1000) : 0; }
 
+/** What a VM is, as ps shows it: full, para (Linux or bare metal) or container. */
+function modeOf(vm: VmView): string {
+  const b = vm.config.boot;
+  return b.kind === "container" ? "container" : b.mode ?? "full";
+}
+
 function describe(vm: VmView, body: VmBody | undefined) {
   const st = vm.stats();
   return {
@@ -168,7 +190,7 @@ export function buildServer(hv: Host, options: ServerOptions = {}): FastifyInsta
     return reply.code(500).send({ fault_message: `internal error: ${err.message}` });
   });
 
-  app.get("/vms", async () => [...hv.vms.values()].map((vm) => ({ id: vm.id, state: vm.state, reason: vm.reason || undefined })));
+  app.get("/vms", async () => [...hv.vms.values()].map((vm) => ({ id: vm.id, mode: modeOf(vm), state: vm.state, reason: vm.reason || undefined })));
 
   app.put<{ Params: { id: string }; Body: VmBody }>("/vms/:id", { schema: { params: vmId, body: vmBody } }, async (req, reply) => {
     const { id } = req.params;

@@ -111,6 +111,7 @@ export const USAGE = `Usage: wasmvisor run <guest.elf> [options]
                  [--cluster-prefix P]]
        wasmvisor ps | create ID [options] | start|stop|pause|resume|reboot|rm|logs|events|console ID
                  [--host URL] [--json]
+       wasmvisor create ID --mode container busybox|DIR|TAR [options] -- PROGRAM [ARGS...]
        wasmvisor snapshot create VM FILE [--diff] [--compress] | snapshot load FILE [--paused]
        wasmvisor migrate VM --to HOST:PORT
        wasmvisor cluster hosts | ps | create ID [options] | rm ID
@@ -149,6 +150,10 @@ ps, create, ...   client commands for a running serve (console ID attaches to th
                   Ctrl-A x detaches); create ID takes --image linux|demo or
                   --kernel/--initrd/--firmware/--append, --mem, --mode, --disk F[,ro],
                   --restart never|on-failure|always, --shares N, --cpu-cap PERCENT,
+                  (create ID --mode container ROOT -- PROGRAM defines a container: --mem
+                  is what its processes may use in all, default 64M; --net user,hostfwd=...
+                  publishes its ports; stop sends its first process SIGTERM; console ID
+                  is its standard input and output),
                   --net switch=NAME[,mac=MAC] (a NIC on the host's switch NAME) or
                   --net user[,hostfwd=...] (as for run), --track-dirty-pages (for Diff
                   snapshots); snapshot create VM FILE saves a VM (pausing it meanwhile;
@@ -411,14 +416,17 @@ export function parseArgs(argv: string[]): Command {
       if (op === "create" && id !== undefined && !extra.length) return { ...client, cluster: op, id, body: createBody(v) };
       throw new UsageError("cluster: expected 'cluster hosts', 'cluster ps', 'cluster create ID [options]' or 'cluster rm ID'");
     }
-    if (rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
+    // create ID --mode container ROOT -- PROGRAM [ARGS...], as run takes a container
+    const container = verb === "create" && v.mode === "container";
+    if (container && rest.length < 3) throw new UsageError("create: --mode container needs a root and a program (usage: wasmvisor create ID --mode container busybox|DIR|TAR -- PROGRAM [ARGS...])");
+    if (!container && rest.length !== 1) throw new UsageError(`${verb}: expected one VM id`);
     if (verb === "migrate") {
       if (v.to === undefined) throw new UsageError("migrate: --to HOST:PORT is required (the other host's API address)");
       if (!new RegExp(HOST_PORT_PATTERN).test(v.to) || Number(v.to.slice(v.to.lastIndexOf(":") + 1)) > 65535) throw new UsageError(`invalid --to value '${v.to}': expected HOST:PORT`);
       return { kind: "client", verb, id: rest[0], to: v.to, host: v.host, token: v.token, json: v.json ?? false };
     }
     const out: ClientArgs & { kind: "client" } = { kind: "client", verb, id: rest[0], host: v.host, token: v.token, json: v.json ?? false };
-    if (verb === "create") out.body = createBody(v);
+    if (verb === "create") out.body = createBody(v, container ? { root: rest[1], args: rest.slice(2) } : undefined);
     if (v.timeout !== undefined) {
       if (!/^\d+$/.test(v.timeout) || Number(v.timeout) > 600_000) throw new UsageError(`invalid --timeout value '${v.timeout}': expected ms from 0 to 600000`);
       out.timeoutMs = Number(v.timeout);
@@ -561,12 +569,13 @@ export function parseNet(text: string): NonNullable<VmBody["network-interfaces"]
 }
 
 /** The API body of `wasmvisor create` from its flags (the server validates it again). */
-function createBody(v: Record<string, string | boolean | string[] | undefined>): VmBody {
+function createBody(v: Record<string, string | boolean | string[] | undefined>, container?: { root: string; args: string[] }): VmBody {
+  if (container) return containerBody(v, container);
   const image = v.image as string | undefined;
   if (image !== undefined && image !== "linux" && image !== "demo") throw new UsageError(`invalid --image value '${image}': expected linux or demo`);
   if (image === undefined && v.kernel === undefined) throw new UsageError("create: give --image linux|demo or --kernel <Image>");
   const mode = (v.mode as string | undefined) ?? "para";
-  if (mode !== "para" && mode !== "full") throw new UsageError(`invalid --mode value '${mode}': expected full or para`);
+  if (mode !== "para" && mode !== "full") throw new UsageError(`invalid --mode value '${mode}': expected full, para or container`);
   const mem = v.mem !== undefined ? parseMemSize(v.mem as string) : (image === "demo" ? 16 : 256) << 20;
   if (mem % (1 << 20) !== 0) throw new UsageError(`invalid --mem value '${String(v.mem)}': create takes whole MiB`);
   const body: VmBody = {
@@ -577,12 +586,7 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
   if (v.initrd !== undefined) bs.initrd_path = v.initrd as string;
   if (v.firmware !== undefined) bs.firmware_path = v.firmware as string;
   if (v.append !== undefined) bs.boot_args = v.append as string;
-  if (v.shares !== undefined) body["machine-config"].cpu_shares = parseCount(v.shares as string, "--shares");
-  if (v["cpu-cap"] !== undefined) {
-    const c = Number(v["cpu-cap"]);
-    if (!(c >= 1 && c <= 100)) throw new UsageError(`invalid --cpu-cap value '${String(v["cpu-cap"])}': a percentage from 1 to 100`);
-    body["machine-config"].cpu_cap_percent = c;
-  }
+  scheduling(v, body);
   const disks = (v.disk as string[] | undefined) ?? [];
   if (disks.length) body.drives = disks.map((d, i) => {
     const p = parseDisk(d);
@@ -591,10 +595,36 @@ function createBody(v: Record<string, string | boolean | string[] | undefined>):
   });
   if (v.net !== undefined) body["network-interfaces"] = [parseNet(v.net as string)];
   if (v["track-dirty-pages"]) body["machine-config"].track_dirty_pages = true;
+  return body;
+}
+
+/** create --mode container ROOT -- PROGRAM [ARGS...]: what its processes may use (--mem, default 64M), its ports (--net user,hostfwd=...). */
+function containerBody(v: Record<string, string | boolean | string[] | undefined>, c: { root: string; args: string[] }): VmBody {
+  for (const f of ["image", "kernel", "initrd", "firmware", "append", "disk", "track-dirty-pages"] as const) {
+    if (v[f] !== undefined) throw new UsageError(`create: --${f} is not for containers`);
+  }
+  const mem = v.mem !== undefined ? parseMemSize(v.mem as string) : 64 << 20;
+  if (mem % (1 << 20) !== 0) throw new UsageError(`invalid --mem value '${String(v.mem)}': create takes whole MiB`);
+  const body: VmBody = { "machine-config": { mem_size_mib: mem >> 20, mode: "container" }, "boot-source": { container: { root: c.root, args: c.args } } };
+  if (v.net !== undefined) {
+    const u = parseUserNet(v.net as string, "create --mode container");
+    body["network-interfaces"] = [{ iface_id: "eth0", user_mode: { host_forwards: u.forwards } }];
+  }
+  scheduling(v, body);
+  return body;
+}
+
+/** create's --shares, --cpu-cap and --restart. */
+function scheduling(v: Record<string, string | boolean | string[] | undefined>, body: VmBody): void {
+  if (v.shares !== undefined) body["machine-config"].cpu_shares = parseCount(v.shares as string, "--shares");
+  if (v["cpu-cap"] !== undefined) {
+    const c = Number(v["cpu-cap"]);
+    if (!(c >= 1 && c <= 100)) throw new UsageError(`invalid --cpu-cap value '${String(v["cpu-cap"])}': a percentage from 1 to 100`);
+    body["machine-config"].cpu_cap_percent = c;
+  }
   if (v.restart !== undefined) {
     const r = v.restart as string;
     if (r !== "never" && r !== "on-failure" && r !== "always") throw new UsageError(`invalid --restart value '${r}': never, on-failure or always`);
     body["restart-policy"] = { policy: r };
   }
-  return body;
 }

@@ -32,9 +32,9 @@ export async function clientCommand(a: ClientArgs, write: (s: string) => void): 
   const id = encodeURIComponent(a.id ?? "");
   switch (a.verb) {
     case "ps": {
-      const vms = (await (await call("GET", "/vms")).json()) as { id: string; state: string; reason?: string }[];
+      const vms = (await (await call("GET", "/vms")).json()) as { id: string; mode?: string; state: string; reason?: string }[];
       if (a.json) { write(JSON.stringify(vms, null, 2) + "\n"); return 0; }
-      write(table([["ID", "STATE", "REASON"], ...vms.map((v) => [v.id, v.state, v.reason ?? ""])]));
+      write(table([["ID", "MODE", "STATE", "REASON"], ...vms.map((v) => [v.id, v.mode ?? "", v.state, v.reason ?? ""])]));
       return 0;
     }
     case "cluster": {

@@ -14,6 +14,7 @@ import { Hypervisor } from "../hypervisor/hypervisor.js";
 import { loadCoreModule } from "../node/core-module.js";
 import { openDisks } from "../node/guest-files.js";
 import { nodeSockets } from "../node/host-sockets.js";
+import { nodeContainerHost } from "../node/container-host.js";
 import { createWorkerPool } from "../node/worker-pool.js";
 import { SetupError } from "./run-command.js";
 import { ClusterError, ClusterMember } from "../cluster/member.js";
@@ -36,7 +37,7 @@ export async function serveCommand(a: ServeArgs): Promise<number> {
     throw new SetupError(`serve: listening on ${listen.host} (not loopback) needs an access token (--token or WASMVISOR_TOKEN)`);
   }
   const hv: Host = a.workers === 0
-    ? new Hypervisor(loadCoreModule(), { memoryLimit: a.memoryLimit, openDisks, sockets: nodeSockets })
+    ? new Hypervisor(loadCoreModule(), { memoryLimit: a.memoryLimit, openDisks, sockets: nodeSockets, containers: nodeContainerHost })
     : createWorkerPool({ workers: a.workers, memoryLimit: a.memoryLimit });
   const statePath = a.stateDir ? join(a.stateDir, "vms.json") : undefined;
   const save = (_hv: Host, bodies: Map<string, VmBody>) => {

@@ -18,6 +18,15 @@ const SATP_SV39 = 8n << 60n;
 const ZERO_PAGE = new Uint8Array(PAGE);
 
 export class OutOfMemory extends Error {}
+
+/**
+ * The pages the address spaces of one container may hold in all (its memory limit): each page
+ * one of them backs counts until it is given back or its address space is released.
+ */
+export class MemoryBudget {
+  used = 0;
+  constructor(readonly limit: number = Infinity) {}
+}
 /** A user address that is not mapped (or not with the access asked for): -EFAULT. */
 export class BadAddress extends Error {}
 
@@ -31,7 +40,9 @@ export class AddressSpace {
   private readonly root: number;
   private readonly pages = new Map<number, Mapping>(); // virtual page number -> mapping
 
-  constructor(private readonly hart: Hart) {
+  private released = false;
+
+  constructor(private readonly hart: Hart, private readonly budget: MemoryBudget = new MemoryBudget()) {
     this.next = DRAM_BASE;
     this.end = DRAM_BASE + hart.memSize;
     this.root = this.allocPage();
@@ -43,10 +54,13 @@ export class AddressSpace {
    */
   copyTo(hart: Hart): AddressSpace {
     if (hart.memSize !== this.hart.memSize) throw new RangeError("fork: the child's RAM differs in size");
+    const resident = this.residentPages;
+    if (this.budget.used + resident > this.budget.limit) throw new OutOfMemory("the container's memory limit");
+    this.budget.used += resident;
     const used = this.usedBytes;
     for (let off = 0; off < used; off += 1 << 20) hart.writePhys(DRAM_BASE + off, this.hart.readPhys(DRAM_BASE + off, Math.min(1 << 20, used - off)));
     const copy = Object.create(AddressSpace.prototype) as AddressSpace;
-    Object.assign(copy, { hart, next: this.next, free: [...this.free], end: this.end, root: this.root, pages: new Map() });
+    Object.assign(copy, { hart, budget: this.budget, released: false, next: this.next, free: [...this.free], end: this.end, root: this.root, pages: new Map() });
     for (const [vpn, m] of this.pages) copy.pages.set(vpn, { ...m });
     hart.flushTlb();
     return copy;
@@ -62,14 +76,24 @@ export class AddressSpace {
   get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
 
   private allocPage(): number {
+    if (this.budget.used >= this.budget.limit) throw new OutOfMemory("the container's memory limit");
     const pa = this.free.pop();
     if (pa !== undefined) {
       this.hart.writePhys(pa, ZERO_PAGE); // a page given back: zeroed (and its decoded code dropped)
+      this.budget.used++;
       return pa;
     }
     if (this.next >= this.end) throw new OutOfMemory("out of memory");
     this.next += PAGE;
+    this.budget.used++;
     return this.next - PAGE; // never used since the hart's RAM was created: zero already
+  }
+
+  /** The address space is gone (its process ended or exec'd): its pages leave the budget. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.budget.used -= this.residentPages;
   }
 
   /** The leaf PTE's physical address for `va`, creating the tables on the way if `create`. */
@@ -136,7 +160,7 @@ export class AddressSpace {
    */
   map(va: number, len: number, prot: number, lazy = false): void {
     if (va % PAGE !== 0 || len <= 0 || va + len > USER_TOP) throw new BadAddress(`map ${va.toString(16)}+${len}`);
-    if (!lazy && len / PAGE > this.freePages) throw new OutOfMemory("out of memory");
+    if (!lazy && (len / PAGE > this.freePages || this.budget.used + len / PAGE > this.budget.limit)) throw new OutOfMemory("out of memory");
     for (let v = va; v < va + len; v += PAGE) {
       this.unmapPage(v);
       const m = { pa: lazy ? 0 : this.allocPage(), prot };
@@ -172,6 +196,7 @@ export class AddressSpace {
     if (m.pa === 0) return;
     this.writePte(v, undefined);
     this.free.push(m.pa);
+    if (!this.released) this.budget.used--;
   }
 
   /** Unmaps [va, va + len); pages not mapped are skipped. */

@@ -9,9 +9,9 @@
 // (pid 1) does: the others are killed with it.
 import { DRAM_BASE, Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
 import { L } from "../core/abi.gen.js";
-import { AddressSpace, OutOfMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
+import { AddressSpace, MemoryBudget, OutOfMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { checkProgram, ExecError, loadProgram } from "./exec.js";
-import { closeFiles, inheritFiles, stdFiles, type Files } from "./files.js";
+import { closeFiles, inheritFiles, stdFiles, type Files, type Pipe } from "./files.js";
 import { LayeredTree } from "./layers.js";
 import { E, S_IFMT, S_IFREG, SIG } from "./linux-abi.js";
 import { BLOCKED, REPLACED } from "./outcomes.js";
@@ -32,8 +32,10 @@ export interface ContainerOptions {
   /** Where standard output and error go. */
   stdout?: Output;
   stderr?: Output;
-  /** Standard input, all of it (end of file after). */
-  stdin?: Uint8Array;
+  /** Standard input: all of it (end of file after), or "stream": what input() gives, until endInput(). */
+  stdin?: Uint8Array | "stream";
+  /** Memory the container's processes may use in all (bytes); past it a page fault kills the process (SIGKILL, as Linux's OOM killer) and calls that need memory get ENOMEM. Default: no limit beyond memSize per process. */
+  memoryLimit?: number;
   /** Instructions per run() slice of a process, between yields to the event loop. */
   slice?: number;
   /** Stop the container after this many instructions in all (the result says `limit`). */
@@ -61,9 +63,17 @@ export interface ProcessResult {
   instructions: number;
   /** Processes the container started (pid 1 included). */
   processes: number;
+  /** Processes killed because the container's memory limit was reached. */
+  oomKills: number;
 }
 
-type End = Omit<ProcessResult, "calls" | "unknown" | "instructions" | "processes">;
+/**
+ * What runFor() did: ran (there is more to run), is idle until `wakeAt` (performance.now() ms;
+ * Infinity: until input, a connection from the host or stop()), or ended with `result`.
+ */
+export type ContainerSlice = { kind: "ran" } | { kind: "idle"; wakeAt: number } | { kind: "done"; result: ProcessResult };
+
+type End = Omit<ProcessResult, "calls" | "unknown" | "instructions" | "processes" | "oomKills">;
 
 // Exception causes (privileged spec 3.1.15) to the signal Linux delivers for them.
 const SIGNAL_OF: Record<number, number> = {
@@ -177,6 +187,13 @@ export class Container implements ProcessControl {
   private current: Proc | undefined;
   /** Which thread's registers each hart holds now. */
   private readonly onHart = new WeakMap<Hart, Proc>();
+  private readonly budget: MemoryBudget;
+  private readonly stdin: Pipe;
+  private oomKills = 0;
+  private lastRan = 0; // pid of the process that ran last
+  private result: ProcessResult | undefined;
+  /** Called whenever something in the container changes (input, a connection, stop()): an idle container may have work. */
+  onWake: (() => void) | undefined;
 
   constructor(private readonly o: ContainerOptions) {
     this.tree = new LayeredTree(o.tree);
@@ -184,6 +201,11 @@ export class Container implements ProcessControl {
     this.memSize = o.memSize ?? 64 << 20;
     this.slice = o.slice ?? 5_000_000;
     this.maxInstructions = o.maxInstructions ?? Infinity;
+    const limit = o.memoryLimit ?? Infinity;
+    if (limit !== Infinity && !(Number.isInteger(limit) && limit >= 4096)) throw new RangeError(`container memory limit must be a number of bytes >= 4096, got ${limit}`);
+    this.budget = new MemoryBudget(Math.floor(limit / 4096));
+    const input = o.stdin ?? new Uint8Array(0);
+    this.stdin = input === "stream" ? { chunks: [], size: 0, readers: 1, writers: 1 } : { chunks: input.length ? [input.slice()] : [], size: input.length, readers: 1, writers: 0 };
     const started = performance.now();
     this.tree.mount("proc", new ProcTree({
       processes: () => this.procInfo(), self: () => this.current?.tgid ?? 1,
@@ -194,7 +216,7 @@ export class Container implements ProcessControl {
   /** Starts the first process (pid 1): `program` with `argv` and `env`. Throws ExecError on a bad program. */
   start(program: Uint8Array, argv: string[], env: string[]): Proc {
     if (this.init) throw new Error("the container has started");
-    const files = stdFiles(this.o.stdin ?? new Uint8Array(0), this.o.stdout ?? (() => {}), this.o.stderr ?? (() => {}), this.tree, this.ports, () => this.changed());
+    const files = stdFiles(this.stdin, this.o.stdout ?? (() => {}), this.o.stderr ?? (() => {}), this.tree, this.ports, () => this.changed());
     const p = this.newProc(0, files);
     this.load(p, program, argv, env);
     this.init = p;
@@ -227,7 +249,46 @@ export class Container implements ProcessControl {
     const w = this.wakeup;
     this.wakeup = undefined;
     w?.();
+    this.onWake?.();
   }
+
+  /** Sends `sig` to the first process (docker stop's SIGTERM): its handler runs, or its default action. */
+  signal(sig: number): void {
+    const init = this.init;
+    if (!init || init.state === "zombie") return;
+    if (sig === SIG.KILL) { this.stop(); return; }
+    init.sig.raise(sig);
+    this.changed();
+  }
+
+  /** More standard input (with stdin "stream"); ignored after endInput(). */
+  input(bytes: Uint8Array): void {
+    if (this.stdin.writers === 0 || bytes.length === 0) return;
+    this.stdin.chunks.push(bytes.slice());
+    this.stdin.size += bytes.length;
+    this.changed();
+  }
+
+  /** The end of standard input: reads past what is there get end of file. */
+  endInput(): void {
+    if (this.stdin.writers === 0) return;
+    this.stdin.writers = 0;
+    this.changed();
+  }
+
+  /** Instructions its processes ran, system calls they made, processes started, pages held now. */
+  stats(): { instructions: number; systemCalls: number; processes: number; residentPages: number } {
+    let calls = 0;
+    for (const n of this.counts) calls += n;
+    for (const n of this.unknown.values()) calls += n;
+    return { instructions: this.ran, systemCalls: calls, processes: this.nextPid - 1, residentPages: this.budget.used };
+  }
+
+  /** Pages the container's processes hold now (its memory use, in 4 KiB pages). */
+  get residentPages(): number { return this.budget.used; }
+
+  /** The container's processes now (pid, parent, arguments, state), as its /proc shows them. */
+  processes(): ProcInfo[] { return this.procInfo(); }
 
   /** Ends the container from outside (its processes are killed with `signal`, SIGKILL by default). */
   stop(signal: number = SIG.KILL): void {
@@ -243,7 +304,7 @@ export class Container implements ProcessControl {
   private load(p: Proc, program: Uint8Array, argv: string[], env: string[], reuse?: { hart: Hart; used: number }): void {
     const recycle = reuse ?? pooled(this.o.module, this.memSize).pop();
     const hart = recycle ? this.recycled(recycle) : new HartClass(this.o.module, { memSize: this.memSize });
-    const memory = new AddressSpace(hart);
+    const memory = new AddressSpace(hart, this.budget);
     const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
     mapTrampoline(memory);
     hart.setPara("user");
@@ -287,10 +348,18 @@ export class Container implements ProcessControl {
         throw e;
       }
     }
+    let memory: AddressSpace;
+    try {
+      memory = parent.memory.copyTo(hart);
+    } catch (e) {
+      if (!(e instanceof OutOfMemory)) throw e;
+      this.spare.push({ hart, used: 0 }); // zeroed already (new, or recycled when taken)
+      return -E.NOMEM;
+    }
     const child = this.newProc(parent.pid, inheritFiles(parent.files));
     hart.restoreState(parent.hart.saveState());
     child.hart = hart;
-    child.memory = parent.memory.copyTo(hart);
+    child.memory = memory;
     child.brk = parent.brk; child.brkStart = parent.brkStart; child.mmapNext = parent.mmapNext;
     child.sig = parent.sig.fork();
     child.argv = parent.argv;
@@ -415,6 +484,7 @@ export class Container implements ProcessControl {
     }
     for (const t of this.threadsOf(p)) if (t !== p) this.procs.delete(t.pid); // the other threads end
     this.onHart.delete(before.hart);
+    before.memory.release();
     try {
       this.load(p, program, argv.length ? argv : [path], envp, { hart: before.hart, used: before.memory.usedBytes });
     } catch (e) {
@@ -501,6 +571,7 @@ export class Container implements ProcessControl {
     p.state = "zombie";
     p.end = end;
     closeFiles(p.files, false);
+    p.memory?.release();
     // Its hart is no thread's any more: the next fork takes it (a zombie never runs again).
     if (p.hart && this.spare.length < 4 && !this.threadsOf(p).some((t) => t !== p && t.state !== "zombie")) {
       this.spare.push({ hart: p.hart, used: p.memory.usedBytes });
@@ -521,56 +592,90 @@ export class Container implements ProcessControl {
 
   /** Runs the container until its first process ends, yielding to the event loop between slices. */
   async run(): Promise<ProcessResult> {
+    for (;;) {
+      const s = this.runFor(this.slice);
+      if (s.kind === "done") return s.result;
+      if (s.kind === "ran") { await new Promise<void>((resolve) => setImmediate(resolve)); continue; }
+      // Idle: until the next sleep ends, or something comes from the host (input, a connection, stop()).
+      await new Promise<void>((resolve) => {
+        const timer = s.wakeAt !== Infinity ? setTimeout(resolve, Math.max(0, s.wakeAt - performance.now())) : undefined;
+        this.wakeup = () => { if (timer) clearTimeout(timer); resolve(); };
+      });
+      this.wakeup = undefined;
+    }
+  }
+
+  /** The container has ended with `e` (its first process's end): the rest is killed, its harts go to the pool. */
+  private ended(e: End, limit = false): ContainerSlice {
+    const init = this.init!;
+    for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
+    this.ports.closeAll();
+    const list = pooled(this.o.module, this.memSize);
+    while (this.spare.length && list.length < POOL_MAX) list.push(this.spare.pop()!);
+    this.spare.length = 0;
+    this.result = {
+      ...e, ...(limit && { limit: true }), calls: callCounts(init), unknown: this.unknown, instructions: this.ran,
+      processes: this.nextPid - 1, oomKills: this.oomKills,
+    };
+    return { kind: "done", result: this.result };
+  }
+
+  /**
+   * Runs the container's processes in turn for about `budget` instructions (fewer if they all
+   * wait): a scheduler's slice of the container (src/hypervisor), or run()'s.
+   */
+  runFor(budget: number): ContainerSlice {
     const init = this.init;
     if (!init) throw new Error("the container has no process: start() one");
-    const result = (end: End): ProcessResult => ({
-      ...end, calls: callCounts(init), unknown: this.unknown, instructions: this.ran, processes: this.nextPid - 1,
-    });
-    const end = (e: End): ProcessResult => {
-      for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
-      this.ports.closeAll();
-      const list = pooled(this.o.module, this.memSize);
-      while (this.spare.length && list.length < POOL_MAX) list.push(this.spare.pop()!);
-      this.spare.length = 0;
-      return result(e);
-    };
-    for (;;) {
-      if (this.stopped) { if (init.state !== "zombie") this.finishProcess(init, this.stopped); return end(init.end!); }
+    if (this.result) return { kind: "done", result: this.result };
+    let spent = 0;
+    // Rounds in which nothing ran end the slice too: a process woken by a change runs its call
+    // again and may block again at once.
+    for (let idleRounds = 0; spent < budget && idleRounds < 4;) {
+      if (this.stopped) { if (init.state !== "zombie") this.finishProcess(init, this.stopped); return this.ended(init.end!); }
       let progressed = false;
-      for (const p of [...this.procs.values()]) {
+      const spentBefore = spent;
+      // Round robin from the one after the process that ran last (a slice may end within a round).
+      const all = [...this.procs.values()];
+      const from = all.findIndex((p) => p.pid > this.lastRan);
+      for (const p of from > 0 ? [...all.slice(from), ...all.slice(0, from)] : all) {
         if (p.state === "zombie" || p.vforkChild || !this.procs.has(p.pid)) continue; // (ended in this round)
         if (p.state === "blocked" && p.blockedAt === this.changes && !p.sig.deliverable() && !(p.wakeAt !== undefined && performance.now() >= p.wakeAt)) continue;
-        const budget = Math.min(this.slice, Math.max(1, this.maxInstructions - this.ran));
+        const slice = Math.max(1, Math.min(this.slice, budget - spent, this.maxInstructions - this.ran));
         this.current = p;
-        const r = this.step(p, budget);
+        this.lastRan = p.pid;
+        let r: ReturnType<Container["step"]>;
+        try {
+          r = this.step(p, slice);
+        } catch (e) {
+          if (!(e instanceof OutOfMemory)) throw e;
+          // A page it touched cannot be backed within the container's memory limit: killed, as
+          // Linux's OOM killer would.
+          this.oomKills++;
+          r = { ran: 0, end: killed(SIG.KILL) };
+        }
         this.ran += r.ran;
         p.ran += r.ran;
+        spent += r.ran;
         if (r.end) this.finishProcess(p, r.end);
         else if (r.threadExit !== undefined) this.finishThread(p, r.threadExit);
         if (p.state !== "blocked") progressed = true;
         if (init.state === "zombie") break;
-        if (this.ran >= this.maxInstructions) break;
+        if (this.ran >= this.maxInstructions || spent >= budget) break;
       }
-      if (init.state === "zombie") return end(init.end!);
-      if (this.ran >= this.maxInstructions) return { ...end(killed(SIG.KILL)), limit: true };
+      if (init.state === "zombie") return this.ended(init.end!);
+      if (this.ran >= this.maxInstructions) return this.ended(killed(SIG.KILL), true);
       if (!progressed && [...this.procs.values()].every((p) => p.state !== "run" && (p.state === "zombie" || p.blockedAt === this.changes || p.vforkChild))) {
         const sleepers = [...this.procs.values()].filter((p) => p.state === "blocked" && p.wakeAt !== undefined).map((p) => p.wakeAt!);
-        if (sleepers.length || this.ports.external > 0) {
-          // The next sleep's end, or what comes from the host (a connection, data), or stop().
-          await new Promise<void>((resolve) => {
-            const timer = sleepers.length ? setTimeout(resolve, Math.max(0, Math.min(...sleepers) - performance.now())) : undefined;
-            this.wakeup = () => { if (timer) clearTimeout(timer); resolve(); };
-          });
-          this.wakeup = undefined;
-          continue;
-        }
+        if (sleepers.length || this.ports.external > 0 || this.stdin.writers > 0) return { kind: "idle", wakeAt: sleepers.length ? Math.min(...sleepers) : Infinity };
         // Every process waits for another: nothing can change any more (no input after its
         // end). As a kernel would leave them hanging, the container ends killed.
         this.finishProcess(init, killed(SIG.KILL));
-        return end(init.end!);
+        return this.ended(init.end!);
       }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      idleRounds = spent === spentBefore ? idleRounds + 1 : 0;
     }
+    return { kind: "ran" };
   }
 
   /** One slice of `p`: runs, answers its traps, until the budget is spent, it blocks or it ends. */
@@ -607,7 +712,10 @@ export class Container implements ProcessControl {
         }
         if (outcome === "blocked") {
           if (!p.sig.deliverable()) { p.state = "blocked"; p.blockedAt = this.changes; return { ran: h.steps - start }; }
-          const sig = p.sig.deliver(h, p.memory); // the handler runs, then the call again
+          // A handler without SA_RESTART: the call ends with -EINTR, then the handler runs;
+          // else the handler runs, then the call again.
+          if (p.sig.interrupts()) { h.setX(10, BigInt(-E.INTR)); h.advancePc(4); p.wakeAt = undefined; p.futexWait = undefined; }
+          const sig = p.sig.deliver(h, p.memory);
           if (sig) return { ran: h.steps - start, end: killed(sig) };
           continue;
         }

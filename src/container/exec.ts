@@ -4,7 +4,8 @@
 // sp 16-byte aligned at argc), and the break after the last segment.
 import { ElfError, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, parseElf } from "../machine/elf.js";
 import { AddressSpace, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from "./address-space.js";
-import { AT } from "./linux-abi.js";
+import { AT, S_IFMT, S_IFREG } from "./linux-abi.js";
+import { FsError, resolve, type Tree } from "./vfs.js";
 
 /** Where a static-PIE (ET_DYN without an interpreter) is loaded. */
 export const LOAD_BASE = 0x10_0000_0000;
@@ -13,6 +14,31 @@ export const STACK_TOP = USER_TOP - PAGE;
 export const STACK_SIZE = 1 << 20;
 
 export class ExecError extends Error {}
+
+/** Where a bare program name is looked up (a container's PATH by default). */
+export const DEFAULT_PATH = ["/bin", "/usr/bin", "/sbin", "/usr/sbin"];
+
+/**
+ * The program a container's first process runs: `name` as a path inside the root (whatever its
+ * `..` and symbolic links say, it stays inside), or a bare name looked up in DEFAULT_PATH.
+ * Throws ExecError saying why there is none.
+ */
+export function findProgram(tree: Tree, name: string): Uint8Array {
+  const candidates = name.includes("/") ? [name] : DEFAULT_PATH.map((d) => `${d}/${name}`);
+  for (const c of candidates) {
+    let file: string;
+    try {
+      file = resolve(tree, c, "/");
+    } catch (e) {
+      if (!(e instanceof FsError)) throw e;
+      if (candidates.length === 1) throw new ExecError(`${e.message} in the container root`);
+      continue;
+    }
+    const st = tree.stat(file);
+    if (st && (st.mode & S_IFMT) === S_IFREG) return tree.read(file, 0, st.size);
+  }
+  throw new ExecError("not found in the container root");
+}
 
 export interface Loaded {
   entry: number;

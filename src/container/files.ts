@@ -19,7 +19,7 @@ export const PIPE_CAPACITY = 65536;
 
 /** An open file description: what fds refer to; dup'ed and inherited fds share one (and its offset). */
 export type Open = (
-  | { kind: "in"; data: Uint8Array; pos: number }
+  | { kind: "in"; pipe: Pipe } // the container's standard input: the host writes it
   | { kind: "out"; out: Output }
   | { kind: "null"; zero: boolean }
   | { kind: "pipe"; pipe: Pipe; write: boolean }
@@ -40,8 +40,8 @@ export interface Files {
   changed: () => void;
 }
 
-export function stdFiles(stdin: Uint8Array, stdout: Output, stderr: Output, tree: LayeredTree, ports: PortSpace, changed: () => void): Files {
-  const fds = new Map<number, Open>([[0, { kind: "in", data: stdin, pos: 0, refs: 1 }], [1, { kind: "out", out: stdout, refs: 1 }], [2, { kind: "out", out: stderr, refs: 1 }]]);
+export function stdFiles(stdin: Pipe, stdout: Output, stderr: Output, tree: LayeredTree, ports: PortSpace, changed: () => void): Files {
+  const fds = new Map<number, Open>([[0, { kind: "in", pipe: stdin, refs: 1 }], [1, { kind: "out", out: stdout, refs: 1 }], [2, { kind: "out", out: stderr, refs: 1 }]]);
   return { fds, cloexec: new Set(), tree, ports, cwd: "", changed };
 }
 
@@ -137,16 +137,14 @@ function readOpen(k: Kernel, o: Open, buf: number, len: number, at?: number): nu
   if (o.kind === "dir") return -E.ISDIR;
   len = Math.min(Math.max(0, len), 1 << 20);
   if (o.kind === "null") { if (o.zero && len) k.memory.write(buf, new Uint8Array(len)); return o.zero ? len : 0; }
-  if (o.kind === "pipe") return readPipe(k, o.pipe, buf, len);
+  if (o.kind === "pipe" || o.kind === "in") return readPipe(k, o.pipe, buf, len);
   if (o.kind === "socket") {
     if (!o.sock.stream) return o.sock.state === "listening" ? -E.INVAL : -E.NOTCONN;
     const n = readPipe(k, o.sock.stream.rx, buf, len);
     return n === BLOCKED && o.sock.nonblock ? -E.AGAIN : n;
   }
   const pos = at ?? o.pos;
-  let bytes: Uint8Array;
-  if (o.kind === "in") bytes = o.data.subarray(pos, pos + len);
-  else bytes = k.files.tree.read(o.path, pos, len);
+  const bytes = k.files.tree.read(o.path, pos, len);
   if (bytes.length) k.memory.write(buf, bytes);
   if (at === undefined) o.pos = pos + bytes.length;
   return bytes.length;
@@ -452,7 +450,7 @@ export const FILE_HANDLERS: [number, Handler][] = [
     for (let i = 0; i < n; i++) {
       const f = v.getInt32(i * 8, true), events = v.getInt16(i * 8 + 4, true);
       const o = k.files.fds.get(f);
-      // input is all there (or its end) and output never blocks, but for pipes
+      // output to the host never blocks; pipes, standard input and sockets say what they hold
       const POLLHUP = 0x10, POLLERR = 8;
       let revents = 0;
       if (f < 0) revents = 0;
@@ -461,8 +459,8 @@ export const FILE_HANDLERS: [number, Handler][] = [
         const st = o.sock.stream;
         if (o.sock.state === "listening") revents = o.sock.backlog.length ? events & POLLIN : 0;
         else if (st) revents = (st.rx.size > 0 || st.rx.writers === 0 ? events & POLLIN : 0) | (events & POLLOUT) | (st.rx.writers === 0 ? POLLHUP : 0);
-      } else if (o.kind === "pipe") {
-        if (o.write) revents = o.pipe.readers === 0 ? POLLERR : o.pipe.size < PIPE_CAPACITY ? events & POLLOUT : 0;
+      } else if (o.kind === "pipe" || o.kind === "in") {
+        if (o.kind === "pipe" && o.write) revents = o.pipe.readers === 0 ? POLLERR : o.pipe.size < PIPE_CAPACITY ? events & POLLOUT : 0;
         else revents = (o.pipe.size > 0 ? events & POLLIN : 0) | (o.pipe.writers === 0 ? POLLHUP : 0);
       } else revents = o.kind === "out" || (o.kind === "file" && o.write && !o.read) ? events & POLLOUT : events & (POLLIN | POLLOUT);
       v.setInt16(i * 8 + 6, revents, true);

@@ -10,7 +10,7 @@ import { STACK_TOP } from "./exec.js";
 import { E, num, SIG } from "./linux-abi.js";
 
 const SIG_DFL = 0n, SIG_IGN = 1n;
-const SA_SIGINFO = 4, SA_RESETHAND = 0x80000000, SA_NODEFER = 0x40000000;
+const SA_SIGINFO = 4, SA_RESTART = 0x10000000, SA_RESETHAND = 0x80000000, SA_NODEFER = 0x40000000;
 /** Signals whose default action is to be ignored (signal(7)): CHLD, CONT, URG, WINCH, and the stops. */
 const IGNORED_BY_DEFAULT = new Set([SIG.CHLD, 18, 19, 20, 21, 22, 23, 28]);
 const UNBLOCKABLE = (1n << BigInt(SIG.KILL - 1)) | (1n << 18n); // SIGKILL, SIGSTOP
@@ -94,6 +94,18 @@ export class Signals {
     if (ready === 0n) return 0;
     for (let s = 1; s <= 64; s++) if (ready & bit(s)) return s;
     return 0;
+  }
+
+  /**
+   * Whether the next deliverable signal interrupts a blocked call (it returns -EINTR before the
+   * handler runs): it has a handler installed without SA_RESTART. With SA_RESTART, or by a
+   * default action, the call is made again (or the process ends).
+   */
+  interrupts(): boolean {
+    const sig = this.deliverable();
+    if (!sig) return false;
+    const a = this.actions[sig];
+    return a.handler !== SIG_DFL && a.handler !== SIG_IGN && (a.flags & SA_RESTART) === 0;
   }
 
   /** sigsuspend(mask): waits with `mask` until a signal can be delivered; then -EINTR. */

@@ -91,8 +91,11 @@ function timespec(ns: bigint): Uint8Array {
 }
 
 /** The host's clock in ns: realtime (0) or monotonic (1 and the others). */
+// The wall clocks: CLOCK_REALTIME, _COARSE, _ALARM and CLOCK_TAI (the rest count from an arbitrary start).
+const WALL_CLOCKS = new Set([0, 5, 8, 11]);
+
 export function clockNs(id: number): bigint {
-  if (id === 0) return BigInt(Date.now()) * 1_000_000n;
+  if (WALL_CLOCKS.has(id)) return BigInt(Date.now()) * 1_000_000n;
   return BigInt(Math.round(performance.now() * 1e6));
 }
 

@@ -18,6 +18,9 @@ import { parseForward, UserNet } from "../net/user/usernet.js";
 import type { Host } from "./host.js";
 import { FairShare } from "./scheduler.js";
 import { Vm, type VmConfig, type VmEvent, type VmState } from "./vm.js";
+import type { ContainerHost } from "./container-host.js";
+import { SIG } from "../container/linux-abi.js";
+import type { ContainerSlice } from "../container/container.js";
 
 export interface HostTimers {
   now(): number;
@@ -50,6 +53,8 @@ export interface HypervisorOptions {
   sockets?: HostSockets;
   /** Opens the disk files a VM names (VmConfig.diskFiles); without it such a VM is refused. */
   openDisks?: (files: DiskFile[]) => DiskConfig[];
+  /** Roots and published ports for container VMs (boot kind "container"); without it they are refused. */
+  containers?: ContainerHost;
 }
 
 const MAX_BACKOFF_MS = 60_000;
@@ -84,6 +89,7 @@ export class Hypervisor implements Host {
   private readonly openDisks: HypervisorOptions["openDisks"];
   private readonly uplink: HypervisorOptions["uplink"];
   private readonly sockets: HostSockets | undefined;
+  private readonly containers: ContainerHost | undefined;
   private readonly userNets = new Map<Vm, UserNet>();
   /** VMs migrating away, with the board whose pages are being sent. */
   private readonly migrating = new Map<string, Machine>();
@@ -101,6 +107,7 @@ export class Hypervisor implements Host {
     this.openDisks = options.openDisks;
     this.uplink = options.uplink;
     this.sockets = options.sockets;
+    this.containers = options.containers;
   }
 
   /** Guest RAM committed by the VMs that exist. */
@@ -116,6 +123,11 @@ export class Hypervisor implements Host {
     return vm;
   }
 
+  /** What containers do not have (their state is the host's kernel's, not a machine's). */
+  private notContainer(vm: Vm, what: string): void {
+    if (vm.isContainer) throw new HypervisorError("invalid_state", `VM '${vm.id}' is a container: containers have no ${what}`);
+  }
+
   private expect(vm: Vm, action: string, states: VmState[]): void {
     if (!states.includes(vm.state)) {
       throw new HypervisorError("invalid_state", `cannot ${action} VM '${vm.id}': it is ${vm.state} (allowed when ${states.join(" or ")})`);
@@ -125,7 +137,8 @@ export class Hypervisor implements Host {
   /** Defines a VM (not started). Refused when its memory would overcommit the host. */
   create(config: VmConfig): Vm {
     if (this.vms.has(config?.id)) throw new HypervisorError("already_exists", `a VM '${config.id}' exists`);
-    let vm = new Vm(config, this.module, () => Date.now()); // events carry wall-clock time
+    let vm = new Vm(config, this.module, () => Date.now(), this.containers); // events carry wall-clock time
+    if (vm.isContainer && !this.containers) throw new HypervisorError("invalid_config", "boot: this host cannot run containers");
     const free = this.memoryLimit - this.committed;
     if (vm.config.memSize > free) {
       throw new HypervisorError("insufficient_memory",
@@ -135,12 +148,18 @@ export class Hypervisor implements Host {
       if (!this.openDisks) throw new HypervisorError("invalid_config", "diskFiles: this host cannot open disk files");
       let opened: DiskConfig[];
       try { opened = this.openDisks(vm.config.diskFiles); } catch (e) { throw new HypervisorError("invalid_config", `diskFiles: ${(e as Error).message}`); }
-      vm = new Vm({ ...config, disks: [...vm.config.disks, ...opened] }, this.module, () => Date.now());
+      vm = new Vm({ ...config, disks: [...vm.config.disks, ...opened] }, this.module, () => Date.now(), this.containers);
     }
     vm.onEvent = this.onEvent;
-    if (vm.config.net?.user && !this.sockets) throw new HypervisorError("invalid_config", "net.user: this host has no sockets for user-mode networking");
-    if (vm.config.net?.switch !== undefined) this.join(vm, vm.config.net.switch);
-    else if (vm.config.net?.user) this.joinUser(vm, vm.config.net.user.forwards ?? [], vm.config.net.user.retryForwardsMs);
+    vm.onWake = () => this.kick();
+    if (vm.isContainer) {
+      if (vm.config.disks.length) throw new HypervisorError("invalid_config", "disks: a container's files are its root (no drives)");
+      // A container publishes its ports itself (net.user.forwards): no NIC, no user-mode router.
+    } else {
+      if (vm.config.net?.user && !this.sockets) throw new HypervisorError("invalid_config", "net.user: this host has no sockets for user-mode networking");
+      if (vm.config.net?.switch !== undefined) this.join(vm, vm.config.net.switch);
+      else if (vm.config.net?.user) this.joinUser(vm, vm.config.net.user.forwards ?? [], vm.config.net.user.retryForwardsMs);
+    }
     this.vms.set(vm.id, vm);
     vm.event("created");
     return vm;
@@ -180,18 +199,18 @@ export class Hypervisor implements Host {
     this.expect(vm, "stop", ["running", "paused"]);
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new HypervisorError("invalid_config", "stop timeout: a number of ms >= 0");
     this.cancelRestart(id);
-    const m = vm.machine!;
-    if (vm.stopping || timeoutMs === 0 || vm.state !== "running" || !m.board.sendCtrlAltDel()) {
+    const m = vm.machine ?? vm.container!;
+    if (vm.stopping || timeoutMs === 0 || vm.state !== "running" || !(vm.container ? (vm.container.signal(SIG.TERM), true) : vm.machine!.board.sendCtrlAltDel())) {
       this.shutoff(vm, "stopped by the host");
       return;
     }
     vm.stopping = true;
-    vm.event("shutdown-requested", `Ctrl-Alt-Del; stopped at once after ${timeoutMs} ms`);
+    vm.event("shutdown-requested", `${vm.container ? "SIGTERM to its first process" : "Ctrl-Alt-Del"}; stopped at once after ${timeoutMs} ms`);
     this.kick();
     const t0 = this.t.now();
     return new Promise((resolve) => {
       const check = () => {
-        if (vm.machine !== m || this.vms.get(id) !== vm) { resolve(); return; } // it shut down (or was deleted)
+        if ((vm.machine ?? vm.container) !== m || this.vms.get(id) !== vm) { resolve(); return; } // it shut down (or was deleted)
         if (this.t.now() - t0 >= timeoutMs) {
           this.shutoff(vm, `stopped by the host: the guest did not shut down within ${timeoutMs} ms`);
           resolve();
@@ -207,6 +226,7 @@ export class Hypervisor implements Host {
   sendCtrlAltDel(id: string): void {
     const vm = this.get(id);
     this.expect(vm, "send Ctrl-Alt-Del to", ["running"]);
+    this.notContainer(vm, "Ctrl-Alt-Del (it has no keyboard; Stop sends its first process SIGTERM)");
     if (!vm.machine!.board.sendCtrlAltDel()) {
       throw new HypervisorError("invalid_state", `VM '${id}' has no keyboard driver listening (a bare-metal guest, or Linux not booted that far)`);
     }
@@ -220,6 +240,7 @@ export class Hypervisor implements Host {
    */
   snapshot(id: string, body?: unknown, file?: SnapshotFile): Uint8Array {
     const vm = this.get(id);
+    this.notContainer(vm, "snapshots");
     this.expect(vm, "snapshot", ["paused"]);
     if (file && this.migrating.has(id)) throw new HypervisorError("invalid_state", `VM '${id}' is migrating: its dirty-page log belongs to the migration`);
     try {
@@ -236,6 +257,7 @@ export class Hypervisor implements Host {
    */
   restore(id: string, snapshot: Uint8Array, resume: boolean, advanceClockMs = 0): void {
     const vm = this.get(id);
+    this.notContainer(vm, "snapshots");
     this.expect(vm, "load a snapshot into", ["created", "shutoff", "crashed"]);
     this.cancelRestart(id);
     try {
@@ -265,6 +287,7 @@ export class Hypervisor implements Host {
    */
   migrationPages(id: string, first: boolean, from = 0): { batch: Uint8Array; next: number } {
     const vm = this.get(id);
+    this.notContainer(vm, "live migration");
     this.expect(vm, "migrate", ["running", "paused"]);
     const m = vm.machine!;
     if (first) {
@@ -292,6 +315,7 @@ export class Hypervisor implements Host {
    */
   migrationFinish(id: string, body?: unknown): { pages: Uint8Array; state: Uint8Array } {
     const vm = this.get(id);
+    this.notContainer(vm, "live migration");
     this.expect(vm, "migrate", ["running", "paused"]);
     const m = vm.machine!;
     this.sameBoard(id, m);
@@ -319,6 +343,7 @@ export class Hypervisor implements Host {
   /** The target: a batch of an incoming migration's pages for a VM that is defined and not running. */
   migrationReceive(id: string, batch: Uint8Array): void {
     const vm = this.get(id);
+    this.notContainer(vm, "live migration");
     this.expect(vm, "migrate into", ["created"]);
     try { vm.receivePages(batch); } catch (e) { throw new HypervisorError("invalid_config", (e as Error).message); }
   }
@@ -334,6 +359,7 @@ export class Hypervisor implements Host {
     this.cancelRestart(id);
     this.migrating.delete(id);
     vm.machine = undefined;
+    vm.dropContainer();
     this.vms.delete(id);
     vm.netPort?.detach();
     this.userNets.get(vm)?.close();
@@ -377,6 +403,7 @@ export class Hypervisor implements Host {
 
   private shutoff(vm: Vm, reason: string): void {
     vm.machine = undefined;
+    vm.dropContainer();
     vm.stopping = false;
     vm.state = "shutoff";
     vm.reason = reason;
@@ -385,6 +412,7 @@ export class Hypervisor implements Host {
 
   private crash(vm: Vm, reason: string): void {
     vm.machine = undefined;
+    vm.dropContainer();
     vm.stopping = false;
     vm.state = "crashed";
     vm.reason = reason;
@@ -398,10 +426,10 @@ export class Hypervisor implements Host {
     if (vm.stopping && reason === "exit") { // the host asked for it: no restart
       this.shutoff(vm, "stopped by the host (the guest shut down)");
     } else if (reason === "exit" && exitCode === 0) {
-      this.shutoff(vm, "the guest powered off");
+      this.shutoff(vm, vm.isContainer ? "its first process exited with status 0" : "the guest powered off");
       this.maybeRestart(vm, false);
     } else if (reason === "exit") {
-      this.crash(vm, `the guest exited with status ${exitCode}`);
+      this.crash(vm, `${vm.isContainer ? "its first process" : "the guest"} exited with status ${exitCode}`);
     } else {
       this.crash(vm, message ?? reason);
     }
@@ -442,10 +470,10 @@ export class Hypervisor implements Host {
     const now = this.t.now();
     const vm = this.sched.pick(this.vms.values(), now);
     if (!vm) return false;
-    const m = vm.machine!;
-    let r: number;
+    const m = vm.machine;
+    let r: number | ContainerSlice;
     try {
-      r = m.step(this.slice);
+      r = m ? m.step(this.slice) : vm.container!.runFor(this.slice);
     } catch (e) {
       // A trap of the instance or a fault in a device model: contained in this VM.
       this.sched.charge(vm, this.t.now() - now);
@@ -454,6 +482,8 @@ export class Hypervisor implements Host {
     }
     const after = this.t.now();
     this.sched.charge(vm, after - now);
+    if (!m) { this.containerSliced(vm, r as ContainerSlice, after); return true; }
+    r = r as number;
     m.board.consoleOut.flush(); // console output reaches the ring (and attached consoles) every slice
     if (r === STEP_DONE) { const o = m.outcome; this.ended(vm, o.reason, o.exitCode, o.message); return true; }
     // The guest's watchdog (SBI heartbeat): a late heartbeat is a failure.
@@ -461,6 +491,21 @@ export class Hypervisor implements Host {
     if (late > 0) { this.crash(vm, `watchdog: no heartbeat for ${m.board.watchdogMs} ms`); return true; }
     if (r === STEP_IDLE) { vm.idle = true; vm.wakeAt = Math.min(after + m.wakeInMs, after - late + 1); }
     return true;
+  }
+
+  /** After a slice of a container VM (its processes in turn): its end is the VM's (exit status, or a signal). */
+  private containerSliced(vm: Vm, s: ContainerSlice, after: number): void {
+    if (s.kind === "done") {
+      const r = s.result;
+      if (vm.stopping) { vm.exitCode = r.status; this.shutoff(vm, `stopped by the host (its first process ended${r.signal !== undefined ? ` on signal ${r.signal}` : ` with status ${r.status}`})`); return; }
+      if (r.signal !== undefined) {
+        vm.exitCode = r.status;
+        this.crash(vm, `its first process was killed by signal ${r.signal}${r.oomKills ? ` (${r.oomKills} killed at the memory limit of ${mib(vm.config.memSize)} MiB)` : ""}`);
+      } else this.ended(vm, "exit", r.status, undefined);
+    } else if (s.kind === "idle") {
+      vm.idle = true;
+      vm.wakeAt = s.wakeAt === Infinity ? Infinity : after + Math.max(0, s.wakeAt - performance.now());
+    }
   }
 
   /** The scheduler loop: slices while something is runnable, sleeps until the next wake-up. */

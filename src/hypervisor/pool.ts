@@ -304,6 +304,9 @@ export class Pool implements Host {
     const from = vm.worker;
     if (from === to) return;
     if (this.migrating.has(id)) throw new HypervisorError("invalid_state", `VM '${id}' is migrating to another host`);
+    if (vm.config.boot.kind === "container" && (vm.state === "running" || vm.state === "paused")) {
+      throw new HypervisorError("invalid_state", `VM '${id}' is a running container: its processes cannot move to another worker`);
+    }
     if (vm.diskFiles.some(persistentOverlay)) {
       throw new HypervisorError("invalid_state", `VM '${id}' keeps its disk overlay in files, which two workers cannot share during a move`);
     }
@@ -337,7 +340,7 @@ export class Pool implements Host {
         const n = this.load();
         const hi = n.indexOf(Math.max(...n)), lo = n.indexOf(Math.min(...n));
         if (n[hi] - n[lo] < 2) return moved;
-        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" && !v.diskFiles.some(persistentOverlay) && !this.migrating.has(v.id));
+        const vm = [...this.vms.values()].reverse().find((v) => v.worker === hi && v.state === "running" && v.config.boot.kind !== "container" && !v.diskFiles.some(persistentOverlay) && !this.migrating.has(v.id));
         if (!vm) return moved;
         await this.move(vm.id, lo);
         moved++;

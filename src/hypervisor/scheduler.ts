@@ -15,7 +15,7 @@ export class FairShare {
     let best: Vm | undefined;
     this.nextWake = Infinity;
     for (const vm of vms) {
-      if (vm.state !== "running" || !vm.machine) continue;
+      if (vm.state !== "running" || (!vm.machine && !vm.container)) continue;
       if (vm.idle) {
         if (vm.wakeAt > now) { this.nextWake = Math.min(this.nextWake, vm.wakeAt); continue; }
         vm.idle = false;

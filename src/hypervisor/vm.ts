@@ -9,17 +9,28 @@ import { macForId, parseMac, type SwitchPort } from "../net/switch.js";
 import { parseForward } from "../net/user/usernet.js";
 import { rateLimiterProblem, type RateLimiterConfig } from "../devices/rate-limiter.js";
 import { HypervisorError } from "./errors.js";
+import { Container } from "../container/container.js";
+import { DEFAULT_PATH, ExecError, findProgram } from "../container/exec.js";
+import type { ContainerHost } from "./container-host.js";
 
 export type VmState = "created" | "running" | "paused" | "shutoff" | "crashed";
 export type RestartPolicy = "never" | "on-failure" | "always";
 
 /**
  * What the VM boots: a bare-metal image (ELF or raw; in para mode it starts in S-mode with
- * hypercalls), or a Linux kernel in a mode.
+ * hypercalls), a Linux kernel in a mode, or a container: a static Linux program (argv[0], a
+ * path in the root or a name looked up in PATH) whose kernel is the host (src/container), its
+ * files from `root` (busybox, a directory or a tar archive, as the host's ContainerHost opens
+ * them). A container's memSize is what its processes may use in all.
  */
 export type BootSource =
   | { kind: "bare"; image: Uint8Array; mode?: BootMode }
-  | { kind: "linux"; images: LinuxImages; mode: BootMode };
+  | { kind: "linux"; images: LinuxImages; mode: BootMode }
+  | { kind: "container"; root: string; argv: string[]; env?: string[]; hostname?: string; mode?: undefined };
+
+/** The environment a container's program gets when its boot source names none. */
+export const CONTAINER_ENV = [`PATH=${DEFAULT_PATH.join(":")}`, "HOME=/root", "TERM=dumb"];
+const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,62})$/;
 
 export interface VmConfig {
   id: string;
@@ -108,8 +119,17 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
   const bad = (field: string, why: string): never => { throw new HypervisorError("invalid_config", `${field}: ${why}`); };
   if (typeof c.id !== "string" || !ID.test(c.id)) bad("id", "1-64 characters of A-Z a-z 0-9 _ . -, starting with a letter or digit");
   if (!Number.isInteger(c.memSize) || c.memSize <= 0 || c.memSize % 4096 !== 0 || c.memSize > 2 ** 31) bad("memSize", "a positive multiple of 4 KiB up to 2 GiB");
-  if (!c.boot || (c.boot.kind !== "bare" && c.boot.kind !== "linux")) bad("boot", "kind must be bare or linux");
-  if ((c.boot.kind === "linux" || c.boot.mode !== undefined) && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
+  if (!c.boot || (c.boot.kind !== "bare" && c.boot.kind !== "linux" && c.boot.kind !== "container")) bad("boot", "kind must be bare, linux or container");
+  if (c.boot.kind === "container") {
+    const b = c.boot;
+    if (typeof b.root !== "string" || b.root === "" || b.root.length > 4096) bad("boot.root", "busybox, or the path of a directory or tar archive");
+    const strings = (v: unknown, max: number) => Array.isArray(v) && v.length <= max && v.every((x) => typeof x === "string" && x.length <= 4096 && !x.includes("\0"));
+    if (!strings(b.argv, 1024) || b.argv.length === 0 || b.argv[0] === "") bad("boot.argv", "the program and its arguments (1 to 1024 strings)");
+    if (b.env !== undefined && !strings(b.env, 1024)) bad("boot.env", "up to 1024 NAME=VALUE strings");
+    if (b.hostname !== undefined && (typeof b.hostname !== "string" || !HOSTNAME.test(b.hostname))) bad("boot.hostname", "1-63 characters of A-Z a-z 0-9 -");
+    if (c.net?.switch !== undefined) bad("net", "a container publishes ports (net.user.forwards); it has no NIC for a switch");
+    if (c.jit === false || c.trackDirtyPages) bad(c.jit === false ? "jit" : "trackDirtyPages", "not for containers");
+  } else if ((c.boot.kind === "linux" || c.boot.mode !== undefined) && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
   const shares = c.shares ?? 100;
   if (!Number.isInteger(shares) || shares < 1 || shares > 10_000) bad("shares", "an integer from 1 to 10000");
   const cpuCap = c.cpuCap ?? 100;
@@ -192,10 +212,18 @@ export class Vm implements VmView {
 
   /** Called with every event as it is logged (a worker forwards them to its pool). */
   onEvent: ((vm: Vm, e: VmEvent) => void) | undefined;
+  /** Called when an idle container has work (input, a connection): the host's run loop wakes. */
+  onWake: (() => void) | undefined;
+  /** A container VM's container while it runs (boot kind "container"; it has no machine). */
+  container: Container | undefined;
+  private lastContainer: Container | undefined;
 
-  constructor(config: VmConfig, private readonly module: WebAssembly.Module, private readonly now: () => number) {
+  constructor(config: VmConfig, private readonly module: WebAssembly.Module, private readonly now: () => number,
+    private readonly containers?: ContainerHost) {
     this.config = checkConfig(config);
   }
+
+  get isContainer(): boolean { return this.config.boot.kind === "container"; }
 
   get id(): string { return this.config.id; }
 
@@ -213,7 +241,11 @@ export class Vm implements VmView {
     this.board = m;
   }
 
-  stats(): VmStats { return this.board ? statsOf(this.board) : this.final; }
+  stats(): VmStats {
+    const c = this.container ?? this.lastContainer;
+    if (c) { const st = c.stats(); return { ...NO_STATS, instructions: st.instructions, exceptions: st.systemCalls }; }
+    return this.board ? statsOf(this.board) : this.final;
+  }
 
   /** Where the NIC's frames go (set by the host when the VM joins its switch). */
   netPort: SwitchPort | undefined;
@@ -243,9 +275,10 @@ export class Vm implements VmView {
     this.wakeAt = 0;
   }
 
-  /** Builds a fresh board and boots the guest on it. */
+  /** Builds a fresh board and boots the guest on it (a container: a new container, its first process started). */
   boot(): void {
     const c = this.config;
+    if (c.boot.kind === "container") { this.startContainer(c.boot); return; }
     const m = new Machine(this.module, this.machineOptions());
     if (c.boot.kind === "bare") m.load(c.boot.image);
     else m.bootLinux(this.linuxImages(c.boot.images), c.boot.mode);
@@ -291,11 +324,41 @@ export class Vm implements VmView {
     this.wakeAt = 0;
   }
 
+  /** The container's root, its program looked up in it, and the container with its first process. */
+  private startContainer(b: Extract<BootSource, { kind: "container" }>): void {
+    if (!this.containers) throw new HypervisorError("invalid_config", "boot: this host cannot run containers");
+    const tree = this.containers.openRoot(b.root); // throws with the reason
+    const forwards = this.config.net?.user?.forwards ?? [];
+    const ct = new Container({
+      module: this.module, tree, memSize: this.config.memSize, memoryLimit: this.config.memSize, hostname: b.hostname ?? this.id.slice(0, 63),
+      stdin: "stream", stdout: (x) => this.console.push(x), stderr: (x) => this.console.push(x),
+      network: forwards.length ? this.containers.publish?.(forwards) : undefined,
+    });
+    try {
+      ct.start(findProgram(tree, b.argv[0]), b.argv, b.env ?? CONTAINER_ENV);
+    } catch (e) {
+      if (e instanceof ExecError) throw new Error(`${b.argv[0]}: ${e.message}`);
+      throw e;
+    }
+    ct.onWake = () => { this.idle = false; this.wakeAt = 0; this.onWake?.(); };
+    this.container = this.lastContainer = ct;
+    this.idle = false;
+    this.wakeAt = 0;
+  }
+
+  /** The container has ended (or was dropped): its statistics stay with the VM until it boots again. */
+  dropContainer(): void {
+    this.container?.stop();
+    this.container = undefined;
+  }
+
   /** Console input for the guest; wakes it if it waits. */
   input(bytes: Uint8Array): void {
+    if (this.container) { this.container.input(bytes); return; }
     if (!this.machine) throw new HypervisorError("invalid_state", `VM ${this.id} is ${this.state}: it has no console to type into`);
     this.machine.input(bytes);
     this.idle = false;
     this.wakeAt = 0;
   }
 }
+

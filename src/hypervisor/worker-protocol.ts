@@ -8,6 +8,7 @@ import type { SnapshotFile } from "../machine/machine.js";
 import { type ErrorCode, HypervisorError } from "./errors.js";
 import { Hypervisor } from "./hypervisor.js";
 import type { HostSockets } from "../net/user/sockets.js";
+import type { ContainerHost } from "./container-host.js";
 import type { Vm, VmConfig, VmEvent, VmState, VmStats } from "./vm.js";
 
 export type WorkerOp = "create" | "start" | "pause" | "resume" | "stop" | "reboot" | "delete" | "input" | "snapshot" | "restore" | "ctrlAltDel" | "shutdown"
@@ -50,9 +51,10 @@ export const STATS_EVERY_MS = 100;
 
 /**
  * Runs the worker side on `port`; `openDisks` opens the disks a VM names (none if absent),
- * `sockets` serve user-mode networking (none: such VMs are refused).
+ * `sockets` serve user-mode networking (none: such VMs are refused), `containers` roots and
+ * ports for container VMs (none: refused).
  */
-export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) => DiskConfig[], sockets?: HostSockets): void {
+export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) => DiskConfig[], sockets?: HostSockets, containers?: ContainerHost): void {
   let hv: Hypervisor | undefined;
   const pending = new Map<string, Uint8Array[]>();
   let flushQueued = false;
@@ -140,7 +142,7 @@ export function serveWorker(port: WorkerPort, openDisks?: (files: DiskFile[]) =>
       setDefaultJit(m.jit);
       // Frames for VMs on other workers go up to the pool's switches, and come back down.
       const uplink = (sw: string, f: Uint8Array) => { const bytes = f.slice(); port.post({ t: "frame", switch: sw, bytes }, [bytes.buffer]); };
-      hv = new Hypervisor(m.module, { memoryLimit: Infinity, sliceInstructions: m.sliceInstructions, onEvent, stopWord: new Int32Array(m.stop), openDisks, uplink, sockets });
+      hv = new Hypervisor(m.module, { memoryLimit: Infinity, sliceInstructions: m.sliceInstructions, onEvent, stopWord: new Int32Array(m.stop), openDisks, uplink, sockets, containers });
       setInterval(report, STATS_EVERY_MS);
       return;
     }

@@ -37,8 +37,8 @@ describe("wasmvisor serve and the client commands", () => {
     expect((await cli(["start", "d", ...host])).code).toBe(0);
     let ps = "";
     for (let i = 0; i < 100 && !/d\s+shutoff/.test(ps); i++) { ps = (await cli(["ps", ...host])).stdout; }
-    expect(ps).toMatch(/^ID\s+STATE\s+REASON$/m);
-    expect(ps).toMatch(/^d\s+shutoff\s+the guest powered off$/m);
+    expect(ps).toMatch(/^ID\s+MODE\s+STATE\s+REASON$/m);
+    expect(ps).toMatch(/^d\s+full\s+shutoff\s+the guest powered off$/m);
     expect((await cli(["logs", "d", ...host])).stdout).toMatch(/wasmvisor demo guest/);
     const ev = await cli(["events", "d", "--json", ...host]);
     expect(JSON.parse(ev.stdout).map((e: { type: string }) => e.type)).toEqual(["created", "started", "shutoff"]);
@@ -59,6 +59,29 @@ describe("wasmvisor serve and the client commands", () => {
     const keeper = JSON.parse((await cli(["events", "keeper", "--json", "--host", s.url])).stdout) as { type: string }[];
     expect(keeper.map((e) => e.type)).toContain("started");
     await stop(s.proc);
+  }, 120_000);
+
+  it("containers: create ID --mode container ROOT -- PROGRAM on the worker pool, ps says container, console is its stdio", async () => {
+    const s = await serve(join(dir, "state-ct"));
+    const host = ["--host", s.url];
+    try {
+      expect((await cli(["create", "c", "--mode", "container", "busybox", "--restart", "on-failure", ...host, "--", "/bin/sh", "-c", "read name; echo \"hello $name\"; exit 0"])).code).toBe(0);
+      expect((await cli(["create", "once", "--mode", "container", "busybox", ...host, "--", "echo", "just once"])).code).toBe(0);
+      expect((await cli(["start", "c", ...host])).code).toBe(0);
+      expect((await cli(["start", "once", ...host])).code).toBe(0);
+      await fetch(`${s.url}/vms/c/console`, { method: "PUT", body: "world\n", headers: { "content-type": "text/plain" } });
+      let ps = "";
+      for (let i = 0; i < 300 && !/^c\s+container\s+shutoff/m.test(ps); i++) { ps = (await cli(["ps", ...host])).stdout; await new Promise((r) => setTimeout(r, 50)); }
+      expect(ps).toMatch(/^c\s+container\s+shutoff\s+its first process exited with status 0$/m);
+      expect(ps).toMatch(/^once\s+container\s+shutoff/m);
+      expect((await cli(["logs", "c", ...host])).stdout).toBe("hello world\n");
+      expect((await cli(["logs", "once", ...host])).stdout).toBe("just once\n");
+      const bad = await cli(["create", "x", "--mode", "container", join(dir, "no-root"), ...host, "--", "/bin/sh"]);
+      expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/container root .*no-root: no such file or directory/)]);
+      expect((await cli(["create", "y", "--mode", "container", "busybox", ...host])).stderr).toMatch(/--mode container needs a root and a program/);
+    } finally {
+      await stop(s.proc);
+    }
   }, 120_000);
 
   it("what a guest wrote to its drive is there after the host restarts; the image file is never written", async () => {
@@ -109,7 +132,7 @@ describe("wasmvisor serve and the client commands", () => {
     await waitFor(/\nset-7\r?\n/);
     const saved = await cli(["snapshot", "create", "l", file, ...host]);
     expect([saved.code, saved.stdout]).toEqual([0, `saved l to ${file}\n`]);
-    expect(JSON.parse((await cli(["ps", "--json", ...host])).stdout)).toEqual([{ id: "l", state: "running" }]); // resumed after the snapshot
+    expect(JSON.parse((await cli(["ps", "--json", ...host])).stdout)).toEqual([{ id: "l", mode: "para", state: "running" }]); // resumed after the snapshot
     expect((await cli(["rm", "l", ...host])).code).toBe(0);
     const loaded = await cli(["snapshot", "load", file, ...host]);
     expect([loaded.code, loaded.stdout]).toEqual([0, `loaded l from ${file} (running)\n`]);

@@ -21,7 +21,7 @@ describe("API: VMs", () => {
     const app = server();
     expect((await app.inject({ method: "PUT", url: "/vms/d1", payload: demo })).statusCode).toBe(204);
     let r = await app.inject({ method: "GET", url: "/vms" });
-    expect(r.json()).toEqual([{ id: "d1", state: "created" }]);
+    expect(r.json()).toEqual([{ id: "d1", mode: "full", state: "created" }]);
     r = await app.inject({ method: "PUT", url: "/vms/d1/actions", payload: { action_type: "InstanceStart" } });
     expect(r.statusCode).toBe(204);
     for (let i = 0; i < 500 && hv.vms.get("d1")!.state === "running"; i++) await new Promise((res) => setTimeout(res, 10));
