@@ -30,8 +30,11 @@ export class MemoryBudget {
 /** A user address that is not mapped (or not with the access asked for): -EFAULT. */
 export class BadAddress extends Error {}
 
-/** pa 0: reserved, not backed yet (no PTE; the first touch backs it). */
-interface Mapping { pa: number; prot: number }
+/**
+ * pa 0: reserved, not backed yet (no PTE; the first touch backs it), with `src` (a program's
+ * bytes for the page, the rest zero) or zeroed.
+ */
+interface Mapping { pa: number; prot: number; src?: Uint8Array }
 
 export class AddressSpace {
   private next: number; // the next free physical page (bump), then the free list
@@ -171,6 +174,19 @@ export class AddressSpace {
   }
 
   /**
+   * Maps pages whose first touch gives them `contents` (a page-aligned address to its bytes,
+   * at most a page; the rest of the page, and pages not in it, zero): a program's segments,
+   * read in as they are used rather than copied whole at exec.
+   */
+  mapContents(va: number, len: number, prot: number, contents: Map<number, Uint8Array>): void {
+    this.map(va, len, prot, true);
+    for (let v = va; v < va + len; v += PAGE) {
+      const src = contents.get(v);
+      if (src) this.pages.get(v / PAGE)!.src = src;
+    }
+  }
+
+  /**
    * A page fault at `va` for an access needing `prot`: backs the page if it is reserved and
    * allows the access (true: run the instruction again), else false (a real fault).
    */
@@ -183,6 +199,7 @@ export class AddressSpace {
 
   private back(v: number, m: Mapping): void {
     m.pa = this.allocPage();
+    if (m.src) { this.hart.writePhys(m.pa, m.src); m.src = undefined; }
     this.writePte(v, m);
   }
 

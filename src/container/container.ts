@@ -16,7 +16,7 @@ import { LayeredTree } from "./layers.js";
 import { E, S_IFMT, S_IFREG, SIG } from "./linux-abi.js";
 import { BLOCKED, REPLACED } from "./outcomes.js";
 import { callCounts, clockNs, MMAP_BASE, type Kernel, type Output, type ProcessControl, systemCall } from "./syscalls.js";
-import { FsError, resolve, type Tree } from "./vfs.js";
+import { FsError, fileBytes, resolve, type Tree } from "./vfs.js";
 import { mapTrampoline, Signals } from "./signals.js";
 import { PortSpace, type HostNetwork } from "./sockets.js";
 import { ProcTree, type ProcInfo } from "./proc-tree.js";
@@ -472,7 +472,7 @@ export class Container implements ProcessControl {
     if (!st) return -E.NOENT;
     if ((st.mode & S_IFMT) !== S_IFREG) return -E.ACCES;
     if ((st.mode & 0o111) === 0) return -E.ACCES;
-    const program = this.tree.read(file, 0, st.size);
+    const program = fileBytes(this.tree, file, st.size); // shared with every process that runs it
     if (p.isThread) return -E.NOSYS; // execve from a thread other than the first: not answered
     const before = { hart: p.hart, memory: p.memory };
     // The program is checked before the old one is given up (a bad one leaves the caller as it was).

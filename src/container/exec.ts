@@ -5,7 +5,7 @@
 import { ElfError, ET_DYN, ET_EXEC, PF_R, PF_W, PF_X, parseElf } from "../machine/elf.js";
 import { AddressSpace, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE, USER_TOP } from "./address-space.js";
 import { AT, S_IFMT, S_IFREG } from "./linux-abi.js";
-import { FsError, resolve, type Tree } from "./vfs.js";
+import { FsError, fileBytes, resolve, type Tree } from "./vfs.js";
 
 /** Where a static-PIE (ET_DYN without an interpreter) is loaded. */
 export const LOAD_BASE = 0x10_0000_0000;
@@ -35,7 +35,7 @@ export function findProgram(tree: Tree, name: string): Uint8Array {
       continue;
     }
     const st = tree.stat(file);
-    if (st && (st.mode & S_IFMT) === S_IFREG) return tree.read(file, 0, st.size);
+    if (st && (st.mode & S_IFMT) === S_IFREG) return fileBytes(tree, file, st.size);
   }
   throw new ExecError("not found in the container root");
 }
@@ -84,11 +84,30 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
     end = Math.max(end, va + memsz);
     if (elf.phoff >= s.offset && elf.phoff < s.offset + s.filesz) phdr = va + (elf.phoff - s.offset);
   }
-  // Whole runs of pages at a time (each map and protect flushes the TLBs once).
+  // The segments' pages are demand-paged: each is read in from the image at its first touch (a
+  // shell touches a fraction of a static busybox). A page that lies wholly within one segment's
+  // file bytes is a view of the image; one the file bytes cover in part (or two segments
+  // share) gets its own copy.
+  const contents = new Map<number, Uint8Array>();
+  for (const s of elf.segments) {
+    if (s.filesz === 0 || s.memsz === 0n) continue;
+    const va = base + Number(s.vaddr), filesz = Math.min(Number(s.filesz), Number(s.memsz));
+    for (let v = down(va); v < va + filesz; v += PAGE) {
+      const from = Math.max(v, va), to = Math.min(v + PAGE, va + filesz);
+      const bytes = image.subarray(s.offset + (from - va), s.offset + (to - va));
+      if (from === v && to === v + PAGE && !contents.has(v)) { contents.set(v, bytes); continue; }
+      let page = contents.get(v);
+      if (!page || page.length < PAGE || page.buffer === image.buffer) {
+        const own = new Uint8Array(PAGE);
+        if (page) own.set(page);
+        contents.set(v, page = own);
+      }
+      page.set(bytes, from - v);
+    }
+  }
+  // Whole runs of pages with the same protection at a time (each map flushes the TLBs once).
   const pages = [...prot.keys()].sort((x, y) => x - y);
-  for (const [v, n] of runs(pages, () => 0)) as.map(v, n * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
-  for (const s of elf.segments) if (s.filesz > 0) as.write(base + Number(s.vaddr), image.subarray(s.offset, s.offset + s.filesz), true);
-  for (const [v, n] of runs(pages, (x) => prot.get(x)!)) as.protect(v, n * PAGE, prot.get(v)!);
+  for (const [v, n] of runs(pages, (x) => prot.get(x)!)) as.mapContents(v, n * PAGE, prot.get(v)!, contents);
 
   as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, true); // demand-paged
   const sp = buildStack(as, argv, env, random, [

@@ -73,6 +73,8 @@ export class ArchiveTree implements Tree {
   read(path: string, offset: number, length: number): Uint8Array {
     return (this.entries.get(path)?.data ?? new Uint8Array(0)).slice(offset, offset + length);
   }
+
+  view(path: string): Uint8Array | undefined { return this.entries.get(path)?.data; }
 }
 
 /**
@@ -129,6 +131,12 @@ export class LayeredTree implements Tree {
     for (const p of this.upper.keys()) if (p !== "" && dirOf(p) === path) names.add(nameOf(p));
     if (path === "") for (const name of this.mounts.keys()) names.add(name);
     return [...names].sort();
+  }
+
+  /** The base's own bytes of a file this layer has not changed (see Tree.view). */
+  view(path: string): Uint8Array | undefined {
+    if (this.mounted(path) || this.upper.has(path) || this.whiteouts.has(path)) return undefined;
+    return this.base?.view?.(path);
   }
 
   read(path: string, offset: number, length: number): Uint8Array {

@@ -21,6 +21,16 @@ export interface Tree {
   list(path: string): string[];
   /** Bytes [offset, offset + length) of a regular file. */
   read(path: string, offset: number, length: number): Uint8Array;
+  /**
+   * A regular file's bytes as they are held, without a copy (trees that hold files in memory
+   * and never change them): what many processes running one program share. Read only.
+   */
+  view?(path: string): Uint8Array | undefined;
+}
+
+/** A program's bytes: the tree's own if it holds them (shared, not copied), else a copy read in. */
+export function fileBytes(tree: Tree, path: string, size: number): Uint8Array {
+  return tree.view?.(path) ?? tree.read(path, 0, size);
 }
 
 export class FsError extends Error {

@@ -5,7 +5,9 @@
 // together (a fault past it kills, a fork past it fails); CPU shares and caps divide the host
 // between containers as between VMs; what containers have not (snapshots, migration,
 // Ctrl-Alt-Del) is refused with the reason. Through the API too: PUT /vms with a
-// boot-source.container, and GET /vms (ps) says which VMs are containers.
+// boot-source.container, and GET /vms (ps) says which VMs are containers. Container.runFor, the
+// slice the supervisor runs, idles and ends as it should, and a program's pages are read in as
+// they are touched.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -185,6 +187,8 @@ describe("Container.runFor: a scheduler's slice of a container", () => {
     await new Promise((r) => setTimeout(r, 80));
     while ((s = ct.runFor(100_000)).kind === "ran");
     expect(s).toEqual({ kind: "idle", wakeAt: Infinity }); // read waits for input
+    // its program is read in as it is touched: a fraction of busybox's pages is in guest memory
+    expect(ct.residentPages * 4096).toBeLessThan(loadBundledBusybox().length / 2); // (whole, it was more than all of it)
     ct.input(new TextEncoder().encode("typed\n"));
     const done = ct.runFor(1_000_000);
     expect(done.kind).toBe("done");
