@@ -296,7 +296,7 @@ describe("fp: against real RISC-V instructions (qemu-riscv64)", () => {
 });
 
 describe("fp: fast paths", () => {
-  it("agree bit for bit with the software path", () => {
+  it("agree bit for bit with the software path", { timeout: 60_000 }, () => { // (about 3 s on a fast core, 6 s on a slow one)
     const fails: string[] = [];
     for (const op of OPS) {
       for (const rm of op.rounds ? [0, 1, 2, 3, 4] : [0]) {
