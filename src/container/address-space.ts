@@ -1,6 +1,7 @@
-// A container process's address space: guest RAM handed out page by page, and the Sv39 page
-// tables (privileged spec 4.4) that the host builds and edits for it; the hart walks them in
-// U-mode. The host keeps its own map of the mappings (virtual page -> physical page and
+// A container process's address space: pages of a hart's RAM (shared with the processes of
+// other containers, HartMemory) handed out page by page, and the Sv39 page tables (privileged
+// spec 4.4) that the host builds and edits for it; the hart walks them in U-mode, so a process
+// reaches only its own pages and the read-only program pages it shares. The host keeps its own map of the mappings (virtual page -> physical page and
 // protection), so system calls copy to and from user memory without walking tables. Anonymous
 // memory (the stack, the break, mmap) is demand-paged: a mapping reserves its pages, and a page
 // gets a physical page and a PTE when the program first touches it (the page fault comes to the
@@ -20,83 +21,157 @@ const ZERO_PAGE = new Uint8Array(PAGE);
 export class OutOfMemory extends Error {}
 
 /**
- * The pages the address spaces of one container may hold in all (its memory limit): each page
- * one of them backs counts until it is given back or its address space is released.
+ * The pages an address space, or the address spaces of one container, may hold (a process's
+ * memory size, a container's memory limit): each private page one of them backs counts until it
+ * is given back or its address space is released; shared program pages do not.
  */
 export class MemoryBudget {
   used = 0;
   constructor(readonly limit: number = Infinity) {}
 }
+
+/**
+ * The RAM of one hart, shared by the address spaces of many processes, of many containers
+ * (each walks its own page tables in U-mode, so none reaches another's pages): pages handed out
+ * and given back (zeroed again before they are handed out anew), and the read-only pages of the
+ * programs they run, one physical page for every process that maps the same page of the same
+ * program image. The core decodes (and compiles) code by physical address, so those processes
+ * share the decoded code too.
+ */
+export class HartMemory {
+  private next = DRAM_BASE;
+  private readonly end: number;
+  private readonly free: number[] = [];
+  private readonly shared = new Map<string, number>(); // program page key -> physical page
+  private readonly sharedRefs = new Map<number, { key: string; refs: number }>();
+
+  constructor(readonly hart: Hart) { this.end = DRAM_BASE + hart.memSize; }
+
+  /** Pages not handed out. */
+  get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
+
+  /** Program pages shared now, and the mappings of them beyond the first (the pages sharing saves). */
+  get sharing(): { pages: number; saved: number } {
+    let saved = 0;
+    for (const s of this.sharedRefs.values()) saved += s.refs - 1;
+    return { pages: this.sharedRefs.size, saved };
+  }
+
+  /** A zeroed page; throws OutOfMemory when the hart's RAM is all handed out. */
+  alloc(): number {
+    const pa = this.free.pop();
+    if (pa !== undefined) {
+      this.hart.writePhys(pa, ZERO_PAGE); // a page given back: zeroed (and its decoded code dropped)
+      return pa;
+    }
+    if (this.next >= this.end) throw new OutOfMemory("out of memory");
+    this.next += PAGE;
+    return this.next - PAGE; // never used since the hart's RAM was created: zero already
+  }
+
+  /** The shared page `key` names (a program image's page), made from `bytes` if there is none. */
+  share(key: string, bytes: Uint8Array): number {
+    const pa = this.shared.get(key);
+    if (pa !== undefined) { this.sharedRefs.get(pa)!.refs++; return pa; }
+    const page = this.alloc();
+    this.hart.writePhys(page, bytes);
+    this.shared.set(key, page);
+    this.sharedRefs.set(page, { key, refs: 1 });
+    return page;
+  }
+
+  /** One more mapping of shared page `pa` (a fork). */
+  retain(pa: number): void { this.sharedRefs.get(pa)!.refs++; }
+
+  /** Gives back a page: a private one at once, a shared one with its last mapping. */
+  release(pa: number): void {
+    const s = this.sharedRefs.get(pa);
+    if (s && --s.refs > 0) return;
+    if (s) { this.sharedRefs.delete(pa); this.shared.delete(s.key); }
+    this.free.push(pa);
+  }
+}
+
 /** A user address that is not mapped (or not with the access asked for): -EFAULT. */
 export class BadAddress extends Error {}
 
 /**
  * pa 0: reserved, not backed yet (no PTE; the first touch backs it), with `src` (a program's
- * bytes for the page, the rest zero) or zeroed.
+ * bytes for the page, the rest zero) or zeroed; a page with `image` is a read-only page of that
+ * program image, backed by the hart's shared page of it (`shared` once it is).
  */
-interface Mapping { pa: number; prot: number; src?: Uint8Array }
+interface Mapping { pa: number; prot: number; src?: Uint8Array; image?: number; shared?: boolean }
 
 export class AddressSpace {
-  private next: number; // the next free physical page (bump), then the free list
-  private readonly free: number[] = [];
-  private readonly end: number;
   private readonly root: number;
+  private readonly tables: number[] = [];
   private readonly pages = new Map<number, Mapping>(); // virtual page number -> mapping
-
   private released = false;
+  private charged = 0; // private pages and tables: what the budgets count
+  private sharedMapped = 0;
+  private readonly hart: Hart;
 
-  constructor(private readonly hart: Hart, private readonly budget: MemoryBudget = new MemoryBudget()) {
-    this.next = DRAM_BASE;
-    this.end = DRAM_BASE + hart.memSize;
+  /** An address space in `mem`, its private pages counted against each of `budgets`. */
+  constructor(private readonly mem: HartMemory, private readonly budgets: MemoryBudget[] = []) {
+    this.hart = mem.hart;
     this.root = this.allocPage();
+    this.tables.push(this.root);
   }
 
   /**
-   * A copy of this address space in `hart` (fork): the RAM it uses, page tables included, at
-   * the same physical addresses, so the tables are valid as they are.
+   * A copy of this address space in the same RAM (fork): its private pages copied, its shared
+   * program pages mapped again, its reserved pages reserved (with their contents to come).
+   * `budgets`: the child's. Throws OutOfMemory, taking nothing, if a budget cannot hold the copy.
    */
-  copyTo(hart: Hart): AddressSpace {
-    if (hart.memSize !== this.hart.memSize) throw new RangeError("fork: the child's RAM differs in size");
-    const resident = this.residentPages;
-    if (this.budget.used + resident > this.budget.limit) throw new OutOfMemory("the container's memory limit");
-    this.budget.used += resident;
-    const used = this.usedBytes;
-    for (let off = 0; off < used; off += 1 << 20) hart.writePhys(DRAM_BASE + off, this.hart.readPhys(DRAM_BASE + off, Math.min(1 << 20, used - off)));
-    const copy = Object.create(AddressSpace.prototype) as AddressSpace;
-    Object.assign(copy, { hart, budget: this.budget, released: false, next: this.next, free: [...this.free], end: this.end, root: this.root, pages: new Map() });
-    for (const [vpn, m] of this.pages) copy.pages.set(vpn, { ...m });
-    hart.flushTlb();
+  fork(budgets: MemoryBudget[]): AddressSpace {
+    const need = this.charged;
+    for (const b of budgets) if (b.used + need > b.limit) throw new OutOfMemory("the container's memory limit");
+    if (need > this.mem.freePages) throw new OutOfMemory("out of memory");
+    const copy = new AddressSpace(this.mem, budgets);
+    for (const [vpn, m] of this.pages) {
+      const c: Mapping = { ...m };
+      if (m.pa !== 0) {
+        if (m.shared) { this.mem.retain(m.pa); copy.sharedMapped++; } else {
+          c.pa = copy.allocPage();
+          this.hart.writePhys(c.pa, this.hart.readPhys(m.pa, PAGE));
+        }
+        copy.writePte(vpn * PAGE, c);
+      }
+      copy.pages.set(vpn, c);
+    }
     return copy;
   }
 
-  /** Bytes of RAM from its start that the address space has handed out (all of them dirty, maybe). */
-  get usedBytes(): number { return this.next - DRAM_BASE; }
-
-  /** satp for this address space (ASID 0). */
+  /** satp for this address space (ASID 0: a switch between address spaces flushes the TLBs). */
   get satp(): bigint { return SATP_SV39 | BigInt(this.root / PAGE); }
 
-  /** Physical pages still free. */
-  get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
+  /** Physical pages still free in the RAM. */
+  get freePages(): number { return this.mem.freePages; }
 
   private allocPage(): number {
-    if (this.budget.used >= this.budget.limit) throw new OutOfMemory("the container's memory limit");
-    const pa = this.free.pop();
-    if (pa !== undefined) {
-      this.hart.writePhys(pa, ZERO_PAGE); // a page given back: zeroed (and its decoded code dropped)
-      this.budget.used++;
-      return pa;
-    }
-    if (this.next >= this.end) throw new OutOfMemory("out of memory");
-    this.next += PAGE;
-    this.budget.used++;
-    return this.next - PAGE; // never used since the hart's RAM was created: zero already
+    for (const b of this.budgets) if (b.used >= b.limit) throw new OutOfMemory("the container's memory limit");
+    const pa = this.mem.alloc();
+    for (const b of this.budgets) b.used++;
+    this.charged++;
+    return pa;
   }
 
-  /** The address space is gone (its process ended or exec'd): its pages leave the budget. */
+  /** Gives back the page of mapping `m`. */
+  private freePage(m: Mapping): void {
+    this.mem.release(m.pa);
+    if (m.shared) { this.sharedMapped--; return; }
+    for (const b of this.budgets) b.used--;
+    this.charged--;
+  }
+
+  /** The address space is gone (its process ended or exec'd): its pages and tables are given back. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.budget.used -= this.residentPages;
+    for (const m of this.pages.values()) if (m.pa !== 0) this.freePage(m);
+    this.pages.clear();
+    for (const t of this.tables) { this.mem.release(t); for (const b of this.budgets) b.used--; }
+    this.charged = 0;
   }
 
   /** The leaf PTE's physical address for `va`, creating the tables on the way if `create`. */
@@ -108,6 +183,7 @@ export class AddressSpace {
       if ((pte & PTE_V) === 0n) {
         if (!create) return undefined;
         const t = this.allocPage();
+        this.tables.push(t);
         this.hart.writePhys64(slot, (BigInt(t / PAGE) << 10n) | PTE_V);
         table = t;
       } else table = Number(pte >> 10n) * PAGE;
@@ -163,7 +239,7 @@ export class AddressSpace {
    */
   map(va: number, len: number, prot: number, lazy = false): void {
     if (va % PAGE !== 0 || len <= 0 || va + len > USER_TOP) throw new BadAddress(`map ${va.toString(16)}+${len}`);
-    if (!lazy && (len / PAGE > this.freePages || this.budget.used + len / PAGE > this.budget.limit)) throw new OutOfMemory("out of memory");
+    if (!lazy && (len / PAGE > this.freePages || this.budgets.some((b) => b.used + len / PAGE > b.limit))) throw new OutOfMemory("out of memory");
     for (let v = va; v < va + len; v += PAGE) {
       this.unmapPage(v);
       const m = { pa: lazy ? 0 : this.allocPage(), prot };
@@ -176,13 +252,19 @@ export class AddressSpace {
   /**
    * Maps pages whose first touch gives them `contents` (a page-aligned address to its bytes,
    * at most a page; the rest of the page, and pages not in it, zero): a program's segments,
-   * read in as they are used rather than copied whole at exec.
+   * read in as they are used rather than copied whole at exec. With `image` (a number naming a
+   * program image), the pages no one may write are shared with every process that maps the
+   * same page of that image.
    */
-  mapContents(va: number, len: number, prot: number, contents: Map<number, Uint8Array>): void {
+  mapContents(va: number, len: number, prot: number, contents: Map<number, Uint8Array>, image?: number): void {
     this.map(va, len, prot, true);
     for (let v = va; v < va + len; v += PAGE) {
       const src = contents.get(v);
-      if (src) this.pages.get(v / PAGE)!.src = src;
+      if (!src) continue;
+      const m = this.pages.get(v / PAGE)!;
+      m.src = src;
+      // A page no one may write is the same for every process that maps it: shared.
+      if (image !== undefined && (prot & PROT_WRITE) === 0) m.image = image;
     }
   }
 
@@ -198,13 +280,33 @@ export class AddressSpace {
   }
 
   private back(v: number, m: Mapping): void {
-    m.pa = this.allocPage();
-    if (m.src) { this.hart.writePhys(m.pa, m.src); m.src = undefined; }
+    if (m.image !== undefined) {
+      m.pa = this.mem.share(`${m.image}:${v}`, m.src!);
+      m.shared = true;
+      this.sharedMapped++;
+    } else {
+      m.pa = this.allocPage();
+      if (m.src) this.hart.writePhys(m.pa, m.src);
+    }
+    m.src = undefined;
     this.writePte(v, m);
   }
 
-  /** Pages backed by guest RAM. */
-  get residentPages(): number { return (this.next - DRAM_BASE) / PAGE - this.free.length; }
+  /** A shared page about to be written (mprotect made it writable, or the host writes it): a private copy first. */
+  private own(v: number, m: Mapping): void {
+    if (!m.shared) { m.image = undefined; return; } // (a reserved one backs privately when touched)
+    const pa = this.allocPage();
+    this.hart.writePhys(pa, this.hart.readPhys(m.pa, PAGE));
+    this.mem.release(m.pa);
+    this.sharedMapped--;
+    m.pa = pa;
+    m.shared = false;
+    m.image = undefined;
+    this.writePte(v, m);
+  }
+
+  /** Pages backed by guest RAM (its program's shared pages and its page tables included). */
+  get residentPages(): number { return this.charged + this.sharedMapped; }
 
   private unmapPage(v: number): void {
     const m = this.pages.get(v / PAGE);
@@ -212,8 +314,7 @@ export class AddressSpace {
     this.pages.delete(v / PAGE);
     if (m.pa === 0) return;
     this.writePte(v, undefined);
-    this.free.push(m.pa);
-    if (!this.released) this.budget.used--;
+    this.freePage(m);
   }
 
   /** Unmaps [va, va + len); pages not mapped are skipped. */
@@ -227,6 +328,7 @@ export class AddressSpace {
     for (let v = va; v < va + len; v += PAGE) if (!this.pages.has(v / PAGE)) return false;
     for (let v = va; v < va + len; v += PAGE) {
       const m = this.pages.get(v / PAGE)!;
+      if (prot & PROT_WRITE) this.own(v, m);
       m.prot = prot;
       if (m.pa !== 0) this.writePte(v, m);
     }
@@ -257,6 +359,8 @@ export class AddressSpace {
   write(va: number, bytes: Uint8Array, force = false): void {
     for (let done = 0; done < bytes.length;) {
       const n = Math.min(bytes.length - done, PAGE - ((va + done) % PAGE));
+      const v = Math.floor((va + done) / PAGE) * PAGE, m = this.pages.get(v / PAGE);
+      if (force && m) this.own(v, m); // (the host writing a page the program may not: never a shared one)
       const pa = force ? this.phys(va + done, 0) : this.phys(va + done, PROT_WRITE);
       this.hart.writePhys(pa, bytes.subarray(done, done + n)); // drops decoded code there
       done += n;

@@ -1,15 +1,17 @@
-// A container: its processes (static RV64 Linux programs in U-mode, each on a hart of its own,
-// whose kernel is the host), their process table and pids, the layered file tree they share,
-// and the scheduler that runs them in turn. fork copies the parent's hart and the RAM its
-// address space uses; execve gives the process a new hart with the new program; wait4 reaps
+// A container: its processes (static RV64 Linux programs in U-mode whose kernel is the host,
+// each an address space on a hart shared with other containers' processes), their process
+// table and pids, the layered file tree they share, and the scheduler that runs them in turn
+// (switching the hart's registers and page tables between them). fork copies the parent's
+// private pages and shares its program's; execve gives the process a new address space with
+// the new program; wait4 reaps
 // zombies; a call that must wait (wait4, a pipe) blocks the process until something in the
 // container changes. Threads (clone with CLONE_VM) share their process's hart and address
 // space: the scheduler switches the hart's registers between them, as a uniprocessor kernel
 // would, and futex waits and wakes among them. The container ends when its first process
 // (pid 1) does: the others are killed with it.
-import { DRAM_BASE, Exit, type Hart, Hart as HartClass, PRIV_U } from "../core/hart.js";
+import { Exit, type Hart, Hart as HartClass, PRIV_M, PRIV_U } from "../core/hart.js";
 import { L } from "../core/abi.gen.js";
-import { AddressSpace, MemoryBudget, OutOfMemory, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
+import { AddressSpace, HartMemory, MemoryBudget, OutOfMemory, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { checkProgram, ExecError, loadProgram } from "./exec.js";
 import { closeFiles, inheritFiles, stdFiles, type Files, type Pipe } from "./files.js";
 import { LayeredTree } from "./layers.js";
@@ -101,21 +103,47 @@ function loadContext(h: Hart, from: Uint8Array): void {
 }
 const WNOHANG = 1;
 
-// Harts of ended containers, for the next containers of the process (by core module and RAM
-// size): a new hart costs 2.5-4.6 ms (its memory and instance), a recycled one its used RAM
-// zeroed. Bounded: each keeps the RAM its last program touched committed.
-const POOL_MAX = 8;
-const pool = new WeakMap<WebAssembly.Module, Map<number, { hart: Hart; used: number }[]>>();
+// Registers in a context: x at 0, pc at CTX_PC.
+const CTX_PC = 520;
+function setContextX(ctx: Uint8Array, i: number, v: bigint): void { new DataView(ctx.buffer, ctx.byteOffset).setBigUint64(i * 8, BigInt.asUintN(64, v), true); }
+function setContextPc(ctx: Uint8Array, v: bigint): void { new DataView(ctx.buffer, ctx.byteOffset).setBigUint64(CTX_PC, v, true); }
 
-/** Empties the process's pool of harts (benchmarks measuring cold starts). */
-export function clearHartPool(module: WebAssembly.Module): void { pool.delete(module); }
+// The harts the processes of every container of the process run on (by core module): each
+// process is an address space in a hart's RAM, and the scheduler switches the hart's registers
+// and satp between them as a kernel switches between its processes. A container goes on the
+// hart with the most free RAM, or a new one when none has a quarter of its RAM free; its
+// processes stay there. Processes that run one program share its read-only pages there, and
+// their decoded and compiled code (HartMemory).
+export const SHARED_HART_RAM = 1 << 30;
+const harts = new WeakMap<WebAssembly.Module, HartMemory[]>();
+/** Which process's registers each hart holds now (processes of any container). */
+const onHart = new WeakMap<Hart, Proc>();
 
-function pooled(module: WebAssembly.Module, memSize: number): { hart: Hart; used: number }[] {
-  let bySize = pool.get(module);
-  if (!bySize) { bySize = new Map(); pool.set(module, bySize); }
-  let list = bySize.get(memSize);
-  if (!list) { list = []; bySize.set(memSize, list); }
-  return list;
+/** Puts `memory`'s page tables in force on `h` (satp, written as M-mode may; the TLBs flushed: ASIDs are not used). */
+function switchSpace(h: Hart, memory: AddressSpace): void {
+  h.priv = PRIV_M;
+  h.writeCsr(0x180, memory.satp);
+  h.priv = PRIV_U;
+  h.flushTlb();
+}
+
+/** Forgets the process's shared harts (benchmarks measuring cold starts); the containers on them keep theirs. */
+export function clearHartPool(module: WebAssembly.Module): void { harts.delete(module); }
+
+/** The hart a new container's processes run on, for processes of up to `memSize` bytes each. */
+function hartFor(module: WebAssembly.Module, memSize: number): HartMemory {
+  let list = harts.get(module);
+  if (!list) { list = []; harts.set(module, list); }
+  let best: HartMemory | undefined;
+  for (const m of list) if (m.hart.memSize >= memSize && (!best || m.freePages > best.freePages)) best = m;
+  if (best && best.freePages * PAGE >= best.hart.memSize / 4) return best;
+  const hart = new HartClass(module, { memSize: Math.max(SHARED_HART_RAM, memSize) });
+  hart.setPara("user");
+  hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
+  hart.priv = PRIV_U;
+  const m = new HartMemory(hart);
+  list.push(m);
+  return m;
 }
 
 /** clone's tid words: the child's tid at ptid (in the parent) and ctid (in the child's memory), and the one to clear at its end. */
@@ -142,7 +170,7 @@ export class Proc implements Kernel {
   exitGroup = false;
   clearTid = 0;
   tgid: number;
-  /** Its registers while another thread of its process has the hart. */
+  /** Its registers while another process or thread has the hart. */
   ctx: Uint8Array | undefined;
   /** When the sleep it is blocked in ends (performance.now() ms). */
   wakeAt: number | undefined;
@@ -181,12 +209,10 @@ export class Container implements ProcessControl {
   private readonly slice: number;
   private readonly maxInstructions: number;
   private init: Proc | undefined;
-  /** Harts of ended processes, kept for the next forks (and, at the end, the process's next containers). */
-  private readonly spare: { hart: Hart; used: number }[] = [];
+  /** The hart (and its RAM) the container's processes run on, shared with other containers. */
+  private readonly mem: HartMemory;
   /** The thread whose slice runs now (its system calls are being answered). */
   private current: Proc | undefined;
-  /** Which thread's registers each hart holds now. */
-  private readonly onHart = new WeakMap<Hart, Proc>();
   private readonly budget: MemoryBudget;
   private readonly stdin: Pipe;
   private oomKills = 0;
@@ -204,6 +230,7 @@ export class Container implements ProcessControl {
     const limit = o.memoryLimit ?? Infinity;
     if (limit !== Infinity && !(Number.isInteger(limit) && limit >= 4096)) throw new RangeError(`container memory limit must be a number of bytes >= 4096, got ${limit}`);
     this.budget = new MemoryBudget(Math.floor(limit / 4096));
+    this.mem = hartFor(o.module, this.memSize);
     const input = o.stdin ?? new Uint8Array(0);
     this.stdin = input === "stream" ? { chunks: [], size: 0, readers: 1, writers: 1 } : { chunks: input.length ? [input.slice()] : [], size: input.length, readers: 1, writers: 0 };
     const started = performance.now();
@@ -276,12 +303,16 @@ export class Container implements ProcessControl {
     this.changed();
   }
 
-  /** Instructions its processes ran, system calls they made, processes started, pages held now. */
-  stats(): { instructions: number; systemCalls: number; processes: number; residentPages: number } {
+  /**
+   * Instructions its processes ran, system calls they made, processes started, private pages
+   * held now; and of the hart it shares with other containers, the program pages shared and
+   * the mappings of them beyond the first (the pages sharing saves).
+   */
+  stats(): { instructions: number; systemCalls: number; processes: number; residentPages: number; hartSharing: { pages: number; saved: number } } {
     let calls = 0;
     for (const n of this.counts) calls += n;
     for (const n of this.unknown.values()) calls += n;
-    return { instructions: this.ran, systemCalls: calls, processes: this.nextPid - 1, residentPages: this.budget.used };
+    return { instructions: this.ran, systemCalls: calls, processes: this.nextPid - 1, residentPages: this.budget.used, hartSharing: this.mem.sharing };
   }
 
   /** Pages the container's processes hold now (its memory use, in 4 KiB pages). */
@@ -296,36 +327,27 @@ export class Container implements ProcessControl {
     this.changed();
   }
 
+  /** The budgets of a process's address space: its own memory size, and the container's limit. */
+  private budgets(): MemoryBudget[] { return [new MemoryBudget(Math.floor(this.memSize / PAGE)), this.budget]; }
+
   /**
-   * Gives `p` a hart running `program` (the first process, and execve): a new one, or `reuse`d
-   * (execve: its RAM zeroed where the old program had it, the core reset), which costs a
-   * fraction of a new hart's memory and instance.
+   * Gives `p` a new address space running `program` (the first process, and execve): its
+   * registers zero but pc and sp, on the hart at once if it is there (an execve).
    */
-  private load(p: Proc, program: Uint8Array, argv: string[], env: string[], reuse?: { hart: Hart; used: number }): void {
-    const recycle = reuse ?? pooled(this.o.module, this.memSize).pop();
-    const hart = recycle ? this.recycled(recycle) : new HartClass(this.o.module, { memSize: this.memSize });
-    const memory = new AddressSpace(hart, this.budget);
+  private load(p: Proc, program: Uint8Array, argv: string[], env: string[]): void {
+    const memory = new AddressSpace(this.mem, this.budgets());
     const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
     mapTrampoline(memory);
-    hart.setPara("user");
-    hart.writeCsr(0x180, memory.satp);
-    hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
-    hart.priv = PRIV_U;
-    hart.pc = BigInt(loaded.entry);
-    hart.setX(2, BigInt(loaded.sp));
-    p.hart = hart;
+    const ctx = new Uint8Array(CTX_BYTES);
+    setContextPc(ctx, BigInt(loaded.entry));
+    setContextX(ctx, 2, BigInt(loaded.sp));
+    p.hart = this.mem.hart;
     p.memory = memory;
+    p.ctx = ctx;
     p.argv = argv;
     p.brk = p.brkStart = loaded.brk;
     p.mmapNext = MMAP_BASE;
-  }
-
-  /** A hart used before, as a new one: the RAM it used zeroed, the core reset. */
-  private recycled(r: { hart: Hart; used: number }): Hart {
-    const zero = new Uint8Array(Math.min(r.used, 1 << 20));
-    for (let off = 0; off < r.used; off += zero.length) r.hart.writePhys(DRAM_BASE + off, zero.subarray(0, Math.min(zero.length, r.used - off)));
-    r.hart.reset(0);
-    return r.hart;
+    if (onHart.get(p.hart) === p) onHart.delete(p.hart); // its old registers and tables are gone: load these
   }
 
   // ---- process calls (ProcessControl) ----
@@ -337,36 +359,27 @@ export class Container implements ProcessControl {
     if (flags & CLONE_VM && !vfork) return this.thread(parent, flags, stack, ptid, tls, ctid);
     // A shared fd table or fs state without a shared address space: not answered.
     if (flags & (CLONE_THREAD | CLONE_FILES | CLONE_FS | CLONE_SIGHAND)) return -E.INVAL;
-    let hart: Hart;
-    const spare = this.spare.pop() ?? pooled(this.o.module, this.memSize).pop();
-    if (spare) hart = this.recycled(spare);
-    else {
-      try {
-        hart = new HartClass(this.o.module, { memSize: this.memSize });
-      } catch (e) {
-        if (e instanceof RangeError) return -E.NOMEM; // the host could not give it memory
-        throw e;
-      }
-    }
     let memory: AddressSpace;
     try {
-      memory = parent.memory.copyTo(hart);
+      memory = parent.memory.fork(this.budgets());
     } catch (e) {
       if (!(e instanceof OutOfMemory)) throw e;
-      this.spare.push({ hart, used: 0 }); // zeroed already (new, or recycled when taken)
       return -E.NOMEM;
     }
     const child = this.newProc(parent.pid, inheritFiles(parent.files));
-    hart.restoreState(parent.hart.saveState());
-    child.hart = hart;
+    child.hart = parent.hart;
     child.memory = memory;
     child.brk = parent.brk; child.brkStart = parent.brkStart; child.mmapNext = parent.mmapNext;
     child.sig = parent.sig.fork();
     child.argv = parent.argv;
-    hart.pc = parent.hart.pc + 4n; // after the ecall
-    hart.setX(10, 0n);
-    if (stack !== 0n) hart.setX(2, stack);
-    if (flags & CLONE_SETTLS) hart.setX(4, tls);
+    // The parent's registers (it is on the hart, making this call), after the ecall, a0 = 0.
+    const h = parent.hart;
+    child.ctx = new Uint8Array(CTX_BYTES);
+    saveContext(h, child.ctx);
+    setContextPc(child.ctx, h.pc + 4n);
+    setContextX(child.ctx, 10, 0n);
+    if (stack !== 0n) setContextX(child.ctx, 2, stack);
+    if (flags & CLONE_SETTLS) setContextX(child.ctx, 4, tls);
     setTids(parent, child, flags, ptid, ctid);
     // vfork: the copy stands in for the shared memory; the parent waits as it would.
     if (vfork) { parent.vforkChild = child; }
@@ -474,7 +487,7 @@ export class Container implements ProcessControl {
     if ((st.mode & 0o111) === 0) return -E.ACCES;
     const program = fileBytes(this.tree, file, st.size); // shared with every process that runs it
     if (p.isThread) return -E.NOSYS; // execve from a thread other than the first: not answered
-    const before = { hart: p.hart, memory: p.memory };
+    const before = { memory: p.memory };
     // The program is checked before the old one is given up (a bad one leaves the caller as it was).
     try {
       checkProgram(program);
@@ -483,10 +496,9 @@ export class Container implements ProcessControl {
       throw e;
     }
     for (const t of this.threadsOf(p)) if (t !== p) this.procs.delete(t.pid); // the other threads end
-    this.onHart.delete(before.hart);
     before.memory.release();
     try {
-      this.load(p, program, argv.length ? argv : [path], envp, { hart: before.hart, used: before.memory.usedBytes });
+      this.load(p, program, argv.length ? argv : [path], envp);
     } catch (e) {
       // Past the checks, a program that does not fit in memory: the process cannot go on (as
       // Linux, which kills it once its old image is gone).
@@ -544,7 +556,7 @@ export class Container implements ProcessControl {
     this.clearChildTid(t);
     if (t.isThread) this.procs.delete(t.pid);
     else { t.state = "zombie"; t.end = { status: status & 0xff, waitStatus: (status & 0xff) << 8 }; } // the first waits for the rest
-    if (this.onHart.get(t.hart) === t) this.onHart.delete(t.hart);
+    if (onHart.get(t.hart) === t) onHart.delete(t.hart);
     this.changed();
   }
 
@@ -572,11 +584,7 @@ export class Container implements ProcessControl {
     p.end = end;
     closeFiles(p.files, false);
     p.memory?.release();
-    // Its hart is no thread's any more: the next fork takes it (a zombie never runs again).
-    if (p.hart && this.spare.length < 4 && !this.threadsOf(p).some((t) => t !== p && t.state !== "zombie")) {
-      this.spare.push({ hart: p.hart, used: p.memory.usedBytes });
-      this.onHart.delete(p.hart);
-    }
+    if (p.hart && onHart.get(p.hart) === p) onHart.delete(p.hart); // a zombie never runs again
     for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
     const parent = this.procs.get(p.ppid);
     parent?.sig.raise(SIG.CHLD);
@@ -610,9 +618,6 @@ export class Container implements ProcessControl {
     const init = this.init!;
     for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
     this.ports.closeAll();
-    const list = pooled(this.o.module, this.memSize);
-    while (this.spare.length && list.length < POOL_MAX) list.push(this.spare.pop()!);
-    this.spare.length = 0;
     this.result = {
       ...e, ...(limit && { limit: true }), calls: callCounts(init), unknown: this.unknown, instructions: this.ran,
       processes: this.nextPid - 1, oomKills: this.oomKills,
@@ -681,11 +686,12 @@ export class Container implements ProcessControl {
   /** One slice of `p`: runs, answers its traps, until the budget is spent, it blocks or it ends. */
   private step(p: Proc, slice: number): { ran: number; end?: End; threadExit?: number } {
     const h = p.hart;
-    const owner = this.onHart.get(h);
-    if (owner !== p) { // another thread of the process had the hart: switch the registers
-      if (owner && this.procs.has(owner.pid)) { owner.ctx ??= new Uint8Array(CTX_BYTES); saveContext(h, owner.ctx); }
-      if (p.ctx) loadContext(h, p.ctx);
-      this.onHart.set(h, p);
+    const owner = onHart.get(h);
+    if (owner !== p) { // another process or thread (of any container) had the hart: switch to this one
+      if (owner) { owner.ctx ??= new Uint8Array(CTX_BYTES); saveContext(h, owner.ctx); }
+      loadContext(h, p.ctx!);
+      if (owner?.memory !== p.memory) switchSpace(h, p.memory);
+      onHart.set(h, p);
     }
     const start = h.steps;
     // A signal sent since it last ran. A blocked call is made again first: sigsuspend then

@@ -84,10 +84,36 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
     end = Math.max(end, va + memsz);
     if (elf.phoff >= s.offset && elf.phoff < s.offset + s.filesz) phdr = va + (elf.phoff - s.offset);
   }
-  // The segments' pages are demand-paged: each is read in from the image at its first touch (a
-  // shell touches a fraction of a static busybox). A page that lies wholly within one segment's
-  // file bytes is a view of the image; one the file bytes cover in part (or two segments
-  // share) gets its own copy.
+  const contents = pageContents(image, elf, base);
+  // Whole runs of pages with the same protection at a time (each map flushes the TLBs once).
+  const pages = [...prot.keys()].sort((x, y) => x - y);
+  // Its read-only pages are the same in every process that runs this image: shared (by the
+  // image's identity: an in-memory root hands every process the same bytes, Tree.view).
+  const key = imageKey(image);
+  for (const [v, n] of runs(pages, (x) => prot.get(x)!)) as.mapContents(v, n * PAGE, prot.get(v)!, contents, key);
+
+  as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, true); // demand-paged
+  const sp = buildStack(as, argv, env, random, [
+    [AT.PHDR, phdr], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum], [AT.PAGESZ, PAGE], [AT.BASE, 0],
+    [AT.FLAGS, 0], [AT.ENTRY, base + Number(elf.entry)], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0],
+    [AT.HWCAP, hwcap("imafdc")], [AT.CLKTCK, 100], [AT.SECURE, 0],
+  ]);
+  return { entry: base + Number(elf.entry), sp, brk: up(end) };
+}
+
+// The pages of an image's segments, worked out once per image: every process that runs it shares them.
+const imagePages = new WeakMap<Uint8Array, Map<number, Uint8Array>>();
+
+/**
+ * The bytes each page of `image`'s segments starts with (page address -> bytes; the rest of the
+ * page zero). The segments' pages are demand-paged: each is read in from these at its first
+ * touch (a shell touches a fraction of a static busybox). A page that lies wholly within one
+ * segment's file bytes is a view of the image; one the file bytes cover in part (or two
+ * segments share) gets its own copy.
+ */
+function pageContents(image: Uint8Array, elf: ReturnType<typeof parseElf>, base: number): Map<number, Uint8Array> {
+  const known = imagePages.get(image);
+  if (known) return known;
   const contents = new Map<number, Uint8Array>();
   for (const s of elf.segments) {
     if (s.filesz === 0 || s.memsz === 0n) continue;
@@ -105,17 +131,17 @@ export function loadProgram(as: AddressSpace, image: Uint8Array, argv: string[],
       page.set(bytes, from - v);
     }
   }
-  // Whole runs of pages with the same protection at a time (each map flushes the TLBs once).
-  const pages = [...prot.keys()].sort((x, y) => x - y);
-  for (const [v, n] of runs(pages, (x) => prot.get(x)!)) as.mapContents(v, n * PAGE, prot.get(v)!, contents);
+  imagePages.set(image, contents);
+  return contents;
+}
 
-  as.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE, true); // demand-paged
-  const sp = buildStack(as, argv, env, random, [
-    [AT.PHDR, phdr], [AT.PHENT, elf.phentsize], [AT.PHNUM, elf.phnum], [AT.PAGESZ, PAGE], [AT.BASE, 0],
-    [AT.FLAGS, 0], [AT.ENTRY, base + Number(elf.entry)], [AT.UID, 0], [AT.EUID, 0], [AT.GID, 0], [AT.EGID, 0],
-    [AT.HWCAP, hwcap("imafdc")], [AT.CLKTCK, 100], [AT.SECURE, 0],
-  ]);
-  return { entry: base + Number(elf.entry), sp, brk: up(end) };
+const imageKeys = new WeakMap<Uint8Array, number>();
+let nextImageKey = 1;
+/** A number naming the program image `image` (the same object: the same bytes) for as long as it lives. */
+function imageKey(image: Uint8Array): number {
+  let k = imageKeys.get(image);
+  if (k === undefined) { k = nextImageKey++; imageKeys.set(image, k); }
+  return k;
 }
 
 /** Runs [first page, count] of consecutive pages (sorted) with the same key. */

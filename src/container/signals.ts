@@ -171,9 +171,10 @@ export class Signals {
 }
 
 /** Maps the sigreturn trampoline into a new address space (read and execute). */
+const TRAMPOLINE_PAGE = new Map([[TRAMPOLINE, TRAMPOLINE_CODE]]);
+
 export function mapTrampoline(memory: AddressSpace): void {
-  memory.map(TRAMPOLINE, PAGE, PROT_READ | PROT_EXEC);
-  memory.write(TRAMPOLINE, TRAMPOLINE_CODE, true);
+  memory.mapContents(TRAMPOLINE, PAGE, PROT_READ | PROT_EXEC, TRAMPOLINE_PAGE, 0); // one page for every process (image 0)
 }
 
 /** The argument of sigsuspend: a sigset in user memory. */

@@ -171,6 +171,33 @@ describe("containers through the API", () => {
   });
 });
 
+describe("containers on a shared hart", () => {
+  it("share their program's read-only pages (and so its decoded code); their own pages stay their own", async () => {
+    let out = "";
+    const idleShell = (stdout?: (b: Uint8Array) => void) => {
+      const c = new Container({ module: mod, tree: loadBundledBusyboxRoot(), stdin: "stream", stdout });
+      c.start(loadBundledBusybox(), ["sh"], ["PATH=/bin"]);
+      let s;
+      while ((s = c.runFor(1_000_000)).kind === "ran");
+      expect(s.kind).toBe("idle");
+      return c;
+    };
+    const first = idleShell();
+    const before = first.stats().hartSharing;
+    const more = [idleShell((b) => { out += text(b); }), idleShell(), idleShell()];
+    const after = first.stats().hartSharing;
+    // three more shells map the text pages the first read in: each of them is a page not copied
+    expect(after.saved - before.saved).toBeGreaterThanOrEqual(3 * 40);
+    for (const c of [first, ...more]) expect(c.stats().residentPages).toBeLessThan(40); // stack, heap, data, tables
+    // each has its own memory: a variable set in one is not set in another
+    const typed = more[0];
+    typed.input(new TextEncoder().encode("x=mine; echo \"[$x]\"\n"));
+    while (typed.runFor(1_000_000).kind === "ran");
+    expect(out).toBe("[mine]\n");
+    for (const c of [first, ...more]) c.stop();
+  });
+});
+
 describe("Container.runFor: a scheduler's slice of a container", () => {
   it("stops at its budget, says when it idles (a sleep's end; input) and when it is done", async () => {
     let out = "";
