@@ -22,8 +22,9 @@ export class OutOfMemory extends Error {}
 
 /**
  * The pages an address space, or the address spaces of one container, may hold (a process's
- * memory size, a container's memory limit): each private page one of them backs counts until it
- * is given back or its address space is released; shared program pages do not.
+ * memory size, a container's memory limit): each page one of them maps counts until it is
+ * given back or its address space is released, a shared program page too (in every one that
+ * maps it: the count never falls short of the RAM they use).
  */
 export class MemoryBudget {
   used = 0;
@@ -44,8 +45,29 @@ export class HartMemory {
   private readonly free: number[] = [];
   private readonly shared = new Map<string, number>(); // program page key -> physical page
   private readonly sharedRefs = new Map<number, { key: string; refs: number }>();
+  /** Pages the containers on this hart may use in all (their memory limits): never more than its RAM. */
+  private reservedPages = 0;
 
   constructor(readonly hart: Hart) { this.end = DRAM_BASE + hart.memSize; }
+
+  /** Pages of RAM no container has reserved. */
+  get unreserved(): number { return this.hart.memSize / PAGE - this.reservedPages; }
+
+  /**
+   * Sets aside `pages` for a container (its memory limit), so that what the containers on the
+   * hart may use together fits in its RAM: none can take pages another may need. False if it
+   * does not fit.
+   */
+  reserve(pages: number): boolean {
+    if (pages > this.unreserved) return false;
+    this.reservedPages += pages;
+    return true;
+  }
+
+  unreserve(pages: number): void { this.reservedPages -= pages; }
+
+  /** Pages handed out now. */
+  get usedPages(): number { return this.hart.memSize / PAGE - this.freePages; }
 
   /** Pages not handed out. */
   get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
@@ -107,8 +129,7 @@ export class AddressSpace {
   private readonly tables: number[] = [];
   private readonly pages = new Map<number, Mapping>(); // virtual page number -> mapping
   private released = false;
-  private charged = 0; // private pages and tables: what the budgets count
-  private sharedMapped = 0;
+  private charged = 0; // pages mapped (shared ones too) and tables: what the budgets count
   private readonly hart: Hart;
 
   /** An address space in `mem`, its private pages counted against each of `budgets`. */
@@ -128,16 +149,21 @@ export class AddressSpace {
     for (const b of budgets) if (b.used + need > b.limit) throw new OutOfMemory("the container's memory limit");
     if (need > this.mem.freePages) throw new OutOfMemory("out of memory");
     const copy = new AddressSpace(this.mem, budgets);
-    for (const [vpn, m] of this.pages) {
-      const c: Mapping = { ...m };
-      if (m.pa !== 0) {
-        if (m.shared) { this.mem.retain(m.pa); copy.sharedMapped++; } else {
-          c.pa = copy.allocPage();
-          this.hart.writePhys(c.pa, this.hart.readPhys(m.pa, PAGE));
+    try {
+      for (const [vpn, m] of this.pages) {
+        const c: Mapping = { ...m, pa: 0 };
+        if (m.pa !== 0) {
+          if (m.shared) { copy.charge(); this.mem.retain(m.pa); c.pa = m.pa; } else {
+            c.pa = copy.allocPage();
+            this.hart.writePhys(c.pa, this.hart.readPhys(m.pa, PAGE));
+          }
         }
-        copy.writePte(vpn * PAGE, c);
+        copy.pages.set(vpn, c);
+        if (c.pa !== 0) copy.writePte(vpn * PAGE, c);
       }
-      copy.pages.set(vpn, c);
+    } catch (e) { // (the RAM ran out midway): what the copy took goes back
+      copy.release();
+      throw e;
     }
     return copy;
   }
@@ -148,20 +174,32 @@ export class AddressSpace {
   /** Physical pages still free in the RAM. */
   get freePages(): number { return this.mem.freePages; }
 
-  private allocPage(): number {
+  /** Counts one more page against the budgets; throws OutOfMemory if one is full. */
+  private charge(): void {
     for (const b of this.budgets) if (b.used >= b.limit) throw new OutOfMemory("the container's memory limit");
-    const pa = this.mem.alloc();
     for (const b of this.budgets) b.used++;
     this.charged++;
-    return pa;
+  }
+
+  private uncharge(): void {
+    for (const b of this.budgets) b.used--;
+    this.charged--;
+  }
+
+  private allocPage(): number {
+    this.charge();
+    try {
+      return this.mem.alloc();
+    } catch (e) {
+      this.uncharge();
+      throw e;
+    }
   }
 
   /** Gives back the page of mapping `m`. */
   private freePage(m: Mapping): void {
     this.mem.release(m.pa);
-    if (m.shared) { this.sharedMapped--; return; }
-    for (const b of this.budgets) b.used--;
-    this.charged--;
+    this.uncharge();
   }
 
   /** The address space is gone (its process ended or exec'd): its pages and tables are given back. */
@@ -170,8 +208,7 @@ export class AddressSpace {
     this.released = true;
     for (const m of this.pages.values()) if (m.pa !== 0) this.freePage(m);
     this.pages.clear();
-    for (const t of this.tables) { this.mem.release(t); for (const b of this.budgets) b.used--; }
-    this.charged = 0;
+    for (const t of this.tables) { this.mem.release(t); this.uncharge(); }
   }
 
   /** The leaf PTE's physical address for `va`, creating the tables on the way if `create`. */
@@ -281,9 +318,9 @@ export class AddressSpace {
 
   private back(v: number, m: Mapping): void {
     if (m.image !== undefined) {
-      m.pa = this.mem.share(`${m.image}:${v}`, m.src!);
+      this.charge();
+      try { m.pa = this.mem.share(`${m.image}:${v}`, m.src!); } catch (e) { this.uncharge(); throw e; }
       m.shared = true;
-      this.sharedMapped++;
     } else {
       m.pa = this.allocPage();
       if (m.src) this.hart.writePhys(m.pa, m.src);
@@ -297,8 +334,7 @@ export class AddressSpace {
     if (!m.shared) { m.image = undefined; return; } // (a reserved one backs privately when touched)
     const pa = this.allocPage();
     this.hart.writePhys(pa, this.hart.readPhys(m.pa, PAGE));
-    this.mem.release(m.pa);
-    this.sharedMapped--;
+    this.freePage(m);
     m.pa = pa;
     m.shared = false;
     m.image = undefined;
@@ -306,7 +342,7 @@ export class AddressSpace {
   }
 
   /** Pages backed by guest RAM (its program's shared pages and its page tables included). */
-  get residentPages(): number { return this.charged + this.sharedMapped; }
+  get residentPages(): number { return this.charged; }
 
   private unmapPage(v: number): void {
     const m = this.pages.get(v / PAGE);

@@ -110,11 +110,12 @@ function setContextPc(ctx: Uint8Array, v: bigint): void { new DataView(ctx.buffe
 
 // The harts the processes of every container of the process run on (by core module): each
 // process is an address space in a hart's RAM, and the scheduler switches the hart's registers
-// and satp between them as a kernel switches between its processes. A container goes on the
-// hart with the most free RAM, or a new one when none has a quarter of its RAM free; its
-// processes stay there. Processes that run one program share its read-only pages there, and
+// and satp between them as a kernel switches between its processes. A container reserves its
+// memory limit on a hart (the one with the most unreserved RAM, or a new one): what the
+// containers of a hart may use together fits in its RAM, so none can take pages another needs.
+// Its processes stay there. Processes that run one program share its read-only pages there, and
 // their decoded and compiled code (HartMemory).
-export const SHARED_HART_RAM = 1 << 30;
+export const SHARED_HART_RAM = 2 ** 31;
 const harts = new WeakMap<WebAssembly.Module, HartMemory[]>();
 /** Which process's registers each hart holds now (processes of any container). */
 const onHart = new WeakMap<Hart, Proc>();
@@ -130,21 +131,29 @@ function switchSpace(h: Hart, memory: AddressSpace): void {
 /** Forgets the process's shared harts (benchmarks measuring cold starts); the containers on them keep theirs. */
 export function clearHartPool(module: WebAssembly.Module): void { harts.delete(module); }
 
-/** The hart a new container's processes run on, for processes of up to `memSize` bytes each. */
-function hartFor(module: WebAssembly.Module, memSize: number): HartMemory {
+/** The hart a new container's processes run on, `pages` (its memory limit) reserved there. */
+function hartFor(module: WebAssembly.Module, pages: number): HartMemory {
   let list = harts.get(module);
   if (!list) { list = []; harts.set(module, list); }
   let best: HartMemory | undefined;
-  for (const m of list) if (m.hart.memSize >= memSize && (!best || m.freePages > best.freePages)) best = m;
-  if (best && best.freePages * PAGE >= best.hart.memSize / 4) return best;
-  const hart = new HartClass(module, { memSize: Math.max(SHARED_HART_RAM, memSize) });
+  for (const m of list) if (!best || m.unreserved > best.unreserved) best = m;
+  if (best?.reserve(pages)) return best;
+  const hart = new HartClass(module, { memSize: SHARED_HART_RAM });
   hart.setPara("user");
   hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
   hart.priv = PRIV_U;
   const m = new HartMemory(hart);
   list.push(m);
+  m.reserve(pages);
   return m;
 }
+
+// A container dropped without an end (never run to it, nor disposed): its pages and its
+// reservation go back to the hart when it is collected.
+const dropped = new FinalizationRegistry<{ mem: HartMemory; pages: number; spaces: Set<AddressSpace> }>((held) => {
+  for (const s of held.spaces) s.release();
+  held.mem.unreserve(held.pages);
+});
 
 /** clone's tid words: the child's tid at ptid (in the parent) and ctid (in the child's memory), and the one to clear at its end. */
 function setTids(parent: Proc, child: Proc, flags: number, ptid: number, ctid: number): void {
@@ -211,6 +220,10 @@ export class Container implements ProcessControl {
   private init: Proc | undefined;
   /** The hart (and its RAM) the container's processes run on, shared with other containers. */
   private readonly mem: HartMemory;
+  get hart(): Hart { return this.mem.hart; }
+  private readonly reservedPages: number;
+  /** Its processes' address spaces that are not released yet. */
+  private readonly spaces = new Set<AddressSpace>();
   /** The thread whose slice runs now (its system calls are being answered). */
   private current: Proc | undefined;
   private readonly budget: MemoryBudget;
@@ -227,10 +240,13 @@ export class Container implements ProcessControl {
     this.memSize = o.memSize ?? 64 << 20;
     this.slice = o.slice ?? 5_000_000;
     this.maxInstructions = o.maxInstructions ?? Infinity;
-    const limit = o.memoryLimit ?? Infinity;
-    if (limit !== Infinity && !(Number.isInteger(limit) && limit >= 4096)) throw new RangeError(`container memory limit must be a number of bytes >= 4096, got ${limit}`);
-    this.budget = new MemoryBudget(Math.floor(limit / 4096));
-    this.mem = hartFor(o.module, this.memSize);
+    const limit = o.memoryLimit ?? this.memSize;
+    if (!(Number.isInteger(limit) && limit >= 1 << 20 && limit <= SHARED_HART_RAM / 2)) throw new RangeError(`container memory limit must be a number of bytes from 1 MiB to 1 GiB, got ${limit}`);
+    if (!(Number.isInteger(this.memSize) && this.memSize >= 1 << 20)) throw new RangeError(`container process memory must be a number of bytes from 1 MiB, got ${this.memSize}`);
+    this.reservedPages = Math.floor(limit / PAGE);
+    this.budget = new MemoryBudget(this.reservedPages);
+    this.mem = hartFor(o.module, this.reservedPages);
+    dropped.register(this, { mem: this.mem, pages: this.reservedPages, spaces: this.spaces }, this);
     const input = o.stdin ?? new Uint8Array(0);
     this.stdin = input === "stream" ? { chunks: [], size: 0, readers: 1, writers: 1 } : { chunks: input.length ? [input.slice()] : [], size: input.length, readers: 1, writers: 0 };
     const started = performance.now();
@@ -279,6 +295,18 @@ export class Container implements ProcessControl {
     this.onWake?.();
   }
 
+  /**
+   * Ends the container at once, wherever it is (its processes killed, its memory given back to
+   * the hart): what a supervisor does with a container it drops. The result is SIGKILL's.
+   */
+  dispose(): void {
+    if (this.result) return;
+    const init = this.init;
+    if (!init) { this.mem.unreserve(this.reservedPages); dropped.unregister(this); this.result = { status: 128 + SIG.KILL, signal: SIG.KILL, waitStatus: SIG.KILL, calls: new Map(), unknown: this.unknown, instructions: 0, processes: 0, oomKills: 0 }; return; }
+    if (init.state !== "zombie") this.finishProcess(init, killed(SIG.KILL));
+    this.ended(init.end!);
+  }
+
   /** Sends `sig` to the first process (docker stop's SIGTERM): its handler runs, or its default action. */
   signal(sig: number): void {
     const init = this.init;
@@ -304,15 +332,16 @@ export class Container implements ProcessControl {
   }
 
   /**
-   * Instructions its processes ran, system calls they made, processes started, private pages
-   * held now; and of the hart it shares with other containers, the program pages shared and
-   * the mappings of them beyond the first (the pages sharing saves).
+   * Instructions its processes ran, system calls they made, processes started, pages its
+   * processes map now (shared program pages too); and of the hart it shares with other
+   * containers, the pages handed out, the program pages shared and the mappings of them beyond
+   * the first (the pages sharing saves).
    */
-  stats(): { instructions: number; systemCalls: number; processes: number; residentPages: number; hartSharing: { pages: number; saved: number } } {
+  stats(): { instructions: number; systemCalls: number; processes: number; residentPages: number; hartPages: number; hartSharing: { pages: number; saved: number } } {
     let calls = 0;
     for (const n of this.counts) calls += n;
     for (const n of this.unknown.values()) calls += n;
-    return { instructions: this.ran, systemCalls: calls, processes: this.nextPid - 1, residentPages: this.budget.used, hartSharing: this.mem.sharing };
+    return { instructions: this.ran, systemCalls: calls, processes: this.nextPid - 1, residentPages: this.budget.used, hartPages: this.mem.usedPages, hartSharing: this.mem.sharing };
   }
 
   /** Pages the container's processes hold now (its memory use, in 4 KiB pages). */
@@ -327,6 +356,12 @@ export class Container implements ProcessControl {
     this.changed();
   }
 
+  /** An address space is gone: its pages go back to the hart. */
+  private release(memory: AddressSpace): void {
+    memory.release();
+    this.spaces.delete(memory);
+  }
+
   /** The budgets of a process's address space: its own memory size, and the container's limit. */
   private budgets(): MemoryBudget[] { return [new MemoryBudget(Math.floor(this.memSize / PAGE)), this.budget]; }
 
@@ -336,6 +371,7 @@ export class Container implements ProcessControl {
    */
   private load(p: Proc, program: Uint8Array, argv: string[], env: string[]): void {
     const memory = new AddressSpace(this.mem, this.budgets());
+    this.spaces.add(memory);
     const loaded = loadProgram(memory, program, argv, env, crypto.getRandomValues(new Uint8Array(16)));
     mapTrampoline(memory);
     const ctx = new Uint8Array(CTX_BYTES);
@@ -362,6 +398,7 @@ export class Container implements ProcessControl {
     let memory: AddressSpace;
     try {
       memory = parent.memory.fork(this.budgets());
+      this.spaces.add(memory);
     } catch (e) {
       if (!(e instanceof OutOfMemory)) throw e;
       return -E.NOMEM;
@@ -496,7 +533,7 @@ export class Container implements ProcessControl {
       throw e;
     }
     for (const t of this.threadsOf(p)) if (t !== p) this.procs.delete(t.pid); // the other threads end
-    before.memory.release();
+    this.release(before.memory);
     try {
       this.load(p, program, argv.length ? argv : [path], envp);
     } catch (e) {
@@ -583,7 +620,7 @@ export class Container implements ProcessControl {
     p.state = "zombie";
     p.end = end;
     closeFiles(p.files, false);
-    p.memory?.release();
+    if (p.memory) this.release(p.memory);
     if (p.hart && onHart.get(p.hart) === p) onHart.delete(p.hart); // a zombie never runs again
     for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
     const parent = this.procs.get(p.ppid);
@@ -618,6 +655,10 @@ export class Container implements ProcessControl {
     const init = this.init!;
     for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
     this.ports.closeAll();
+    for (const s of this.spaces) s.release(); // (none should be left)
+    this.spaces.clear();
+    this.mem.unreserve(this.reservedPages);
+    dropped.unregister(this);
     this.result = {
       ...e, ...(limit && { limit: true }), calls: callCounts(init), unknown: this.unknown, instructions: this.ran,
       processes: this.nextPid - 1, oomKills: this.oomKills,

@@ -129,6 +129,7 @@ export function checkConfig(c: VmConfig): Required<Omit<VmConfig, "disks" | "dis
     if (b.hostname !== undefined && (typeof b.hostname !== "string" || !HOSTNAME.test(b.hostname))) bad("boot.hostname", "1-63 characters of A-Z a-z 0-9 -");
     if (c.net?.switch !== undefined) bad("net", "a container publishes ports (net.user.forwards); it has no NIC for a switch");
     if (c.jit === false || c.trackDirtyPages) bad(c.jit === false ? "jit" : "trackDirtyPages", "not for containers");
+    if (c.memSize < 1 << 20 || c.memSize > 1 << 30) bad("memSize", "a container's memory: 1 MiB to 1 GiB");
   } else if ((c.boot.kind === "linux" || c.boot.mode !== undefined) && c.boot.mode !== "full" && c.boot.mode !== "para") bad("boot.mode", "full or para");
   const shares = c.shares ?? 100;
   if (!Number.isInteger(shares) || shares < 1 || shares > 10_000) bad("shares", "an integer from 1 to 10000");
@@ -348,7 +349,7 @@ export class Vm implements VmView {
 
   /** The container has ended (or was dropped): its statistics stay with the VM until it boots again. */
   dropContainer(): void {
-    this.container?.stop();
+    this.container?.dispose();
     this.container = undefined;
   }
 

@@ -9,14 +9,14 @@
 // slice the supervisor runs, idles and ends as it should, and a program's pages are read in as
 // they are touched.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../src/api/server.js";
 import { Hypervisor } from "../../src/hypervisor/hypervisor.js";
 import { Container } from "../../src/container/container.js";
-import { loadCoreModule } from "../../src/node/core-module.js";
+import { coreWasmPath, loadCoreModule } from "../../src/node/core-module.js";
 import { nodeContainerHost } from "../../src/node/container-host.js";
 import { loadBundledBusybox, loadBundledBusyboxRoot } from "../../src/node/images.js";
 import { HostTree } from "../../src/node/host-tree.js";
@@ -183,18 +183,46 @@ describe("containers on a shared hart", () => {
       return c;
     };
     const first = idleShell();
-    const before = first.stats().hartSharing;
+    const before = first.stats();
     const more = [idleShell((b) => { out += text(b); }), idleShell(), idleShell()];
-    const after = first.stats().hartSharing;
+    const after = first.stats();
     // three more shells map the text pages the first read in: each of them is a page not copied
-    expect(after.saved - before.saved).toBeGreaterThanOrEqual(3 * 40);
-    for (const c of [first, ...more]) expect(c.stats().residentPages).toBeLessThan(40); // stack, heap, data, tables
+    expect(after.hartSharing.saved - before.hartSharing.saved).toBeGreaterThanOrEqual(3 * 40);
+    // each maps some 85 pages, but takes fewer than 30 of the hart's (stack, heap, data, tables)
+    for (const c of [first, ...more]) expect(c.stats().residentPages).toBeGreaterThan(60);
+    expect(after.hartPages - before.hartPages).toBeLessThan(3 * 30);
     // each has its own memory: a variable set in one is not set in another
     const typed = more[0];
     typed.input(new TextEncoder().encode("x=mine; echo \"[$x]\"\n"));
     while (typed.runFor(1_000_000).kind === "ran");
     expect(out).toBe("[mine]\n");
-    for (const c of [first, ...more]) c.stop();
+    for (const c of [first, ...more]) c.dispose();
+  });
+});
+
+describe("containers on a shared hart: memory", () => {
+  it("each reserves its memory limit on its hart, so together they never need more than its RAM", () => {
+    // (a core module of its own: its harts are these containers' alone)
+    const own = new WebAssembly.Module(readFileSync(coreWasmPath()));
+    const big = () => new Container({ module: own, tree: loadBundledBusyboxRoot(), memSize: 64 * MiB, memoryLimit: 1024 * MiB });
+    const [a, b, c] = [big(), big(), big()];
+    expect(a.hart === b.hart).toBe(true); // 2 GiB of RAM: two of them
+    expect(c.hart === a.hart).toBe(false); // a third would overcommit it: a hart of its own
+    for (const x of [a, b, c]) x.dispose();
+    const d = big();
+    expect(d.hart === a.hart || d.hart === c.hart).toBe(true); // the reservations went back
+    d.dispose();
+    expect(() => new Container({ module: mod, memoryLimit: 4096 * MiB })).toThrow(/memory limit must be .* from 1 MiB to 1 GiB/);
+  });
+
+  it("a container dropped at once gives its pages back to the hart", () => {
+    const c = new Container({ module: mod, tree: loadBundledBusyboxRoot(), stdin: "stream" });
+    const before = c.stats().hartPages;
+    c.start(loadBundledBusybox(), ["sh"], ["PATH=/bin"]);
+    while (c.runFor(1_000_000).kind === "ran");
+    expect(c.stats().hartPages).toBeGreaterThan(before + 10);
+    c.dispose();
+    expect(c.stats().hartPages).toBeLessThanOrEqual(before + 1); // (the shared pages other shells map may stay)
   });
 });
 
