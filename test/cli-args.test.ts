@@ -85,6 +85,29 @@ describe("exitStatus", () => {
   });
 });
 
+describe("containers on the command line", () => {
+  it("create ID --mode container ROOT -- PROGRAM: the API body; --mem is what its processes may use together", () => {
+    expect(parseArgs(["create", "c", "--mode", "container", "--mem", "32M", "--restart", "on-failure", "--cpu-cap", "50", "--net", "user,hostfwd=tcp::8080-:80", "busybox", "--", "/bin/sh", "-c", "echo hi"])).toMatchObject({
+      kind: "client", verb: "create", id: "c", body: {
+        "machine-config": { mem_size_mib: 32, mode: "container", cpu_cap_percent: 50 },
+        "boot-source": { container: { root: "busybox", args: ["/bin/sh", "-c", "echo hi"] } },
+        "network-interfaces": [{ user_mode: { host_forwards: ["tcp::8080-:80"] } }],
+        "restart-policy": { policy: "on-failure" },
+      } });
+    expect(parseArgs(["run", "--mode", "container", "root.tar.gz", "--", "ls"])).toMatchObject({ kind: "container", root: "root.tar.gz", argv: ["ls"], memSize: 64 << 20 });
+  });
+  it.each([
+    [["create", "c", "--mode", "container", "busybox"], /needs a root and a program/],
+    [["create", "c", "--mode", "container", "--image", "linux", "busybox", "--", "sh"], /--image is not for containers/],
+    [["create", "c", "--mode", "container", "--disk", "d.img", "busybox", "--", "sh"], /--disk is not for containers/],
+    [["create", "c", "--mode", "container", "--mem", "2G", "busybox", "--", "sh"], /invalid --mem value '2G': a container takes 1M to 1G/],
+    [["run", "--mode", "container", "--mem", "512K", "busybox", "--", "sh"], /invalid --mem value '512K': a container takes 1M to 1G/],
+    [["create", "c", "--mode", "container", "--net", "switch=lan", "busybox", "--", "sh"], /create --mode container takes user/],
+  ])("refuses %j", (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
 describe("client and serve options", () => {
   it("create --net puts a NIC on a switch; stop --timeout; serve --workers and --memory-limit", () => {
     const c = parseArgs(["create", "web", "--image", "linux", "--net", "switch=lan,mac=02:00:00:00:00:01"]);

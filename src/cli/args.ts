@@ -128,8 +128,9 @@ run --mode container ROOT -- PROGRAM
                   in /bin, /usr/bin, /sbin,
                   /usr/sbin); its files are a read-only base under a writable layer of the
                   container's own, gone at its end (paths stay inside the root); its exit
-                  status becomes wasmvisor's (128 + N if signal N ended it); --mem (memory
-                  per process, default 64M) and --max-instructions apply;
+                  status becomes wasmvisor's (128 + N if signal N ended it); --mem (what
+                  its processes may use together, default 64M, at most 1G) and
+                  --max-instructions apply;
                   --net user,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT publishes container
                   port PORT at the host's HOSTPORT
 images            list the guest images this installation has
@@ -522,12 +523,20 @@ function containerArgs(v: Record<string, unknown>, rest: string[]): ContainerRun
     kind: "container",
     root,
     argv,
-    memSize: v.mem !== undefined ? parseMemSize(v.mem as string) : 64 << 20,
+    memSize: containerMem(v.mem as string | undefined),
     maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"] as string, "--max-instructions") : undefined,
     jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
     publish: (v.net !== undefined ? parseUserNet(v.net as string, "run --mode container").forwards : [])
       .map(parseForward).map((f) => ({ port: f.guestPort, hostPort: f.hostPort, hostAddress: f.hostAddress })),
   };
+}
+
+/** A container's --mem: what its processes may use together, 1M to 1G (default 64M). */
+function containerMem(text: string | undefined): number {
+  if (text === undefined) return 64 << 20;
+  const n = parseMemSize(text);
+  if (n < 1 << 20 || n > 1 << 30) throw new UsageError(`invalid --mem value '${text}': a container takes 1M to 1G`);
+  return n;
 }
 
 /** --net user[,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:GUESTPORT]...: user-mode networking. */
@@ -603,7 +612,7 @@ function containerBody(v: Record<string, string | boolean | string[] | undefined
   for (const f of ["image", "kernel", "initrd", "firmware", "append", "disk", "track-dirty-pages"] as const) {
     if (v[f] !== undefined) throw new UsageError(`create: --${f} is not for containers`);
   }
-  const mem = v.mem !== undefined ? parseMemSize(v.mem as string) : 64 << 20;
+  const mem = containerMem(v.mem as string | undefined);
   if (mem % (1 << 20) !== 0) throw new UsageError(`invalid --mem value '${String(v.mem)}': create takes whole MiB`);
   const body: VmBody = { "machine-config": { mem_size_mib: mem >> 20, mode: "container" }, "boot-source": { container: { root: c.root, args: c.args } } };
   if (v.net !== undefined) {
