@@ -46,12 +46,14 @@ export class UsageError extends Error {
 /** `run --mode container ROOT -- PROGRAM [ARGS...]`: a Linux program whose kernel is wasmvisor. */
 export interface ContainerRunArgs {
   kind: "container";
-  /** `busybox` (the bundled busybox), or a directory holding the program. */
+  /** `busybox` (the bundled busybox), a directory or a tar archive holding the program. */
   root: string;
   argv: string[];
   memSize: number;
   maxInstructions?: number;
   jit: RunArgs["jit"];
+  /** --net user: a network (connections out through the host's TCP stack; 10.0.2.2 is its loopback). */
+  net: boolean;
   /** --net user,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT: container ports the host reaches. */
   publish: { port: number; hostPort: number; hostAddress: string }[];
 }
@@ -131,8 +133,9 @@ run --mode container ROOT -- PROGRAM
                   status becomes wasmvisor's (128 + N if signal N ended it); --mem (what
                   its processes may use together, default 64M, at most 1G) and
                   --max-instructions apply;
-                  --net user,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT publishes container
-                  port PORT at the host's HOSTPORT
+                  --net user gives it the host's network (TCP connections out;
+                  10.0.2.2 is the host's loopback), ,hostfwd=tcp:[HOSTADDR]:HOSTPORT-:PORT
+                  publishes container port PORT at the host's HOSTPORT
 images            list the guest images this installation has
 bench overhead    the same Linux workloads in full and para mode, side by side, with the exits
                   and traps by kind, and hypercall/MMIO microbenchmarks (bench/results/overhead.*)
@@ -526,6 +529,7 @@ function containerArgs(v: Record<string, unknown>, rest: string[]): ContainerRun
     memSize: containerMem(v.mem as string | undefined),
     maxInstructions: v["max-instructions"] !== undefined ? parseCount(v["max-instructions"] as string, "--max-instructions") : undefined,
     jit: jitArgs(v["no-jit"] as boolean | undefined, v["jit-threshold"] as string | undefined),
+    net: v.net !== undefined,
     publish: (v.net !== undefined ? parseUserNet(v.net as string, "run --mode container").forwards : [])
       .map(parseForward).map((f) => ({ port: f.guestPort, hostPort: f.hostPort, hostAddress: f.hostAddress })),
   };

@@ -37,7 +37,7 @@ export async function containerCommand(cmd: ContainerRunArgs): Promise<number> {
       module: loadCoreModule(), program: findProgram(tree, cmd.argv[0]), argv: cmd.argv, tree,
       env: CONTAINER_ENV, memSize: cmd.memSize, stdin: "stream",
       maxInstructions: cmd.maxInstructions,
-      network: cmd.publish.length ? new PublishedPorts(cmd.publish) : undefined,
+      network: cmd.net ? new PublishedPorts(cmd.publish) : undefined,
       stdout: (b) => !closed.stdout && (process.stdout.write(b), true), stderr: (b) => !closed.stderr && (process.stderr.write(b), true),
     });
   } catch (e) {

@@ -459,6 +459,7 @@ export const FILE_HANDLERS: [number, Handler][] = [
         const st = o.sock.stream;
         if (o.sock.state === "listening") revents = o.sock.backlog.length ? events & POLLIN : 0;
         else if (st) revents = (st.rx.size > 0 || st.rx.writers === 0 ? events & POLLIN : 0) | (events & POLLOUT) | (st.rx.writers === 0 ? POLLHUP : 0);
+        else if (o.sock.error) revents = POLLERR | POLLHUP | (events & POLLOUT); // a connection out that failed
       } else if (o.kind === "pipe" || o.kind === "in") {
         if (o.kind === "pipe" && o.write) revents = o.pipe.readers === 0 ? POLLERR : o.pipe.size < PIPE_CAPACITY ? events & POLLOUT : 0;
         else revents = (o.pipe.size > 0 ? events & POLLIN : 0) | (o.pipe.writers === 0 ? POLLHUP : 0);

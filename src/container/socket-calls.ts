@@ -4,7 +4,7 @@
 import { fd, install, lowestFree, readPipe, type Open } from "./files.js";
 import { E, i32, num, SYS } from "./linux-abi.js";
 import { BLOCKED } from "./outcomes.js";
-import { AF_INET, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
+import { AF_INET, EALREADY, EISCONN, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
 import type { Handler, Kernel } from "./syscalls.js";
 
 function sockOf(k: Kernel, a: bigint): Socket | number {
@@ -83,7 +83,10 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
     const w = withAddress(k, a);
     if (typeof w === "number") return w;
     const { s } = w;
-    if (s.state === "connected") return -106; // EISCONN
+    // A blocking connect out is made again until the host has its result.
+    if (s.connectResult !== undefined) { const r = s.connectResult; s.connectResult = undefined; if (r < 0) s.error = 0; return r; }
+    if (s.state === "connecting") return s.nonblock ? -EALREADY : BLOCKED;
+    if (s.state === "connected") return -EISCONN;
     if (s.state === "listening") return -E.INVAL;
     return s.space.connect(s, w.addr, w.port);
   }],
@@ -121,7 +124,8 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
     const s = sockOf(k, a[0]);
     if (typeof s === "number") return s;
     if (a[3] === 0n) return -E.FAULT;
-    const v = new Uint8Array(4); // every option reads 0 (SO_ERROR: no error)
+    const v = new Uint8Array(4); // every option reads 0 but SO_ERROR after a failed connection out (read once)
+    if (i32(a[1]) === 1 /* SOL_SOCKET */ && i32(a[2]) === 4 /* SO_ERROR */) { new DataView(v.buffer).setInt32(0, s.error, true); s.error = 0; }
     const len = new DataView(k.memory.read(num(a[4]), 4).buffer).getInt32(0, true);
     k.memory.write(num(a[3]), v.subarray(0, Math.max(0, Math.min(4, len))));
     return 0;

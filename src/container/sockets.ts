@@ -1,12 +1,15 @@
 // TCP sockets of a container (AF_INET, SOCK_STREAM): the container has a port space of its own.
 // A connection to a port of its own (127.0.0.1, 0.0.0.0 or its address) is a pair of in-memory
 // streams between its two sockets; a port the container publishes takes connections from the
-// host through a HostNetwork (src/node/container-net.ts: the host's TCP stack). The system
+// host through a HostNetwork (src/node/container-net.ts: the host's TCP stack), and with one a
+// connection to another address goes out through the host's TCP stack (10.0.2.2 is the host's
+// loopback, as in user-mode networking); without one other addresses are unreachable. The system
 // calls: socket, bind, listen, accept(4), connect, getsockname, getpeername, sendto, recvfrom,
 // setsockopt, getsockopt, shutdown; read, write and poll on them come through ./files.ts.
 // Browser-safe.
 import { writePipe, type Pipe } from "./files.js";
 import { E } from "./linux-abi.js";
+import { BLOCKED } from "./outcomes.js";
 
 export const AF_INET = 2, SOCK_STREAM = 1, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 
@@ -19,14 +22,18 @@ export interface HostConnection {
   end(): void;
 }
 
-/** The host side of a container's published ports. */
+/** The host side of a container's network: its published ports, and its connections out. */
 export interface HostNetwork {
   /**
    * The container listens on `port`: if the port is published, connections to it from the host
    * come to `accept` until the returned handle is closed; undefined if it is not published.
    */
   listen(port: number, accept: (c: HostConnection) => void): { close(): void } | undefined;
+  /** A connection out to IPv4 `addr`:`port`; `done` gets it, or undefined and the errno why not. */
+  connect?(addr: number, port: number, done: (c: HostConnection | undefined, errno: number) => void): void;
 }
+
+export const EINPROGRESS = 115, EALREADY = 114, EISCONN = 106, ECONNREFUSED = 111, ENETUNREACH = 101;
 
 /**
  * A connection's two ways: what a socket reads (rx), and how it sends: the bytes taken, BLOCKED
@@ -35,7 +42,11 @@ export interface HostNetwork {
 export interface Stream { rx: Pipe; send(b: Uint8Array): number; close(): void }
 
 export class Socket {
-  state: "new" | "bound" | "listening" | "connected" | "closed" = "new";
+  state: "new" | "bound" | "listening" | "connecting" | "connected" | "closed" = "new";
+  /** A blocking connect's result once the host has it (0 or -errno), for the call made again. */
+  connectResult: number | undefined;
+  /** SO_ERROR: why a connection out failed (an errno), 0 if none. */
+  error = 0;
   port = 0;
   peer = { addr: 0, port: 0 };
   /** Connections waiting for accept (listening). */
@@ -82,8 +93,15 @@ export class PortSpace {
   private fromHost(l: Socket, c: HostConnection): void {
     if (l.state !== "listening") { c.end(); return; }
     const s = new Socket(this);
-    s.state = "connected";
     s.port = l.port;
+    this.attach(s, c);
+    l.backlog.push(s);
+    this.changed();
+  }
+
+  /** `s` is connected through host connection `c`: what comes in fills its rx, what it sends goes out. */
+  private attach(s: Socket, c: HostConnection): void {
+    s.state = "connected";
     s.peer = c.remote;
     const rx: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 };
     c.onData((b) => { rx.chunks.push(b); rx.size += b.length; this.changed(); });
@@ -95,15 +113,17 @@ export class PortSpace {
       send: (b) => { if (!open) return -E.PIPE; c.write(b.slice()); return b.length; },
       close: () => { if (open) { open = false; c.end(); this.external--; this.changed(); } },
     };
-    l.backlog.push(s);
-    this.changed();
   }
 
-  /** connect(): to a listening socket of this container; the other end waits in its backlog. */
+  /**
+   * connect(): to a listening socket of this container (the other end waits in its backlog),
+   * or out through the host: BLOCKED until it is made (-EINPROGRESS for a non-blocking socket).
+   */
   connect(s: Socket, addr: number, port: number): number {
-    const local = addr === LOOPBACK || addr === 0 || addr === this.address;
-    const l = local ? this.listening.get(port) : undefined;
-    if (!l) return -111; // ECONNREFUSED (other hosts are not reached yet)
+    const local = (addr >>> 24) === 127 || addr === 0 || addr === this.address;
+    if (!local) return this.connectOut(s, addr, port);
+    const l = this.listening.get(port);
+    if (!l) return -ECONNREFUSED;
     const ab: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 }; // s -> accepted
     const ba: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 }; // accepted -> s
     const end = (p: Pipe, peer: Pipe) => ({
@@ -123,6 +143,30 @@ export class PortSpace {
     l.backlog.push(a);
     this.changed();
     return 0;
+  }
+
+  /** A connection out through the host's TCP stack. */
+  private connectOut(s: Socket, addr: number, port: number): number {
+    const host = this.host;
+    if (!host?.connect) return -ENETUNREACH; // a container without a network
+    if (!s.port) s.port = this.ephemeral();
+    s.state = "connecting";
+    this.external++; // (the container waits for it)
+    host.connect(addr, port, (c, errno) => {
+      this.external--;
+      if (s.state !== "connecting") { c?.end(); return; } // closed meanwhile
+      if (c) {
+        this.external++; // the connection's, until it closes
+        this.attach(s, c);
+        s.connectResult = 0;
+      } else {
+        s.state = "new";
+        s.error = errno;
+        s.connectResult = -errno;
+      }
+      this.changed();
+    });
+    return s.nonblock ? -EINPROGRESS : BLOCKED;
   }
 
   close(s: Socket): void {

@@ -7,6 +7,9 @@ import type { Tree } from "../container/vfs.js";
 export interface ContainerHost {
   /** The read-only base tree of root `spec` (busybox, a directory, a tar archive); throws with the reason. */
   openRoot(spec: string): Tree;
-  /** The host side of published ports ("tcp:[HOSTADDR]:HOSTPORT-:PORT" each); none: no port is reachable from the host. */
+  /**
+   * The host side of a container's network (net.user): its published ports ("tcp:[HOSTADDR]:
+   * HOSTPORT-:PORT" each) and its connections out; none: the container has no network.
+   */
   publish?(forwards: string[]): HostNetwork;
 }

@@ -333,7 +333,7 @@ export class Vm implements VmView {
     const ct = new Container({
       module: this.module, tree, memSize: this.config.memSize, memoryLimit: this.config.memSize, hostname: b.hostname ?? this.id.slice(0, 63),
       stdin: "stream", stdout: (x) => this.console.push(x), stderr: (x) => this.console.push(x),
-      network: forwards.length ? this.containers.publish?.(forwards) : undefined,
+      network: this.config.net?.user ? this.containers.publish?.(forwards) : undefined,
     });
     try {
       ct.start(findProgram(tree, b.argv[0]), b.argv, b.env ?? CONTAINER_ENV);

@@ -1,7 +1,9 @@
-// Node-only: a container's published ports on the host's TCP stack (src/container/sockets.ts
+// Node-only: a container's network on the host's TCP stack (src/container/sockets.ts
 // HostNetwork). A published container port takes the connections made to its host port and
-// address (127.0.0.1 by default) once a socket of the container listens on it.
-import { createServer, type Server, type Socket as NetSocket } from "node:net";
+// address (127.0.0.1 by default) once a socket of the container listens on it; a connection the
+// container makes to another address is the host's (10.0.2.2: the host's loopback, as in
+// user-mode networking).
+import { connect as netConnect, createServer, type Server, type Socket as NetSocket } from "node:net";
 import type { HostConnection, HostNetwork } from "../container/sockets.js";
 
 function ipv4(a: string | undefined): number {
@@ -21,6 +23,12 @@ function connection(s: NetSocket): HostConnection {
 
 /** A container port reachable at a host port (0: one the host picks; see hostPort). */
 export interface Publish { port: number; hostPort: number; hostAddress?: string }
+
+/** The host's loopback as the container reaches it (user-mode networking's gateway). */
+export const HOST_LOOPBACK_ALIAS = 0x0a000202;
+// Node's error codes for a failed connection, as errnos.
+const ERRNO: Record<string, number> = { ECONNREFUSED: 111, ETIMEDOUT: 110, EHOSTUNREACH: 113, ENETUNREACH: 101, ECONNRESET: 104, EADDRNOTAVAIL: 99 };
+const CONNECT_TIMEOUT_MS = 20_000;
 
 export class PublishedPorts implements HostNetwork {
   private readonly servers = new Map<number, Server>();
@@ -43,6 +51,23 @@ export class PublishedPorts implements HostNetwork {
     server.listen(pub.hostPort, pub.hostAddress ?? "127.0.0.1");
     this.servers.set(port, server);
     return { close: () => { server.close(); this.servers.delete(port); } };
+  }
+
+  connect(addr: number, port: number, done: (c: HostConnection | undefined, errno: number) => void): void {
+    const host = addr === HOST_LOOPBACK_ALIAS ? "127.0.0.1" : [addr >>> 24, (addr >>> 16) & 255, (addr >>> 8) & 255, addr & 255].join(".");
+    const s = netConnect({ host, port });
+    let settled = false;
+    const fail = (errno: number) => { if (!settled) { settled = true; s.destroy(); done(undefined, errno); } };
+    s.setTimeout(CONNECT_TIMEOUT_MS, () => fail(110));
+    s.once("connect", () => {
+      if (settled) return;
+      settled = true;
+      s.setTimeout(0);
+      const c = connection(s);
+      c.remote = { addr, port }; // as the container named it
+      done(c, 0);
+    });
+    s.once("error", (e: NodeJS.ErrnoException) => fail(ERRNO[e.code ?? ""] ?? 111));
   }
 
   /** The host port container port `port` is reachable at, once it listens (undefined before). */

@@ -6,6 +6,8 @@
 // signal Linux would send; bad programs are refused with a message; the CLI runs
 // `run --mode container`.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -278,6 +280,25 @@ describe("sockets in a busybox container", () => {
     expect(a.out()).toBe("inside A\n");
     a.p.container.stop();
     await a.done;
+  });
+
+  it("with a network, connections out go through the host's TCP stack (10.0.2.2: the host's loopback); without, nothing is reachable", async () => {
+    const server = createServer((req, res) => { res.end(`host saw ${req.url}\n`); });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const out = start(`wget -q -O - http://10.0.2.2:${port}/from-inside; echo "wget: $?"; wget -q -O - http://10.0.2.2:1/ 2>&1; echo "closed: $?"`, { network: new PublishedPorts([]) });
+      const r = await out.done;
+      expect(out.out()).toMatch(new RegExp(`^host saw /from-inside\nwget: 0\n.*Connection refused\nclosed: 1\n$`, "s"));
+      expect(r.status).toBe(0);
+      expect(r.calls.get("connect")).toBeGreaterThanOrEqual(2);
+      const none = start(`wget -q -O - http://10.0.2.2:${port}/; echo "wget: $?"`);
+      await none.done;
+      expect(none.out()).toBe("wget: 1\n");
+      expect(none.err()).toMatch(/Network is unreachable/);
+    } finally {
+      server.close();
+    }
   });
 });
 
