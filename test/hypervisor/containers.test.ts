@@ -9,7 +9,7 @@
 // slice the supervisor runs, idles and ends as it should, and a program's pages are read in as
 // they are touched.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -197,6 +197,30 @@ describe("containers on a shared hart", () => {
     while (typed.runFor(1_000_000).kind === "ran");
     expect(out).toBe("[mine]\n");
     for (const c of [first, ...more]) c.dispose();
+  });
+});
+
+describe("containers on a shared hart: programs from a host directory", () => {
+  it("share the pages of the same file too (one copy while it is unchanged)", () => {
+    const root = join(dir, "bbroot");
+    execFileSync("mkdir", ["-p", join(root, "bin")]);
+    writeFileSync(join(root, "bin/busybox"), loadBundledBusybox());
+    chmodSync(join(root, "bin/busybox"), 0o755);
+    const tree = new HostTree(root);
+    expect(tree.view("bin/busybox")).toBe(tree.view("bin/busybox"));
+    const shells = [0, 1, 2].map(() => {
+      const c = new Container({ module: mod, tree, stdin: "stream" });
+      c.start(tree.view("bin/busybox")!, ["sh"], ["PATH=/bin"]);
+      while (c.runFor(1_000_000).kind === "ran");
+      return c;
+    });
+    const pagesOfOne = shells[0].stats().residentPages;
+    const s = shells[0].stats();
+    expect(s.hartSharing.saved).toBeGreaterThanOrEqual(2 * 40); // the two others map the first's text pages
+    expect(pagesOfOne).toBeGreaterThan(60);
+    for (const c of shells) c.dispose();
+    writeFileSync(join(root, "bin/busybox"), loadBundledBusybox().subarray(0, 100)); // changed: read anew
+    expect(tree.view("bin/busybox")!.length).toBe(100);
   });
 });
 
