@@ -111,7 +111,7 @@ export async function containerBench(runs: number): Promise<void> {
       `| getpid round trip (container) | ${report.getpidNsMedian} ns | < 500 ns |\n` +
       `| getpid, native on this host | ${native} ns | |\n| getpid, gVisor (KVM platform, published) | 830 ns | |\n` +
       `| host memory per idle container (${idle} of them: busybox sh at its prompt, 16 MiB guest memory each) | ${report.idleKiBPerContainer} KiB | < 256 KiB (1,000 of them) |\n` +
-      `| of which guest pages (its program's pages read in as touched, stack, heap, page tables) | ${report.idleGuestKiBPerContainer} KiB | |\n`;
+      `| guest pages each one maps (its program's pages read in as touched, shared with the others on its hart but counted in each; stack, heap, page tables) | ${report.idleGuestKiBPerContainer} KiB | |\n`;
     writeFileSync(join(out, "container.md"), md);
     process.stdout.write(md);
   } finally {

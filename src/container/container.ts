@@ -9,7 +9,7 @@
 // space: the scheduler switches the hart's registers between them, as a uniprocessor kernel
 // would, and futex waits and wakes among them. The container ends when its first process
 // (pid 1) does: the others are killed with it.
-import { Exit, type Hart, Hart as HartClass, PRIV_M, PRIV_U } from "../core/hart.js";
+import { Exit, type Hart, Hart as HartClass, PRIV_M, PRIV_U, TIMEBASE_HZ } from "../core/hart.js";
 import { L } from "../core/abi.gen.js";
 import { AddressSpace, HartMemory, MemoryBudget, OutOfMemory, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { checkProgram, ExecError, loadProgram } from "./exec.js";
@@ -117,6 +117,13 @@ function setContextPc(ctx: Uint8Array, v: bigint): void { new DataView(ctx.buffe
 // their decoded and compiled code (HartMemory).
 export const SHARED_HART_RAM = 2 ** 31;
 const harts = new WeakMap<WebAssembly.Module, HartMemory[]>();
+// The time CSR of the shared harts (10 MHz ticks), read when a slice starts rather than at every
+// run() the core makes (each system call is one): U-mode takes no timer interrupts, and a
+// program's clock_gettime is the host's own; only a program reading the time CSR itself sees it
+// move by slices.
+let clockTicks = 0;
+const clockStart = performance.now();
+
 /** Which process's registers each hart holds now (processes of any container). */
 const onHart = new WeakMap<Hart, Proc>();
 
@@ -138,7 +145,7 @@ function hartFor(module: WebAssembly.Module, pages: number): HartMemory {
   let best: HartMemory | undefined;
   for (const m of list) if (!best || m.unreserved > best.unreserved) best = m;
   if (best?.reserve(pages)) return best;
-  const hart = new HartClass(module, { memSize: SHARED_HART_RAM });
+  const hart = new HartClass(module, { memSize: SHARED_HART_RAM, clock: () => clockTicks });
   hart.setPara("user");
   hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
   hart.priv = PRIV_U;
@@ -735,6 +742,7 @@ export class Container implements ProcessControl {
       onHart.set(h, p);
     }
     const start = h.steps;
+    clockTicks = Math.floor((performance.now() - clockStart) * (TIMEBASE_HZ / 1000));
     // A signal sent since it last ran. A blocked call is made again first: sigsuspend then
     // returns (-EINTR, the handler runs), another call blocks again and the handler runs before
     // it is made again (SA_RESTART's way).
