@@ -440,7 +440,7 @@ export class Container implements ProcessControl {
     if ((flags & need) !== need) return -E.INVAL; // a shared address space but not the rest: not answered
     const t = this.newProc(parent.ppid, parent.files);
     t.tgid = parent.tgid;
-    t.hart = parent.hart; t.memory = parent.memory; t.sig = parent.sig; t.argv = parent.argv;
+    t.hart = parent.hart; t.memory = parent.memory; t.sig = parent.sig.thread(); t.argv = parent.argv;
     const h = parent.hart;
     const pc = h.pc;
     h.pc = pc + 4n; h.setX(10, 0n);
@@ -571,7 +571,7 @@ export class Container implements ProcessControl {
     return zombie.pid;
   }
 
-  kill(k: Kernel, pid: number, sig: number): number {
+  kill(k: Kernel, pid: number, sig: number, thread = false): number {
     if (sig < 0 || sig > 64) return -E.INVAL;
     const targets = pid > 0 ? [this.procs.get(pid)].filter((t) => t !== undefined)
       : [...this.procs.values()].filter((t) => !t.isThread && (t.tgid !== (k as Proc).tgid || pid === -1));
@@ -580,7 +580,8 @@ export class Container implements ProcessControl {
     if (sig === 0) return 0;
     for (const t of live) {
       if (sig === SIG.KILL) this.finishProcess(t, killed(sig));
-      else t.sig.raise(sig); // delivered when it runs next (its handler, or the default action)
+      else if (thread) t.sig.raiseThread(sig); // that thread's (tkill, tgkill)
+      else t.sig.raise(sig); // the process's: the first of its threads that does not block it takes it (its handler, or the default action)
     }
     this.changed();
     return 0;

@@ -183,7 +183,7 @@ export function writePipe(p: Pipe, bytes: Uint8Array, changed: () => void): numb
 }
 
 function brokenPipe(k: Kernel): number {
-  k.sig.raise(SIG.PIPE); // by default it ends the process
+  k.sig.raiseThread(SIG.PIPE); // the writing thread's; by default it ends the process
   return -E.PIPE;
 }
 

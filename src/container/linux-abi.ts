@@ -9,7 +9,7 @@ export const SYS = {
   pwrite64: 68, ppoll: 73, readlinkat: 78, newfstatat: 79, fstat: 80, exit: 93, exit_group: 94,
   set_tid_address: 96, futex: 98, set_robust_list: 99, nanosleep: 101, clock_gettime: 113,
   clock_getres: 114, clock_nanosleep: 115, sched_getaffinity: 123, sched_yield: 124, kill: 129, tkill: 130,
-  tgkill: 131, sigaltstack: 132, rt_sigsuspend: 133, rt_sigaction: 134, rt_sigprocmask: 135, rt_sigreturn: 139,
+  tgkill: 131, sigaltstack: 132, rt_sigsuspend: 133, rt_sigaction: 134, rt_sigprocmask: 135, rt_sigpending: 136, rt_sigreturn: 139,
   setpgid: 154, getpgid: 155, setsid: 157, uname: 160, getrlimit: 163, setrlimit: 164, umask: 166, prctl: 167,
   gettimeofday: 169, getpid: 172, getppid: 173, getuid: 174, geteuid: 175, getgid: 176, getegid: 177,
   gettid: 178, sysinfo: 179, brk: 214, munmap: 215, mremap: 216, clone: 220, execve: 221, mmap: 222,

@@ -1,5 +1,8 @@
-// Signals of a container process: dispositions (rt_sigaction), the blocked mask
-// (rt_sigprocmask), pending signals, and delivery to a handler: the host saves the
+// Signals of a container thread: its process's dispositions (rt_sigaction) and the signals
+// pending for the process, shared by its threads; the thread's own blocked mask
+// (rt_sigprocmask), the signals pending for it alone (a fault's, SIGPIPE, tkill), and delivery
+// to a handler: a signal for the process goes to whichever of its threads does not block it and
+// runs first, as Linux picks one. The host saves the
 // interrupted context (kept on the host, where the program cannot forge it), writes a signal
 // frame (siginfo, ucontext with the registers) below the stack pointer, and starts the handler
 // with its return address at a trampoline page that calls rt_sigreturn. Default actions: the
@@ -23,19 +26,34 @@ const TRAMPOLINE_CODE = Uint8Array.of(0x93, 0x08, 0xb0, 0x08, 0x73, 0x00, 0x00, 
 
 interface Action { handler: bigint; flags: number; mask: bigint }
 interface Saved { regs: bigint[]; pc: bigint; mask: bigint }
+/** What the threads of a process share: the dispositions, and the signals sent to the process. */
+interface ProcessSignals { actions: Action[]; pending: bigint }
+
+const newProcessSignals = (): ProcessSignals => ({ actions: Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n })), pending: 0n });
 
 export class Signals {
-  private actions: Action[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0, mask: 0n }));
+  /** The blocked mask, and the signals pending for this thread alone. */
   mask = 0n;
   pending = 0n;
   /** The mask to put back after the next delivery (sigsuspend's caller's). */
   restoreMask: bigint | undefined;
+  /** The contexts its handlers interrupted (this thread's). */
   private readonly saved: Saved[] = [];
+
+  constructor(private readonly proc: ProcessSignals = newProcessSignals()) {}
+
+  private get actions(): Action[] { return this.proc.actions; }
 
   /** A child's copy (fork): the same dispositions and mask, nothing pending. */
   fork(): Signals {
-    const s = new Signals();
-    s.actions = this.actions.map((a) => ({ ...a }));
+    const s = new Signals({ actions: this.actions.map((a) => ({ ...a })), pending: 0n });
+    s.mask = this.mask;
+    return s;
+  }
+
+  /** A new thread of the process (clone with CLONE_THREAD): the same dispositions, the creator's mask, nothing pending for it. */
+  thread(): Signals {
+    const s = new Signals(this.proc);
     s.mask = this.mask;
     return s;
   }
@@ -59,7 +77,7 @@ export class Signals {
       if (sig === SIG.KILL || sig === 19) return -E.INVAL;
       const v = new DataView(memory.read(act, 24).buffer);
       this.actions[sig] = { handler: v.getBigUint64(0, true), flags: Number(v.getBigUint64(8, true) & 0xffffffffn), mask: v.getBigUint64(16, true) };
-      if (this.actions[sig].handler === SIG_IGN) this.pending &= ~bit(sig);
+      if (this.actions[sig].handler === SIG_IGN) { this.pending &= ~bit(sig); this.proc.pending &= ~bit(sig); }
     }
     return 0;
   }
@@ -77,20 +95,37 @@ export class Signals {
     return 0;
   }
 
+  /** rt_sigpending(set, size): the signals pending for this thread or its process (those it blocks wait there). */
+  sigpending(memory: AddressSpace, set: number): number {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, this.pending | this.proc.pending, true);
+    memory.write(set, b);
+    return 0;
+  }
+
   /** Whether `sig` is set to be ignored (SIG_IGN). */
   ignores(sig: number): boolean { return this.actions[sig].handler === SIG_IGN; }
 
-  /** A signal sent to the process: pending, unless it is ignored. */
-  raise(sig: number): void {
+  /** Whether `sig` would be dropped at once (ignored, by SIG_IGN or by default). */
+  private dropped(sig: number): boolean {
     const h = this.actions[sig].handler;
-    if (h === SIG_IGN || (h === SIG_DFL && IGNORED_BY_DEFAULT.has(sig))) return;
-    this.pending |= bit(sig);
+    return h === SIG_IGN || (h === SIG_DFL && IGNORED_BY_DEFAULT.has(sig));
   }
 
-  /** The lowest pending signal the mask lets through, or 0. */
+  /** A signal sent to the process (kill): pending for any of its threads, unless it is ignored. */
+  raise(sig: number): void {
+    if (!this.dropped(sig)) this.proc.pending |= bit(sig);
+  }
+
+  /** A signal for this thread alone (its fault, SIGPIPE from its write, tkill). */
+  raiseThread(sig: number): void {
+    if (!this.dropped(sig)) this.pending |= bit(sig);
+  }
+
+  /** The lowest pending signal (this thread's or the process's) the mask lets through, or 0. */
   deliverable(): number {
-    if (this.pending === 0n) return 0; // the common case, asked after every system call: no BigInt arithmetic
-    const ready = this.pending & ~this.mask;
+    if (this.pending === 0n && this.proc.pending === 0n) return 0; // the common case, asked after every system call: no BigInt arithmetic
+    const ready = (this.pending | this.proc.pending) & ~this.mask;
     if (ready === 0n) return 0;
     for (let s = 1; s <= 64; s++) if (ready & bit(s)) return s;
     return 0;
@@ -124,7 +159,7 @@ export class Signals {
   deliver(hart: Hart, memory: AddressSpace): number {
     const sig = this.deliverable();
     if (!sig) return 0;
-    this.pending &= ~bit(sig);
+    if (this.pending & bit(sig)) this.pending &= ~bit(sig); else this.proc.pending &= ~bit(sig);
     const a = this.actions[sig];
     if (a.handler === SIG_DFL) return IGNORED_BY_DEFAULT.has(sig) ? 0 : sig;
     if (a.handler === SIG_IGN) return 0;

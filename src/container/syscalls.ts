@@ -48,7 +48,8 @@ export interface ProcessControl {
   clone(k: Kernel, flags: number, stack: bigint, ptid: number, tls: bigint, ctid: number): number;
   execve(k: Kernel, path: string, argv: string[], envp: string[]): number;
   wait4(k: Kernel, pid: number, status: number, options: number): number;
-  kill(k: Kernel, pid: number, sig: number): number;
+  /** kill(2) (pid: a process, or 0/-1 groups); with `thread`, tkill/tgkill: `pid` is a thread, the signal its own. */
+  kill(k: Kernel, pid: number, sig: number, thread?: boolean): number;
   /** Blocks the caller for `ms` milliseconds of host time (0 when done). */
   sleep(k: Kernel, ms: number): number;
   /**
@@ -171,17 +172,18 @@ const HANDLERS = new Map<number, Handler>([
   [SYS.set_robust_list, () => 0],
   [SYS.rt_sigaction, (k, a) => k.sig.sigaction(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
   [SYS.rt_sigprocmask, (k, a) => k.sig.sigprocmask(k.memory, i32(a[0]), num(a[1]), num(a[2]))],
+  [SYS.rt_sigpending, (k, a) => k.sig.sigpending(k.memory, num(a[0]))],
   [SYS.sigaltstack, () => 0],
   // Waits until a signal the given mask lets through is there; its handler runs, then -EINTR.
   [SYS.rt_sigsuspend, (k, a) => (k.sig.suspend(readSigset(k.memory, a[0])) ? -E.INTR : BLOCKED)],
-  [SYS.rt_sigreturn, (k) => { if (k.sig.sigreturn(k.hart)) return REPLACED; k.sig.raise(SIG.SEGV); return -E.FAULT; }],
+  [SYS.rt_sigreturn, (k) => { if (k.sig.sigreturn(k.hart)) return REPLACED; k.sig.raiseThread(SIG.SEGV); return -E.FAULT; }],
   [SYS.getpid, (k) => k.tgid], [SYS.gettid, (k) => k.pid], [SYS.getppid, (k) => k.ppid],
   [SYS.clone, (k, a) => (k.control ? k.control.clone(k, num(a[0]), a[1], num(a[2]), a[3], num(a[4])) : -E.NOSYS)],
   [SYS.execve, (k, a) => (k.control ? k.control.execve(k, k.memory.readString(num(a[0])), strings(k, num(a[1])), strings(k, num(a[2]))) : -E.NOSYS)],
   [SYS.wait4, (k, a) => (k.control ? k.control.wait4(k, i32(a[0]), num(a[1]), i32(a[2])) : -E.CHILD)],
   [SYS.kill, (k, a) => (k.control ? k.control.kill(k, i32(a[0]), i32(a[1])) : -E.PERM)],
-  [SYS.tkill, (k, a) => (k.control && i32(a[0]) > 0 ? k.control.kill(k, i32(a[0]), i32(a[1])) : -E.INVAL)],
-  [SYS.tgkill, (k, a) => (k.control && i32(a[1]) > 0 ? k.control.kill(k, i32(a[1]), i32(a[2])) : -E.INVAL)],
+  [SYS.tkill, (k, a) => (k.control && i32(a[0]) > 0 ? k.control.kill(k, i32(a[0]), i32(a[1]), true) : -E.INVAL)],
+  [SYS.tgkill, (k, a) => (k.control && i32(a[1]) > 0 ? k.control.kill(k, i32(a[1]), i32(a[2]), true) : -E.INVAL)],
   [SYS.setpgid, () => 0],
   [SYS.getuid, () => 0], [SYS.geteuid, () => 0], [SYS.getgid, () => 0], [SYS.getegid, () => 0],
   [SYS.getpgid, (k) => k.pid], [SYS.setsid, (k) => k.pid], [SYS.umask, () => 0o022],

@@ -24,8 +24,9 @@ import { requireTool } from "../helpers/tools.js";
 const SRC = join(import.meta.dirname, "fixtures/user.c");
 const THREADS = join(import.meta.dirname, "fixtures/threads.c");
 const FRESH = join(import.meta.dirname, "fixtures/fresh-memory.c");
+const THREAD_SIGNALS = join(import.meta.dirname, "fixtures/thread-signals.c");
 const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-let dir = "", prog = "", threads = "", fresh = "";
+let dir = "", prog = "", threads = "", fresh = "", threadSignals = "";
 
 beforeAll(() => {
   const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
@@ -38,6 +39,8 @@ beforeAll(() => {
   execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threads, THREADS]);
   fresh = join(dir, "fresh");
   execFileSync(gcc, ["-static", "-O2", "-o", fresh, FRESH]);
+  threadSignals = join(dir, "thread-signals");
+  execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threadSignals, THREAD_SIGNALS]);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -82,6 +85,16 @@ describe("a static C program in a container", () => {
     expect(got.calls.get("exit")).toBe(2); // the threads ended alone, then main's exit_group
     expect(got.calls.get("futex")).toBeGreaterThan(10);
     expect(got.processes).toBe(3);
+  });
+
+  it("signals and threads as under qemu-riscv64: a process's signal goes to a thread that does not block it, a thread's waits for it", async () => {
+    const qemu = requireTool("qemu-riscv64", "qemu-user");
+    const want = spawnSync(qemu, [threadSignals]).stdout.toString();
+    expect(want).toBe("process signal handled by the worker: yes\npending while blocked: 1, handled so far: 1\nafter unblocking: handled 2, by main: yes\n");
+    const got = await run({ program: execFileSync("cat", [threadSignals]), argv: ["thread-signals"], slice: 20_000 });
+    expect(got.out).toBe(want);
+    expect(got.status).toBe(0);
+    expect(got.unknown.size).toBe(0);
   });
 
   it("a container's memory starts zeroed, also in RAM an earlier container gave back (no data crosses)", async () => {
