@@ -155,11 +155,21 @@ function hartFor(module: WebAssembly.Module, pages: number): HartMemory {
   return m;
 }
 
+/**
+ * A container's reservation goes back to its hart; a hart no container is on any more is
+ * forgotten (its memory and compiled code then go with the garbage), but for the last one.
+ */
+function leaveHart(module: WebAssembly.Module, mem: HartMemory, pages: number): void {
+  mem.unreserve(pages);
+  const list = harts.get(module);
+  if (list && list.length > 1 && mem.unreserved === mem.hart.memSize / PAGE) list.splice(list.indexOf(mem), 1);
+}
+
 // A container dropped without an end (never run to it, nor disposed): its pages and its
 // reservation go back to the hart when it is collected.
-const dropped = new FinalizationRegistry<{ mem: HartMemory; pages: number; spaces: Set<AddressSpace> }>((held) => {
+const dropped = new FinalizationRegistry<{ module: WebAssembly.Module; mem: HartMemory; pages: number; spaces: Set<AddressSpace> }>((held) => {
   for (const s of held.spaces) s.release();
-  held.mem.unreserve(held.pages);
+  leaveHart(held.module, held.mem, held.pages);
 });
 
 /** clone's tid words: the child's tid at ptid (in the parent) and ctid (in the child's memory), and the one to clear at its end. */
@@ -253,7 +263,7 @@ export class Container implements ProcessControl {
     this.reservedPages = Math.floor(limit / PAGE);
     this.budget = new MemoryBudget(this.reservedPages);
     this.mem = hartFor(o.module, this.reservedPages);
-    dropped.register(this, { mem: this.mem, pages: this.reservedPages, spaces: this.spaces }, this);
+    dropped.register(this, { module: o.module, mem: this.mem, pages: this.reservedPages, spaces: this.spaces }, this);
     const input = o.stdin ?? new Uint8Array(0);
     this.stdin = input === "stream" ? { chunks: [], size: 0, readers: 1, writers: 1 } : { chunks: input.length ? [input.slice()] : [], size: input.length, readers: 1, writers: 0 };
     const started = performance.now();
@@ -309,7 +319,7 @@ export class Container implements ProcessControl {
   dispose(): void {
     if (this.result) return;
     const init = this.init;
-    if (!init) { this.mem.unreserve(this.reservedPages); dropped.unregister(this); this.result = { status: 128 + SIG.KILL, signal: SIG.KILL, waitStatus: SIG.KILL, calls: new Map(), unknown: this.unknown, instructions: 0, processes: 0, oomKills: 0 }; return; }
+    if (!init) { leaveHart(this.o.module, this.mem, this.reservedPages); dropped.unregister(this); this.result = { status: 128 + SIG.KILL, signal: SIG.KILL, waitStatus: SIG.KILL, calls: new Map(), unknown: this.unknown, instructions: 0, processes: 0, oomKills: 0 }; return; }
     if (init.state !== "zombie") this.finishProcess(init, killed(SIG.KILL));
     this.ended(init.end!);
   }
@@ -665,7 +675,7 @@ export class Container implements ProcessControl {
     this.ports.closeAll();
     for (const s of this.spaces) s.release(); // (none should be left)
     this.spaces.clear();
-    this.mem.unreserve(this.reservedPages);
+    leaveHart(this.o.module, this.mem, this.reservedPages);
     dropped.unregister(this);
     this.result = {
       ...e, ...(limit && { limit: true }), calls: callCounts(init), unknown: this.unknown, instructions: this.ran,
