@@ -44,7 +44,9 @@ export class HartMemory {
   private readonly end: number;
   private readonly free: number[] = [];
   private readonly shared = new Map<string, number>(); // program page key -> physical page
-  private readonly sharedRefs = new Map<number, { key: string; refs: number }>();
+  // Pages with more than one mapping (program pages, and a fork's copy-on-write pages) or a key:
+  // their mappings. A page not here has one.
+  private readonly sharedRefs = new Map<number, { key?: string; refs: number }>();
   /** Pages the containers on this hart may use in all (their memory limits): never more than its RAM. */
   private reservedPages = 0;
 
@@ -72,12 +74,15 @@ export class HartMemory {
   /** Pages not handed out. */
   get freePages(): number { return (this.end - this.next) / PAGE + this.free.length; }
 
-  /** Program pages shared now, and the mappings of them beyond the first (the pages sharing saves). */
+  /** Pages shared now (program pages, copy-on-write pages), and the mappings of them beyond the first (the pages sharing saves). */
   get sharing(): { pages: number; saved: number } {
-    let saved = 0;
-    for (const s of this.sharedRefs.values()) saved += s.refs - 1;
-    return { pages: this.sharedRefs.size, saved };
+    let saved = 0, pages = 0;
+    for (const s of this.sharedRefs.values()) if (s.refs > 1 || s.key !== undefined) { pages++; saved += s.refs - 1; }
+    return { pages, saved };
   }
+
+  /** Mappings of page `pa`. */
+  refs(pa: number): number { return this.sharedRefs.get(pa)?.refs ?? 1; }
 
   /** A zeroed page; throws OutOfMemory when the hart's RAM is all handed out. */
   alloc(): number {
@@ -102,14 +107,20 @@ export class HartMemory {
     return page;
   }
 
-  /** One more mapping of shared page `pa` (a fork). */
-  retain(pa: number): void { this.sharedRefs.get(pa)!.refs++; }
+  /** One more mapping of page `pa` (a fork). */
+  retain(pa: number): void {
+    const s = this.sharedRefs.get(pa);
+    if (s) s.refs++; else this.sharedRefs.set(pa, { refs: 2 });
+  }
 
-  /** Gives back a page: a private one at once, a shared one with its last mapping. */
+  /** Gives back a mapping of a page: the page goes with its last one. */
   release(pa: number): void {
     const s = this.sharedRefs.get(pa);
-    if (s && --s.refs > 0) return;
-    if (s) { this.sharedRefs.delete(pa); this.shared.delete(s.key); }
+    if (s) {
+      if (--s.refs > 0) { if (s.refs === 1 && s.key === undefined) this.sharedRefs.delete(pa); return; }
+      this.sharedRefs.delete(pa);
+      if (s.key !== undefined) this.shared.delete(s.key);
+    }
     this.free.push(pa);
   }
 }
@@ -120,9 +131,11 @@ export class BadAddress extends Error {}
 /**
  * pa 0: reserved, not backed yet (no PTE; the first touch backs it), with `src` (a program's
  * bytes for the page, the rest zero) or zeroed; a page with `image` is a read-only page of that
- * program image, backed by the hart's shared page of it (`shared` once it is).
+ * program image, backed by the hart's shared page of it (`shared` once it is). `cow`: a fork
+ * shares the page with another address space until one of them writes it (its PTE has no W
+ * meanwhile; the write faults, and the writer gets a copy of its own).
  */
-interface Mapping { pa: number; prot: number; src?: Uint8Array; image?: number; shared?: boolean }
+interface Mapping { pa: number; prot: number; src?: Uint8Array; image?: number; shared?: boolean; cow?: boolean }
 
 export class AddressSpace {
   private readonly root: number;
@@ -140,9 +153,10 @@ export class AddressSpace {
   }
 
   /**
-   * A copy of this address space in the same RAM (fork): its private pages copied, its shared
-   * program pages mapped again, its reserved pages reserved (with their contents to come).
-   * `budgets`: the child's. Throws OutOfMemory, taking nothing, if a budget cannot hold the copy.
+   * A copy of this address space in the same RAM (fork): its pages mapped again, the writable
+   * ones copy-on-write in both, its reserved pages reserved (with their contents to come).
+   * `budgets`: the child's (each page counts in both). Throws OutOfMemory, taking nothing, if a
+   * budget cannot hold the copy.
    */
   fork(budgets: MemoryBudget[]): AddressSpace {
     const need = this.charged;
@@ -153,9 +167,12 @@ export class AddressSpace {
       for (const [vpn, m] of this.pages) {
         const c: Mapping = { ...m, pa: 0 };
         if (m.pa !== 0) {
-          if (m.shared) { copy.charge(); this.mem.retain(m.pa); c.pa = m.pa; } else {
-            c.pa = copy.allocPage();
-            this.hart.writePhys(c.pa, this.hart.readPhys(m.pa, PAGE));
+          copy.charge();
+          this.mem.retain(m.pa);
+          c.pa = m.pa;
+          if (!m.shared && (m.prot & PROT_WRITE)) {
+            c.cow = true;
+            if (!m.cow) { m.cow = true; this.writePte(vpn * PAGE, m); } // the parent's PTE loses W too
           }
         }
         copy.pages.set(vpn, c);
@@ -165,6 +182,7 @@ export class AddressSpace {
       copy.release();
       throw e;
     }
+    this.hart.flushTlb(); // the parent's store TLB entries for its pages that are copy-on-write now
     return copy;
   }
 
@@ -235,7 +253,7 @@ export class AddressSpace {
     if (m) {
       pte = (BigInt(m.pa / PAGE) << 10n) | PTE_V | PTE_U | PTE_A | PTE_D;
       if (m.prot & PROT_READ) pte |= PTE_R;
-      if (m.prot & PROT_WRITE) pte |= PTE_W | PTE_R; // W without R is reserved
+      if (m.prot & PROT_WRITE) pte |= (m.cow ? 0n : PTE_W) | PTE_R; // W without R is reserved
       if (m.prot & PROT_EXEC) pte |= PTE_X;
       if ((m.prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) === 0) pte = 0n; // PROT_NONE: absent
     }
@@ -311,9 +329,25 @@ export class AddressSpace {
    */
   fault(va: number, prot: number): boolean {
     const m = Number.isSafeInteger(va) ? this.pages.get(Math.floor(va / PAGE)) : undefined;
-    if (!m || m.pa !== 0 || (m.prot & prot) !== prot) return false;
-    this.back(Math.floor(va / PAGE) * PAGE, m);
-    return true;
+    if (!m || (m.prot & prot) !== prot) return false;
+    const v = Math.floor(va / PAGE) * PAGE;
+    if (m.pa === 0) { this.back(v, m); return true; }
+    if (m.cow && (prot & PROT_WRITE)) { this.unshare(v, m); return true; }
+    return false;
+  }
+
+  /** A copy-on-write page about to be written: a copy of its own if another still maps it, else it is just writable again. */
+  private unshare(v: number, m: Mapping): void {
+    if (this.mem.refs(m.pa) > 1) {
+      const old = m.pa;
+      const pa = this.mem.alloc(); // (its count stays: one page for another)
+      this.hart.writePhys(pa, this.hart.readPhys(old, PAGE));
+      this.mem.release(old);
+      m.pa = pa;
+    }
+    m.cow = false;
+    this.writePte(v, m);
+    this.hart.flushTlb(); // the load TLB may hold the page it had
   }
 
   private back(v: number, m: Mapping): void {
@@ -331,7 +365,11 @@ export class AddressSpace {
 
   /** A shared page about to be written (mprotect made it writable, or the host writes it): a private copy first. */
   private own(v: number, m: Mapping): void {
-    if (!m.shared) { m.image = undefined; return; } // (a reserved one backs privately when touched)
+    if (!m.shared) {
+      m.image = undefined; // (a reserved one backs privately when touched)
+      if (m.pa !== 0 && this.mem.refs(m.pa) > 1) m.cow = true; // one a fork shares read-only: copied at its first write
+      return;
+    }
     const pa = this.allocPage();
     this.hart.writePhys(pa, this.hart.readPhys(m.pa, PAGE));
     this.freePage(m);
@@ -377,6 +415,7 @@ export class AddressSpace {
     const m = Number.isSafeInteger(va) ? this.pages.get(Math.floor(va / PAGE)) : undefined;
     if (!m || (m.prot & prot) !== prot) throw new BadAddress(`user address 0x${va.toString(16)}`);
     if (m.pa === 0) this.back(Math.floor(va / PAGE) * PAGE, m); // the kernel's touch backs it too
+    else if (m.cow && (prot & PROT_WRITE)) this.unshare(Math.floor(va / PAGE) * PAGE, m);
     return m.pa + (va % PAGE);
   }
 
@@ -396,7 +435,7 @@ export class AddressSpace {
     for (let done = 0; done < bytes.length;) {
       const n = Math.min(bytes.length - done, PAGE - ((va + done) % PAGE));
       const v = Math.floor((va + done) / PAGE) * PAGE, m = this.pages.get(v / PAGE);
-      if (force && m) this.own(v, m); // (the host writing a page the program may not: never a shared one)
+      if (force && m) { this.own(v, m); if (m.cow) this.unshare(v, m); } // (the host writing a page the program may not: never a shared one)
       const pa = force ? this.phys(va + done, 0) : this.phys(va + done, PROT_WRITE);
       this.hart.writePhys(pa, bytes.subarray(done, done + n)); // drops decoded code there
       done += n;

@@ -25,8 +25,9 @@ const SRC = join(import.meta.dirname, "fixtures/user.c");
 const THREADS = join(import.meta.dirname, "fixtures/threads.c");
 const FRESH = join(import.meta.dirname, "fixtures/fresh-memory.c");
 const THREAD_SIGNALS = join(import.meta.dirname, "fixtures/thread-signals.c");
+const COW_FORK = join(import.meta.dirname, "fixtures/cow-fork.c");
 const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-let dir = "", prog = "", threads = "", fresh = "", threadSignals = "";
+let dir = "", prog = "", threads = "", fresh = "", threadSignals = "", cowFork = "";
 
 beforeAll(() => {
   const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
@@ -41,6 +42,8 @@ beforeAll(() => {
   execFileSync(gcc, ["-static", "-O2", "-o", fresh, FRESH]);
   threadSignals = join(dir, "thread-signals");
   execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threadSignals, THREAD_SIGNALS]);
+  cowFork = join(dir, "cow-fork");
+  execFileSync(gcc, ["-static", "-O2", "-o", cowFork, COW_FORK]);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -95,6 +98,17 @@ describe("a static C program in a container", () => {
     expect(got.out).toBe(want);
     expect(got.status).toBe(0);
     expect(got.unknown.size).toBe(0);
+  });
+
+  it("fork: the child sees the parent's memory as it was, and neither sees what the other writes after (copy-on-write)", async () => {
+    const qemu = requireTool("qemu-riscv64", "qemu-user");
+    const want = spawnSync(qemu, [cowFork]).stdout.toString();
+    expect(want).toBe("child: 0 0\nparent: 0 68 7\n");
+    for (const slice of [5_000_000, 20_000]) { // (small slices: the two write in turns)
+      const got = await run({ program: execFileSync("cat", [cowFork]), argv: ["cow-fork"], slice, memSize: 32 << 20 });
+      expect(got.out, `slice ${slice}`).toBe(want);
+      expect(got.status).toBe(0);
+    }
   });
 
   it("a container's memory starts zeroed, also in RAM an earlier container gave back (no data crosses)", async () => {
