@@ -2,7 +2,7 @@
 // the files and directories of its container's layered tree (./layers.ts: a shared read-only
 // base, a private writable layer), with the system calls on them: openat, read(v), write(v),
 // pread64, pwrite64, lseek, close, dup/dup3/fcntl, pipe2, fstat/newfstatat, getdents64,
-// readlinkat, faccessat, getcwd, chdir, fchdir, ioctl, ppoll, mkdirat, unlinkat, symlinkat,
+// readlinkat, faccessat, getcwd, chdir, fchdir, ioctl, mkdirat, unlinkat, symlinkat,
 // renameat(2), truncate, ftruncate. A read from an empty pipe, or a write to a full one, blocks
 // the process (BLOCKED: the call runs again once something in the container has changed).
 import { AT_EMPTY_PATH, E, i32, num, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, SIG, SYS, stat as statBytes } from "./linux-abi.js";
@@ -26,7 +26,11 @@ export type Open = (
   | { kind: "file"; path: string; pos: number; read: boolean; write: boolean; append: boolean }
   | { kind: "dir"; path: string; pos: number }
   | { kind: "socket"; sock: Socket }
+  | { kind: "epoll"; watch: Map<number, Watch> } // ./polling.ts
 ) & { refs: number };
+
+/** An fd an epoll instance watches: the open file it named when added, the events, the user's data. */
+export interface Watch { open: Open; events: number; data: bigint; disabled: boolean }
 
 export interface Files {
   fds: Map<number, Open>;
@@ -129,12 +133,14 @@ function fstatOpen(o: Open, k: Kernel): Uint8Array | undefined {
   if (o.kind === "null") return statOf(k, o.zero ? "dev/zero" : "dev/null");
   if (o.kind === "pipe") return statBytes({ mode: S_IFIFO | 0o600, size: BigInt(o.pipe.size) });
   if (o.kind === "socket") return statBytes({ mode: 0o140000 | 0o777 }); // S_IFSOCK
+  if (o.kind === "epoll") return statBytes({ mode: 0o600 }); // an anonymous inode, as Linux's
   return statOf(k, o.path);
 }
 
 function readOpen(k: Kernel, o: Open, buf: number, len: number, at?: number): number {
   if (o.kind === "out" || (o.kind === "pipe" && o.write) || (o.kind === "file" && !o.read)) return -E.BADF;
   if (o.kind === "dir") return -E.ISDIR;
+  if (o.kind === "epoll") return -E.INVAL;
   len = Math.min(Math.max(0, len), 1 << 20);
   if (o.kind === "null") { if (o.zero && len) k.memory.write(buf, new Uint8Array(len)); return o.zero ? len : 0; }
   if (o.kind === "pipe" || o.kind === "in") return readPipe(k, o.pipe, buf, len);
@@ -189,6 +195,7 @@ function brokenPipe(k: Kernel): number {
 
 function writeOpen(k: Kernel, o: Open, bytes: Uint8Array, at?: number): number {
   if (o.kind === "null") return o.zero ? -E.BADF : bytes.length;
+  if (o.kind === "epoll") return -E.INVAL;
   if (o.kind === "pipe") {
     if (!o.write) return -E.BADF;
     if (o.pipe.readers === 0) return brokenPipe(k);
@@ -440,41 +447,4 @@ export const FILE_HANDLERS: [number, Handler][] = [
   }],
   [SYS.openat, openat],
   [SYS.getdents64, getdents64],
-  [SYS.ppoll, (k, a) => {
-    const fds = num(a[0]), n = num(a[1]);
-    if (n < 0 || n > 1024) return -E.INVAL;
-    const buf = k.memory.read(fds, n * 8);
-    const v = new DataView(buf.buffer);
-    let ready = 0;
-    const POLLIN = 1, POLLOUT = 4, POLLNVAL = 0x20;
-    for (let i = 0; i < n; i++) {
-      const f = v.getInt32(i * 8, true), events = v.getInt16(i * 8 + 4, true);
-      const o = k.files.fds.get(f);
-      // output to the host never blocks; pipes, standard input and sockets say what they hold
-      const POLLHUP = 0x10, POLLERR = 8;
-      let revents = 0;
-      if (f < 0) revents = 0;
-      else if (!o) revents = POLLNVAL;
-      else if (o.kind === "socket") {
-        const st = o.sock.stream;
-        if (o.sock.state === "listening") revents = o.sock.backlog.length ? events & POLLIN : 0;
-        else if (st) revents = (st.rx.size > 0 || st.rx.writers === 0 ? events & POLLIN : 0) | (events & POLLOUT) | (st.rx.writers === 0 ? POLLHUP : 0);
-        else if (o.sock.error) revents = POLLERR | POLLHUP | (events & POLLOUT); // a connection out that failed
-      } else if (o.kind === "pipe" || o.kind === "in") {
-        if (o.kind === "pipe" && o.write) revents = o.pipe.readers === 0 ? POLLERR : o.pipe.size < PIPE_CAPACITY ? events & POLLOUT : 0;
-        else revents = (o.pipe.size > 0 ? events & POLLIN : 0) | (o.pipe.writers === 0 ? POLLHUP : 0);
-      } else revents = o.kind === "out" || (o.kind === "file" && o.write && !o.read) ? events & POLLOUT : events & (POLLIN | POLLOUT);
-      v.setInt16(i * 8 + 6, revents, true);
-      if (revents) ready++;
-    }
-    // Nothing ready: wait for a change, at most the timeout (a relative timespec) if there is one.
-    if (ready === 0) {
-      if (a[2] === 0n) return BLOCKED;
-      const t = new DataView(k.memory.read(num(a[2]), 16).buffer);
-      const ms = Number(t.getBigInt64(0, true)) * 1000 + Number(t.getBigInt64(8, true)) / 1e6;
-      if (ms > 0 && k.control && !k.control.expired(k, ms)) return BLOCKED;
-    } else k.control?.endWait(k);
-    k.memory.write(fds, buf);
-    return ready;
-  }],
 ];

@@ -3,7 +3,7 @@
 // keys (include/uapi/linux/auxvec.h), and the layouts of the structures the calls fill in.
 
 export const SYS = {
-  getcwd: 17, dup: 23, dup3: 24, fcntl: 25, ioctl: 29, mkdirat: 34, unlinkat: 35, symlinkat: 36, renameat: 38,
+  getcwd: 17, epoll_create1: 20, epoll_ctl: 21, epoll_pwait: 22, dup: 23, dup3: 24, fcntl: 25, ioctl: 29, mkdirat: 34, unlinkat: 35, symlinkat: 36, renameat: 38,
   truncate: 45, ftruncate: 46, faccessat: 48, chdir: 49, fchdir: 50, openat: 56, close: 57,
   pipe2: 59, getdents64: 61, lseek: 62, read: 63, write: 64, readv: 65, writev: 66, pread64: 67,
   pwrite64: 68, ppoll: 73, readlinkat: 78, newfstatat: 79, fstat: 80, exit: 93, exit_group: 94,

@@ -8,6 +8,7 @@ import { AddressSpace, BadAddress, OutOfMemory, PAGE, USER_TOP } from "./address
 import { E, i32, num, SIG, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, SYS, SYS_NAME, utsname } from "./linux-abi.js";
 import { FILE_HANDLERS, type Files } from "./files.js";
 import { SOCKET_HANDLERS } from "./socket-calls.js";
+import { POLL_HANDLERS } from "./polling.js";
 import { STACK_SIZE, STACK_TOP } from "./exec.js";
 import { BLOCKED, REPLACED } from "./outcomes.js";
 import { readSigset, type Signals } from "./signals.js";
@@ -229,7 +230,7 @@ function rlimit(resource: number): Uint8Array {
 }
 
 const HANDLER_TABLE: (Handler | undefined)[] = [];
-for (const [nr, f] of [...HANDLERS, ...FILE_HANDLERS, ...SOCKET_HANDLERS]) HANDLER_TABLE[nr] = f;
+for (const [nr, f] of [...HANDLERS, ...FILE_HANDLERS, ...SOCKET_HANDLERS, ...POLL_HANDLERS]) HANDLER_TABLE[nr] = f;
 const NO_ARGS: bigint[] = [];
 
 /** The calls answered so far, by name. */

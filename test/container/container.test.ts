@@ -26,8 +26,9 @@ const THREADS = join(import.meta.dirname, "fixtures/threads.c");
 const FRESH = join(import.meta.dirname, "fixtures/fresh-memory.c");
 const THREAD_SIGNALS = join(import.meta.dirname, "fixtures/thread-signals.c");
 const COW_FORK = join(import.meta.dirname, "fixtures/cow-fork.c");
+const EPOLL = join(import.meta.dirname, "fixtures/epoll.c");
 const CLI = join(import.meta.dirname, "../../src/cli/main.ts");
-let dir = "", prog = "", threads = "", fresh = "", threadSignals = "", cowFork = "";
+let dir = "", prog = "", threads = "", fresh = "", threadSignals = "", cowFork = "", epoll = "";
 
 beforeAll(() => {
   const gcc = requireTool("riscv64-linux-gnu-gcc", "gcc-riscv64-linux-gnu");
@@ -44,6 +45,8 @@ beforeAll(() => {
   execFileSync(gcc, ["-static", "-O2", "-pthread", "-o", threadSignals, THREAD_SIGNALS]);
   cowFork = join(dir, "cow-fork");
   execFileSync(gcc, ["-static", "-O2", "-o", cowFork, COW_FORK]);
+  epoll = join(dir, "epoll");
+  execFileSync(gcc, ["-static", "-O2", "-o", epoll, EPOLL]);
 }, 60_000);
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -109,6 +112,17 @@ describe("a static C program in a container", () => {
       expect(got.out, `slice ${slice}`).toBe(want);
       expect(got.status).toBe(0);
     }
+  });
+
+  it("epoll as under qemu-riscv64: readiness, a timed wait, a wait another process's write ends, ONESHOT, DEL, a hang-up", async () => {
+    const qemu = requireTool("qemu-riscv64", "qemu-user");
+    const want = spawnSync(qemu, [epoll]).stdout.toString();
+    expect(want).toMatch(/^add: 0\nadd again: -1 1\nempty: 0\ntimeout: 0, waited for it: 1\nready: 1 data 42 in 1\nwoken: 1 data 42\n/);
+    const got = await run({ program: execFileSync("cat", [epoll]), argv: ["epoll"] });
+    expect(got.out).toBe(want);
+    expect(got.status).toBe(0);
+    expect(got.calls.get("epoll_pwait")).toBeGreaterThanOrEqual(8);
+    expect(got.unknown.size).toBe(0);
   });
 
   it("a container's memory starts zeroed, also in RAM an earlier container gave back (no data crosses)", async () => {
