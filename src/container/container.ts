@@ -9,8 +9,9 @@
 // space: the scheduler switches the hart's registers between them, as a uniprocessor kernel
 // would, and futex waits and wakes among them. The container ends when its first process
 // (pid 1) does: the others are killed with it.
-import { Exit, type Hart, Hart as HartClass, PRIV_M, PRIV_U, TIMEBASE_HZ } from "../core/hart.js";
-import { L } from "../core/abi.gen.js";
+import { Exit, type Hart } from "../core/hart.js";
+import { CTX_BYTES, hartFor, offHart, saveContext, setContextPc, setContextX, SHARED_HART_RAM, switchTo, unreserveHart } from "./harts.js";
+export { clearHartPool } from "./harts.js";
 import { AddressSpace, HartMemory, MemoryBudget, OutOfMemory, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE } from "./address-space.js";
 import { checkProgram, ExecError, loadProgram } from "./exec.js";
 import { closeFiles, inheritFiles, stdFiles, type Files, type Pipe } from "./files.js";
@@ -85,91 +86,13 @@ const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0
 const CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
 const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD = 0x7f, FUTEX_CLOCK_REALTIME = 256;
 
-// A thread's registers while another runs on the hart: x0-x31, f0-f31, fcsr, pc.
-const CTX = [[L.X_BASE, 256], [L.F_BASE, 256], [L.S_FCSR, 8], [L.S_PC, 8]] as const;
-const CTX_BYTES = 528;
-
-function saveContext(h: Hart, into: Uint8Array): void {
-  const mem = new Uint8Array(h.memory.buffer);
-  let at = 0;
-  for (const [off, n] of CTX) { into.set(mem.subarray(off, off + n), at); at += n; }
-}
-
-function loadContext(h: Hart, from: Uint8Array): void {
-  const mem = new Uint8Array(h.memory.buffer);
-  let at = 0;
-  for (const [off, n] of CTX) { mem.set(from.subarray(at, at + n), off); at += n; }
-  new DataView(h.memory.buffer).setBigUint64(L.S_RES_ADDR, L.RES_NONE, true); // a context switch drops an LR reservation
-}
 const WNOHANG = 1;
-
-// Registers in a context: x at 0, pc at CTX_PC.
-const CTX_PC = 520;
-function setContextX(ctx: Uint8Array, i: number, v: bigint): void { new DataView(ctx.buffer, ctx.byteOffset).setBigUint64(i * 8, BigInt.asUintN(64, v), true); }
-function setContextPc(ctx: Uint8Array, v: bigint): void { new DataView(ctx.buffer, ctx.byteOffset).setBigUint64(CTX_PC, v, true); }
-
-// The harts the processes of every container of the process run on (by core module): each
-// process is an address space in a hart's RAM, and the scheduler switches the hart's registers
-// and satp between them as a kernel switches between its processes. A container reserves its
-// memory limit on a hart (the one with the most unreserved RAM, or a new one): what the
-// containers of a hart may use together fits in its RAM, so none can take pages another needs.
-// Its processes stay there. Processes that run one program share its read-only pages there, and
-// their decoded and compiled code (HartMemory).
-export const SHARED_HART_RAM = 2 ** 31;
-const harts = new WeakMap<WebAssembly.Module, HartMemory[]>();
-// The time CSR of the shared harts (10 MHz ticks), read when a slice starts rather than at every
-// run() the core makes (each system call is one): U-mode takes no timer interrupts, and a
-// program's clock_gettime is the host's own; only a program reading the time CSR itself sees it
-// move by slices.
-let clockTicks = 0;
-const clockStart = performance.now();
-
-/** Which process's registers each hart holds now (processes of any container). */
-const onHart = new WeakMap<Hart, Proc>();
-
-/** Puts `memory`'s page tables in force on `h` (satp, written as M-mode may; the TLBs flushed: ASIDs are not used). */
-function switchSpace(h: Hart, memory: AddressSpace): void {
-  h.priv = PRIV_M;
-  h.writeCsr(0x180, memory.satp);
-  h.priv = PRIV_U;
-  h.flushTlb();
-}
-
-/** Forgets the process's shared harts (benchmarks measuring cold starts); the containers on them keep theirs. */
-export function clearHartPool(module: WebAssembly.Module): void { harts.delete(module); }
-
-/** The hart a new container's processes run on, `pages` (its memory limit) reserved there. */
-function hartFor(module: WebAssembly.Module, pages: number): HartMemory {
-  let list = harts.get(module);
-  if (!list) { list = []; harts.set(module, list); }
-  let best: HartMemory | undefined;
-  for (const m of list) if (!best || m.unreserved > best.unreserved) best = m;
-  if (best?.reserve(pages)) return best;
-  const hart = new HartClass(module, { memSize: SHARED_HART_RAM, clock: () => clockTicks });
-  hart.setPara("user");
-  hart.writeCsr(0x300, (hart.csr(0x300) ?? 0n) | (1n << 13n)); // mstatus.FS = Initial: FP on
-  hart.priv = PRIV_U;
-  const m = new HartMemory(hart);
-  list.push(m);
-  m.reserve(pages);
-  return m;
-}
-
-/**
- * A container's reservation goes back to its hart; a hart no container is on any more is
- * forgotten (its memory and compiled code then go with the garbage), but for the last one.
- */
-function leaveHart(module: WebAssembly.Module, mem: HartMemory, pages: number): void {
-  mem.unreserve(pages);
-  const list = harts.get(module);
-  if (list && list.length > 1 && mem.unreserved === mem.hart.memSize / PAGE) list.splice(list.indexOf(mem), 1);
-}
 
 // A container dropped without an end (never run to it, nor disposed): its pages and its
 // reservation go back to the hart when it is collected.
 const dropped = new FinalizationRegistry<{ module: WebAssembly.Module; mem: HartMemory; pages: number; spaces: Set<AddressSpace> }>((held) => {
   for (const s of held.spaces) s.release();
-  leaveHart(held.module, held.mem, held.pages);
+  unreserveHart(held.module, held.mem, held.pages);
 });
 
 /** clone's tid words: the child's tid at ptid (in the parent) and ctid (in the child's memory), and the one to clear at its end. */
@@ -319,9 +242,8 @@ export class Container implements ProcessControl {
   dispose(): void {
     if (this.result) return;
     const init = this.init;
-    if (!init) { leaveHart(this.o.module, this.mem, this.reservedPages); dropped.unregister(this); this.result = { status: 128 + SIG.KILL, signal: SIG.KILL, waitStatus: SIG.KILL, calls: new Map(), unknown: this.unknown, instructions: 0, processes: 0, oomKills: 0 }; return; }
-    if (init.state !== "zombie") this.finishProcess(init, killed(SIG.KILL));
-    this.ended(init.end!);
+    if (init && init.state !== "zombie") this.finishProcess(init, killed(SIG.KILL));
+    this.ended(init?.end ?? killed(SIG.KILL));
   }
 
   /** Sends `sig` to the first process (docker stop's SIGTERM): its handler runs, or its default action. */
@@ -400,7 +322,7 @@ export class Container implements ProcessControl {
     p.argv = argv;
     p.brk = p.brkStart = loaded.brk;
     p.mmapNext = MMAP_BASE;
-    if (onHart.get(p.hart) === p) onHart.delete(p.hart); // its old registers and tables are gone: load these
+    offHart(p.hart, p); // its old registers and tables are gone: load these
   }
 
   // ---- process calls (ProcessControl) ----
@@ -611,7 +533,7 @@ export class Container implements ProcessControl {
     this.clearChildTid(t);
     if (t.isThread) this.procs.delete(t.pid);
     else { t.state = "zombie"; t.end = { status: status & 0xff, waitStatus: (status & 0xff) << 8 }; } // the first waits for the rest
-    if (onHart.get(t.hart) === t) onHart.delete(t.hart);
+    offHart(t.hart, t);
     this.changed();
   }
 
@@ -639,7 +561,7 @@ export class Container implements ProcessControl {
     p.end = end;
     closeFiles(p.files, false);
     if (p.memory) this.release(p.memory);
-    if (p.hart && onHart.get(p.hart) === p) onHart.delete(p.hart); // a zombie never runs again
+    if (p.hart) offHart(p.hart, p); // a zombie never runs again
     for (const c of this.procs.values()) if (c.ppid === p.pid) c.ppid = 1;
     const parent = this.procs.get(p.ppid);
     parent?.sig.raise(SIG.CHLD);
@@ -670,15 +592,15 @@ export class Container implements ProcessControl {
 
   /** The container has ended with `e` (its first process's end): the rest is killed, its harts go to the pool. */
   private ended(e: End, limit = false): ContainerSlice {
-    const init = this.init!;
+    const init = this.init;
     for (const p of [...this.procs.values()]) this.finishProcess(p, killed(SIG.KILL));
     this.ports.closeAll();
     for (const s of this.spaces) s.release(); // (none should be left)
     this.spaces.clear();
-    leaveHart(this.o.module, this.mem, this.reservedPages);
+    unreserveHart(this.o.module, this.mem, this.reservedPages);
     dropped.unregister(this);
     this.result = {
-      ...e, ...(limit && { limit: true }), calls: callCounts(init), unknown: this.unknown, instructions: this.ran,
+      ...e, ...(limit && { limit: true }), calls: init ? callCounts(init) : new Map(), unknown: this.unknown, instructions: this.ran,
       processes: this.nextPid - 1, oomKills: this.oomKills,
     };
     return { kind: "done", result: this.result };
@@ -745,15 +667,8 @@ export class Container implements ProcessControl {
   /** One slice of `p`: runs, answers its traps, until the budget is spent, it blocks or it ends. */
   private step(p: Proc, slice: number): { ran: number; end?: End; threadExit?: number } {
     const h = p.hart;
-    const owner = onHart.get(h);
-    if (owner !== p) { // another process or thread (of any container) had the hart: switch to this one
-      if (owner) { owner.ctx ??= new Uint8Array(CTX_BYTES); saveContext(h, owner.ctx); }
-      loadContext(h, p.ctx!);
-      if (owner?.memory !== p.memory) switchSpace(h, p.memory);
-      onHart.set(h, p);
-    }
+    switchTo(h, p);
     const start = h.steps;
-    clockTicks = Math.floor((performance.now() - clockStart) * (TIMEBASE_HZ / 1000));
     // A signal sent since it last ran. A blocked call is made again first: sigsuspend then
     // returns (-EINTR, the handler runs), another call blocks again and the handler runs before
     // it is made again (SA_RESTART's way).

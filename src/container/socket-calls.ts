@@ -4,7 +4,7 @@
 import { fd, install, lowestFree, readPipe, type Open } from "./files.js";
 import { E, i32, num, SYS } from "./linux-abi.js";
 import { BLOCKED } from "./outcomes.js";
-import { AF_INET, EALREADY, EISCONN, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
+import { AF_INET, parseSockaddr, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM, Socket, sockaddr } from "./sockets.js";
 import type { Handler, Kernel } from "./syscalls.js";
 
 function sockOf(k: Kernel, a: bigint): Socket | number {
@@ -85,8 +85,8 @@ export const SOCKET_HANDLERS: [number, Handler][] = [
     const { s } = w;
     // A blocking connect out is made again until the host has its result.
     if (s.connectResult !== undefined) { const r = s.connectResult; s.connectResult = undefined; if (r < 0) s.error = 0; return r; }
-    if (s.state === "connecting") return s.nonblock ? -EALREADY : BLOCKED;
-    if (s.state === "connected") return -EISCONN;
+    if (s.state === "connecting") return s.nonblock ? -E.ALREADY : BLOCKED;
+    if (s.state === "connected") return -E.ISCONN;
     if (s.state === "listening") return -E.INVAL;
     return s.space.connect(s, w.addr, w.port);
   }],

@@ -33,7 +33,6 @@ export interface HostNetwork {
   connect?(addr: number, port: number, done: (c: HostConnection | undefined, errno: number) => void): void;
 }
 
-export const EINPROGRESS = 115, EALREADY = 114, EISCONN = 106, ECONNREFUSED = 111, ENETUNREACH = 101;
 
 /**
  * A connection's two ways: what a socket reads (rx), and how it sends: the bytes taken, BLOCKED
@@ -123,7 +122,7 @@ export class PortSpace {
     const local = (addr >>> 24) === 127 || addr === 0 || addr === this.address;
     if (!local) return this.connectOut(s, addr, port);
     const l = this.listening.get(port);
-    if (!l) return -ECONNREFUSED;
+    if (!l) return -E.CONNREFUSED;
     const ab: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 }; // s -> accepted
     const ba: Pipe = { chunks: [], size: 0, readers: 1, writers: 1 }; // accepted -> s
     const end = (p: Pipe, peer: Pipe) => ({
@@ -148,7 +147,7 @@ export class PortSpace {
   /** A connection out through the host's TCP stack. */
   private connectOut(s: Socket, addr: number, port: number): number {
     const host = this.host;
-    if (!host?.connect) return -ENETUNREACH; // a container without a network
+    if (!host?.connect) return -E.NETUNREACH; // a container without a network
     if (!s.port) s.port = this.ephemeral();
     s.state = "connecting";
     this.external++; // (the container waits for it)
@@ -166,7 +165,7 @@ export class PortSpace {
       }
       this.changed();
     });
-    return s.nonblock ? -EINPROGRESS : BLOCKED;
+    return s.nonblock ? -E.INPROGRESS : BLOCKED;
   }
 
   close(s: Socket): void {

@@ -5,6 +5,7 @@
 // user-mode networking).
 import { connect as netConnect, createServer, type Server, type Socket as NetSocket } from "node:net";
 import type { HostConnection, HostNetwork } from "../container/sockets.js";
+import { E } from "../container/linux-abi.js";
 
 function ipv4(a: string | undefined): number {
   const m = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a ?? "");
@@ -27,7 +28,7 @@ export interface Publish { port: number; hostPort: number; hostAddress?: string 
 /** The host's loopback as the container reaches it (user-mode networking's gateway). */
 export const HOST_LOOPBACK_ALIAS = 0x0a000202;
 // Node's error codes for a failed connection, as errnos.
-const ERRNO: Record<string, number> = { ECONNREFUSED: 111, ETIMEDOUT: 110, EHOSTUNREACH: 113, ENETUNREACH: 101, ECONNRESET: 104, EADDRNOTAVAIL: 99 };
+const ERRNO: Record<string, number> = { ECONNREFUSED: E.CONNREFUSED, ETIMEDOUT: E.TIMEDOUT, EHOSTUNREACH: E.HOSTUNREACH, ENETUNREACH: E.NETUNREACH, ECONNRESET: E.CONNRESET, EADDRNOTAVAIL: E.ADDRNOTAVAIL };
 const CONNECT_TIMEOUT_MS = 20_000;
 
 export class PublishedPorts implements HostNetwork {
@@ -58,7 +59,7 @@ export class PublishedPorts implements HostNetwork {
     const s = netConnect({ host, port });
     let settled = false;
     const fail = (errno: number) => { if (!settled) { settled = true; s.destroy(); done(undefined, errno); } };
-    s.setTimeout(CONNECT_TIMEOUT_MS, () => fail(110));
+    s.setTimeout(CONNECT_TIMEOUT_MS, () => fail(E.TIMEDOUT));
     s.once("connect", () => {
       if (settled) return;
       settled = true;
@@ -67,7 +68,7 @@ export class PublishedPorts implements HostNetwork {
       c.remote = { addr, port }; // as the container named it
       done(c, 0);
     });
-    s.once("error", (e: NodeJS.ErrnoException) => fail(ERRNO[e.code ?? ""] ?? 111));
+    s.once("error", (e: NodeJS.ErrnoException) => fail(ERRNO[e.code ?? ""] ?? E.CONNREFUSED));
   }
 
   /** The host port container port `port` is reachable at, once it listens (undefined before). */
