@@ -141,7 +141,8 @@ describe("API: the console over a WebSocket", () => {
     let got = "";
     ws.on("message", (d: Buffer) => { got += d.toString(); });
     ws.send("hello\n");
-    for (let i = 0; i < 300 && !got.includes("HELLO"); i++) await new Promise((r) => setTimeout(r, 10));
+    // (the echo may come in two messages, "HELLO" then its newline: wait for all of it)
+    for (let i = 0; i < 300 && !got.includes("HELLO\n"); i++) await new Promise((r) => setTimeout(r, 10));
     expect(got).toBe("HELLO\n");
     for (let i = 0; i < 300 && hv.vms.get("e")!.state === "running"; i++) await new Promise((r) => setTimeout(r, 10));
     expect(hv.vms.get("e")!.exitCode).toBe(6); // the guest read six bytes
