@@ -7,11 +7,13 @@
 // sit one after the other, so the interpreter steps to the next with a constant add and checks
 // budget, fetch page and decode tag once per block instead of once per instruction.
 //
-// Header (16 bytes):  +0 u32 tag: host address of the first instruction
+// Header (32 bytes):  +0 u32 tag: host address of the first instruction
 //                     +4 u16 instruction count, +6 u16 bytes covered
 //                     +8 u32 times entered (the JIT's hotness count; QUEUED once queued);
 //                        once compiled, the block's ordinal in its function
 //                     +12 u32 table index of the compiled function that holds it (0: none)
+//                     +16 u32, +20 u32 successor hints: blocks the interpreter went on to
+//                        after this one (nextBlock), +24 8 bytes zero
 // Entry (16 bytes):   +0 u16 offset of the next instruction from the block start (fall-through)
 //                     +2 u16 offset of this instruction, +4.. as decode.ts writes it (op, rd,
 //                     rs1, rs2, length, immediate). For AUIPC, JAL and branches the immediate is
@@ -38,6 +40,7 @@ import * as mmu from "./mmu";
 
 export const BLOCK_MAX: u32 = 32;
 export const ENTRY: u32 = 16;
+export const HEADER: u32 = 32;
 // A block covers at most BLOCK_MAX * 4 bytes: a store at h can only hit blocks starting after
 // h - BLOCK_SPAN.
 const BLOCK_SPAN: u32 = BLOCK_MAX * 4;
@@ -65,11 +68,32 @@ let nextArray: u32 = 1; // slot arrays handed out (array 0 is the empty one)
   return b != 0 && load<u32>(b) == h ? b : 0;
 }
 
+/**
+ * The cached block starting at host address `h`, or 0, looked up after block `prev` ran: first
+ * among the two blocks `prev` went on to last (its header's successor hints, in the cache line
+ * just read, where the lookup's sparse tables miss the host's caches on kernel code), then by
+ * the lookup, whose find becomes `prev`'s first hint. A hint is only trusted with the tag `h`:
+ * a dropped block has its tag zeroed. Hints may name blocks from before a flush, whose memory
+ * was handed out again; no hint survives a flush in a live block, since every block header is
+ * written anew (and the scratch block's hints are cleared by flushBlocks).
+ */
+// @ts-ignore: decorator
+@inline export function nextBlock(prev: u32, h: u32): u32 {
+  const c0 = load<u32>(prev, 16);
+  if (load<u32>(c0) == h) return c0; // 0 when there is no hint: memory at 0 holds x0, never a tag
+  const c1 = load<u32>(prev, 20);
+  if (load<u32>(c1) == h) return c1;
+  const b = cachedBlock(h);
+  if (b != 0) { store<u32>(prev, b, 16); store<u32>(prev, c0, 20); }
+  return b;
+}
+
 /** Drops every block (a restore, a reset, or a full area or pool). */
 export function flushBlocks(): void {
   for (let i: u32 = 1; i < nextArray; i++) store<u16>(PAGE_SLOTS + (load<u32>(SLOT_OWNERS + (i << 2)) << 1), 0);
   nextArray = 1;
   next = BLOCK_AREA;
+  store<u64>(SCRATCH_BLOCK, 0, 16); // the one header that outlives a flush: its hints go
   store<u32>(JIT_EPOCH, load<u32>(JIT_EPOCH) + 1); // the host's compiled functions are all unreachable
   store<u32>(JIT_QUEUED, 0);
 }
@@ -108,7 +132,13 @@ export const QUEUED: u32 = 0x80000000;
 /** Drops the blocks that start in the RAM page at host address `page` (page aligned). */
 export function invalidateBlockPage(page: u32): void {
   const idx = <u32>load<u16>(pageSlots(page));
-  if (idx != 0) memory.fill(slotIn(idx, 0), 0, SLOT_ARRAY_BYTES);
+  if (idx == 0) return;
+  // Their tags are zeroed too, so no successor hint (nextBlock) finds them either.
+  for (let i: u32 = 0; i < 2048; i++) {
+    const b = load<u32>(slotIn(idx, 0) + (i << 2));
+    if (b != 0 && load<u32>(b) == page + (i << 1)) store<u32>(b, 0);
+  }
+  memory.fill(slotIn(idx, 0), 0, SLOT_ARRAY_BYTES);
 }
 
 /** Drops the blocks that cover any byte of [h, h + size), all within one page. */
@@ -167,12 +197,12 @@ function uncompilePage(page: u32): void {
 export function buildBlock(h: u32, pc: u64): u32 {
   const lo0 = <u32>load<u16>(h);
   if ((lo0 & 3) == 3 && (h & 0xfff) == 0xffe) return crossingBlock(h, lo0, pc);
-  if (next + (BLOCK_MAX + 1) * ENTRY > BLOCK_AREA_END || nextArray == SLOT_ARRAYS) flushBlocks();
+  if (next + HEADER + BLOCK_MAX * ENTRY > BLOCK_AREA_END || nextArray == SLOT_ARRAYS) flushBlocks();
   const b = next;
   const pageEnd = (h & ~0xfff) + 4096;
   const ramEnd = RAM_OFF + <u32>load<u64>(S_RAM_SIZE);
   const end = pageEnd < ramEnd ? pageEnd : ramEnd;
-  let e = b + ENTRY;
+  let e = b + HEADER;
   let off: u32 = 0;
   let count: u32 = 0;
   while (true) {
@@ -201,6 +231,8 @@ export function buildBlock(h: u32, pc: u64): u32 {
   store<u16>(b, <u16>off, 6);
   store<u32>(b, 0, 8);
   store<u32>(b, 0, 12);
+  store<u64>(b, 0, 16); // no successor hints yet
+  store<u64>(b, 0, 24);
   next = e;
   store<u32>(slotFor(h), b);
   mmu.markCodePage(h);
@@ -218,7 +250,7 @@ function crossingBlock(h: u32, lo: u32, pc: u64): u32 {
   } else {
     h2 = <u32>(pc2 + d);
   }
-  const e = SCRATCH_BLOCK + ENTRY;
+  const e = SCRATCH_BLOCK + HEADER;
   decode32(e, lo | (<u32>load<u16>(h2) << 16));
   store<u16>(e, 4);
   store<u16>(e, 0, 2);
@@ -228,5 +260,6 @@ function crossingBlock(h: u32, lo: u32, pc: u64): u32 {
   store<u16>(SCRATCH_BLOCK, 4, 6);
   store<u32>(SCRATCH_BLOCK, QUEUED, 8);
   store<u32>(SCRATCH_BLOCK, 0, 12);
+  store<u64>(SCRATCH_BLOCK, 0, 16);
   return SCRATCH_BLOCK;
 }

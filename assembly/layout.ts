@@ -67,7 +67,7 @@ export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
 
-// Scratch block (header + one entry) for an instruction that crosses a page: never cached.
+// Scratch block (32-byte header + one entry) for an instruction that crosses a page: never cached.
 export const SCRATCH_BLOCK: u32 = 0x0900;
 
 // The JIT interface (src/jit/): the host compiles hot blocks into Wasm functions of the core's
@@ -131,8 +131,8 @@ export const SLOT_OWNERS: u32 = 0x380000;
 export const DIRTY_LOG: u32 = 0x390000;
 export const DIRTY_LOG_BYTES: u32 = 0x10000;
 
-// Block cache (blocks.ts): straight-line runs of decoded instructions, 16 bytes per header and
-// per entry, allocated in order until the area is full (then all are dropped, compiled code with
+// Block cache (blocks.ts): straight-line runs of decoded instructions, a 32-byte header and 16
+// bytes per entry, allocated in order until the area is full (then all are dropped, compiled code with
 // them). A Linux boot to its prompt decodes about 4.5 MiB of blocks in 1,100 code pages: 12 MiB
 // and 2,048 slot arrays hold that with room to spare. A VM commits only what it has filled.
 export const BLOCK_AREA: u32 = 0x400000;

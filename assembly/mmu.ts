@@ -541,6 +541,26 @@ export function fetchHost(pc: u64): u32 {
   return 1; // deltas are page aligned, so 1 never is one
 }
 
+// Data TLB hit test masks: the page tag plus the low bits that must be zero for an aligned access.
+export const M1: u64 = ~(<u64>0xfff);
+export const M2: u64 = ~(<u64>0xffe);
+export const M4: u64 = ~(<u64>0xffc);
+export const M8: u64 = ~(<u64>0xff8);
+
+/** Host address of an aligned load at `va` (mask M1..M8 by size) on a load TLB hit, else 0. */
+// @ts-ignore: decorator
+@inline export function loadHit(va: u64, mask: u64): u32 {
+  const e = tlbLoad + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
+  return (va & mask) == load<u64>(e) ? <u32>(va + load<u64>(e, 8)) : 0;
+}
+
+/** Host address of an aligned store at `va` on a store TLB hit, else 0. */
+// @ts-ignore: decorator
+@inline export function storeHit(va: u64, mask: u64): u32 {
+  const e = tlbStore + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
+  return (va & mask) == load<u64>(e) ? <u32>(va + load<u64>(e, 8)) : 0;
+}
+
 /**
  * Reads `size` bytes at virtual `va` as the current privilege would (fetch) or as the current
  * data privilege would, without side effects (no A/D update, no device access). -1 if it cannot.

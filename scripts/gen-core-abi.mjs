@@ -90,7 +90,7 @@ const sbiFlags = constants(join(asm, "state.ts"), (n) => n.startsWith("SBI_"));
 const paraModes = constants(join(asm, "state.ts"), (n) => n.startsWith("PARA_"));
 const ops = constants(join(asm, "ops.ts"), (n) => n.startsWith("OP_"));
 const amoFunctions = constants(join(asm, "ops.ts"), (n) => n.startsWith("AMO_"));
-const blockShape = constants(join(asm, "blocks.ts"), (n) => ["BLOCK_MAX", "ENTRY", "QUEUED"].includes(n));
+const blockShape = constants(join(asm, "blocks.ts"), (n) => ["BLOCK_MAX", "ENTRY", "HEADER", "QUEUED"].includes(n));
 
 const TS_TYPE = { u8: "number", u16: "number", u32: "number", i32: "number", bool: "number", f64: "number", f32: "number", u64: "bigint", i64: "bigint", void: "void" };
 const index = readFileSync(join(asm, "index.ts"), "utf8");

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xa21521fe;
+export const SOURCE_HASH = 0x1f004e56;
 
 /** assembly/layout.ts */
 export const L = {
@@ -341,6 +341,7 @@ export const AMO = {
 export const BLOCK = {
   BLOCK_MAX: 32,
   ENTRY: 16,
+  HEADER: 32,
   QUEUED: 2147483648,
 } as const;
 

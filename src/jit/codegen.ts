@@ -51,7 +51,7 @@ export function readBlock(view: DataView, b: number): BlockCode {
   const count = view.getUint16(b + 4, true);
   const insns: Insn[] = [];
   for (let i = 0; i < count; i++) {
-    const e = b + BLOCK.ENTRY * (i + 1);
+    const e = b + BLOCK.HEADER + BLOCK.ENTRY * i;
     const w = view.getUint32(e + 4, true);
     insns.push({
       fall: view.getUint16(e, true),

@@ -165,8 +165,9 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
   };
   for (const p of parts) {
     len += p.length;
-    // Skip each header's hotness/ordinal and table words (+8..+15): they differ between harts.
-    for (let i = 0; i < p.length; i++) if (!(i >= 8 && i < 16) || p === parts[0]) mix(p[i]);
+    // Skip each header's hotness/ordinal, table and successor words (+8..+23): they differ
+    // between harts.
+    for (let i = 0; i < p.length; i++) if (!(i >= 8 && i < 24) || p === parts[0]) mix(p[i]);
   }
   for (const t of tags) mix(t & 0xff), mix((t >>> 8) & 0xff), mix((t >>> 16) & 0xff), mix(t >>> 24);
   return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
@@ -311,7 +312,7 @@ export class Jit {
         // The code is a function of the blocks' addresses and decoded entries alone (and of the
         // memory's sharedness): hashing those finds another hart's module without generating it.
         const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
-        for (const b of group) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.ENTRY * (1 + this.view.getUint16(b + 4, true))));
+        for (const b of group) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true)));
         const key = keyOf(parts, group.map((b) => this.u32(b)));
         pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key });
       }

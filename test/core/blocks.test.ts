@@ -96,6 +96,24 @@ describe("block cache", () => {
     expect(h.pc).toBe(BigInt(a.addr("spin")));
   });
 
+  it("code the host rewrites is run as rewritten, also where the last block went straight to it", () => {
+    // The interpreter goes from a block to the one it went on to last through the block's
+    // successor hints, without the lookup: a host write must drop those blocks too.
+    const a = new Asm();
+    a.li("a0", 0).label("top").call("fn").j("top");
+    a.align(4096).label("fn").insn(ADDI_A0_A0_1).ret();
+    const h = hartWith(a, false);
+    h.run(400); // 100 calls: the calls' blocks name fn's block as their successor
+    const before = h.x(10);
+    expect(before).toBeGreaterThan(90n);
+    const patched = new Asm();
+    patched.insn(ADDI_A0_A0_100).ret().insn(0x13).insn(0x13); // 16 bytes: a write that drops the page
+    h.writePhys(a.addr("fn"), patched.bytes());
+    expect(h.pc).toBe(BigInt(a.addr("top") + 4)); // at the `j top`
+    h.run(400); // 100 more calls, each of the new code
+    expect(h.x(10) - before).toBe(10000n);
+  });
+
   it("a 32-bit instruction that straddles a page boundary runs", () => {
     const a = new Asm();
     a.li("a0", 0);
