@@ -197,8 +197,12 @@ export function interpret(budget: u32): u32 {
       let slowAt: u32 = 0;
       while (true) {
         // A taken branch leaves the block (stop = 0); one back to the block's own start (imm 0: a
-        // tight loop) runs it again at once while the budget covers it (again()).
+        // tight loop) runs it again at once while the budget covers it (again()). The loop body
+        // dispatches twice, from two places: each indirect jump is predicted from its own history
+        // (measured 1.15x over one dispatch on the bench programs, and no gain from four).
         do {
+          // dispatch: one instruction
+          {
           const cur = e;
           e += ENTRY;
           switch (<u32>load<u16>(cur, 4)) {
@@ -362,6 +366,176 @@ export function interpret(budget: u32): u32 {
             // illegal encodings: slowOp.
             default: slowAt = cur; stop = 0; break;
           }
+          }
+          // end dispatch
+          if (e >= stop) break;
+          // dispatch copy, written by scripts/gen-core-abi.mjs from the one above: do not edit
+          {
+          const cur = e;
+          e += ENTRY;
+          switch (<u32>load<u16>(cur, 4)) {
+            case O.OP_LUI: xset(rdAt(cur), immAt(cur)); break;
+            case O.OP_AUIPC: xset(rdAt(cur), pc + immAt(cur)); break;
+            case O.OP_JAL: xset(rdAt(cur), pcAfter(pc, cur)); target = pc + immAt(cur); break;
+            case O.OP_JALR: {
+              const t = (xget(rs1At(cur)) + immAt(cur)) & ~(<u64>1);
+              xset(rdAt(cur), pcAfter(pc, cur));
+              target = t;
+              break;
+            }
+            case O.OP_BEQ: if (xget(rs1At(cur)) == xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            case O.OP_BNE: if (xget(rs1At(cur)) != xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            case O.OP_BLT: if (<i64>xget(rs1At(cur)) < <i64>xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            case O.OP_BGE: if (<i64>xget(rs1At(cur)) >= <i64>xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            case O.OP_BLTU: if (xget(rs1At(cur)) < xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            case O.OP_BGEU: if (xget(rs1At(cur)) >= xget(rs2At(cur))) { if (immAt(cur) == 0 && again(threshold, budget, n, e, first, count)) { n += (e - first) >> 4; e = first; } else { target = pc + immAt(cur); stop = 0; } } break;
+            // Loads and stores on a TLB hit; a miss (a fault, MMIO, a code page) goes to slowOp.
+            case O.OP_LB: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M1); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64><i64>load<i8>(a)); break; }
+            case O.OP_LH: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M2); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64><i64>load<i16>(a)); break; }
+            case O.OP_LW: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M4); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64><i64>load<i32>(a)); break; }
+            case O.OP_LD: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M8); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), load<u64>(a)); break; }
+            case O.OP_LBU: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M1); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64>load<u8>(a)); break; }
+            case O.OP_LHU: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M2); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64>load<u16>(a)); break; }
+            case O.OP_LWU: { const a = loadHit(xget(rs1At(cur)) + immAt(cur), M4); if (a == 0) { slowAt = cur; stop = 0; break; } xset(rdAt(cur), <u64>load<u32>(a)); break; }
+            case O.OP_SB: { const a = storeHit(xget(rs1At(cur)) + immAt(cur), M1); if (a == 0) { slowAt = cur; stop = 0; break; } store<u8>(a, <u8>xget(rs2At(cur))); break; }
+            case O.OP_SH: { const a = storeHit(xget(rs1At(cur)) + immAt(cur), M2); if (a == 0) { slowAt = cur; stop = 0; break; } store<u16>(a, <u16>xget(rs2At(cur))); break; }
+            case O.OP_SW: { const a = storeHit(xget(rs1At(cur)) + immAt(cur), M4); if (a == 0) { slowAt = cur; stop = 0; break; } store<u32>(a, <u32>xget(rs2At(cur))); break; }
+            case O.OP_SD: { const a = storeHit(xget(rs1At(cur)) + immAt(cur), M8); if (a == 0) { slowAt = cur; stop = 0; break; } store<u64>(a, xget(rs2At(cur))); break; }
+            case O.OP_ADDI: xset(rdAt(cur), xget(rs1At(cur)) + immAt(cur)); break;
+            case O.OP_SLTI: xset(rdAt(cur), <i64>xget(rs1At(cur)) < <i64>immAt(cur) ? 1 : 0); break;
+            case O.OP_SLTIU: xset(rdAt(cur), xget(rs1At(cur)) < immAt(cur) ? 1 : 0); break;
+            case O.OP_XORI: xset(rdAt(cur), xget(rs1At(cur)) ^ immAt(cur)); break;
+            case O.OP_ORI: xset(rdAt(cur), xget(rs1At(cur)) | immAt(cur)); break;
+            case O.OP_ANDI: xset(rdAt(cur), xget(rs1At(cur)) & immAt(cur)); break;
+            case O.OP_SLLI: xset(rdAt(cur), xget(rs1At(cur)) << immAt(cur)); break;
+            case O.OP_SRLI: xset(rdAt(cur), xget(rs1At(cur)) >> immAt(cur)); break;
+            case O.OP_SRAI: xset(rdAt(cur), <u64>(<i64>xget(rs1At(cur)) >> <i64>immAt(cur))); break;
+            case O.OP_ADD: xset(rdAt(cur), xget(rs1At(cur)) + xget(rs2At(cur))); break;
+            case O.OP_SUB: xset(rdAt(cur), xget(rs1At(cur)) - xget(rs2At(cur))); break;
+            case O.OP_SLL: xset(rdAt(cur), xget(rs1At(cur)) << (xget(rs2At(cur)) & 63)); break;
+            case O.OP_SLT: xset(rdAt(cur), <i64>xget(rs1At(cur)) < <i64>xget(rs2At(cur)) ? 1 : 0); break;
+            case O.OP_SLTU: xset(rdAt(cur), xget(rs1At(cur)) < xget(rs2At(cur)) ? 1 : 0); break;
+            case O.OP_XOR: xset(rdAt(cur), xget(rs1At(cur)) ^ xget(rs2At(cur))); break;
+            case O.OP_SRL: xset(rdAt(cur), xget(rs1At(cur)) >> (xget(rs2At(cur)) & 63)); break;
+            case O.OP_SRA: xset(rdAt(cur), <u64>(<i64>xget(rs1At(cur)) >> <i64>(xget(rs2At(cur)) & 63))); break;
+            case O.OP_OR: xset(rdAt(cur), xget(rs1At(cur)) | xget(rs2At(cur))); break;
+            case O.OP_AND: xset(rdAt(cur), xget(rs1At(cur)) & xget(rs2At(cur))); break;
+            case O.OP_ADDIW: xset(rdAt(cur), sext32(xget(rs1At(cur)) + immAt(cur))); break;
+            case O.OP_SLLIW: xset(rdAt(cur), sext32(xget(rs1At(cur)) << immAt(cur))); break;
+            case O.OP_SRLIW: xset(rdAt(cur), <u64><i64><i32>(<u32>xget(rs1At(cur)) >> <u32>immAt(cur))); break;
+            case O.OP_SRAIW: xset(rdAt(cur), <u64><i64>(<i32>xget(rs1At(cur)) >> <i32>immAt(cur))); break;
+            case O.OP_ADDW: xset(rdAt(cur), sext32(xget(rs1At(cur)) + xget(rs2At(cur)))); break;
+            case O.OP_SUBW: xset(rdAt(cur), sext32(xget(rs1At(cur)) - xget(rs2At(cur)))); break;
+            case O.OP_SLLW: xset(rdAt(cur), <u64><i64>(<i32>xget(rs1At(cur)) << (<i32>xget(rs2At(cur)) & 31))); break;
+            case O.OP_SRLW: xset(rdAt(cur), <u64><i64><i32>(<u32>xget(rs1At(cur)) >> (<u32>xget(rs2At(cur)) & 31))); break;
+            case O.OP_SRAW: xset(rdAt(cur), <u64><i64>(<i32>xget(rs1At(cur)) >> (<i32>xget(rs2At(cur)) & 31))); break;
+            case O.OP_MUL: xset(rdAt(cur), xget(rs1At(cur)) * xget(rs2At(cur))); break;
+            case O.OP_MULH: xset(rdAt(cur), mulh(xget(rs1At(cur)), xget(rs2At(cur)))); break;
+            case O.OP_MULHSU: xset(rdAt(cur), mulhsu(xget(rs1At(cur)), xget(rs2At(cur)))); break;
+            case O.OP_MULHU: xset(rdAt(cur), mulhu(xget(rs1At(cur)), xget(rs2At(cur)))); break;
+            case O.OP_DIV: {
+              const a = <i64>xget(rs1At(cur)), b = <i64>xget(rs2At(cur));
+              // Division by zero gives -1; MIN / -1 overflows to MIN (unprivileged spec 7.2).
+              xset(rdAt(cur), b == 0 ? <u64>-1 : (b == -1 ? <u64>(0 - a) : <u64>(a / b)));
+              break;
+            }
+            case O.OP_DIVU: {
+              const a = xget(rs1At(cur)), b = xget(rs2At(cur));
+              xset(rdAt(cur), b == 0 ? <u64>-1 : a / b); break;
+            }
+            case O.OP_REM: {
+              const a = <i64>xget(rs1At(cur)), b = <i64>xget(rs2At(cur));
+              xset(rdAt(cur), b == 0 ? <u64>a : (b == -1 ? 0 : <u64>(a % b))); break;
+            }
+            case O.OP_REMU: {
+              const a = xget(rs1At(cur)), b = xget(rs2At(cur));
+              xset(rdAt(cur), b == 0 ? a : a % b); break;
+            }
+            case O.OP_MULW: xset(rdAt(cur), sext32(xget(rs1At(cur)) * xget(rs2At(cur)))); break;
+            // W divisions in 64-bit arithmetic: a 32-bit quotient cannot overflow there (MIN / -1
+            // is +2^31, whose low word sign-extends back to MIN as the spec's overflow row requires).
+            case O.OP_DIVW: {
+              const a = <i64><i32>xget(rs1At(cur)), b = <i64><i32>xget(rs2At(cur));
+              xset(rdAt(cur), b == 0 ? <u64>-1 : sext32(<u64>(a / b))); break;
+            }
+            case O.OP_DIVUW: {
+              const a = xget(rs1At(cur)) & 0xffffffff, b = xget(rs2At(cur)) & 0xffffffff;
+              xset(rdAt(cur), b == 0 ? <u64>-1 : sext32(a / b)); break;
+            }
+            case O.OP_REMW: {
+              const a = <i64><i32>xget(rs1At(cur)), b = <i64><i32>xget(rs2At(cur));
+              xset(rdAt(cur), b == 0 ? <u64>a : sext32(<u64>(a % b))); break;
+            }
+            case O.OP_REMUW: {
+              const a = xget(rs1At(cur)) & 0xffffffff, b = xget(rs2At(cur)) & 0xffffffff;
+              xset(rdAt(cur), sext32(b == 0 ? a : a % b)); break;
+            }
+            case O.OP_FENCE: case O.OP_NOP: break;
+            case O.OP_FLD: {
+              const a = loadHit(xget(rs1At(cur)) + immAt(cur), M8);
+              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), load<u64>(a)); fpDirty(); break;
+            }
+            case O.OP_FLW: {
+              const a = loadHit(xget(rs1At(cur)) + immAt(cur), M4);
+              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), <u64>load<u32>(a) | 0xffffffff00000000); fpDirty(); break; // NaN-boxed
+            }
+            case O.OP_FSD: {
+              const a = storeHit(xget(rs1At(cur)) + immAt(cur), M8);
+              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              store<u64>(a, fget(rs2At(cur))); break;
+            }
+            case O.OP_FSW: {
+              const a = storeHit(xget(rs1At(cur)) + immAt(cur), M4);
+              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              store<u32>(a, <u32>fget(rs2At(cur))); break; // the low 32 bits whatever the boxing
+            }
+            // Double-precision arithmetic on the native operations when only NX could be raised
+            // and it already is (FS Dirty, round to nearest-even, a finite result that cannot be
+            // tiny); slowOp's exact path (fpu.ts) does everything else. One case per operation: a
+            // shared body choosing the operation inside measured ~10 % slower on n-body.
+            case O.OP_FADD_D: {
+              if (fastD(immAt(cur))) {
+                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) + reinterpret<f64>(fget(rs2At(cur))));
+                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; } // a finite sum is never tiny and inexact
+              }
+              slowAt = cur; stop = 0; break;
+            }
+            case O.OP_FSUB_D: {
+              if (fastD(immAt(cur))) {
+                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) - reinterpret<f64>(fget(rs2At(cur))));
+                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; }
+              }
+              slowAt = cur; stop = 0; break;
+            }
+            case O.OP_FMUL_D: {
+              if (fastD(immAt(cur))) {
+                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) * reinterpret<f64>(fget(rs2At(cur))));
+                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+              }
+              slowAt = cur; stop = 0; break;
+            }
+            case O.OP_FDIV_D: {
+              if (fastD(immAt(cur))) {
+                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) / reinterpret<f64>(fget(rs2At(cur))));
+                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+              }
+              slowAt = cur; stop = 0; break;
+            }
+            case O.OP_FSQRT_D: {
+              if (fastD(immAt(cur))) {
+                const r = reinterpret<u64>(sqrt<f64>(reinterpret<f64>(fget(rs1At(cur)))));
+                if (r - 1 < EXP64 - 1) { fset(rdAt(cur), r); break; } // positive and finite: never tiny
+              }
+              slowAt = cur; stop = 0; break;
+            }
+            // SYSTEM and atomic instructions, the rest of F, D and Zfh, bit manipulation, CBO and
+            // illegal encodings: slowOp.
+            default: slowAt = cur; stop = 0; break;
+          }
+          }
+          // end dispatch copy
         } while (e < stop);
         if (slowAt == 0) break;
         const live = stepsBefore(steps0, n, first, slowAt);
