@@ -8,7 +8,7 @@
 // leaves the loop for slowOp (interp-slow.ts) and the block goes on after it. Each case reads
 // the decoded fields it uses where it uses them, for the same reason.
 import {
-  S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_FCSR, S_WFI, SCRATCH_BLOCK, TLB_INVALID, STATS_BASE, JIT_NEXT_PC, JIT_THRESHOLD,
+  S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_FCSR, S_WFI, SCRATCH_BLOCK, FP_MODE, TLB_INVALID, STATS_BASE, JIT_NEXT_PC, JIT_THRESHOLD,
   JIT_STEPS, JIT_CALLS, JIT_DECLINED,
 } from "./layout";
 import * as O from "./ops";
@@ -19,7 +19,7 @@ import { M1, M2, M4, M8, fetchHost, fetchTlb, loadHit, storeHit } from "./mmu";
 import { buildBlock, ENTRY, HEADER, nextBlock, noteHot } from "./blocks";
 import { pendingInterrupt, takeTrap } from "./trap";
 import * as trap from "./trap";
-import { fget, fpDirty, fpOff, fset } from "./fpu";
+import { fget, fset } from "./fpu";
 import * as mmu from "./mmu";
 import * as slow from "./interp-slow";
 import { fault, slowOp, SYS_EVENT, SYS_STOP, SYS_TARGET } from "./interp-slow";
@@ -28,15 +28,32 @@ const ABS64: u64 = 0x7fffffffffffffff;
 const EXP64: u64 = 0x7ff0000000000000; // |x| below this: finite
 const NOT_TINY64: u64 = 0x0020000000000000; // |x| >= 2^-1021: not tiny whatever the rounding
 
+// The FP state the loop's fast paths rely on (FP_MODE), read at the start of a stretch and after
+// each slow path (fpModeNow): it changes only through CSR writes and traps, which end the stretch,
+// and through the FP instructions slowOp runs.
+const FP_ON: u32 = 1; // FS is not Off: FP stores may run
+const FP_DIRTY: u32 = 2; // FS is Dirty: FP loads have nothing to update
+const FP_NX: u32 = 4; // FS is Dirty and NX raised: a native result needs no flag update
+const FP_RNE: u32 = 8; // frm is round to nearest, ties to even
+
+// @ts-ignore: decorator
+@inline function fpModeNow(): u32 {
+  const fs = load<u64>(S_MSTATUS) & MS_FS;
+  if (fs == 0) return 0;
+  if (fs != MS_FS) return FP_ON;
+  const fcsr = load<u64>(S_FCSR);
+  return FP_ON | FP_DIRTY | ((fcsr & 1) != 0 ? FP_NX : 0) | ((fcsr & 0xe0) == 0 ? FP_RNE : 0);
+}
+
 /**
  * Whether a double-precision operation with rounding field `imm` may take the native fast path:
  * FS is Dirty (nothing to update), NX is already raised, the rounding mode is RNE.
  */
 // @ts-ignore: decorator
 @inline function fastD(imm: u64): bool {
-  const fcsr = load<u64>(S_FCSR);
-  return (load<u64>(S_MSTATUS) & MS_FS) == MS_FS && (fcsr & 1) != 0 &&
-    ((imm & 7) == 0 || ((imm & 7) == 7 && (fcsr & 0xe0) == 0));
+  const fpMode = load<u32>(FP_MODE);
+  const rm = <u32>imm & 7;
+  return rm == 0 ? (fpMode & FP_NX) != 0 : rm == 7 && (fpMode & (FP_NX | FP_RNE)) == (FP_NX | FP_RNE);
 }
 
 /** Takes the exception left by a slow path (or an instruction) and clears it; returns the handler's pc. */
@@ -141,6 +158,7 @@ export function interpret(budget: u32): u32 {
     // privilege; the instruction that traps out of it counts where it ran).
     const stretchStart = n;
     const stretchStat = STATS_BASE + (<u32>load<u64>(S_PRIV) << 3);
+    store<u32>(FP_MODE, fpModeNow());
     let fetchPage: u64 = TLB_INVALID;
     let fetchDelta: u64 = 0;
     // The fetch page is not in the TLB (PMP covers only part of it): check every instruction.
@@ -305,22 +323,22 @@ export function interpret(budget: u32): u32 {
             case O.OP_FENCE: case O.OP_NOP: break;
             case O.OP_FLD: {
               const a = loadHit(xget(rs1At(cur)) + immAt(cur), M8);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
-              fset(rdAt(cur), load<u64>(a)); fpDirty(); break;
+              if (a == 0 || (load<u32>(FP_MODE) & FP_DIRTY) == 0) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), load<u64>(a)); break;
             }
             case O.OP_FLW: {
               const a = loadHit(xget(rs1At(cur)) + immAt(cur), M4);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
-              fset(rdAt(cur), <u64>load<u32>(a) | 0xffffffff00000000); fpDirty(); break; // NaN-boxed
+              if (a == 0 || (load<u32>(FP_MODE) & FP_DIRTY) == 0) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), <u64>load<u32>(a) | 0xffffffff00000000); break; // NaN-boxed
             }
             case O.OP_FSD: {
               const a = storeHit(xget(rs1At(cur)) + immAt(cur), M8);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              if (a == 0 || (load<u32>(FP_MODE) & FP_ON) == 0) { slowAt = cur; stop = 0; break; }
               store<u64>(a, fget(rs2At(cur))); break;
             }
             case O.OP_FSW: {
               const a = storeHit(xget(rs1At(cur)) + immAt(cur), M4);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              if (a == 0 || (load<u32>(FP_MODE) & FP_ON) == 0) { slowAt = cur; stop = 0; break; }
               store<u32>(a, <u32>fget(rs2At(cur))); break; // the low 32 bits whatever the boxing
             }
             // Double-precision arithmetic on the native operations when only NX could be raised
@@ -473,22 +491,22 @@ export function interpret(budget: u32): u32 {
             case O.OP_FENCE: case O.OP_NOP: break;
             case O.OP_FLD: {
               const a = loadHit(xget(rs1At(cur)) + immAt(cur), M8);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
-              fset(rdAt(cur), load<u64>(a)); fpDirty(); break;
+              if (a == 0 || (load<u32>(FP_MODE) & FP_DIRTY) == 0) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), load<u64>(a)); break;
             }
             case O.OP_FLW: {
               const a = loadHit(xget(rs1At(cur)) + immAt(cur), M4);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
-              fset(rdAt(cur), <u64>load<u32>(a) | 0xffffffff00000000); fpDirty(); break; // NaN-boxed
+              if (a == 0 || (load<u32>(FP_MODE) & FP_DIRTY) == 0) { slowAt = cur; stop = 0; break; }
+              fset(rdAt(cur), <u64>load<u32>(a) | 0xffffffff00000000); break; // NaN-boxed
             }
             case O.OP_FSD: {
               const a = storeHit(xget(rs1At(cur)) + immAt(cur), M8);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              if (a == 0 || (load<u32>(FP_MODE) & FP_ON) == 0) { slowAt = cur; stop = 0; break; }
               store<u64>(a, fget(rs2At(cur))); break;
             }
             case O.OP_FSW: {
               const a = storeHit(xget(rs1At(cur)) + immAt(cur), M4);
-              if (a == 0 || fpOff()) { slowAt = cur; stop = 0; break; }
+              if (a == 0 || (load<u32>(FP_MODE) & FP_ON) == 0) { slowAt = cur; stop = 0; break; }
               store<u32>(a, <u32>fget(rs2At(cur))); break; // the low 32 bits whatever the boxing
             }
             // Double-precision arithmetic on the native operations when only NX could be raised
@@ -541,6 +559,7 @@ export function interpret(budget: u32): u32 {
         const live = stepsBefore(steps0, n, first, slowAt);
         const r = slowOp(slowAt, pcOf(pc, slowAt), live, base + (live - steps0) - <u64>(trap.exceptionsTaken - exc0));
         slowAt = 0;
+        store<u32>(FP_MODE, fpModeNow());
         if ((r & SYS_TARGET) != 0) target = slow.sysTarget;
         if ((r & SYS_EVENT) != 0) event = true;
         if ((r & SYS_STOP) != 0 || mmu.excCause >= 0 || e >= end) break;

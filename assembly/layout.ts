@@ -67,6 +67,10 @@ export const PMPCFG_BASE: u32 = 0x0600; // pmpcfg0,2,..,14 (8 × 8 bytes)
 export const PMPADDR_BASE: u32 = 0x0640; // pmpaddr0..63 (64 × 8 bytes)
 export const STATE_END: u32 = 0x0840; // architectural state: [0, STATE_END) is what a snapshot saves
 
+// u32: the FP state the interpreter's fast paths rely on (interp.ts fpModeNow), kept in memory
+// rather than in a local of its loop, where it would cost integer code a register.
+export const FP_MODE: u32 = 0x0840;
+
 // Scratch block (32-byte header + one entry) for an instruction that crosses a page: never cached.
 export const SCRATCH_BLOCK: u32 = 0x0900;
 

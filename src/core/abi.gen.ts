@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x0bb63f52;
+export const SOURCE_HASH = 0x74fe8a83;
 
 /** assembly/layout.ts */
 export const L = {
@@ -58,6 +58,7 @@ export const L = {
   PMPCFG_BASE: 1536,
   PMPADDR_BASE: 1600,
   STATE_END: 2112,
+  FP_MODE: 2112,
   SCRATCH_BLOCK: 2304,
   JIT_CTL: 2368,
   JIT_THRESHOLD: 2368,
