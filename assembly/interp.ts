@@ -8,7 +8,7 @@
 // leaves the loop for slowOp (interp-slow.ts) and the block goes on after it. Each case reads
 // the decoded fields it uses where it uses them, for the same reason.
 import {
-  S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_FCSR, S_WFI, SCRATCH_BLOCK, FP_MODE, TLB_INVALID, STATS_BASE, JIT_NEXT_PC, JIT_THRESHOLD,
+  S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_FCSR, S_WFI, SCRATCH_BLOCK, FP_MODE, F_BASE, TLB_INVALID, STATS_BASE, JIT_NEXT_PC, JIT_THRESHOLD,
   JIT_STEPS, JIT_CALLS, JIT_DECLINED,
 } from "./layout";
 import * as O from "./ops";
@@ -24,9 +24,14 @@ import * as mmu from "./mmu";
 import * as slow from "./interp-slow";
 import { fault, slowOp, SYS_EVENT, SYS_STOP, SYS_TARGET } from "./interp-slow";
 
-const ABS64: u64 = 0x7fffffffffffffff;
-const EXP64: u64 = 0x7ff0000000000000; // |x| below this: finite
-const NOT_TINY64: u64 = 0x0020000000000000; // |x| >= 2^-1021: not tiny whatever the rounding
+// |x| >= 2^-1021: not tiny whatever the rounding. The fast paths test results as doubles: their
+// bits stay in the FP registers of the host, where the next operation reads them.
+const NOT_TINY: f64 = reinterpret<f64>(<u64>0x0020000000000000);
+
+// @ts-ignore: decorator
+@inline function fgetD(r: u32): f64 { return load<f64>(F_BASE + (r << 3)); }
+// @ts-ignore: decorator
+@inline function fsetD(r: u32, v: f64): void { store<f64>(F_BASE + (r << 3), v); }
 
 // The FP state the loop's fast paths rely on (FP_MODE), read at the start of a stretch and after
 // each slow path (fpModeNow): it changes only through CSR writes and traps, which end the stretch,
@@ -347,36 +352,36 @@ export function interpret(budget: u32): u32 {
             // shared body choosing the operation inside measured ~10 % slower on n-body.
             case O.OP_FADD_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) + reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; } // a finite sum is never tiny and inexact
+                const r = fgetD(rs1At(cur)) + fgetD(rs2At(cur));
+                if (abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; } // a finite sum is never tiny and inexact
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FSUB_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) - reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) - fgetD(rs2At(cur));
+                if (abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FMUL_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) * reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) * fgetD(rs2At(cur));
+                if (abs<f64>(r) >= NOT_TINY && abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FDIV_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) / reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) / fgetD(rs2At(cur));
+                if (abs<f64>(r) >= NOT_TINY && abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FSQRT_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(sqrt<f64>(reinterpret<f64>(fget(rs1At(cur)))));
-                if (r - 1 < EXP64 - 1) { fset(rdAt(cur), r); break; } // positive and finite: never tiny
+                const r = sqrt<f64>(fgetD(rs1At(cur)));
+                if (r > 0 && r < Infinity) { fsetD(rdAt(cur), r); break; } // positive and finite: never tiny
               }
               slowAt = cur; stop = 0; break;
             }
@@ -515,36 +520,36 @@ export function interpret(budget: u32): u32 {
             // shared body choosing the operation inside measured ~10 % slower on n-body.
             case O.OP_FADD_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) + reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; } // a finite sum is never tiny and inexact
+                const r = fgetD(rs1At(cur)) + fgetD(rs2At(cur));
+                if (abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; } // a finite sum is never tiny and inexact
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FSUB_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) - reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) < EXP64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) - fgetD(rs2At(cur));
+                if (abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FMUL_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) * reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) * fgetD(rs2At(cur));
+                if (abs<f64>(r) >= NOT_TINY && abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FDIV_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(reinterpret<f64>(fget(rs1At(cur))) / reinterpret<f64>(fget(rs2At(cur))));
-                if ((r & ABS64) - NOT_TINY64 < EXP64 - NOT_TINY64) { fset(rdAt(cur), r); break; }
+                const r = fgetD(rs1At(cur)) / fgetD(rs2At(cur));
+                if (abs<f64>(r) >= NOT_TINY && abs<f64>(r) < Infinity) { fsetD(rdAt(cur), r); break; }
               }
               slowAt = cur; stop = 0; break;
             }
             case O.OP_FSQRT_D: {
               if (fastD(immAt(cur))) {
-                const r = reinterpret<u64>(sqrt<f64>(reinterpret<f64>(fget(rs1At(cur)))));
-                if (r - 1 < EXP64 - 1) { fset(rdAt(cur), r); break; } // positive and finite: never tiny
+                const r = sqrt<f64>(fgetD(rs1At(cur)));
+                if (r > 0 && r < Infinity) { fsetD(rdAt(cur), r); break; } // positive and finite: never tiny
               }
               slowAt = cur; stop = 0; break;
             }
