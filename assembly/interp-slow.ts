@@ -28,7 +28,6 @@ import * as csr from "./csr";
 
 /** Why run() returns (EXIT_BUDGET while it goes on); set by the slow paths. */
 export let exitReason: u32 = 0;
-export function setExitReason(r: u32): void { exitReason = r; }
 
 /** Leaves the exception `cause` (with `tval`) for the block's exit to take. */
 // @ts-ignore: decorator
@@ -36,9 +35,6 @@ export function setExitReason(r: u32): void { exitReason = r; }
   mmu.excCause = <i64>cause;
   mmu.excTval = tval;
 }
-
-// @ts-ignore: decorator
-@inline function sext32(v: u64): u64 { return <u64><i64><i32>v; }
 
 function amoCompute(f5: u32, old: u64, src: u64, word: bool): u64 {
   if (word) {

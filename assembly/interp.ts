@@ -13,7 +13,7 @@ import {
 } from "./layout";
 import * as O from "./ops";
 import {
-  EXC_ILLEGAL, EXIT_BUDGET, EXIT_TRAP, EXIT_IDLE, EXIT_FATAL, MS_FS, pendingEnabled, updateTimerLine, xget, xset,
+  EXIT_BUDGET, EXIT_TRAP, EXIT_IDLE, EXIT_FATAL, MS_FS, pendingEnabled, updateTimerLine, xget, xset,
 } from "./state";
 import { M1, M2, M4, M8, fetchHost, fetchTlb, loadHit, storeHit } from "./mmu";
 import { buildBlock, ENTRY, HEADER, nextBlock, noteHot } from "./blocks";
@@ -140,7 +140,7 @@ function raise(pc: u64): u64 {
  * translation may change.
  */
 export function interpret(budget: u32): u32 {
-  slow.setExitReason(EXIT_BUDGET);
+  slow.exitReason = EXIT_BUDGET;
   mmu.htifPending = false;
   mmu.deviceWritten = false;
   mmu.hostExitRequested = false;
@@ -576,8 +576,8 @@ export function interpret(budget: u32): u32 {
       else pc = pcAfter(pc, e - ENTRY);
     } while (!event && n < budget);
     store<u64>(stretchStat, load<u64>(stretchStat) + <u64>(n - stretchStart));
-    if (trap.fatalTrap) { trap.clearFatalTrap(); slow.setExitReason(EXIT_FATAL); }
-    if (trap.userTrap) { trap.clearUserTrap(); slow.setExitReason(EXIT_TRAP); }
+    if (trap.fatalTrap) { trap.clearFatalTrap(); slow.exitReason = EXIT_FATAL; }
+    if (trap.userTrap) { trap.clearUserTrap(); slow.exitReason = EXIT_TRAP; }
     if (slow.exitReason != EXIT_BUDGET) break;
   }
   store<u64>(S_PC, pc);
