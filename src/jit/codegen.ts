@@ -144,7 +144,10 @@ export const HELPER_COUNT = Object.keys(H).length;
 const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6;
 const V_VBASE = 7, V_VA = 8, V_E = 9, V_T = 10, V_NEXT = 11, V_K = 12, V_OFF = 13;
 const xLocal = (r: number) => 13 + r; // x1..x31 in locals 14..44
-const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64)];
+// Host addresses of the access groups of a block (accessGroups), in locals 45..
+const MAX_GROUPS = 16;
+const groupLocal = (g: number) => 45 + g;
+const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64), ...new Array(MAX_GROUPS).fill(I32)];
 export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
 // The page functions' type index in a module: helpers() come first (type 0), then the pages.
 const PAGE_TYPE = 1;
@@ -297,6 +300,57 @@ function staticTargets(b: BlockCode): number[] {
 }
 
 /**
+ * Loads (or stores) of one block through one base register that is not written between them,
+ * close enough to lie in one page: one TLB check before the first covers them all (the stores
+ * and loads of a stack frame, the fields of a structure). The check fails, and the block leaves
+ * at the first of them, unless the whole range is in one page with a TLB hit; an access that
+ * would miss on its own makes it fail, so the interpreter takes that access at the same
+ * instruction or after an earlier one. A misaligned access within a page of RAM is a plain
+ * access there, as the interpreter's slow path makes it (mmu.ts loadSlow, storeSlow).
+ */
+interface AccessGroup {
+  first: number; // the first access (instruction index), where the check is made
+  base: number; // the base register
+  minOff: number;
+  span: number; // bytes from minOff to the end of the furthest access
+  tlb: number; // P_TL or P_TS
+  local: number;
+}
+const GROUP_SPAN_MAX = 512;
+
+/** The access groups of a block's instructions: instruction index → its group. */
+function accessGroups(insns: Insn[]): Map<number, AccessGroup> {
+  const out = new Map<number, AccessGroup>();
+  const open = new Map<string, number[]>(); // base:kind → candidate accesses
+  let groups = 0;
+  const close = (key: string) => {
+    const ks = open.get(key);
+    open.delete(key);
+    if (!ks || ks.length < 2 || groups === MAX_GROUPS) return;
+    const size = (k: number) => (LOADS.get(insns[k].op) ?? STORES.get(insns[k].op))![0];
+    const minOff = Math.min(...ks.map((k) => insns[k].imm));
+    const span = Math.max(...ks.map((k) => insns[k].imm + size(k))) - minOff;
+    if (span > GROUP_SPAN_MAX) return;
+    const g: AccessGroup = {
+      first: ks[0], base: insns[ks[0]].rs1, minOff, span, tlb: LOADS.has(insns[ks[0]].op) ? P_TL : P_TS, local: groupLocal(groups++),
+    };
+    for (const k of ks) out.set(k, g);
+  };
+  insns.forEach((i, k) => {
+    const kind = LOADS.has(i.op) ? "l" : STORES.has(i.op) ? "s" : undefined;
+    if (kind !== undefined && i.rs1 !== 0) {
+      const key = `${i.rs1}:${kind}`;
+      const ks = open.get(key);
+      if (ks) ks.push(k); else open.set(key, [k]);
+    }
+    const w = writes(i); // a load into its own base register ends the group after itself
+    if (w > 0) for (const kd of ["l", "s"]) if (open.has(`${w}:${kd}`)) close(`${w}:${kd}`);
+  });
+  for (const key of [...open.keys()]) close(key);
+  return out;
+}
+
+/**
  * Leaves in V_E, and on the stack, the entry of TLB `tlb` (a parameter) for the address in local
  * `va`: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16, as assembly/mmu.ts indexes it.
  */
@@ -379,6 +433,16 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     f.if(); leaveAt(k); f.end();
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
   };
+  const groups = accessGroups(insns);
+  /** The check of group `g` at its first access: its host address in g.local, or leave. */
+  const groupCheck = (g: AccessGroup, k: number) => {
+    reg(g.base); f.i64(g.minOff).op(Op.i64Add).set(V_VA);
+    tlbEntry(f, V_VA, g.tlb);
+    f.mem(Op.i64Load, 3).get(V_VA).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
+    f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU).op(Op.i32Or);
+    f.if(); leaveAt(k); f.end();
+    f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(g.local);
+  };
   let jumped = false;
   insns.forEach((i, k) => {
     const { op } = i;
@@ -388,16 +452,18 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     }
     const ld = LOADS.get(op), st = STORES.get(op), rr = ALU_RR.get(op), ri = ALU_RI.get(op);
     const hp = HELPER_OPS.get(op), wrr = W_RR.get(op), br = BRANCH.get(op);
+    const g = groups.get(k);
+    if (g && g.first === k) groupCheck(g, k);
     if (ld) {
-      reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
-      tlbHost(k, P_TL, ld[0]);
-      f.mem(ld[1], Math.log2(ld[0]));
+      if (g) f.get(g.local);
+      else { reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA); tlbHost(k, P_TL, ld[0]); }
+      f.mem(ld[1], Math.log2(ld[0]), g ? i.imm - g.minOff : 0);
       setReg(i.rd);
     } else if (st) {
-      reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
-      tlbHost(k, P_TS, st[0]);
+      if (g) f.get(g.local);
+      else { reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA); tlbHost(k, P_TS, st[0]); }
       reg(i.rs2);
-      f.mem(st[1], Math.log2(st[0]));
+      f.mem(st[1], Math.log2(st[0]), g ? i.imm - g.minOff : 0);
     } else if (rr !== undefined) {
       reg(i.rs1); reg(i.rs2); f.op(rr); setReg(i.rd);
     } else if (ri !== undefined) {

@@ -88,6 +88,60 @@ describe("JIT", () => {
     expect(plain.csr(0x343)).toBe(0x1008n);
   });
 
+  /**
+   * Stores and loads through one base register (access groups, one TLB check for all) walking
+   * up to the end of RAM in 8-byte steps: the group's range straddles page boundaries on the
+   * way, and at the end its second store is outside RAM while its first is not.
+   */
+  function groupedWalk(memSize: number): Asm {
+    const a = new Asm();
+    a.la("t0", "trap").csrw(0x305, "t0"); // mtvec
+    a.li("s0", DRAM_BASE + memSize - 3 * 4096 - 40).li("s1", 1).li("s2", 0x5555).li("s4", 0);
+    a.label("loop").sd("s1", 0, "s0").sd("s2", 8, "s0").sw("s1", 16, "s0").sw("s2", 20, "s0");
+    a.ld("t1", 0, "s0").lw("t2", 16, "s0").ld("t3", 8, "s0").lbu("t4", 1, "s0");
+    a.add("s4", "s4", "t1").add("s4", "s4", "t2").add("s4", "s4", "t3").add("s4", "s4", "t4");
+    a.addi("s0", "s0", 8).addi("s1", "s1", 3).j("loop");
+    a.label("trap").label("spin").j("spin");
+    return a;
+  }
+
+  it("loads and stores checked as a group stay exact: page-straddling ranges, a fault at the group's second access", () => {
+    const memSize = 1 << 20;
+    const plain = hartWith(groupedWalk(memSize), false);
+    const compiled = hartWith(groupedWalk(memSize), ALL);
+    // Step by step through the compiled run's budgets: every intermediate state matches.
+    for (let i = 0; i < 800; i++) {
+      plain.run(37);
+      compiled.run(37);
+      expect(state(compiled)).toBe(state(plain));
+    }
+    expect(compiled.jit!.stats().steps).toBeGreaterThan(5_000n);
+    for (const h of [plain, compiled]) { h.priv = 3; }
+    expect(plain.csr(0x342)).toBe(7n); // store access fault
+    expect(plain.csr(0x343)).toBe(BigInt(DRAM_BASE + memSize)); // sd s2, 8(s0) with s0 = end - 8
+    expect(compiled.csr(0x341)).toBe(plain.csr(0x341));
+    expect(compiled.csr(0x343)).toBe(plain.csr(0x343));
+    const tail = (h: Hart) => Buffer.from(h.readPhys(DRAM_BASE + memSize - 4 * 4096, 4 * 4096)).toString("hex");
+    expect(tail(compiled)).toBe(tail(plain));
+  });
+
+  it("a group of accesses through a misaligned base runs as the interpreter runs it (plain accesses within a page)", () => {
+    const a = new Asm();
+    a.la("t0", "trap").csrw(0x305, "t0");
+    a.li("s1", 0x1111).li("s2", 0x2222).la("s0", "data").addi("s0", "s0", 4);
+    a.sd("s1", 0, "s0").sd("s2", 8, "s0").ld("t1", 0, "s0").ld("t2", 8, "s0");
+    a.label("trap").label("spin").j("spin");
+    a.align(8).label("data").dword(0).dword(0).dword(0);
+    const plain = hartWith(a, false);
+    const compiled = hartWith(a, ALL);
+    for (const h of [plain, compiled]) h.run(40);
+    expect(state(compiled)).toBe(state(plain));
+    for (const h of [plain, compiled]) { h.priv = 3; }
+    expect([compiled.csr(0x342), compiled.csr(0x341), compiled.csr(0x343)]).toEqual([plain.csr(0x342), plain.csr(0x341), plain.csr(0x343)]);
+    const data = (h: Hart) => Buffer.from(h.readPhys(DRAM_BASE, 256)).toString("hex");
+    expect(data(compiled)).toBe(data(plain));
+  });
+
   it("a store that rewrites compiled code is seen at once", () => {
     const a = new Asm();
     a.li("a0", 0).li("s1", 500);
