@@ -9,7 +9,8 @@
 //
 // Header (32 bytes):  +0 u32 tag: host address of the first instruction
 //                     +4 u16 instruction count, +6 u16 bytes covered
-//                     +8 u32 times entered (the JIT's hotness count; QUEUED once queued);
+//                     +8 u32 times entered (the JIT's hotness count; QUEUED once queued to be
+//                        compiled; at JIT_PROBE it is queued too, to look for shared code);
 //                        once compiled, the block's ordinal in its function
 //                     +12 u32 table index of the compiled function that holds it (0: none)
 //                     +16 u32, +20 u32 successor hints: blocks the interpreter went on to
@@ -31,7 +32,7 @@
 // TLBs, so a store to it reaches invalidateBlocksAt(), which drops exactly the blocks that cover
 // the stored bytes.
 import {
-  BLOCK_AREA, BLOCK_AREA_END, JIT_EPOCH, JIT_QUEUE, JIT_QUEUED, JIT_QUEUE_MAX, PAGE_SLOTS, RAM_OFF,
+  BLOCK_AREA, BLOCK_AREA_END, JIT_EPOCH, JIT_PROBE, JIT_QUEUE, JIT_QUEUED, JIT_QUEUE_MAX, PAGE_SLOTS, RAM_OFF,
   S_RAM_SIZE, SCRATCH_BLOCK, SLOT_ARRAY_BYTES, SLOT_ARRAY_SHIFT, SLOT_ARRAYS, SLOT_OWNERS, SLOT_POOL,
 } from "./layout";
 import { decode16, decode32 } from "./decode.gen";
@@ -120,7 +121,16 @@ export const QUEUED: u32 = 0x80000000;
 // @ts-ignore: decorator
 @inline export function noteHot(b: u32, threshold: u32): void {
   const hits = load<u32>(b, 8) + 1;
-  if (hits < threshold) { store<u32>(b, hits, 8); return; }
+  if (hits < threshold) {
+    store<u32>(b, hits, 8);
+    // At JIT_PROBE entries the host looks for the block's code among what other harts compiled
+    // (the block stays uncompiled and counting if it is not there).
+    if (hits == load<u32>(JIT_PROBE)) {
+      const q = load<u32>(JIT_QUEUED);
+      if (q < JIT_QUEUE_MAX) { store<u32>(JIT_QUEUE + (q << 2), b); store<u32>(JIT_QUEUED, q + 1); }
+    }
+    return;
+  }
   if (hits >= QUEUED) return;
   const q = load<u32>(JIT_QUEUED);
   if (q >= JIT_QUEUE_MAX) return;

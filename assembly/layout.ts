@@ -86,6 +86,9 @@ export const JIT_NEXT_PC: u32 = JIT_CTL + 0x10; // u64: the pc a compiled call l
 export const JIT_STEPS: u32 = JIT_CTL + 0x18; // u64: instructions run by compiled code
 export const JIT_BAILS: u32 = JIT_CTL + 0x20; // u32: compiled calls left at an instruction they do not run (wraps)
 export const JIT_DECLINED: u32 = JIT_CTL + 0x24; // u32: compiled calls that could not start (budget, dropped block)
+// u32: entries at which a block is also queued, uncounted, for the host to look for its compiled
+// code in the process's cache (another hart compiled it); 0: never
+export const JIT_PROBE: u32 = JIT_CTL + 0x28;
 export const JIT_QUEUE: u32 = 0x0980; // u32 block addresses
 export const JIT_QUEUE_MAX: u32 = 32;
 

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xb71e231f;
+export const SOURCE_HASH = 0xc57cb786;
 
 /** assembly/layout.ts */
 export const L = {
@@ -69,6 +69,7 @@ export const L = {
   JIT_STEPS: 2392,
   JIT_BAILS: 2400,
   JIT_DECLINED: 2404,
+  JIT_PROBE: 2408,
   JIT_QUEUE: 2432,
   JIT_QUEUE_MAX: 32,
   STATS_BASE: 2560,

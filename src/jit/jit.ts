@@ -19,6 +19,12 @@ import { encodeModule } from "./wasm.js";
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
   threshold?: number;
+  /**
+   * Entries into a block before it takes the compiled code another hart of the process (or an
+   * earlier VM) compiled for it, if there is some: no compile, so far below `threshold`
+   * (DEFAULT_SHARED_THRESHOLD). 0, or not below `threshold`, waits for `threshold`.
+   */
+  sharedThreshold?: number;
   /** Most pages with compiled code per hart; the coldest are evicted beyond it. */
   maxPages?: number;
   /** Most blocks compiled into one function (DEFAULT_MAX_BLOCKS). */
@@ -56,28 +62,36 @@ export interface JitStats {
   declined: number;
 }
 
-interface Shared { module: WebAssembly.Module; name: string; bytes: number }
+/** A compiled function: its module and export, its share of the module's bytes, its blocks (in ordinal order). */
+interface Shared { module: WebAssembly.Module; name: string; bytes: number; blocks: SharedBlock[] }
+/** A block a shared function holds: its tag (host address) and the key of its decoded entries. */
+interface SharedBlock { tag: number; key: string }
 
 // Process-wide cache of compiled functions by their code, bounded in bytes (least recently
 // used out). Sizes are Wasm bytes, a function's share of its module's (V8 does not tell the size
 // of the machine code; it grows with them).
 const shared = new Map<string, Shared>();
 let sharedBytes = 0;
+// The function that holds a block, by the block's key (blockKey): how a hart finds code for a
+// block another hart compiled with other blocks than it has hot.
+const functionOf = new Map<string, string>();
 export const SHARED_CACHE_BYTES = 64 << 20;
 
 /** Bytes of compiled page code the process-wide cache holds. */
 export function sharedCodeBytes(): number { return sharedBytes; }
 
 /** Empties the process-wide cache (benchmarks measuring cold compiles). */
-export function clearSharedCache(): void { shared.clear(); sharedBytes = 0; }
+export function clearSharedCache(): void { shared.clear(); functionOf.clear(); sharedBytes = 0; }
 
 function remember(key: string, s: Shared): void {
   shared.set(key, s);
   sharedBytes += s.bytes;
+  for (const b of s.blocks) functionOf.set(b.key, key);
   for (const [k, v] of shared) {
     if (sharedBytes <= SHARED_CACHE_BYTES) break;
     shared.delete(k);
     sharedBytes -= v.bytes;
+    for (const b of v.blocks) if (functionOf.get(b.key) === k) functionOf.delete(b.key);
   }
 }
 
@@ -173,7 +187,7 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
   return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
 }
 
-interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string }
+interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string; blockKeys: string[] }
 
 // run() slices, and guest instructions at least, between two looks at which pages ran (their
 // order for eviction) and which functions lost all their blocks: a container's system calls
@@ -185,6 +199,9 @@ const AGE_MIN_STEPS = 65_536;
 // than it saves; higher leaves CPU-bound guests interpreted for longer (measured: bench/README.md,
 // "The JIT's threshold").
 export const DEFAULT_THRESHOLD = 50_000;
+// Entries before a block takes code the process compiled already (another VM of the same kernel,
+// or an earlier boot): taking it costs an instantiation at most, no compile.
+export const DEFAULT_SHARED_THRESHOLD = 64;
 // Most blocks in one compiled function. A call loads every register the function's blocks use
 // and stores every one they write, however few of its blocks run: small functions keep that
 // cost near what the blocks run need; within one, blocks chain without a lookup.
@@ -214,6 +231,7 @@ export class Jit {
   private readonly maxPages: number;
   private readonly maxBlocks: number;
   private readonly threshold: number;
+  private readonly sharedThreshold: number;
   private readonly counts = { modules: 0, sharedFunctions: 0, compiledBlocks: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
 
   constructor(private readonly memory: WebAssembly.Memory, private readonly table: WebAssembly.Table, options: JitOptions = {}) {
@@ -221,7 +239,10 @@ export class Jit {
     if (!Number.isInteger(t) || t < 0 || t > 0x7fffffff) throw new RangeError(`jit threshold must be an integer >= 0, got ${t}`);
     const mb = options.maxBlocks ?? DEFAULT_MAX_BLOCKS;
     if (!Number.isInteger(mb) || mb < 1 || mb > 2048) throw new RangeError(`jit maxBlocks must be an integer in 1..2048, got ${mb}`);
+    const st = options.sharedThreshold ?? DEFAULT_SHARED_THRESHOLD;
+    if (!Number.isInteger(st) || st < 0 || st > 0x7fffffff) throw new RangeError(`jit sharedThreshold must be an integer >= 0, got ${st}`);
     this.threshold = t;
+    this.sharedThreshold = st > 0 && st < t ? st : 0;
     this.maxBlocks = mb;
     this.maxPages = options.maxPages ?? 4096;
     this.async = options.async ?? false;
@@ -229,6 +250,7 @@ export class Jit {
     this.epoch = this.u32(L.JIT_EPOCH);
     // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
     this.view.setUint32(L.JIT_THRESHOLD, Math.max(1, t), true);
+    this.view.setUint32(L.JIT_PROBE, this.sharedThreshold, true);
     collected.register(this, this.pages);
   }
 
@@ -262,6 +284,7 @@ export class Jit {
   disable(): void {
     this.disabled = true;
     this.setU32(L.JIT_THRESHOLD, 0);
+    this.setU32(L.JIT_PROBE, 0);
     this.setU32(L.JIT_QUEUED, 0);
     for (const page of [...this.pages.keys()]) this.evict(page);
   }
@@ -290,6 +313,7 @@ export class Jit {
       const b = this.u32(L.JIT_QUEUE + 4 * i);
       const tag = this.u32(b);
       if (tag === 0 || !this.reachable(b, tag) || this.u32(b + 12) !== 0 || this.inFlight.has(b)) continue;
+      if (this.u32(b + 8) < BLOCK.QUEUED) { this.takeShared(b); continue; } // queued at sharedThreshold
       const page = tag & ~0xfff;
       const list = hot.get(page);
       if (list) { if (!list.includes(b)) list.push(b); } else hot.set(page, [b]);
@@ -314,7 +338,7 @@ export class Jit {
         const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
         for (const b of group) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true)));
         const key = keyOf(parts, group.map((b) => this.u32(b)));
-        pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key });
+        pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key, blockKeys: group.map((b) => this.blockKey(b)) });
       }
     }
     // One module for every function no hart of the process has compiled yet.
@@ -348,7 +372,37 @@ export class Jit {
 
   private remember(fresh: Pending[], module: WebAssembly.Module, bytes: number): void {
     const per = Math.ceil(bytes / fresh.length);
-    fresh.forEach((p, i) => remember(p.key, { module, name: `p${i}`, bytes: per }));
+    fresh.forEach((p, i) => remember(p.key, {
+      module, name: `p${i}`, bytes: per, blocks: p.blocks.map((b, j) => ({ tag: this.u32(b), key: p.blockKeys[j] })),
+    }));
+  }
+
+  /** The key of block `b`'s code: its address and decoded entries (and the memory's sharedness). */
+  private blockKey(b: number): string {
+    const flag = new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer);
+    return keyOf([flag, new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true))], [this.u32(b)]);
+  }
+
+  /**
+   * Block `b` reached sharedThreshold: if a function of the process's cache holds it, and this
+   * hart has every other block that function holds, uncompiled and decoded from the same code,
+   * they all take it. Otherwise `b` goes on counting to the threshold.
+   */
+  private takeShared(b: number): void {
+    const fk = functionOf.get(this.blockKey(b));
+    const s = fk === undefined ? undefined : shared.get(fk);
+    if (!s) return;
+    const blocks: number[] = [];
+    for (const sb of s.blocks) {
+      const x = this.u32(this.slotOf(sb.tag));
+      if (x === 0 || this.u32(x) !== sb.tag || this.u32(x + 12) !== 0 || this.inFlight.has(x) || this.blockKey(x) !== sb.key) return;
+      blocks.push(x);
+    }
+    const prev = this.pages.get(this.u32(b) & ~0xfff);
+    if (prev) this.prune(prev);
+    reuse(fk!);
+    this.counts.sharedFunctions++;
+    this.installShared(this.u32(b) & ~0xfff, blocks, s);
   }
 
   private installShared(page: number, blocks: number[], s: Shared): void {

@@ -368,6 +368,33 @@ describe("JIT", () => {
     expect(() => setProcessCodeLimit(-1)).toThrow(RangeError);
   });
 
+  it("a second hart takes the code the first compiled at sharedThreshold entries, without compiling", () => {
+    clearSharedCache();
+    const a = new Asm();
+    a.li("a0", 0).li("s1", 5000);
+    a.label("loop").call("f").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("spin").j("spin");
+    a.label("f").addi("a0", "a0", 3).xori("a0", "a0", 1).ret();
+    const spin = BigInt(a.addr("spin"));
+    const finish = (h: Hart) => { for (let i = 0; i < 100 && h.pc !== spin; i++) h.run(1000); expect(h.pc).toBe(spin); return h.jit!.stats(); };
+    const first = hartWith(a, { threshold: 2000, sharedThreshold: 64 });
+    const one = finish(first);
+    expect(one.compiledBlocks).toBeGreaterThan(0);
+    const second = hartWith(a, { threshold: 2000, sharedThreshold: 64 });
+    const two = finish(second);
+    expect(state(second)).toBe(state(first));
+    expect(two.compiledBlocks).toBe(0);
+    expect(two.sharedFunctions).toBeGreaterThan(0);
+    // Its blocks ran compiled from their 64th entry, not their 2000th.
+    expect(Number(two.steps - one.steps)).toBeGreaterThan(1900 * 4);
+    // Without sharedThreshold it waits for the threshold, and then shares too.
+    const third = hartWith(a, { threshold: 2000, sharedThreshold: 0 });
+    const three = finish(third);
+    expect(three.compiledBlocks).toBe(0);
+    expect(three.steps).toBe(one.steps);
+    expect(() => hartWith(a, { sharedThreshold: -1 })).toThrow(RangeError);
+  });
+
   it("compiles each block once: blocks of a page that become hot later get functions of their own", () => {
     // One page: a loop calls f0 3000 times, then g0 3000 times. The loop's blocks and f0 are
     // compiled together (the warm ones with the first hot one); g0 comes later, alone.
