@@ -264,6 +264,9 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
   const exit = f.block(); // P_PC and V_N set, registers in memory
   const out = f.block(); // P_PC and V_N set
+  // Every block leaves at an instruction it does not run through here: V_OFF its page offset,
+  // V_K the block's instructions run before it (one copy of this for all blocks).
+  const bail = f.block();
   const chain = f.block();
   const dispatch = f.loop();
   const labels: Label[] = blocks.map(() => f.block());
@@ -272,12 +275,16 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, out, chain, dispatch, resident ? used : undefined);
+    emitBlock(f, blocks[j], ordinal, out, bail, chain, dispatch, resident ? used : undefined);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
   writeBack();
   emitChain(f, exit);
+  f.end(); // bail
+  f.i32(L.JIT_BAILS).i32(L.JIT_BAILS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
+  f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).set(P_PC);
+  f.get(V_N).get(V_K).op(Op.i32Add).set(V_N);
   f.end(); // out
   writeBack();
   f.end(); // exit
@@ -381,8 +388,8 @@ function emitChain(f: Body, out: Label): void {
  * Emits block `b`. With `resident`, the function holds those registers in locals for the whole
  * call; without, the block loads what it reads and stores what it wrote at each of its exits.
  */
-function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, chain: Label, dispatch: Label,
-  resident: Set<number> | undefined): void {
+function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, bail: Label, chain: Label,
+  dispatch: Label, resident: Set<number> | undefined): void {
   const pageOff = b.h & 0xfff;
   const n = compiledLength(b);
   const insns = b.insns.slice(0, n);
@@ -406,7 +413,6 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     if (fflags) f.i32(0).mem(Op.i64Load, 3, L.S_FCSR).i64(0xe1).op(Op.i64And).i64(1).op(Op.i64Ne).op(0x72 /* i32.or */);
     f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   }
-  const bail = f.block();
   // Without `resident`, registers live in memory between blocks: within the block a register's
   // local holds it from its first read or write on (loaded before the instruction that first
   // reads it), and every exit stores the ones written so far. The block is straight-line, so both
@@ -425,7 +431,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   };
   const storeDirty = () => { for (const r of dirty) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   /** Leaves at instruction `k` (not run) through the block's exit: pc = its pc. */
-  const leaveAt = (k: number) => { storeDirty(); f.i32(b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
+  const leaveAt = (k: number) => { storeDirty(); f.i32(pageOff + b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
   /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
   const tlbHost = (k: number, tlb: number, size: number) => {
     tlbEntry(f, V_VA, tlb);
@@ -562,11 +568,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
     goTo(insns[n - 1].fall);
   }
-  f.end(); // bail: every other path has branched away
-  f.i32(L.JIT_BAILS).i32(L.JIT_BAILS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
-  f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).i64(pageOff).op(Op.i64Add).set(P_PC);
-  f.get(V_N).get(V_K).op(Op.i32Add).set(V_N);
-  f.br(out);
+  // Every path has branched away (to the next block, out of the function, or to `bail`).
 }
 
 /**
