@@ -125,18 +125,20 @@ export const QUEUED: u32 = 0x80000000;
     store<u32>(b, hits, 8);
     // At JIT_PROBE entries the host looks for the block's code among what other harts compiled
     // (the block stays uncompiled and counting if it is not there).
-    if (hits == load<u32>(JIT_PROBE)) {
-      const q = load<u32>(JIT_QUEUED);
-      if (q < JIT_QUEUE_MAX) { store<u32>(JIT_QUEUE + (q << 2), b); store<u32>(JIT_QUEUED, q + 1); }
-    }
+    if (hits == load<u32>(JIT_PROBE)) enqueue(b);
     return;
   }
-  if (hits >= QUEUED) return;
+  if (hits < QUEUED && enqueue(b)) store<u32>(b, QUEUED, 8);
+}
+
+/** Puts block `b` in the JIT's queue; false if the queue is full. */
+// @ts-ignore: decorator
+@inline function enqueue(b: u32): bool {
   const q = load<u32>(JIT_QUEUED);
-  if (q >= JIT_QUEUE_MAX) return;
+  if (q >= JIT_QUEUE_MAX) return false;
   store<u32>(JIT_QUEUE + (q << 2), b);
   store<u32>(JIT_QUEUED, q + 1);
-  store<u32>(b, QUEUED, 8);
+  return true;
 }
 
 /** Drops the blocks that start in the RAM page at host address `page` (page aligned). */

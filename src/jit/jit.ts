@@ -335,9 +335,7 @@ export class Jit {
         const group = blocks.slice(i, i + this.maxBlocks);
         // The code is a function of the blocks' addresses and decoded entries alone (and of the
         // memory's sharedness): hashing those finds another hart's module without generating it.
-        const parts = [new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer)];
-        for (const b of group) parts.push(new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true)));
-        const key = keyOf(parts, group.map((b) => this.u32(b)));
+        const key = keyOf([this.codeFlags(), ...group.map((b) => this.blockBytes(b))], group.map((b) => this.u32(b)));
         pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key, blockKeys: group.map((b) => this.blockKey(b)) });
       }
     }
@@ -377,11 +375,18 @@ export class Jit {
     }));
   }
 
-  /** The key of block `b`'s code: its address and decoded entries (and the memory's sharedness). */
-  private blockKey(b: number): string {
-    const flag = new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer);
-    return keyOf([flag, new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true))], [this.u32(b)]);
+  /** What the code depends on besides the blocks: the memory's sharedness and the generator. */
+  private codeFlags(): Uint8Array {
+    return new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer);
   }
+
+  /** Block `b`'s header and decoded entries, as they lie in the core's memory. */
+  private blockBytes(b: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, b, BLOCK.HEADER + BLOCK.ENTRY * this.view.getUint16(b + 4, true));
+  }
+
+  /** The key of block `b`'s code: its address and decoded entries (and codeFlags). */
+  private blockKey(b: number): string { return keyOf([this.codeFlags(), this.blockBytes(b)], [this.u32(b)]); }
 
   /**
    * Block `b` reached sharedThreshold: if a function of the process's cache holds it, and this
@@ -398,11 +403,12 @@ export class Jit {
       if (x === 0 || this.u32(x) !== sb.tag || this.u32(x + 12) !== 0 || this.inFlight.has(x) || this.blockKey(x) !== sb.key) return;
       blocks.push(x);
     }
-    const prev = this.pages.get(this.u32(b) & ~0xfff);
+    const page = this.u32(b) & ~0xfff;
+    const prev = this.pages.get(page);
     if (prev) this.prune(prev);
     reuse(fk!);
     this.counts.sharedFunctions++;
-    this.installShared(this.u32(b) & ~0xfff, blocks, s);
+    this.installShared(page, blocks, s);
   }
 
   private installShared(page: number, blocks: number[], s: Shared): void {
