@@ -36,7 +36,7 @@ describe("wasmvisor serve and the client commands", () => {
     expect((await cli(["create", "keeper", "--image", "demo", "--mode", "full", "--restart", "always", ...host])).code).toBe(0);
     expect((await cli(["start", "d", ...host])).code).toBe(0);
     let ps = "";
-    for (let i = 0; i < 100 && !/d\s+shutoff/.test(ps); i++) { ps = (await cli(["ps", ...host])).stdout; }
+    for (let i = 0; i < 100 && !/^d\s+full\s+shutoff/m.test(ps); i++) { ps = (await cli(["ps", ...host])).stdout; }
     expect(ps).toMatch(/^ID\s+MODE\s+STATE\s+REASON$/m);
     expect(ps).toMatch(/^d\s+full\s+shutoff\s+the guest powered off$/m);
     expect((await cli(["logs", "d", ...host])).stdout).toMatch(/wasmvisor demo guest/);
