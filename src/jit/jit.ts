@@ -13,8 +13,8 @@
 // (blocks.ts uncompilePage); a function no block names any more is freed at the next look
 // (prune), and a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
-import { compiledLength, helpers, pageFunction, readBlock, type BlockCode } from "./codegen.js";
-import { encodeModule } from "./wasm.js";
+import { CHAIN_IMPORT, compiledLength, helpers, PAGE_PARAMS, pageFunction, readBlock, type BlockCode } from "./codegen.js";
+import { encodeModule, encodeTableCall, I32 } from "./wasm.js";
 
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
@@ -164,7 +164,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 11;
+const CODEGEN_VERSION = 12;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)
@@ -210,6 +210,14 @@ export const DEFAULT_MAX_BLOCKS = 8;
 // hot ones: the blocks of a loop reach the threshold within a few passes of each other.
 const WARM_SHARE = 0.25;
 
+// The module whose instance (one per hart, the only importer of the hart's table) tail-calls a
+// table entry for the compiled modules' chains (codegen.ts CHAIN_IMPORT). Compiled once.
+let tableCallModule: WebAssembly.Module | undefined;
+function tableCall(table: WebAssembly.Table): Function {
+  tableCallModule ??= new WebAssembly.Module(encodeTableCall(PAGE_PARAMS, [I32]));
+  return new WebAssembly.Instance(tableCallModule, { env: { table } }).exports.call as Function;
+}
+
 let defaultOptions: JitOptions | false = {};
 /** What a Hart created without a `jit` option gets (tests force it with WASMVISOR_JIT). */
 export function setDefaultJit(options: JitOptions | false): void { defaultOptions = options; }
@@ -221,6 +229,7 @@ export class Jit {
   private readonly self = new WeakRef(this);
   private readonly free: number[] = [];
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
+  private readonly chain: Function;
   private epoch: number;
   private runs = 0;
   private agedAt = 0; // S_STEPS (low 32 bits) at the last look
@@ -247,6 +256,7 @@ export class Jit {
     this.maxPages = options.maxPages ?? 4096;
     this.async = options.async ?? false;
     this.view = new DataView(memory.buffer);
+    this.chain = tableCall(table);
     this.epoch = this.u32(L.JIT_EPOCH);
     // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
     this.view.setUint32(L.JIT_THRESHOLD, Math.max(1, t), true);
@@ -342,7 +352,7 @@ export class Jit {
     // One module for every function no hart of the process has compiled yet.
     const fresh = pending.filter((p) => !shared.has(p.key));
     if (fresh.length) {
-      const bytes = encodeModule([...helpers(), ...fresh.map((p, i) => pageFunction(p.code, `p${i}`))], this.isShared());
+      const bytes = encodeModule([...helpers(), ...fresh.map((p, i) => pageFunction(p.code, `p${i}`))], this.isShared(), [CHAIN_IMPORT]);
       this.counts.modules++;
       this.counts.compiledBytes += bytes.length;
       for (const p of fresh) this.counts.compiledBlocks += p.blocks.length;
@@ -414,7 +424,7 @@ export class Jit {
   private installShared(page: number, blocks: number[], s: Shared): void {
     let inst = this.instances.get(s.module);
     if (!inst) {
-      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
+      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, chain: this.chain } });
       this.instances.set(s.module, inst);
     }
     this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);
