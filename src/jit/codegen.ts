@@ -25,7 +25,7 @@
 // loop, each block keeps the registers it uses in locals from their first use and stores the
 // ones it wrote at each of its exits (emitBlock).
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
-import { Body, I32, I64, Op, type FuncDef, type FuncImport, type Label } from "./wasm.js";
+import { Body, encodeModule, I32, I64, Op, type FuncDef, type FuncImport, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
@@ -45,24 +45,26 @@ export interface BlockCode {
   insns: Insn[];
 }
 
-/** Reads the block at linear address `b` (header + entries) from the core's memory. */
+/** Reads the decoded instruction at linear address `e` (a block entry). */
+export function readInsn(view: DataView, e: number): Insn {
+  const w = view.getUint32(e + 4, true);
+  return {
+    fall: view.getUint16(e, true),
+    off: view.getUint16(e + 2, true),
+    op: w & 0xffff,
+    rd: (w >>> 16) & 0xff,
+    rs1: w >>> 24,
+    rs2: view.getUint8(e + 8),
+    imm: view.getInt32(e + 12, true),
+  };
+}
+
+/** Reads the block at address `b` (header + entries) of the core's memory, or a copy of it. */
 export function readBlock(view: DataView, b: number): BlockCode {
   const h = view.getUint32(b, true);
   const count = view.getUint16(b + 4, true);
   const insns: Insn[] = [];
-  for (let i = 0; i < count; i++) {
-    const e = b + BLOCK.HEADER + BLOCK.ENTRY * i;
-    const w = view.getUint32(e + 4, true);
-    insns.push({
-      fall: view.getUint16(e, true),
-      off: view.getUint16(e + 2, true),
-      op: w & 0xffff,
-      rd: (w >>> 16) & 0xff,
-      rs1: w >>> 24,
-      rs2: view.getUint8(e + 8),
-      imm: view.getInt32(e + 12, true),
-    });
-  }
+  for (let i = 0; i < count; i++) insns.push(readInsn(view, b + BLOCK.HEADER + BLOCK.ENTRY * i));
   return { h, insns };
 }
 
@@ -296,6 +298,15 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.i32(L.JIT_NEXT_PC).get(P_PC).mem(Op.i64Store, 3);
   f.get(V_N);
   return { params: PAGE_PARAMS, results: [I32], locals: LOCALS, body: f, export: name };
+}
+
+/**
+ * The module of page functions `pages` (each the blocks of one function, exported as p0, p1, ..
+ * in order) for a memory that is shared or not: what a compile job turns into Wasm, on the
+ * hart's thread or a worker's (jit.ts).
+ */
+export function encodePages(pages: BlockCode[][], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory, [CHAIN_IMPORT]);
 }
 
 /** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */

@@ -13,8 +13,8 @@
 // (blocks.ts uncompilePage); a function no block names any more is freed at the next look
 // (prune), and a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
-import { CHAIN_IMPORT, compiledLength, helpers, PAGE_PARAMS, pageFunction, readBlock, type BlockCode } from "./codegen.js";
-import { encodeModule, encodeTableCall, I32 } from "./wasm.js";
+import { compiles, encodePages, PAGE_PARAMS, readBlock, readInsn } from "./codegen.js";
+import { encodeTableCall, I32 } from "./wasm.js";
 
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
@@ -167,9 +167,10 @@ function trimProcess(keep: Page | undefined): void {
 const CODEGEN_VERSION = 12;
 
 /**
- * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a and a multiply-xorshift)
- * of their header and entry bytes, with the length and the block tags (whose header words also
- * hold per-hart counters: the tags stand in for them).
+ * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
+ * multiply-xorshift) of the 32-bit words of their header and entries (each part 4-byte aligned
+ * and sized, as blocks and codeFlags are), with the length and the block tags (whose header
+ * words also hold per-hart counters: the tags stand in for them).
  */
 function keyOf(parts: Uint8Array[], tags: number[]): string {
   let a = 0x811c9dc5, b = 0x01000193, len = 0;
@@ -179,15 +180,16 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
   };
   for (const p of parts) {
     len += p.length;
+    const w = new Uint32Array(p.buffer, p.byteOffset, p.length >>> 2);
     // Skip each header's hotness/ordinal, table and successor words (+8..+23): they differ
     // between harts.
-    for (let i = 0; i < p.length; i++) if (!(i >= 8 && i < 24) || p === parts[0]) mix(p[i]);
+    for (let i = 0; i < w.length; i++) if (!(i >= 2 && i < 6) || p === parts[0]) mix(w[i]);
   }
-  for (const t of tags) mix(t & 0xff), mix((t >>> 8) & 0xff), mix((t >>> 16) & 0xff), mix(t >>> 24);
+  for (const t of tags) mix(t);
   return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
 }
 
-interface Pending { page: number; blocks: number[]; code: BlockCode[]; key: string; blockKeys: string[] }
+interface Pending { page: number; blocks: number[]; key: string; blockKeys: string[] }
 
 // run() slices, and guest instructions at least, between two looks at which pages ran (their
 // order for eviction) and which functions lost all their blocks: a container's system calls
@@ -218,6 +220,14 @@ function tableCall(table: WebAssembly.Table): Function {
   return new WebAssembly.Instance(tableCallModule, { env: { table } }).exports.call as Function;
 }
 
+/** Puts a module's functions in the process's cache (their blocks' tags as they were compiled). */
+function rememberModule(fresh: Pending[], tags: number[][], module: WebAssembly.Module, bytes: number): void {
+  const per = Math.ceil(bytes / fresh.length);
+  fresh.forEach((p, i) => remember(p.key, {
+    module, name: `p${i}`, bytes: per, blocks: p.blocks.map((_, j) => ({ tag: tags[i][j], key: p.blockKeys[j] })),
+  }));
+}
+
 let defaultOptions: JitOptions | false = {};
 /** What a Hart created without a `jit` option gets (tests force it with WASMVISOR_JIT). */
 export function setDefaultJit(options: JitOptions | false): void { defaultOptions = options; }
@@ -230,6 +240,7 @@ export class Jit {
   private readonly free: number[] = [];
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
   private readonly chain: Function;
+  private flagBytes: Uint8Array | undefined;
   private epoch: number;
   private runs = 0;
   private agedAt = 0; // S_STEPS (low 32 bits) at the last look
@@ -335,27 +346,26 @@ export class Jit {
     for (const [page, queuedBlocks] of hot) {
       const prev = this.pages.get(page);
       if (prev) this.prune(prev);
-      const blocks: number[] = [], code: BlockCode[] = [];
+      const blocks: number[] = [];
       const all = [...queuedBlocks, ...this.warmBlocks(page, queuedBlocks)];
       for (const b of all.sort((x, y) => this.u32(x) - this.u32(y))) {
-        const bc = readBlock(this.view, b);
-        if (compiledLength(bc) > 0) { code.push(bc); blocks.push(b); } else this.markDone(b);
+        // A block compiles from its first instruction on if at all (codegen.ts compiledLength).
+        if (compiles(readInsn(this.view, b + BLOCK.HEADER))) blocks.push(b); else this.markDone(b);
       }
       for (let i = 0; i < blocks.length; i += this.maxBlocks) {
         const group = blocks.slice(i, i + this.maxBlocks);
         // The code is a function of the blocks' addresses and decoded entries alone (and of the
         // memory's sharedness): hashing those finds another hart's module without generating it.
-        const key = keyOf([this.codeFlags(), ...group.map((b) => this.blockBytes(b))], group.map((b) => this.u32(b)));
-        pending.push({ page, blocks: group, code: code.slice(i, i + this.maxBlocks), key, blockKeys: group.map((b) => this.blockKey(b)) });
+        const key = keyOf([this.codeFlags, ...group.map((b) => this.blockBytes(b))], group.map((b) => this.u32(b)));
+        pending.push({ page, blocks: group, key, blockKeys: group.map((b) => this.blockKey(b)) });
       }
     }
     // One module for every function no hart of the process has compiled yet.
     const fresh = pending.filter((p) => !shared.has(p.key));
     if (fresh.length) {
-      const bytes = encodeModule([...helpers(), ...fresh.map((p, i) => pageFunction(p.code, `p${i}`))], this.isShared(), [CHAIN_IMPORT]);
       this.counts.modules++;
-      this.counts.compiledBytes += bytes.length;
       for (const p of fresh) this.counts.compiledBlocks += p.blocks.length;
+      const bytes = encodePages(fresh.map((p) => p.blocks.map((b) => readBlock(this.view, b))), this.isShared());
       let module: WebAssembly.Module | undefined;
       if (!this.async) {
         try {
@@ -367,8 +377,10 @@ export class Jit {
           this.async = true;
         }
       }
-      if (module) this.remember(fresh, module, bytes.length);
-      else this.compileLater(fresh, bytes);
+      if (module) {
+        this.counts.compiledBytes += bytes.length;
+        rememberModule(fresh, this.tagsOf(fresh), module, bytes.length);
+      } else this.compileLater(fresh, bytes);
     }
     for (const p of pending) {
       if (!shared.has(p.key)) continue; // compiling in the background
@@ -378,16 +390,12 @@ export class Jit {
     this.counts.compileMs += performance.now() - t0;
   }
 
-  private remember(fresh: Pending[], module: WebAssembly.Module, bytes: number): void {
-    const per = Math.ceil(bytes / fresh.length);
-    fresh.forEach((p, i) => remember(p.key, {
-      module, name: `p${i}`, bytes: per, blocks: p.blocks.map((b, j) => ({ tag: this.u32(b), key: p.blockKeys[j] })),
-    }));
-  }
+  /** The tags of the blocks of each function of `fresh`, as they are now. */
+  private tagsOf(fresh: Pending[]): number[][] { return fresh.map((p) => p.blocks.map((b) => this.u32(b))); }
 
   /** What the code depends on besides the blocks: the memory's sharedness and the generator. */
-  private codeFlags(): Uint8Array {
-    return new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer);
+  private get codeFlags(): Uint8Array {
+    return this.flagBytes ??= new Uint8Array(Uint32Array.of(this.isShared() ? 1 : 0, CODEGEN_VERSION).buffer);
   }
 
   /** Block `b`'s header and decoded entries, as they lie in the core's memory. */
@@ -396,7 +404,7 @@ export class Jit {
   }
 
   /** The key of block `b`'s code: its address and decoded entries (and codeFlags). */
-  private blockKey(b: number): string { return keyOf([this.codeFlags(), this.blockBytes(b)], [this.u32(b)]); }
+  private blockKey(b: number): string { return keyOf([this.codeFlags, this.blockBytes(b)], [this.u32(b)]); }
 
   /**
    * Block `b` reached sharedThreshold: if a function of the process's cache holds it, and this
@@ -430,32 +438,58 @@ export class Jit {
     this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);
   }
 
-  /**
-   * Compiles off the calling thread (WebAssembly.compile) and installs each function whose
-   * blocks are all still there, unchanged and uncompiled, when it is done; the others are left
-   * to be queued again.
-   */
-  private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
-    const epoch = this.epoch;
-    const tags = fresh.map((p) => p.blocks.map((b) => this.u32(b)));
+  /** Marks the blocks of `fresh` as compiling in the background (not queued again meanwhile). */
+  private startBackground(fresh: Pending[]): { tags: number[][]; epoch: number } {
     for (const p of fresh) for (const b of p.blocks) this.inFlight.add(b);
     this.background++;
-    WebAssembly.compile(bytes).then((module) => {
-      this.remember(fresh, module, bytes.length);
-      if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
-      const t0 = performance.now();
-      fresh.forEach((p, i) => {
-        const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) && this.u32(b + 12) === 0);
-        if (intact) this.installShared(p.page, p.blocks, shared.get(p.key)!);
-        else for (const b of p.blocks) if (this.u32(b) !== 0 && this.u32(b + 12) === 0) this.setU32(b + 8, 0);
-      });
-      this.counts.compileMs += performance.now() - t0;
-    }).catch(() => {
-      // Not expected (the same code compiles synchronously in the tests): interpret these blocks.
-    }).finally(() => {
-      for (const p of fresh) for (const b of p.blocks) this.inFlight.delete(b);
-      this.background--;
+    return { tags: this.tagsOf(fresh), epoch: this.epoch };
+  }
+
+  private endBackground(fresh: Pending[]): void {
+    for (const p of fresh) for (const b of p.blocks) this.inFlight.delete(b);
+    this.background--;
+  }
+
+  /**
+   * A background compile of `fresh` is done (its functions are in the process's cache): installs
+   * each whose blocks are all still there, unchanged and uncompiled; the others are left to be
+   * queued again.
+   */
+  private installCompiled(fresh: Pending[], tags: number[][], epoch: number, bytes: number): void {
+    this.endBackground(fresh);
+    this.counts.compiledBytes += bytes;
+    if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
+    const t0 = performance.now();
+    fresh.forEach((p, i) => {
+      const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) && this.u32(b + 12) === 0);
+      const s = intact ? shared.get(p.key) : undefined;
+      if (s) this.installShared(p.page, p.blocks, s);
+      else this.requeue(p.blocks, tags[i]);
     });
+    this.counts.compileMs += performance.now() - t0;
+  }
+
+  /** A background compile of `fresh` failed: its blocks count again towards the threshold. */
+  private abandon(fresh: Pending[], tags: number[][]): void {
+    this.endBackground(fresh);
+    fresh.forEach((p, i) => this.requeue(p.blocks, tags[i]));
+  }
+
+  /** Blocks that were to be compiled and were not: those still there count again from 0. */
+  private requeue(blocks: number[], tags: number[]): void {
+    blocks.forEach((b, j) => { if (this.u32(b) === tags[j] && this.u32(b + 12) === 0) this.setU32(b + 8, 0); });
+  }
+
+  /**
+   * Compiles off the calling thread (WebAssembly.compile) and installs as installCompiled() does
+   * when it is done.
+   */
+  private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
+    const { tags, epoch } = this.startBackground(fresh);
+    WebAssembly.compile(bytes).then((module) => {
+      rememberModule(fresh, tags, module, bytes.length);
+      this.installCompiled(fresh, tags, epoch, bytes.length);
+    }, () => this.abandon(fresh, tags)); // not expected (the same code compiles synchronously in the tests)
   }
 
   /** Background compiles not finished yet (async mode). */
