@@ -420,7 +420,9 @@ function markdown(r: {
 
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf("--runs") + 1]) || 5;
+const option = (name: string, dflt: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : dflt);
 const run = argv[0] === "boot" ? import("./boot.bench.js").then((b) => b.bootBench(runs))
+  : argv[0] === "boot-pages" ? import("./boot-pages.bench.js").then((b) => b.bootPagesBench(option("--threshold", 1000), option("--top", 15)))
   : argv[0] === "overhead" ? import("./overhead.bench.js").then((b) => b.overheadBench(runs))
   : argv[0] === "density" ? import("./density.bench.js").then((b) => b.densityBench())
   : argv[0] === "snapshot" ? import("./snapshot.bench.js").then((b) => b.snapshotBench(runs))
