@@ -63,7 +63,7 @@ describe("a hostile paravirtual guest", () => {
     }
     expect(calls).toBeGreaterThan(5_000);
     expect(reasons.get("limit") ?? 0).toBeGreaterThan(0);
-  });
+  }, 30_000); // 60 guests of their own code: ~5 s with every block compiled (WASMVISOR_JIT=0)
 
   it("leaves a neighbour VM untouched", () => {
     const alone = new Machine(loadCoreModule(), { memSize: MEM, clock: "virtual" });
