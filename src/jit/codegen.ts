@@ -25,7 +25,7 @@
 // loop, each block keeps the registers it uses in locals from their first use and stores the
 // ones it wrote at each of its exits (emitBlock).
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
-import { Body, encodeModule, I32, I64, Op, type FuncDef, type FuncImport, type Label } from "./wasm.js";
+import { Body, encodeModule, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
@@ -68,10 +68,8 @@ export function readBlock(view: DataView, b: number): BlockCode {
   return { h, insns };
 }
 
-// The function a module imports (CHAIN_IMPORT, index 0), then the helpers every module starts
-// with (indices into the module's function space).
-const CHAIN_FUNC = 0;
-const H = { mulhu: 1, mulh: 2, mulhsu: 3, div: 4, divu: 5, rem: 6, remu: 7, divw: 8, divuw: 9, remw: 10, remuw: 11 } as const;
+// Helper functions every module starts with (indices into the module's function space).
+const H = { mulhu: 0, mulh: 1, mulhsu: 2, div: 3, divu: 4, rem: 5, remu: 6, divw: 7, divuw: 8, remw: 9, remuw: 10 } as const;
 const M32 = 0xffffffffn;
 
 function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
@@ -152,12 +150,14 @@ const MAX_GROUPS = 16;
 const groupLocal = (g: number) => 45 + g;
 const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64), ...new Array(MAX_GROUPS).fill(I32)];
 export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
-/**
- * What every module imports besides the memory: `chain`, a page function's parameters plus a
- * table index, which tail-calls the core's table entry at that index with them (the hart's
- * wasm.ts encodeTableCall instance: modules do not import the table themselves).
- */
-export const CHAIN_IMPORT: FuncImport = { name: "chain", params: [...PAGE_PARAMS, I32], results: [I32] };
+// The page functions' type index in a module: helpers() come first (type 0), then the pages.
+// Modules import the core's table to tail-call the next block's function straight from it.
+// (V8 copies an imported table into each instance, so an instantiation costs time in proportion
+// to the table's size: 130 us at 2,000 entries, 2 us without a table. A per-hart module that
+// imported it once and did the tail call for all was measured too: branchy and sort ran 5-10 %
+// slower through the extra call, which costs more than the instantiations at the default
+// threshold.)
+const PAGE_TYPE = 1;
 
 const LOADS = new Map<number, [number, number]>([ // op → [size, wasm load]
   [OP.LB, [1, Op.i64Load8S]], [OP.LH, [2, Op.i64Load16S]], [OP.LW, [4, Op.i64Load32S]], [OP.LD, [8, Op.i64Load]],
@@ -302,11 +302,10 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
 
 /**
  * The module of page functions `pages` (each the blocks of one function, exported as p0, p1, ..
- * in order) for a memory that is shared or not: what a compile job turns into Wasm, on the
- * hart's thread or a worker's (jit.ts).
+ * in order) for a memory that is shared or not: what jit.ts compiles for the blocks it found hot.
  */
 export function encodePages(pages: BlockCode[][], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
-  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory, [CHAIN_IMPORT]);
+  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory);
 }
 
 /** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */
@@ -384,8 +383,7 @@ function tlbEntry(f: Body, va: number, tlb: number): void {
 
 /**
  * Goes on at P_PC in compiled code if there is some: the fetch TLB gives its host address,
- * the lookup its block, the block's header its function, tail-called through the hart's chain
- * import (the callee
+ * the lookup its block, the block's header its function, called as a tail call (the callee
  * checks validity and budget as every entry does). Anything missing leaves to the interpreter.
  */
 function emitChain(f: Body, out: Label): void {
@@ -398,7 +396,7 @@ function emitChain(f: Body, out: Label): void {
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
   f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
-  f.code.byte(Op.returnCall).u32(CHAIN_FUNC);
+  f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
 }
 
 /**

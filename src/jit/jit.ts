@@ -13,8 +13,7 @@
 // (blocks.ts uncompilePage); a function no block names any more is freed at the next look
 // (prune), and a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
-import { compiles, encodePages, PAGE_PARAMS, readBlock, readInsn } from "./codegen.js";
-import { encodeTableCall, I32 } from "./wasm.js";
+import { compiles, encodePages, readBlock, readInsn } from "./codegen.js";
 
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
@@ -164,7 +163,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 12;
+const CODEGEN_VERSION = 13;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -212,14 +211,6 @@ export const DEFAULT_MAX_BLOCKS = 8;
 // hot ones: the blocks of a loop reach the threshold within a few passes of each other.
 const WARM_SHARE = 0.25;
 
-// The module whose instance (one per hart, the only importer of the hart's table) tail-calls a
-// table entry for the compiled modules' chains (codegen.ts CHAIN_IMPORT). Compiled once.
-let tableCallModule: WebAssembly.Module | undefined;
-function tableCall(table: WebAssembly.Table): Function {
-  tableCallModule ??= new WebAssembly.Module(encodeTableCall(PAGE_PARAMS, [I32]));
-  return new WebAssembly.Instance(tableCallModule, { env: { table } }).exports.call as Function;
-}
-
 /** Puts a module's functions in the process's cache (their blocks' tags as they were compiled). */
 function rememberModule(fresh: Pending[], tags: number[][], module: WebAssembly.Module, bytes: number): void {
   const per = Math.ceil(bytes / fresh.length);
@@ -239,7 +230,6 @@ export class Jit {
   private readonly self = new WeakRef(this);
   private readonly free: number[] = [];
   private readonly instances = new Map<WebAssembly.Module, WebAssembly.Instance>();
-  private readonly chain: Function;
   private flagBytes: Uint8Array | undefined;
   private epoch: number;
   private runs = 0;
@@ -267,7 +257,6 @@ export class Jit {
     this.maxPages = options.maxPages ?? 4096;
     this.async = options.async ?? false;
     this.view = new DataView(memory.buffer);
-    this.chain = tableCall(table);
     this.epoch = this.u32(L.JIT_EPOCH);
     // The core counts entries from 1: threshold 0 and 1 both queue a block at its first entry.
     this.view.setUint32(L.JIT_THRESHOLD, Math.max(1, t), true);
@@ -432,7 +421,7 @@ export class Jit {
   private installShared(page: number, blocks: number[], s: Shared): void {
     let inst = this.instances.get(s.module);
     if (!inst) {
-      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, chain: this.chain } });
+      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
       this.instances.set(s.module, inst);
     }
     this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);

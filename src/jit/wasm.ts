@@ -9,7 +9,7 @@ export const I64 = 0x7e;
 /** Opcodes used by the code generator (spec 5.4). */
 export const Op = {
   unreachable: 0x00, block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d,
-  brTable: 0x0e, return: 0x0f, call: 0x10, returnCall: 0x12, returnCallIndirect: 0x13, drop: 0x1a, select: 0x1b,
+  brTable: 0x0e, return: 0x0f, call: 0x10, returnCallIndirect: 0x13, drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, i64Load: 0x29, i32Load8U: 0x2d, i32Load16U: 0x2f, i64Load8S: 0x30, i64Load8U: 0x31, i64Load16S: 0x32, i64Load16U: 0x33,
   i64Load32S: 0x34, i64Load32U: 0x35, i32Store: 0x36, i32Store8: 0x3a, i64Store: 0x37, i64Store8: 0x3c, i64Store16: 0x3d,
@@ -142,52 +142,38 @@ function section(out: Bytes, id: number, content: Bytes): void {
   out.byte(id).u32(content.length).bytes(content.view());
 }
 
-/** A function the module imports from `env` (its index space starts with the imports). */
-export interface FuncImport { name: string; params: number[]; results: number[] }
-
-const sigKey = (params: number[], results: number[]) => `${params.join(",")}>${results.join(",")}`;
-
-function typeSection(out: Bytes, sigs: string[]): void {
+/**
+ * Encodes a module whose functions import `env.memory` (shared or not, as the guest's memory
+ * is: an imported memory must match in sharedness) and `env.table`. Types are numbered in the
+ * order the functions first use them.
+ */
+export function encodeModule(funcs: FuncDef[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const sigs: string[] = [];
+  const typeOf = funcs.map((f) => {
+    const key = `${f.params.join(",")}>${f.results.join(",")}`;
+    let i = sigs.indexOf(key);
+    if (i < 0) { i = sigs.length; sigs.push(key); }
+    return i;
+  });
   const types = new Bytes().u32(sigs.length);
   for (const key of sigs) {
     const [p, r] = key.split(">").map((s) => (s ? s.split(",").map(Number) : []));
     types.byte(0x60).u32(p.length).bytes(p).u32(r.length).bytes(r);
   }
   section(out, 1, types);
-}
-
-/**
- * Encodes a module whose functions import `env.memory` (shared or not, as the guest's memory
- * is: an imported memory must match in sharedness) and the functions `funcImports` from `env`,
- * which take the first function indices. Types are numbered in the order the imports and then
- * the functions first use them. No table is imported: V8 copies an imported table's entries
- * into every instance that imports it, so instantiating costs time in proportion to the
- * table's size, and every later set touches each importer (measured in Node 20: 130 µs per
- * instantiation with 2,000 entries, 2 µs without).
- */
-export function encodeModule(funcs: FuncDef[], sharedMemory: boolean, funcImports: FuncImport[] = []): Uint8Array<ArrayBuffer> {
-  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const sigs: string[] = [];
-  const typeIndex = (params: number[], results: number[]) => {
-    const key = sigKey(params, results);
-    let i = sigs.indexOf(key);
-    if (i < 0) { i = sigs.length; sigs.push(key); }
-    return i;
-  };
-  const importTypes = funcImports.map((f) => typeIndex(f.params, f.results));
-  const typeOf = funcs.map((f) => typeIndex(f.params, f.results));
-  typeSection(out, sigs);
-  const imports = new Bytes().u32(1 + funcImports.length).name("env").name("memory").byte(0x02);
+  // env.memory (the guest's) and env.table (the core's function table: chained tail calls).
+  const imports = new Bytes().u32(2).name("env").name("memory").byte(0x02);
   if (sharedMemory) imports.byte(0x03).u32(0).u32(65536);
   else imports.byte(0x00).u32(0);
-  funcImports.forEach((f, i) => imports.name("env").name(f.name).byte(0x00).u32(importTypes[i]));
+  imports.name("env").name("table").byte(0x01).byte(0x70).byte(0x00).u32(0);
   section(out, 2, imports);
   const fsec = new Bytes().u32(funcs.length);
   for (const t of typeOf) fsec.u32(t);
   section(out, 3, fsec);
   const exported = funcs.map((f, i) => [f.export, i] as const).filter(([n]) => n !== undefined);
   const exps = new Bytes().u32(exported.length);
-  for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(i + funcImports.length);
+  for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(i);
   section(out, 7, exps);
   const code = new Bytes().u32(funcs.length);
   for (const f of funcs) {
@@ -205,23 +191,5 @@ export function encodeModule(funcs: FuncDef[], sharedMemory: boolean, funcImport
     code.u32(body.length).bytes(body.view());
   }
   section(out, 10, code);
-  return new Uint8Array(out.view());
-}
-
-/**
- * A module that imports `env.table` (functions of type params → results) and exports `call`:
- * (...params, index) → return_call_indirect of the table's entry `index`. The one importer of
- * the table a set of modules needs to tail-call through it (see encodeModule).
- */
-export function encodeTableCall(params: number[], results: number[]): Uint8Array<ArrayBuffer> {
-  const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  typeSection(out, [sigKey(params, results), sigKey([...params, I32], results)]);
-  section(out, 2, new Bytes().u32(1).name("env").name("table").byte(0x01).byte(0x70).byte(0x00).u32(0));
-  section(out, 3, new Bytes().u32(1).u32(1));
-  section(out, 7, new Bytes().u32(1).name("call").byte(0x00).u32(0));
-  const body = new Bytes().u32(0);
-  for (let i = 0; i <= params.length; i++) body.byte(Op.localGet).u32(i);
-  body.byte(Op.returnCallIndirect).u32(0).u32(0).byte(Op.end);
-  section(out, 10, new Bytes().u32(1).u32(body.length).bytes(body.view()));
   return new Uint8Array(out.view());
 }
