@@ -236,12 +236,14 @@ describe("processes in a busybox container", () => {
   it("/proc holds the container's own processes: ps, /proc/self, read-only", async () => {
     // another container runs meanwhile: its processes are not in this one's /proc
     const other = run({ program: bundledBusybox(), argv: ["/bin/sh", "-c", "sleep 0.5"], tree: loadBundledBusyboxRoot(), env: ["PATH=/bin:/usr/bin"] });
-    const got = await sh("sleep 0.2 & ps; ls /proc; cat /proc/self/cmdline | tr '\\0' ' '; echo; echo x > /proc/1/comm; wait");
+    // the background sleep outlives the listing however slowly the guest runs (every block
+    // compiled at its first entry, say), and is killed once it is listed
+    const got = await sh("sleep 30 & ps; ls /proc; cat /proc/self/cmdline | tr '\\0' ' '; echo; echo x > /proc/1/comm; kill $!; wait");
     await other;
     const rows = got.out.split("\n");
     expect(rows[0]).toMatch(/^PID\s+USER\s+TIME\s+COMMAND$/);
     expect(rows.slice(1, 4).map((r) => r.trim().split(/\s+/).filter((_, i) => i !== 1 && i !== 2).join(" "))).toEqual([
-      expect.stringMatching(/^1 \/bin\/sh -c sleep 0.2 &/), "2 sleep 0.2", "3 ps",
+      expect.stringMatching(/^1 \/bin\/sh -c sleep 30 &/), "2 sleep 30", "3 ps",
     ]);
     expect(rows.slice(4, 10)).toEqual(["1", "2", "4", "meminfo", "self", "uptime"]); // ls was pid 4
     expect(rows[10]).toBe("cat /proc/self/cmdline ");
@@ -321,7 +323,7 @@ describe("sockets in a busybox container", () => {
     expect(a.out()).toBe("inside A\n");
     a.p.container.stop();
     await a.done;
-  });
+  }, 20_000); // busybox httpd and wget: ~5 s with every block compiled (WASMVISOR_JIT=0)
 
   it("with a network, connections out go through the host's TCP stack (10.0.2.2: the host's loopback); without, nothing is reachable", async () => {
     const server = createServer((req, res) => { res.end(`host saw ${req.url}\n`); });
@@ -340,7 +342,7 @@ describe("sockets in a busybox container", () => {
     } finally {
       server.close();
     }
-  });
+  }, 20_000); // as above
 });
 
 describe("files of a directory root (read-only)", () => {
