@@ -12,48 +12,38 @@ import { join } from "node:path";
 import { Exit } from "../src/core/hart.js";
 import { L } from "../src/core/abi.gen.js";
 import { clearSharedCache } from "../src/jit/jit.js";
-import { Machine } from "../src/machine/machine.js";
-import { loadCoreModule } from "../src/node/core-module.js";
-import { loadBundledLinux, packageRoot } from "../src/node/images.js";
+import { packageRoot } from "../src/node/images.js";
+import { bootToPrompt } from "./boot.bench.js";
 
-const PROMPT = /root@wasmvisor:~# $/;
 const SLICE = 1000;
 
 /** Per page (guest virtual address >> 12): [ms, instructions, instructions run compiled]. */
 type Profile = Map<bigint, [number, number, number]>;
 
+/** A boot with the hart's run() cut into slices charged to the page each starts in. */
 async function profiledBoot(jit: false | { threshold: number }): Promise<{ ms: number; profile: Profile }> {
   const profile: Profile = new Map();
-  let out = "";
-  const dec = new TextDecoder();
-  const ac = new AbortController();
-  const m = new Machine(loadCoreModule(), {
-    memSize: 256 << 20, jit,
-    output: (b) => { out = (out + dec.decode(b, { stream: true })).slice(-256); if (PROMPT.test(out)) ac.abort(); },
+  const { ms } = await bootToPrompt(jit, (m) => {
+    const hart = m.hart, run = hart.run.bind(hart);
+    const view = new DataView(hart.memory.buffer);
+    const jitSteps = () => view.getUint32(L.JIT_STEPS, true); // low word: a slice's difference fits
+    hart.run = (budget: number) => {
+      let left = budget, exit = Exit.Budget;
+      while (left > 0) {
+        const page = hart.pc >> 12n;
+        const s0 = hart.steps, j0 = jitSteps(), t0 = performance.now();
+        exit = run(Math.min(left, SLICE));
+        const ms = performance.now() - t0, n = hart.steps - s0;
+        let p = profile.get(page);
+        if (!p) profile.set(page, p = [0, 0, 0]);
+        p[0] += ms; p[1] += n; p[2] += (jitSteps() - j0) >>> 0;
+        left -= n;
+        if (exit !== Exit.Budget || n === 0) break;
+      }
+      return exit;
+    };
   });
-  m.bootLinux({ ...loadBundledLinux(), cmdline: "console=ttyS0 wasmvisor.mode=full" });
-  const hart = m.hart, run = hart.run.bind(hart);
-  const view = new DataView(hart.memory.buffer);
-  const jitSteps = () => view.getUint32(L.JIT_STEPS, true); // low word: a slice's difference fits
-  hart.run = (budget: number) => {
-    let left = budget, exit = Exit.Budget;
-    while (left > 0) {
-      const page = hart.pc >> 12n;
-      const s0 = hart.steps, j0 = jitSteps(), t0 = performance.now();
-      exit = run(Math.min(left, SLICE));
-      const ms = performance.now() - t0, n = hart.steps - s0;
-      let p = profile.get(page);
-      if (!p) profile.set(page, p = [0, 0, 0]);
-      p[0] += ms; p[1] += n; p[2] += (jitSteps() - j0) >>> 0;
-      left -= n;
-      if (exit !== Exit.Budget || n === 0) break;
-    }
-    return exit;
-  };
-  const t = performance.now();
-  await m.run({ signal: ac.signal, maxInstructions: 2e9 });
-  if (!PROMPT.test(out)) throw new Error("wasmvisor: no prompt");
-  return { ms: performance.now() - t, profile };
+  return { ms, profile };
 }
 
 export async function bootPagesBench(threshold: number, top: number): Promise<void> {

@@ -16,30 +16,39 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Bench } from "tinybench";
 import { Machine } from "../src/machine/machine.js";
-import { clearSharedCache } from "../src/jit/jit.js";
+import { clearSharedCache, type JitOptions } from "../src/jit/jit.js";
 import { loadCoreModule } from "../src/node/core-module.js";
 import { loadBundledLinux, packageRoot } from "../src/node/images.js";
 
 const PROMPT = /root@wasmvisor:~# $/;
 const CMDLINE = "console=ttyS0 wasmvisor.mode=full";
 
-interface Boot { seconds: number; instructions: number; compiled?: number; compileMs?: number; compiledBlocks?: number }
-
-async function wasmvisorBoot(jit: boolean): Promise<Boot> {
-  const images = loadBundledLinux();
+/**
+ * Boots the bundled Linux (full mode, 256 MiB) on a new Machine to its first shell prompt and
+ * says how long the run took; `prepare` gets the booted machine before it runs.
+ */
+export async function bootToPrompt(jit: JitOptions | false, prepare?: (m: Machine) => void): Promise<{ m: Machine; ms: number }> {
   let out = "";
   const dec = new TextDecoder();
   const ac = new AbortController();
   const m = new Machine(loadCoreModule(), {
     memSize: 256 << 20,
-    jit: jit ? {} : false,
+    jit,
     output: (b) => { out = (out + dec.decode(b, { stream: true })).slice(-256); if (PROMPT.test(out)) ac.abort(); },
   });
-  m.bootLinux({ ...images, cmdline: CMDLINE });
+  m.bootLinux({ ...loadBundledLinux(), cmdline: CMDLINE });
+  prepare?.(m);
   const t = performance.now();
   await m.run({ signal: ac.signal, maxInstructions: 2e9 });
   if (!PROMPT.test(out)) throw new Error("wasmvisor: no prompt");
-  const r: Boot = { seconds: (performance.now() - t) / 1000, instructions: m.hart.steps };
+  return { m, ms: performance.now() - t };
+}
+
+interface Boot { seconds: number; instructions: number; compiled?: number; compileMs?: number; compiledBlocks?: number }
+
+async function wasmvisorBoot(jit: boolean): Promise<Boot> {
+  const { m, ms } = await bootToPrompt(jit ? {} : false);
+  const r: Boot = { seconds: ms / 1000, instructions: m.hart.steps };
   const st = m.hart.jit?.stats();
   if (st) Object.assign(r, { compiled: Number(st.steps) / r.instructions, compileMs: st.compileMs, compiledBlocks: st.compiledBlocks });
   return r;

@@ -163,7 +163,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 13;
+const CODEGEN_VERSION = 11;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -427,58 +427,42 @@ export class Jit {
     this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);
   }
 
-  /** Marks the blocks of `fresh` as compiling in the background (not queued again meanwhile). */
-  private startBackground(fresh: Pending[]): { tags: number[][]; epoch: number } {
+  /**
+   * Compiles off the calling thread (WebAssembly.compile) and installs each function whose
+   * blocks are all still there, unchanged and uncompiled, when it is done; the others (all of
+   * them if the compile fails) are left to be queued again.
+   */
+  private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
+    const epoch = this.epoch;
+    const tags = this.tagsOf(fresh); // as compiled: a block may be dropped and replaced meanwhile
     for (const p of fresh) for (const b of p.blocks) this.inFlight.add(b);
     this.background++;
-    return { tags: this.tagsOf(fresh), epoch: this.epoch };
-  }
-
-  private endBackground(fresh: Pending[]): void {
-    for (const p of fresh) for (const b of p.blocks) this.inFlight.delete(b);
-    this.background--;
-  }
-
-  /**
-   * A background compile of `fresh` is done (its functions are in the process's cache): installs
-   * each whose blocks are all still there, unchanged and uncompiled; the others are left to be
-   * queued again.
-   */
-  private installCompiled(fresh: Pending[], tags: number[][], epoch: number, bytes: number): void {
-    this.endBackground(fresh);
-    this.counts.compiledBytes += bytes;
-    if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
-    const t0 = performance.now();
-    fresh.forEach((p, i) => {
-      const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) && this.u32(b + 12) === 0);
-      const s = intact ? shared.get(p.key) : undefined;
-      if (s) this.installShared(p.page, p.blocks, s);
-      else this.requeue(p.blocks, tags[i]);
+    const done = () => {
+      for (const p of fresh) for (const b of p.blocks) this.inFlight.delete(b);
+      this.background--;
+    };
+    WebAssembly.compile(bytes).then((module) => {
+      done();
+      rememberModule(fresh, tags, module, bytes.length);
+      this.counts.compiledBytes += bytes.length;
+      if (this.disabled || this.u32(L.JIT_EPOCH) !== epoch) return;
+      const t0 = performance.now();
+      fresh.forEach((p, i) => {
+        const intact = p.blocks.every((b, j) => this.u32(b) === tags[i][j] && this.reachable(b, tags[i][j]) && this.u32(b + 12) === 0);
+        const s = intact ? shared.get(p.key) : undefined;
+        if (s) this.installShared(p.page, p.blocks, s);
+        else this.requeue(p.blocks, tags[i]);
+      });
+      this.counts.compileMs += performance.now() - t0;
+    }, () => { // not expected (the same code compiles synchronously in the tests)
+      done();
+      fresh.forEach((p, i) => this.requeue(p.blocks, tags[i]));
     });
-    this.counts.compileMs += performance.now() - t0;
-  }
-
-  /** A background compile of `fresh` failed: its blocks count again towards the threshold. */
-  private abandon(fresh: Pending[], tags: number[][]): void {
-    this.endBackground(fresh);
-    fresh.forEach((p, i) => this.requeue(p.blocks, tags[i]));
   }
 
   /** Blocks that were to be compiled and were not: those still there count again from 0. */
   private requeue(blocks: number[], tags: number[]): void {
     blocks.forEach((b, j) => { if (this.u32(b) === tags[j] && this.u32(b + 12) === 0) this.setU32(b + 8, 0); });
-  }
-
-  /**
-   * Compiles off the calling thread (WebAssembly.compile) and installs as installCompiled() does
-   * when it is done.
-   */
-  private compileLater(fresh: Pending[], bytes: Uint8Array<ArrayBuffer>): void {
-    const { tags, epoch } = this.startBackground(fresh);
-    WebAssembly.compile(bytes).then((module) => {
-      rememberModule(fresh, tags, module, bytes.length);
-      this.installCompiled(fresh, tags, epoch, bytes.length);
-    }, () => this.abandon(fresh, tags)); // not expected (the same code compiles synchronously in the tests)
   }
 
   /** Background compiles not finished yet (async mode). */
