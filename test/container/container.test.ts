@@ -275,7 +275,7 @@ describe("processes in a busybox container", () => {
     expect(b.out).toBe("1\nno-such-process\n");
     expect(b.err).toMatch(/can't open '\/tmp\/a\/file': No such file or directory/);
     expect(loadBundledBusyboxRoot().stat("tmp/a")).toBeUndefined(); // the shared base is untouched
-  });
+  }, 20_000); // busybox runs: ~5-6 s with every block compiled (WASMVISOR_JIT=0) on a busy machine
 });
 
 describe("sockets in a busybox container", () => {
@@ -367,7 +367,7 @@ describe("files of a directory root (read-only)", () => {
     // (the shell's builtins: this root has no programs for it to fork and exec)
     const sh = await inRoot(["sh", "-c", 'read a < /etc/hello.txt; echo "[$a]"; cd /etc/sub; pwd; read d < deep; read h < ../abs-link; echo "$d|$h"']);
     expect(sh.out).toBe("[hello from the root]\n/etc/sub\ndeep|hello from the root\n");
-  });
+  }, 20_000); // busybox runs: ~5-6 s with every block compiled (WASMVISOR_JIT=0) on a busy machine
 
   it("paths that try to leave the root reach nothing outside it", async () => {
     for (const path of ["/../../../secret", "../../../../secret", "/etc/escape", "/etc/escape2", "/etc/../../secret"]) {
@@ -379,7 +379,7 @@ describe("files of a directory root (read-only)", () => {
     const sh = await inRoot(["sh", "-c", "cd /../../..; pwd; read s < secret; echo \"[$s]\""]);
     expect(sh.out).not.toContain("HOST SECRET");
     expect(sh.out.split("\n")[0]).toBe("/");
-  });
+  }, 20_000); // busybox runs: ~5-6 s with every block compiled (WASMVISOR_JIT=0) on a busy machine
 });
 
 describe("container roots", () => {

@@ -63,7 +63,7 @@ describe("a tar archive as a container's root", () => {
     expect((files.get("etc/motd.abs")!.mode & S_IFMT)).toBe(S_IFLNK);
     expect(files.get("etc/motd.hard")).toBe(files.get("etc/motd")); // a hard link is the same file
     expect(files.get("bin/busybox")!.mode & 0o777).toBe(0o755);
-  });
+  }, 20_000); // busybox runs: ~5-6 s with every block compiled (WASMVISOR_JIT=0) on a busy machine
 
   it("writes go to the container's own layer: the archive and the next container see none of them", async () => {
     const path = join(dir, "gnu.tar");

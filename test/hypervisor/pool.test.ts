@@ -146,7 +146,11 @@ describe("worker pool", { timeout: 60_000 }, () => {
     expect(r.stats.mips).toBeGreaterThan(0);
     expect((await app.inject({ method: "GET", url: "/vms/p2/console" })).body).toMatch(/wasmvisor demo guest/);
     const m = (await app.inject({ method: "GET", url: "/metrics" })).body;
-    expect(m).toMatch(/^wasmvisor_vm_mips\{vm="p1"\} [1-9]\d*\.\d{3}$/m);
+    // Above 0, not above 1: a short guest with every block compiled (WASMVISOR_JIT=0) on a busy
+    // machine can run below 1 MIPS.
+    const mips = /^wasmvisor_vm_mips\{vm="p1"\} (\d+\.\d{3})$/m.exec(m);
+    expect(mips).not.toBeNull();
+    expect(Number(mips![1])).toBeGreaterThan(0);
     expect(m).toMatch(/^wasmvisor_host_vms\{state="shutoff"\} 2$/m);
     const bad = await app.inject({ method: "PUT", url: "/vms/p3", payload: { ...body, drives: [{ drive_id: "d", path_on_host: disk + ".missing", is_read_only: false }] } });
     expect([bad.statusCode, bad.json().fault_message]).toEqual([400, `drives: cannot read disk ${disk}.missing: no such file`]);
