@@ -137,6 +137,9 @@ export function dirtyLogRestart(): void { mmu.dirtyLogRestart(); }
 /** Forgets every cached translation (SBI remote SFENCE.VMA on this hart). */
 export function flushTlb(): void { tlbFlushAll(); }
 
+/** Compiled code's TLB refill (mmu.ts tlbRefill): 1 if the load (store = 0) or store TLB now maps `va`. */
+export function jitRefill(va: u64, size: u32, store: u32): u32 { return mmu.tlbRefill(va, size, store != 0) ? 1 : 0; }
+
 /** Raises or clears SSIP (SBI IPI to this hart). */
 export function setSoftIrq(on: bool): void {
   const m = load<u64>(S_MIP);

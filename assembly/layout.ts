@@ -128,9 +128,11 @@ export const PAGE_FLAGS: u32 = 0x200000;
 export const PAGE_CODE: u8 = 1; // the decoded-instruction cache holds entries from this page
 export const PAGE_WATCH: u8 = 2; // stores here must be seen by the core (HTIF tohost)
 export const PAGE_RAN: u8 = 4; // compiled code of this page ran since the JIT last looked (src/jit/jit.ts)
-// One u16 per page: guest stores a code page has taken since it became code (mmu.ts).
+// One u16 per page (mmu.ts noteRamStore): the guest stores a code page has taken since it
+// became code (low 12 bits), and how many times such stores made it data again (top 4 bits).
 export const PAGE_STORES: u32 = 0x280000;
-export const PAGE_STORES_MAX: u32 = 4095;
+export const PAGE_STORES_FIRST: u32 = 64; // stores a code page takes before it is data again, the first time
+export const PAGE_STORES_MAX: u32 = 4095; // and at most, once it went back and forth
 // Owner page (RAM page index) of each slot array, to unlink them all when the pool is reset.
 export const SLOT_OWNERS: u32 = 0x380000;
 // Dirty-page log (mmu.ts): one bit per 4 KiB RAM page (room for 2 GiB), set while the log is on

@@ -2,7 +2,7 @@
 // TLBs, physical memory dispatch (RAM, in-core CLINT, host devices) and the slow paths of loads
 // and stores.
 import {
-  DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_MAX,
+  DRAM_BASE, PAGE_CODE, PAGE_FLAGS, PAGE_STORES, PAGE_STORES_FIRST, PAGE_STORES_MAX,
   PAGE_RAN, PAGE_WATCH, RAM_OFF, S_MENVCFG, S_MSTATUS, S_PRIV,
   S_RAM_SIZE, S_SATP, S_TOHOST, TLB_BASE, TLB_ENTRIES, TLB_INVALID, TLB_KIND_BYTES, TLB_SET_BYTES,
   CLINT_BASE, CLINT_SIZE, DIRTY_LOG,
@@ -183,6 +183,27 @@ export function fillStoreTlb(va: u64, h: u32, pa: u64, p: u64): void {
   if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
 }
 
+/**
+ * For compiled code (src/jit/codegen.ts) that missed the load or store TLB at `va` with an
+ * access of `size` bytes: caches the translation where the slow path would, but without any of
+ * its effects on the guest. A walk that would have to set A or D fails, and so does a fault,
+ * raising nothing. Returns whether the TLB now holds it; if not, compiled code leaves the
+ * access to the interpreter, which does it in full.
+ */
+export function tlbRefill(va: u64, size: u32, store: bool): bool {
+  if ((va & (<u64>size - 1)) != 0) return false; // misaligned: the slow path splits it
+  const p = dataPriv();
+  const acc = store ? ACC_STORE : ACC_LOAD;
+  const pa = translate(va, acc, p, false);
+  if (excCause >= 0) { excCause = -1; return false; }
+  const h = ramHost(pa, size);
+  if (h == 0) return false; // a device, or outside RAM
+  const table = store ? tlbStore : tlbLoad;
+  if (store) fillStoreTlb(va, h, pa, p); // not for code pages or watched ones
+  else tlbFill(table, va, h, pa, ACC_LOAD, p); // not where PMP treats parts of the page differently
+  return load<u64>(table + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4)) == (va & ~(<u64>0xfff));
+}
+
 /** Caches a load translation of RAM at host address `h`. */
 export function fillLoadTlb(va: u64, h: u32, pa: u64, p: u64): void { tlbFill(tlbLoad, va, h, pa, ACC_LOAD, p); }
 
@@ -284,9 +305,12 @@ function accessFault(va: u64, acc: u32): u64 {
 // Decode-cache coherence: pages that hold decoded instructions are never in a store TLB, so a
 // store to one takes the slow path. A guest store drops only the decoded entries it overlaps,
 // so data that shares a page with running code (small guests' .data next to .text) costs a
-// slow-path store, not a re-decode of the page. After PAGE_STORES_MAX such stores the page is
-// treated as data again: all its entries are dropped and stores go back to the TLB until code
-// runs from it once more.
+// slow-path store, not a re-decode of the page. After enough such stores the page is treated
+// as data again: all its entries are dropped and stores go back to the TLB until code runs from
+// it once more. Enough is PAGE_STORES_FIRST the first time, since most such pages stopped being
+// code for good (a booting Linux frees its init text and reuses the pages, and reuses the pages
+// of exited programs), and doubles each time the page goes back and forth, up to PAGE_STORES_MAX,
+// so a page whose code and data both stay hot is not re-decoded every few stores.
 
 // Whether any page flag was set since the flags were last cleared (see index.ts afterRestore).
 export let pageFlagsUsed = false;
@@ -300,7 +324,8 @@ export function markCodePage(h: u32): void {
   if ((flags & PAGE_CODE) != 0) return;
   store<u8>(f, flags | PAGE_CODE);
   pageFlagsUsed = true;
-  store<u16>(PAGE_STORES + ((h - RAM_OFF) >> 12 << 1), 0);
+  const c = PAGE_STORES + ((h - RAM_OFF) >> 12 << 1);
+  store<u16>(c, load<u16>(c) & 0xf000); // the count starts again; the times it went back stay
   tlbFlushStores();
 }
 
@@ -328,11 +353,13 @@ export function noteRamStore(h: u32, size: u32): void {
     if (flags == 0) continue;
     if ((flags & PAGE_CODE) != 0) {
       const c = PAGE_STORES + (pg << 1);
-      const stores = <u32>load<u16>(c) + 1;
-      if (size > 8 || stores > PAGE_STORES_MAX) {
+      const word = <u32>load<u16>(c);
+      const backs = word >> 12, stores = (word & 0xfff) + 1;
+      if (size > 8 || stores > min(PAGE_STORES_FIRST << backs, PAGE_STORES_MAX)) {
+        store<u16>(c, <u16>((size > 8 ? backs : min(backs + 1, 15)) << 12)); // a host write is no back and forth
         invalidateCodePage(RAM_OFF + (pg << 12));
       } else {
-        store<u16>(c, <u16>stores);
+        store<u16>(c, <u16>(word + 1));
         const pageStart = RAM_OFF + (pg << 12);
         const from = h > pageStart ? h : pageStart;
         const to = h + size < pageStart + 4096 ? h + size : pageStart + 4096;

@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x3e9dab19;
+export const SOURCE_HASH = 0xf56a0e8c;
 
 /** assembly/layout.ts */
 export const L = {
@@ -96,6 +96,7 @@ export const L = {
   PAGE_WATCH: 2,
   PAGE_RAN: 4,
   PAGE_STORES: 2621440,
+  PAGE_STORES_FIRST: 64,
   PAGE_STORES_MAX: 4095,
   SLOT_OWNERS: 3670016,
   DIRTY_LOG: 3735552,
@@ -721,6 +722,7 @@ export interface CoreFunctions {
   dirtyLog(on: number): void;
   dirtyLogRestart(): void;
   flushTlb(): void;
+  jitRefill(va: bigint, size: number, store: number): number;
   setSoftIrq(on: number): void;
   clearStats(): void;
   mmioFault(): void;

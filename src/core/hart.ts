@@ -126,7 +126,7 @@ export class Hart {
         sbiCall: () => (this.sbi ? this.sbi() : 0),
       },
     };
-    const { exports } = instantiateSync<Record<string, unknown>>(module, imports);
+    const { exports, instance } = instantiateSync<Record<string, unknown>>(module, imports);
     this.core = exports as unknown as CoreExports;
     const built = this.core.SOURCE_HASH instanceof WebAssembly.Global ? Number(this.core.SOURCE_HASH.value) >>> 0 : -1;
     if (built !== SOURCE_HASH) {
@@ -136,7 +136,7 @@ export class Hart {
     this.view = new DataView(this.memory.buffer);
     this.core.reset(BigInt(DRAM_BASE), memSize, BigInt(options.hartId ?? 0));
     const jit = options.jit ?? defaultJit();
-    this.jit = jit === false ? undefined : new Jit(this.memory, this.core.table, jit);
+    this.jit = jit === false ? undefined : new Jit(this.memory, this.core.table, instance.exports.jitRefill as Function, jit);
   }
 
   /** From inside MmioHandler.read/write: the access is a bus error (the guest takes an access fault). */

@@ -15,8 +15,9 @@
 // is dropped, the core takes the function from every block of the page (blocks.ts
 // uncompilePage), so while it runs every block it holds is still the one it was compiled from
 // (nothing it does can drop a block: code pages are never in a store TLB).
-// Anything the compiled code does not handle (a TLB miss, which covers faults, MMIO and stores
-// to code pages; an instruction it does not compile) ends the call at that instruction with
+// A TLB miss calls the core's refill (assembly/mmu.ts tlbRefill), which maps the page if that
+// needs nothing but a walk. Anything else (a fault, MMIO, a store to a code page, a walk that
+// must set A or D; an instruction it does not compile) ends the call at that instruction with
 // the registers written back, and the interpreter takes it from there: exceptions stay precise
 // because compiled code never raises one.
 //
@@ -25,7 +26,7 @@
 // loop, each block keeps the registers it uses in locals from their first use and stores the
 // ones it wrote at each of its exits (emitBlock).
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
-import { Body, encodeModule, I32, I64, Op, type FuncDef, type Label } from "./wasm.js";
+import { Body, encodeModule, I32, I64, Op, type FuncDef, type ImportedFunc, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
@@ -68,8 +69,12 @@ export function readBlock(view: DataView, b: number): BlockCode {
   return { h, insns };
 }
 
-// Helper functions every module starts with (indices into the module's function space).
-const H = { mulhu: 0, mulh: 1, mulhsu: 2, div: 3, divu: 4, rem: 5, remu: 6, divw: 7, divuw: 8, remw: 9, remuw: 10 } as const;
+// The function every module imports: the core's TLB refill (assembly/mmu.ts tlbRefill), called
+// on a TLB miss; function index 0.
+export const IMPORTS: ImportedFunc[] = [{ name: "refill", params: [I64, I32, I32], results: [I32] }];
+const REFILL = 0;
+// Helper functions every module defines first (indices into the module's function space).
+const H = { mulhu: 1, mulh: 2, mulhsu: 3, div: 4, divu: 5, rem: 6, remu: 7, divw: 8, divuw: 9, remw: 10, remuw: 11 } as const;
 const M32 = 0xffffffffn;
 
 function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
@@ -305,7 +310,7 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
  * in order) for a memory that is shared or not: what jit.ts compiles for the blocks it found hot.
  */
 export function encodePages(pages: BlockCode[][], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
-  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory);
+  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory, IMPORTS);
 }
 
 /** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */
@@ -447,21 +452,30 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   const storeDirty = () => { for (const r of dirty) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
   /** Leaves at instruction `k` (not run) through the block's exit: pc = its pc. */
   const leaveAt = (k: number) => { storeDirty(); f.i32(pageOff + b.insns[k].off).set(V_OFF).i32(k).set(V_K).br(bail); };
-  /** TLB lookup for the access at `va` (local) in table `tlb`; leaves at `k` on a miss. */
+  /**
+   * On a miss of TLB `tlb` for the access at `va` (local): the core's refill, and if it cannot
+   * map the access without the interpreter's slow path, leaves at `k`.
+   */
+  const refill = (k: number, tlb: number, size: number) => {
+    f.if(); f.get(V_VA).i32(size).i32(tlb === P_TS ? 1 : 0).call(REFILL).op(Op.i32Eqz);
+    f.if(); leaveAt(k); f.end(); f.end();
+  };
+  /** TLB lookup for the access at `va` (local) in table `tlb`: its host address. */
   const tlbHost = (k: number, tlb: number, size: number) => {
     tlbEntry(f, V_VA, tlb);
     f.mem(Op.i64Load, 3).get(V_VA).i64(~(0xfff - (size - 1))).op(Op.i64And).op(Op.i64Ne);
-    f.if(); leaveAt(k); f.end();
+    refill(k, tlb, size);
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
   };
   const groups = accessGroups(insns);
   /** The check of group `g` at its first access: its host address in g.local, or leave. */
   const groupCheck = (g: AccessGroup, k: number) => {
     reg(g.base); f.i64(g.minOff).op(Op.i64Add).set(V_VA);
+    f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU);
+    f.if(); leaveAt(k); f.end();
     tlbEntry(f, V_VA, g.tlb);
     f.mem(Op.i64Load, 3).get(V_VA).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
-    f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU).op(Op.i32Or);
-    f.if(); leaveAt(k); f.end();
+    refill(k, g.tlb, 1);
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(g.local);
   };
   let jumped = false;

@@ -163,7 +163,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 11;
+const CODEGEN_VERSION = 12;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -244,7 +244,12 @@ export class Jit {
   private readonly sharedThreshold: number;
   private readonly counts = { modules: 0, sharedFunctions: 0, compiledBlocks: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
 
-  constructor(private readonly memory: WebAssembly.Memory, private readonly table: WebAssembly.Table, options: JitOptions = {}) {
+  /**
+   * `refill` is the core's export jitRefill (a Wasm function, not a JS wrapper of one: compiled
+   * code calls it on every TLB miss).
+   */
+  constructor(private readonly memory: WebAssembly.Memory, private readonly table: WebAssembly.Table,
+    private readonly refill: Function, options: JitOptions = {}) {
     const t = options.threshold ?? DEFAULT_THRESHOLD;
     if (!Number.isInteger(t) || t < 0 || t > 0x7fffffff) throw new RangeError(`jit threshold must be an integer >= 0, got ${t}`);
     const mb = options.maxBlocks ?? DEFAULT_MAX_BLOCKS;
@@ -421,7 +426,7 @@ export class Jit {
   private installShared(page: number, blocks: number[], s: Shared): void {
     let inst = this.instances.get(s.module);
     if (!inst) {
-      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table } });
+      inst = new WebAssembly.Instance(s.module, { env: { memory: this.memory, table: this.table, refill: this.refill } });
       this.instances.set(s.module, inst);
     }
     this.install(page, blocks, inst.exports[s.name] as Function, s.bytes);

@@ -138,6 +138,9 @@ export interface FuncDef {
   export?: string;
 }
 
+/** A function a module imports from env. */
+export interface ImportedFunc { name: string; params: number[]; results: number[] }
+
 function section(out: Bytes, id: number, content: Bytes): void {
   out.byte(id).u32(content.length).bytes(content.view());
 }
@@ -145,17 +148,19 @@ function section(out: Bytes, id: number, content: Bytes): void {
 /**
  * Encodes a module whose functions import `env.memory` (shared or not, as the guest's memory
  * is: an imported memory must match in sharedness) and `env.table`. Types are numbered in the
- * order the functions first use them.
+ * order the defined functions first use them, then the imported functions'.
  */
-export function encodeModule(funcs: FuncDef[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+export function encodeModule(funcs: FuncDef[], sharedMemory: boolean, imported: ImportedFunc[] = []): Uint8Array<ArrayBuffer> {
   const out = new Bytes().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const sigs: string[] = [];
-  const typeOf = funcs.map((f) => {
+  const typeIndex = (f: { params: number[]; results: number[] }) => {
     const key = `${f.params.join(",")}>${f.results.join(",")}`;
     let i = sigs.indexOf(key);
     if (i < 0) { i = sigs.length; sigs.push(key); }
     return i;
-  });
+  };
+  const typeOf = funcs.map(typeIndex);
+  const importType = imported.map(typeIndex); // after the defined functions' types
   const types = new Bytes().u32(sigs.length);
   for (const key of sigs) {
     const [p, r] = key.split(">").map((s) => (s ? s.split(",").map(Number) : []));
@@ -163,17 +168,19 @@ export function encodeModule(funcs: FuncDef[], sharedMemory: boolean): Uint8Arra
   }
   section(out, 1, types);
   // env.memory (the guest's) and env.table (the core's function table: chained tail calls).
-  const imports = new Bytes().u32(2).name("env").name("memory").byte(0x02);
+  // Then the functions `imported` (env.<name>), numbered before the defined ones.
+  const imports = new Bytes().u32(2 + imported.length).name("env").name("memory").byte(0x02);
   if (sharedMemory) imports.byte(0x03).u32(0).u32(65536);
   else imports.byte(0x00).u32(0);
   imports.name("env").name("table").byte(0x01).byte(0x70).byte(0x00).u32(0);
+  imported.forEach((f, i) => imports.name("env").name(f.name).byte(0x00).u32(importType[i]));
   section(out, 2, imports);
   const fsec = new Bytes().u32(funcs.length);
   for (const t of typeOf) fsec.u32(t);
   section(out, 3, fsec);
   const exported = funcs.map((f, i) => [f.export, i] as const).filter(([n]) => n !== undefined);
   const exps = new Bytes().u32(exported.length);
-  for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(i);
+  for (const [n, i] of exported) exps.name(n!).byte(0x00).u32(imported.length + i);
   section(out, 7, exps);
   const code = new Bytes().u32(funcs.length);
   for (const f of funcs) {

@@ -125,6 +125,61 @@ describe("JIT", () => {
     expect(tail(compiled)).toBe(tail(plain));
   });
 
+  /**
+   * S-mode under Sv39 loads and stores across 512 data pages, twice the TLB's 256 entries, so
+   * every access misses the TLB: compiled code refills it through the core (mmu.ts tlbRefill)
+   * instead of leaving to the interpreter. Some pages lack A, some D: those walks must set the
+   * bits, which only the interpreter does, and the page tables must end as it leaves them.
+   */
+  function pagedWalk(): { a: Asm; tables: number } {
+    const ROOT = DRAM_BASE + 0x80000, L1 = ROOT + 0x1000, L0 = ROOT + 0x2000, DATA_PA = DRAM_BASE + 0x100000;
+    const a = new Asm();
+    a.la("t0", "trap").csrw(0x305, "t0"); // mtvec
+    a.li("t0", -1).csrw(0x3b0, "t0").li("t0", 0x1f).csrw(0x3a0, "t0"); // PMP: S may use all memory
+    a.li("t0", (8n << 60n) | BigInt(ROOT >>> 12)).csrw(0x180, "t0"); // satp: Sv39
+    a.li("t0", 1 << 11).csrw(0x300, "t0"); // mstatus.MPP = S
+    a.la("t0", "smode").csrw(0x341, "t0").mret();
+    a.label("smode").li("s3", 3).li("s2", 0);
+    a.label("round").li("s0", 0x40000000).li("s1", 512);
+    a.label("page").ld("t1", 0, "s0").add("s2", "s2", "t1").sd("s2", 8, "s0").lw("t2", 16, "s0").add("s2", "s2", "t2");
+    a.li("t3", 4096).add("s0", "s0", "t3").addi("s1", "s1", -1).bnez("s1", "page");
+    a.addi("s3", "s3", -1).bnez("s3", "round");
+    a.ecall();
+    a.align(4).label("trap").label("spin").j("spin");
+    const pte = (pa: number, flags: number) => (BigInt(pa) >> 12n << 10n) | BigInt(flags);
+    const V = 1, R = 2, W = 4, X = 8, A = 64, D = 128;
+    const tables = new BigUint64Array(3 * 512);
+    tables[2] = pte(DRAM_BASE, V | R | W | X | A | D); // the code: a 1 GiB page, identity mapped
+    tables[1] = pte(L1, V); // VA 0x40000000: the data
+    tables[512] = pte(L0, V);
+    for (let i = 0; i < 512; i++) tables[1024 + i] = pte(DATA_PA + i * 4096, V | R | W | (i % 7 ? A : 0) | (i % 5 ? D : 0));
+    a.space(ROOT - DRAM_BASE - a.bytes().length);
+    for (const b of new Uint8Array(tables.buffer)) a.byte(b);
+    return { a, tables: ROOT };
+  }
+
+  it("TLB misses under Sv39 are refilled in compiled code; walks that must set A or D leave to the interpreter", () => {
+    const { a, tables } = pagedWalk();
+    const run = (jit: JitOptions | false) => {
+      const h = new Hart(loadCoreModule(), { memSize: 4 << 20, clock: () => 0, jit });
+      h.writePhys(DRAM_BASE, a.bytes());
+      for (let i = 0; i < 100; i++) h.run(1000);
+      return h;
+    };
+    const plain = run(false), compiled = run(ALL);
+    expect(plain.priv).toBe(3);
+    expect(plain.csr(0x342)).toBe(9n); // ecall from S: the walk ended
+    expect(state(compiled)).toBe(state(plain));
+    const mem = (h: Hart, pa: number, n: number) => Buffer.from(h.readPhys(pa, n)).toString("hex");
+    expect(mem(compiled, tables, 3 * 4096)).toBe(mem(plain, tables, 3 * 4096)); // A and D bits
+    expect(mem(compiled, DRAM_BASE + 0x100000, 2 << 20)).toBe(mem(plain, DRAM_BASE + 0x100000, 2 << 20));
+    const s = compiled.jit!.stats();
+    expect(Number(s.steps)).toBeGreaterThan(Number(compiled.instret) / 2);
+    // 3 × 512 × 3 accesses, nearly all TLB misses; only the walks that set A or D (about 175) and
+    // the ends of budgets leave compiled code.
+    expect(s.bails).toBeLessThan(600);
+  });
+
   it("a group of accesses through a misaligned base runs as the interpreter runs it (plain accesses within a page)", () => {
     const a = new Asm();
     a.la("t0", "trap").csrw(0x305, "t0");
