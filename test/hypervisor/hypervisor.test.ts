@@ -187,7 +187,9 @@ describe("hypervisor: idle VMs", () => {
     for (const id of idle) {
       const vm = hv.vms.get(id)!;
       expect(vm.exitCode).toBe(7); // woken by the machine timer interrupt (mcause 7)
-      expect(vm.cpuMs).toBeLessThan(10);
+      // Its slices before the wait count too (up to ~13 ms with every block compiled,
+      // WASMVISOR_JIT=0, on a busy machine); a VM that spun through the wait would show 75+.
+      expect(vm.cpuMs).toBeLessThan(25);
     }
     hv.close();
   });
