@@ -183,6 +183,9 @@ export function fillStoreTlb(va: u64, h: u32, pa: u64, p: u64): void {
   if (load<u8>(PAGE_FLAGS + ((h - RAM_OFF) >> 12)) == 0) tlbFill(tlbStore, va, h, pa, ACC_STORE, p);
 }
 
+/** Caches a load translation of RAM at host address `h`. */
+export function fillLoadTlb(va: u64, h: u32, pa: u64, p: u64): void { tlbFill(tlbLoad, va, h, pa, ACC_LOAD, p); }
+
 /**
  * For compiled code (src/jit/codegen.ts) that missed the load or store TLB at `va` with an
  * access of `size` bytes: caches the translation where the slow path would, but without any of
@@ -198,14 +201,11 @@ export function tlbRefill(va: u64, size: u32, store: bool): bool {
   if (excCause >= 0) { excCause = -1; return false; }
   const h = ramHost(pa, size);
   if (h == 0) return false; // a device, or outside RAM
-  const table = store ? tlbStore : tlbLoad;
-  if (store) fillStoreTlb(va, h, pa, p); // not for code pages or watched ones
-  else tlbFill(table, va, h, pa, ACC_LOAD, p); // not where PMP treats parts of the page differently
-  return load<u64>(table + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4)) == (va & ~(<u64>0xfff));
+  // Neither fills where PMP treats parts of the page differently; stores not for code or watched pages.
+  if (store) { fillStoreTlb(va, h, pa, p); return storeHit(va, ~(<u64>0xfff)) != 0; }
+  fillLoadTlb(va, h, pa, p);
+  return loadHit(va, ~(<u64>0xfff)) != 0;
 }
-
-/** Caches a load translation of RAM at host address `h`. */
-export function fillLoadTlb(va: u64, h: u32, pa: u64, p: u64): void { tlbFill(tlbLoad, va, h, pa, ACC_LOAD, p); }
 
 /** Host (linear-memory) address of physical `pa` if [pa, pa+size) is RAM, else 0. */
 // @ts-ignore: decorator
@@ -312,6 +312,10 @@ function accessFault(va: u64, acc: u32): u64 {
 // of exited programs), and doubles each time the page goes back and forth, up to PAGE_STORES_MAX,
 // so a page whose code and data both stay hot is not re-decoded every few stores.
 
+// PAGE_STORES: the count in the low 12 bits (PAGE_STORES_MAX is all ones), the times it went back above.
+const BACKS_SHIFT: u32 = 12;
+const MAX_BACKS: u32 = 15;
+
 // Whether any page flag was set since the flags were last cleared (see index.ts afterRestore).
 export let pageFlagsUsed = false;
 export function clearPageFlagsUsed(): void { pageFlagsUsed = false; }
@@ -325,7 +329,7 @@ export function markCodePage(h: u32): void {
   store<u8>(f, flags | PAGE_CODE);
   pageFlagsUsed = true;
   const c = PAGE_STORES + ((h - RAM_OFF) >> 12 << 1);
-  store<u16>(c, load<u16>(c) & 0xf000); // the count starts again; the times it went back stay
+  store<u16>(c, <u16>(<u32>load<u16>(c) & ~PAGE_STORES_MAX)); // the count starts again; the times it went back stay
   tlbFlushStores();
 }
 
@@ -354,9 +358,10 @@ export function noteRamStore(h: u32, size: u32): void {
     if ((flags & PAGE_CODE) != 0) {
       const c = PAGE_STORES + (pg << 1);
       const word = <u32>load<u16>(c);
-      const backs = word >> 12, stores = (word & 0xfff) + 1;
+      const backs = word >> BACKS_SHIFT, stores = (word & PAGE_STORES_MAX) + 1;
       if (size > 8 || stores > min(PAGE_STORES_FIRST << backs, PAGE_STORES_MAX)) {
-        store<u16>(c, <u16>((size > 8 ? backs : min(backs + 1, 15)) << 12)); // a host write is no back and forth
+        const after = size > 8 ? backs : min(backs + 1, MAX_BACKS); // a host write is no back and forth
+        store<u16>(c, <u16>(after << BACKS_SHIFT));
         invalidateCodePage(RAM_OFF + (pg << 12));
       } else {
         store<u16>(c, <u16>(word + 1));
