@@ -201,6 +201,9 @@ const FP_CVT = new Map<number, number>([[OP.FCVT_D_W, Op.f64ConvertI32S], [OP.FC
 const FP_PLAIN = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FSGNJ_D, OP.FSGNJN_D, OP.FSGNJX_D, OP.FMV_X_D, OP.FMV_D_X]);
 // The FP instructions that read an integer register (rs1: an address or a source value).
 const FP_FROM_X = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FMV_D_X, OP.FCVT_D_W, OP.FCVT_D_L]);
+// The FP instructions that only read FP state (an F register): FS must not be Off, and need not
+// be Dirty (setjmp stores the callee-saved F registers of processes that never wrote them).
+const FP_READS_ONLY = new Set<number>([OP.FSW, OP.FSD, OP.FMV_X_D]);
 const usesFflags = (op: number) => FP_ARITH.has(op) || FP_CVT.has(op);
 const isFp = (op: number) => usesFflags(op) || FP_PLAIN.has(op);
 
@@ -330,9 +333,10 @@ function staticTargets(b: BlockCode): number[] {
  * Loads (or stores) of one block through one base register that is not written between them,
  * close enough to lie in one page: one TLB check before the first covers them all (the stores
  * and loads of a stack frame, the fields of a structure). The check fails, and the block leaves
- * at the first of them, unless the whole range is in one page with a TLB hit; an access that
- * would miss on its own makes it fail, so the interpreter takes that access at the same
- * instruction or after an earlier one. A misaligned access within a page of RAM is a plain
+ * at the first of them, unless the whole range has TLB hits in pages that lie one after the
+ * other in the host's memory (one page, or two the guest maps to adjacent physical pages); an
+ * access that would miss on its own makes it fail, so the interpreter takes that access at the
+ * same instruction or after an earlier one. A misaligned access within a page of RAM is a plain
  * access there, as the interpreter's slow path makes it (mmu.ts loadSlow, storeSlow).
  */
 interface AccessGroup {
@@ -426,10 +430,14 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
   // Entry: the budget covers the block.
   f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU);
   f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
-  // FP state the compiled FP code relies on, unchanged while it runs (no CSR write is compiled).
+  // FP state the compiled FP code relies on, unchanged while it runs (no CSR write is compiled):
+  // FS Dirty if the block writes FP state (it does not update FS), else FS not Off; and for the
+  // native arithmetic, NX raised and frm RNE.
   const fp = insns.some((i) => isFp(i.op)), fflags = insns.some((i) => usesFflags(i.op));
+  const writesFp = insns.some((i) => isFp(i.op) && !FP_READS_ONLY.has(i.op));
   if (fp) {
-    f.i32(0).mem(Op.i64Load, 3, L.S_MSTATUS).i64(3 << 13).op(Op.i64And).i64(3 << 13).op(Op.i64Ne);
+    f.i32(0).mem(Op.i64Load, 3, L.S_MSTATUS).i64(3 << 13).op(Op.i64And);
+    if (writesFp) f.i64(3 << 13).op(Op.i64Ne); else f.op(Op.i64Eqz);
     if (fflags) f.i32(0).mem(Op.i64Load, 3, L.S_FCSR).i64(0xe1).op(Op.i64And).i64(1).op(Op.i64Ne).op(0x72 /* i32.or */);
     f.if(); pcAt(0); f.set(P_PC); f.br(out); f.end();
   }
@@ -468,15 +476,27 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
   };
   const groups = accessGroups(insns);
-  /** The check of group `g` at its first access: its host address in g.local, or leave. */
+  /**
+   * The check of group `g` at its first access: its host address in g.local, or leave. A range
+   * that crosses a page (a stack frame that straddles one, at every pass at that depth) needs
+   * the next page in the TLB too, mapped right after the first in the host's memory (the
+   * kernel's linear map is): then one base still covers every access.
+   */
   const groupCheck = (g: AccessGroup, k: number) => {
     reg(g.base); f.i64(g.minOff).op(Op.i64Add).set(V_VA);
-    f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU);
-    f.if(); leaveAt(k); f.end();
     tlbEntry(f, V_VA, g.tlb);
     f.mem(Op.i64Load, 3).get(V_VA).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
     refill(k, g.tlb, 1);
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(g.local);
+    f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU);
+    f.if();
+    f.get(V_VA).i64(g.span - 1).op(Op.i64Add).set(V_T); // the range's last byte, in the next page
+    tlbEntry(f, V_T, g.tlb);
+    f.mem(Op.i64Load, 3).get(V_T).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
+    f.get(V_T).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
+    f.get(g.local).i32(g.span - 1).op(Op.i32Add).op(Op.i32Ne).op(0x72 /* i32.or */);
+    f.if(); leaveAt(k); f.end();
+    f.end();
   };
   let jumped = false;
   insns.forEach((i, k) => {

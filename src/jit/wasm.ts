@@ -93,10 +93,12 @@ export class Body {
   private nextId = 0;
 
   op(o: number): this { this.code.byte(o); return this; }
-  private open(o: number): Label { const l = { id: this.nextId++ }; this.code.byte(o).byte(0x40); this.stack.push(l); return l; }
+  /** Opens a block, loop or if with no result (0x40) or one value of type `result`. */
+  private open(o: number, result = 0x40): Label { const l = { id: this.nextId++ }; this.code.byte(o).byte(result); this.stack.push(l); return l; }
   block(): Label { return this.open(Op.block); }
   loop(): Label { return this.open(Op.loop); }
-  if(): Label { return this.open(Op.if); }
+  /** An if whose arms leave nothing, or one value of type `result` (both arms must). */
+  if(result?: number): Label { return this.open(Op.if, result); }
   /** The else arm of the innermost open if. */
   else(): this { return this.op(Op.else); }
   end(): this { if (!this.stack.pop()) throw new Error("wasm: end without a block"); return this.op(Op.end); }

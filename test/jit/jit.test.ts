@@ -13,7 +13,7 @@ import { Bytes } from "../../src/jit/wasm.js";
 import { clearSharedCache, installedCodeBytes, PROCESS_CODE_BYTES, setProcessCodeLimit, type JitOptions } from "../../src/jit/jit.js";
 import { Exit } from "../../src/core/hart.js";
 import { prepareHart, runToExit } from "../../bench/guest.js";
-import { Asm } from "../helpers/rv-asm.js";
+import { Asm, encS } from "../helpers/rv-asm.js";
 
 const ALL: JitOptions = { threshold: 0 };
 
@@ -123,6 +123,110 @@ describe("JIT", () => {
     expect(compiled.csr(0x343)).toBe(plain.csr(0x343));
     const tail = (h: Hart) => Buffer.from(h.readPhys(DRAM_BASE + memSize - 4 * 4096, 4 * 4096)).toString("hex");
     expect(tail(compiled)).toBe(tail(plain));
+  });
+
+  /**
+   * A stack frame that straddles a page boundary (the same one on every pass, as a function
+   * called at one depth in a loop stores and reloads it): the group's one check cannot cover it,
+   * so each access checks its own page, and the block still runs compiled.
+   */
+  function straddlingFrame(): Asm {
+    const a = new Asm();
+    a.li("s0", DRAM_BASE + 0x3000 - 24).li("s1", 2000).li("s2", 0x1234).li("s3", -7).li("s5", 0);
+    a.label("loop").sd("s1", 0, "s0").sd("s2", 8, "s0").sd("s3", 16, "s0").sd("s1", 24, "s0").sd("s2", 32, "s0");
+    a.ld("t1", 0, "s0").ld("t2", 24, "s0").ld("t3", 32, "s0").add("s5", "s5", "t1").add("s5", "s5", "t2").add("s5", "s5", "t3");
+    a.addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("done").j("done");
+    return a;
+  }
+
+  it("a group of accesses that straddles a page runs compiled, each access checked on its own", () => {
+    const plain = hartWith(straddlingFrame(), false);
+    const compiled = hartWith(straddlingFrame(), ALL);
+    for (let i = 0; i < 60; i++) {
+      plain.run(1000);
+      compiled.run(1000);
+      expect(state(compiled)).toBe(state(plain));
+    }
+    expect(plain.x(9)).toBe(0n); // the loop finished
+    const frame = (h: Hart) => Buffer.from(h.readPhys(DRAM_BASE + 0x3000 - 24, 40)).toString("hex");
+    expect(frame(compiled)).toBe(frame(plain));
+    const s = compiled.jit!.stats();
+    expect(Number(s.steps)).toBeGreaterThan(20_000);
+    expect(s.bails).toBeLessThan(20); // leaving at the group's first store would be once a pass (2,000)
+  });
+
+  /**
+   * The straddling frame under Sv39: the two virtual pages map to physical pages that are
+   * adjacent (one base covers the frame) or not (each pass leaves for the interpreter, which
+   * splits the accesses).
+   */
+  function straddlingPaged(adjacent: boolean): Asm {
+    const ROOT = DRAM_BASE + 0x80000, L1 = ROOT + 0x1000, L0 = ROOT + 0x2000, DATA_PA = DRAM_BASE + 0x100000;
+    const a = new Asm();
+    a.li("t0", -1).csrw(0x3b0, "t0").li("t0", 0x1f).csrw(0x3a0, "t0"); // PMP: S may use all memory
+    a.li("t0", (8n << 60n) | BigInt(ROOT >>> 12)).csrw(0x180, "t0"); // satp: Sv39
+    a.li("t0", 1 << 11).csrw(0x300, "t0"); // mstatus.MPP = S
+    a.la("t0", "smode").csrw(0x341, "t0").mret();
+    a.label("smode").li("s0", 0x40001000 - 24).li("s1", 2000).li("s2", 0x1234).li("s3", -7).li("s5", 0);
+    a.label("loop").sd("s1", 0, "s0").sd("s2", 8, "s0").sd("s3", 16, "s0").sd("s1", 24, "s0").sd("s2", 32, "s0");
+    a.ld("t1", 0, "s0").ld("t2", 24, "s0").add("s5", "s5", "t1").add("s5", "s5", "t2");
+    a.addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("done").j("done");
+    const pte = (pa: number) => (BigInt(pa) >> 12n << 10n) | 0xc7n; // V R W A D
+    const tables = new BigUint64Array(3 * 512);
+    tables[2] = (BigInt(DRAM_BASE) >> 12n << 10n) | 0xcfn; // the code: a 1 GiB page, identity mapped (V R W X A D)
+    tables[1] = (BigInt(L1) >> 12n << 10n) | 1n;
+    tables[512] = (BigInt(L0) >> 12n << 10n) | 1n;
+    tables[1024] = pte(DATA_PA);
+    tables[1025] = pte(DATA_PA + (adjacent ? 0x1000 : 0x5000));
+    a.space(ROOT - DRAM_BASE - a.bytes().length);
+    for (const b of new Uint8Array(tables.buffer)) a.byte(b);
+    return a;
+  }
+
+  for (const adjacent of [true, false]) {
+    it(`a straddling group under Sv39 on ${adjacent ? "adjacent" : "scattered"} physical pages runs exactly as interpreted`, () => {
+      const run = (jit: JitOptions | false) => {
+        const h = new Hart(loadCoreModule(), { memSize: 4 << 20, clock: () => 0, jit });
+        h.writePhys(DRAM_BASE, straddlingPaged(adjacent).bytes());
+        for (let i = 0; i < 40; i++) h.run(1000);
+        return h;
+      };
+      const plain = run(false), compiled = run(ALL);
+      expect(plain.x(9)).toBe(0n); // the loop finished
+      expect(state(compiled)).toBe(state(plain));
+      const mem = (h: Hart) => Buffer.from(h.readPhys(DRAM_BASE + 0x100000, 0x6000)).toString("hex");
+      expect(mem(compiled)).toBe(mem(plain));
+      const s = compiled.jit!.stats();
+      if (adjacent) expect(s.bails).toBeLessThan(20);
+      else expect(s.bails).toBeGreaterThan(1500); // each pass leaves at the frame's first store
+    });
+  }
+
+  it("blocks that only read FP registers run compiled while FS is Initial, and leave it so", () => {
+    const build = () => {
+      const a = new Asm();
+      a.li("t0", 1 << 13).csrs(0x300, "t0"); // mstatus.FS = Initial
+      a.la("s0", "data").li("s1", 2000);
+      const fsd = (f: number, off: number) => a.insn(encS(off, f, 8 /* s0 */, 3, 0x27));
+      a.label("loop"); fsd(8, 0); fsd(9, 8); a.addi("s1", "s1", -1).bnez("s1", "loop");
+      a.label("done").j("done");
+      a.align(4096).label("data").dword(-1).dword(-1); // a page of its own: not a code page
+      return a;
+    };
+    const plain = hartWith(build(), false);
+    const compiled = hartWith(build(), ALL);
+    for (const h of [plain, compiled]) for (let i = 0; i < 20; i++) h.run(1000);
+    expect(state(compiled)).toBe(state(plain));
+    expect(plain.x(9)).toBe(0n);
+    for (const h of [plain, compiled]) expect((h.csr(0x300)! >> 13n) & 3n).toBe(1n); // FS still Initial
+    const data = (h: Hart) => Buffer.from(h.readPhys(build().addr("data"), 16)).toString("hex");
+    expect(data(compiled)).toBe("0".repeat(32));
+    expect(data(plain)).toBe("0".repeat(32));
+    const s = compiled.jit!.stats();
+    expect(Number(s.steps)).toBeGreaterThan(5_000);
+    expect(s.declined).toBeLessThan(20); // requiring FS = Dirty declined every entry
   });
 
   /**
