@@ -8,7 +8,8 @@
 // drift in the machine's speed (seen here: 1.5x between minutes) out of their ratios. V8 keeps
 // compiled modules by their bytes for the life of the process, so after the first round a cold
 // boot generates its code again but gets V8's machine code for it at once: only the first
-// round's cold boot (listed apart) pays the whole compile.
+// round's cold boot (listed apart) pays the whole compile. Each round then times a CPU-bound
+// shell loop typed at the prompt of a fresh boot on each engine (WORKLOAD).
 // Writes bench/results/boot.json and boot.md.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ import { Machine } from "../src/machine/machine.js";
 import { clearSharedCache, type JitOptions } from "../src/jit/jit.js";
 import { loadCoreModule } from "../src/node/core-module.js";
 import { loadBundledLinux, packageRoot } from "../src/node/images.js";
+import { ConsoleSession, SHELL_PROMPT } from "../src/machine/console-session.js";
 
 const PROMPT = /root@wasmvisor:~# $/;
 const CMDLINE = "console=ttyS0 wasmvisor.mode=full";
@@ -54,19 +56,60 @@ async function wasmvisorBoot(jit: boolean): Promise<Boot> {
   return r;
 }
 
-function qemuBoot(dir: string): Promise<number> {
+// A CPU-bound command in the booted guest: busybox sh's own arithmetic in a loop (user mode,
+// about 500 M instructions), timed from typing it to the marker it prints when done. Unlike the
+// boot, it runs the same code many thousands of times: what a JIT is for.
+const WORKLOAD = "i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done";
+const WORKLOAD_DONE = /\n@@done@@/;
+
+interface Work { seconds: number; instructions: number; compiled?: number }
+
+/** Boots (JIT: with an empty process-wide cache) and times WORKLOAD's first run after the prompt. */
+async function wasmvisorWork(jit: boolean): Promise<Work> {
+  if (jit) clearSharedCache();
+  const s = new ConsoleSession(loadCoreModule(), { memSize: 256 << 20, jit: jit ? {} : false }, { ...loadBundledLinux(), cmdline: CMDLINE }, "full");
+  await s.until(SHELL_PROMPT, 0, 120_000);
+  const h = s.machine.hart;
+  const steps0 = h.steps, jit0 = h.jit?.stats().steps ?? 0n;
+  const t = performance.now();
+  const printed = await s.sh(`${WORKLOAD}; echo "@rc=$?"`, 600_000);
+  const seconds = (performance.now() - t) / 1000;
+  if (!printed.endsWith("@rc=0")) throw new Error(`workload failed: ${printed.slice(-200)}`);
+  const instructions = Number(h.steps - steps0);
+  const r: Work = { seconds, instructions };
+  if (h.jit) r.compiled = Number(h.jit.stats().steps - jit0) / instructions;
+  s.send("poweroff\n");
+  await s.done;
+  return r;
+}
+
+/**
+ * qemu-system-riscv64 booting the same files: seconds to the first prompt, and, with
+ * `work`, WORKLOAD's seconds from typing it to its marker.
+ */
+function qemuBoot(dir: string, work = false): Promise<{ boot: number; work?: number }> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
     const child = spawn("qemu-system-riscv64", ["-M", "virt", "-m", "256M", "-smp", "1", "-nographic", "-monitor", "none",
       "-serial", "stdio", "-bios", join(dir, "fw.bin"), "-kernel", join(dir, "Image"), "-initrd", join(dir, "rootfs.cpio"),
       "-append", CMDLINE, "-device", "virtio-rng-device"], { stdio: ["pipe", "pipe", "ignore"] });
-    let out = "", seconds = 0;
+    let out = "", boot = 0, typed = 0, done = 0;
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
       out = (out + d).slice(-256);
-      if (!seconds && PROMPT.test(out)) { seconds = (performance.now() - t) / 1000; child.kill("SIGKILL"); }
+      if (!boot && PROMPT.test(out)) {
+        boot = (performance.now() - t) / 1000;
+        if (!work) { child.kill("SIGKILL"); return; }
+        out = "";
+        typed = performance.now();
+        child.stdin.write(`${WORKLOAD}; echo "@@done""@@"\n`); // split: the echoed line does not match
+      } else if (typed && !done && WORKLOAD_DONE.test(out)) {
+        done = (performance.now() - typed) / 1000;
+        child.kill("SIGKILL");
+      }
     });
     child.on("error", reject);
-    child.on("close", () => (seconds ? resolve(seconds) : reject(new Error("qemu: no prompt"))));
+    child.on("close", () => (boot && (!work || done) ? resolve({ boot, work: work ? done : undefined })
+      : reject(new Error(boot ? "qemu: the workload did not finish" : "qemu: no prompt"))));
   });
 }
 
@@ -76,19 +119,24 @@ export async function bootBench(runs: number): Promise<void> {
   const root = packageRoot();
   const load0 = loadavg();
   const cold: Boot[] = [], warm: Boot[] = [], interp: Boot[] = [], qemu: number[] = [];
+  const workJit: Work[] = [], workInterp: Work[] = [], workQemu: number[] = [];
   const dir = mkdtempSync(join(tmpdir(), "wasmvisor-boot-"));
   const images = loadBundledLinux();
   writeFileSync(join(dir, "Image"), images.kernel);
   writeFileSync(join(dir, "rootfs.cpio"), images.initrd);
   writeFileSync(join(dir, "fw.bin"), images.firmware);
-  // tinybench drives the rounds (four boots each); the per-boot figures are collected here.
+  // tinybench drives the rounds (four boots, then the workload on each engine); the per-run
+  // figures are collected here.
   const bench = new Bench({ iterations: runs, warmupIterations: 0, time: 0, warmup: false });
   bench.add("boot round", async () => {
     clearSharedCache();
     cold.push(await wasmvisorBoot(true));
     warm.push(await wasmvisorBoot(true));
     interp.push(await wasmvisorBoot(false));
-    qemu.push(await qemuBoot(dir));
+    qemu.push((await qemuBoot(dir)).boot);
+    workJit.push(await wasmvisorWork(true));
+    workInterp.push(await wasmvisorWork(false));
+    workQemu.push((await qemuBoot(dir, true)).work!);
   });
   await bench.run();
   rmSync(dir, { recursive: true, force: true });
@@ -115,6 +163,16 @@ export async function bootBench(runs: number): Promise<void> {
     ratio: coldSec / qSec,
     jitSpeedupCold: iSec / coldSec,
     jitSpeedupWarm: iSec / warmSec,
+    workload: {
+      command: WORKLOAD,
+      what: "first run right after the boot (the JIT compiles as it goes; its cache emptied before the boot)",
+      jit: { medianSeconds: median(workJit.map((w) => w.seconds)), seconds: workJit.map((w) => w.seconds),
+        medianInstructions: median(workJit.map((w) => w.instructions)), medianCompiledShare: median(workJit.map((w) => w.compiled!)) },
+      interpreter: { medianSeconds: median(workInterp.map((w) => w.seconds)), seconds: workInterp.map((w) => w.seconds),
+        medianInstructions: median(workInterp.map((w) => w.instructions)) },
+      qemu: { medianSeconds: median(workQemu), seconds: workQemu },
+      jitSpeedup: median(workInterp.map((w) => w.seconds)) / median(workJit.map((w) => w.seconds)),
+    },
   };
   const outDir = join(root, "bench/results");
   mkdirSync(outDir, { recursive: true });
@@ -122,6 +180,7 @@ export async function bootBench(runs: number): Promise<void> {
   const pct = (x: number | undefined) => (x === undefined ? "-" : `${(100 * x).toFixed(0)} %`);
   const row = (name: string, s: ReturnType<typeof summary>) =>
     `| ${name} | ${s.medianSeconds.toFixed(3)} | ${s.medianInstructions} | ${pct(s.medianCompiledShare)} | ${s.medianCompileMs === undefined ? "-" : s.medianCompileMs.toFixed(0)} |\n`;
+  const w = report.workload;
   const md = `# Linux boot to the first prompt (full virtualization)\n\n${report.command}, ${report.date}, node ${report.node}, ` +
     `load average ${load0.map((x) => x.toFixed(2)).join(" / ")}; each round boots JIT (cold), JIT (warm), interpreter, QEMU in turn\n\n` +
     `| | median seconds | median instructions | run compiled | compile ms |\n|---|---:|---:|---:|---:|\n` +
@@ -130,7 +189,14 @@ export async function bootBench(runs: number): Promise<void> {
     row("wasmvisor, interpreter only", report.interpreter) +
     `| QEMU TCG, same files | ${qSec.toFixed(3)} | - | - | - |\n\nwasmvisor (JIT, cold) / QEMU time: ${report.ratio.toFixed(2)}x; ` +
     `interpreter / JIT time: ${report.jitSpeedupCold.toFixed(2)}x cold, ${report.jitSpeedupWarm.toFixed(2)}x warm; ` +
-    `the first round's cold boot, the only one V8 compiles from scratch: ${cold[0].seconds.toFixed(3)} s\n`;
+    `the first round's cold boot, the only one V8 compiles from scratch: ${cold[0].seconds.toFixed(3)} s\n\n` +
+    `## A CPU-bound command in the booted guest\n\n\`${WORKLOAD}\` (busybox sh, user mode), its first run right after the ` +
+    `boot, timed from typing it to its marker; the JIT's cache is emptied before its boot\n\n` +
+    `| | median seconds | median instructions | run compiled |\n|---|---:|---:|---:|\n` +
+    `| wasmvisor, JIT | ${w.jit.medianSeconds.toFixed(3)} | ${w.jit.medianInstructions} | ${pct(w.jit.medianCompiledShare)} |\n` +
+    `| wasmvisor, interpreter only | ${w.interpreter.medianSeconds.toFixed(3)} | ${w.interpreter.medianInstructions} | - |\n` +
+    `| QEMU TCG, same files | ${w.qemu.medianSeconds.toFixed(3)} | - | - |\n\n` +
+    `interpreter / JIT time: ${w.jitSpeedup.toFixed(2)}x; wasmvisor (JIT) / QEMU time: ${(w.jit.medianSeconds / w.qemu.medianSeconds).toFixed(2)}x\n`;
   writeFileSync(join(outDir, "boot.md"), md);
   process.stdout.write(md);
 }
