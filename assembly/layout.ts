@@ -115,6 +115,14 @@ export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
 export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
 export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
 
+// u32 per RAM page number modulo JIT_CHAIN_PAGES: compiled calls that went on from a function
+// to a block of its own page through a lookup (not a direct branch), counted by the compiled
+// code and read and cleared by the JIT (src/jit/jit.ts), which merges a page's functions into
+// one when they chain among themselves often. Pages that share a counter only merge sooner.
+// (Below 0x30000, asconfig.json's memoryBase, where the core's own static data begins.)
+export const JIT_CHAINS: u32 = 0x20000;
+export const JIT_CHAIN_PAGES: u32 = 2048;
+
 // Block lookup, two levels (blocks.ts): one u16 per RAM page (room for 2 GiB) names the page's
 // slot array in the pool (0: none); a slot array holds a u32 block address per halfword of its
 // page, at SLOT_POOL + (index << SLOT_ARRAY_SHIFT).

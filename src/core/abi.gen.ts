@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0x7a856376;
+export const SOURCE_HASH = 0x8b136d60;
 
 /** assembly/layout.ts */
 export const L = {
@@ -87,6 +87,8 @@ export const L = {
   TLB_SET_BYTES: 12288,
   TLB_END: 102400,
   TLB_INVALID: 4095n,
+  JIT_CHAINS: 131072,
+  JIT_CHAIN_PAGES: 2048,
   PAGE_SLOTS: 1048576,
   SLOT_ARRAY_SHIFT: 13,
   SLOT_ARRAY_BYTES: 8192,

@@ -251,9 +251,11 @@ export function compiledLength(b: BlockCode): number {
 /**
  * The function for the blocks of one page: `blocks[j]` is entered with entry = j (the core
  * passes the ordinal the JIT wrote into the block's header). Static successors in the same
- * page chain to their block directly; anything else leaves with the pc.
+ * page chain to their block directly; anything else leaves with the pc. A `merged` function (a
+ * page whose functions chained into one another, jit.ts) also goes on within itself at computed
+ * jumps to its own blocks (emitSelfChain), a check other functions would mostly pay for nothing.
  */
-export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
+export function pageFunction(blocks: BlockCode[], name: string, merged = false): FuncDef {
   const f = new Body();
   const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
   // A function whose blocks loop among themselves keeps registers in locals for the whole call
@@ -290,12 +292,12 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, out, bail, chain, dispatch, resident ? used : undefined);
+    emitBlock(f, blocks[j], ordinal, out, bail, chain, dispatch, resident ? used : undefined, merged ? blocks[0].h : 0);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
   writeBack();
-  emitChain(f, exit);
+  emitChain(f, exit, blocks[0].h & ~0xfff);
   f.end(); // bail
   f.i32(L.JIT_BAILS).i32(L.JIT_BAILS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
   f.get(V_VBASE).get(V_OFF).op(Op.i64ExtendI32U).op(Op.i64Add).set(P_PC);
@@ -310,10 +312,11 @@ export function pageFunction(blocks: BlockCode[], name: string): FuncDef {
 
 /**
  * The module of page functions `pages` (each the blocks of one function, exported as p0, p1, ..
- * in order) for a memory that is shared or not: what jit.ts compiles for the blocks it found hot.
+ * in order, merged or not) for a memory that is shared or not: what jit.ts compiles for the
+ * blocks it found hot.
  */
-export function encodePages(pages: BlockCode[][], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
-  return encodeModule([...helpers(), ...pages.map((code, i) => pageFunction(code, `p${i}`))], sharedMemory, IMPORTS);
+export function encodePages(pages: { code: BlockCode[]; merged: boolean }[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+  return encodeModule([...helpers(), ...pages.map((p, i) => pageFunction(p.code, `p${i}`, p.merged))], sharedMemory, IMPORTS);
 }
 
 /** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */
@@ -395,10 +398,14 @@ function tlbEntry(f: Body, va: number, tlb: number): void {
  * the lookup its block, the block's header its function, called as a tail call (the callee
  * checks validity and budget as every entry does). Anything missing leaves to the interpreter.
  */
-function emitChain(f: Body, out: Label): void {
+function emitChain(f: Body, out: Label, page: number): void {
   tlbEntry(f, P_PC, P_TF);
   f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
   f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
+  // A chain within the page counts for the JIT's merges (layout.ts JIT_CHAINS).
+  const counter = L.JIT_CHAINS + ((page >>> 12) % L.JIT_CHAIN_PAGES) * 4;
+  f.get(V_E).i32(~0xfff).op(Op.i32And).i32(page).op(Op.i32Eq);
+  f.if(); f.i32(counter).i32(counter).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2); f.end();
   f.get(V_E).i32(L.RAM_OFF).op(Op.i32Sub).i32(12).op(Op.i32ShrU).i32(1).op(Op.i32Shl).mem(Op.i32Load16U, 1, L.PAGE_SLOTS);
   f.i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
   f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
@@ -409,11 +416,43 @@ function emitChain(f: Body, out: Label): void {
 }
 
 /**
+ * A computed jump (JALR) to a block of this very function, which a jump table or a return
+ * within the page makes (a state machine's switch, an interpreter's dispatch): goes on there
+ * through the dispatch loop, with the registers where they are, instead of leaving the function
+ * and entering it again through emitChain. The target is in the function if it is in the page
+ * the function runs from (its host page is then the function's), its block is there, and that
+ * block names the same function as the function's first block (host address `first`), which
+ * names this function while it runs (the JIT changes what blocks name only between runs; a
+ * block dropped meanwhile names none). P_PC is the target; the registers are stored as a chain
+ * needs them.
+ */
+function emitSelfChain(f: Body, first: number, dispatch: Label): void {
+  const page = first & ~0xfff;
+  f.get(P_PC).i64(-4096).op(Op.i64And).get(V_VBASE).op(Op.i64Eq);
+  f.if();
+  f.get(P_PC).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).set(V_OFF);
+  // The page's slot array (its index is the hart's; the page's entry in PAGE_SLOTS is fixed).
+  f.i32(0).mem(Op.i32Load16U, 1, L.PAGE_SLOTS + ((page - L.RAM_OFF) >>> 12) * 2).i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).set(V_E);
+  f.get(V_E).get(V_OFF).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K);
+  f.mem(Op.i32Load, 2).get(V_OFF).i32(page).op(Op.i32Add).op(Op.i32Eq); // its tag (no block: memory at 0 holds 0)
+  f.if();
+  f.get(V_E).mem(Op.i32Load, 2, L.SLOT_POOL + (((first & 0xfff) >>> 1) << 2)).set(V_E); // the first block
+  f.get(V_E).mem(Op.i32Load, 2).i32(first).op(Op.i32Eq);
+  f.get(V_E).mem(Op.i32Load, 2, 12).get(V_K).mem(Op.i32Load, 2, 12).op(Op.i32Eq).op(Op.i32And);
+  f.get(V_K).mem(Op.i32Load, 2, 12).i32(0).op(Op.i32Ne).op(Op.i32And);
+  f.if(); f.get(V_K).mem(Op.i32Load, 2, 8).set(V_NEXT).br(dispatch); f.end();
+  f.end();
+  f.end();
+}
+
+/**
  * Emits block `b`. With `resident`, the function holds those registers in locals for the whole
  * call; without, the block loads what it reads and stores what it wrote at each of its exits.
+ * `first`: the host address of the function's first block if computed jumps may go on within
+ * it (emitSelfChain), else 0.
  */
 function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, bail: Label, chain: Label,
-  dispatch: Label, resident: Set<number> | undefined): void {
+  dispatch: Label, resident: Set<number> | undefined, first: number): void {
   const pageOff = b.h & 0xfff;
   const n = compiledLength(b);
   const insns = b.insns.slice(0, n);
@@ -562,7 +601,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
       f.if(); leaveAt(k); f.end();
       f.i64(1).set(V_T);
       f.i32(0).mem(Op.i64Load, 3, L.S_RES_ADDR).i64(BigInt.asIntN(64, L.RES_NONE)).op(Op.i64Ne);
-      f.i32(0).mem(Op.i64Load, 3, L.S_RES_VA).get(V_VA).op(Op.i64Eq).op(0x71 /* i32.and */);
+      f.i32(0).mem(Op.i64Load, 3, L.S_RES_VA).get(V_VA).op(Op.i64Eq).op(Op.i32And);
       f.if();
       tlbHost(k, P_TS, size);
       f.set(V_K);
@@ -594,7 +633,9 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.JALR: // a computed target: leave with it (returns and indirect calls)
           reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
           pcAt(i.fall); setReg(i.rd);
-          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); storeDirty(); f.br(chain);
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); storeDirty();
+          if (first) emitSelfChain(f, first, dispatch);
+          f.br(chain);
           jumped = true; break;
         case OP.SLTI: reg(i.rs1); f.i64(imm).op(Op.i64LtS).op(Op.i64ExtendI32U); setReg(i.rd); break;
         case OP.SLTIU: reg(i.rs1); f.i64(imm).op(Op.i64LtU).op(Op.i64ExtendI32U); setReg(i.rd); break;

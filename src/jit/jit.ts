@@ -3,7 +3,9 @@
 // functions into the core's function table, where the interpreter calls them (assembly/
 // interp.ts). A function holds blocks of one guest page that became hot together (at most
 // maxBlocks); each block is compiled once, and blocks of the page that become hot later get
-// functions of their own. Compiled modules are shared by every hart of the process whose blocks
+// functions of their own, unless the page's functions go on to one another's blocks often: then
+// one function replaces them all (a merge, up to mergeBlocks), which the page's later hot blocks
+// join. Compiled modules are shared by every hart of the process whose blocks
 // compile to the same code (same physical address and contents: one kernel, many VMs).
 //
 // Invariant: every block reachable from the lookup table whose header holds a table index is
@@ -29,6 +31,11 @@ export interface JitOptions {
   /** Most blocks compiled into one function (DEFAULT_MAX_BLOCKS). */
   maxBlocks?: number;
   /**
+   * Most blocks of the one function that replaces a page's functions when they go on to one
+   * another's blocks often (DEFAULT_MERGE_BLOCKS); 0 never merges.
+   */
+  mergeBlocks?: number;
+  /**
    * Compile in the background (WebAssembly.compile) and install when done, instead of compiling
    * before run() returns. Default false; a hart switches to it by itself where synchronous
    * compiles are refused (a browser's main thread).
@@ -37,8 +44,9 @@ export interface JitOptions {
 }
 
 export interface JitStats {
-  /** Pages with compiled code now, blocks in them, and their share of their modules' bytes. */
+  /** Pages with compiled code now, functions and blocks in them, and their share of their modules' bytes. */
   pages: number;
+  functions: number;
   blocks: number;
   installedBytes: number;
   /** Modules compiled by this hart, and functions it took from modules other harts compiled. */
@@ -52,6 +60,8 @@ export interface JitStats {
   evictions: number;
   /** Functions compiled for pages that had compiled code already (their other blocks). */
   recompiles: number;
+  /** Of those, functions that replaced a page's functions, holding their blocks too. */
+  merges: number;
   /** Instructions run by compiled code, and compiled calls (the latter wraps at 2^32). */
   steps: bigint;
   calls: number;
@@ -85,7 +95,9 @@ export function clearSharedCache(): void { shared.clear(); functionOf.clear(); s
 function remember(key: string, s: Shared): void {
   shared.set(key, s);
   sharedBytes += s.bytes;
-  for (const b of s.blocks) functionOf.set(b.key, key);
+  // A block keeps the first function that holds it while that is cached: a merge's function
+  // holds blocks another hart may not have yet, and taking code needs them all (takeShared).
+  for (const b of s.blocks) { const k = functionOf.get(b.key); if (k === undefined || !shared.has(k)) functionOf.set(b.key, key); }
   for (const [k, v] of shared) {
     if (sharedBytes <= SHARED_CACHE_BYTES) break;
     shared.delete(k);
@@ -104,7 +116,9 @@ function reuse(key: string): Shared | undefined {
 /**
  * A function of compiled blocks: blocks of one page that became hot together (in one flush),
  * at most maxBlocks of them. It is compiled once; blocks of the page that become hot later go
- * into functions of their own, so no code is compiled twice while it stays valid.
+ * into functions of their own, so no code is compiled twice while it stays valid, but for a
+ * merge: one function (up to mergeBlocks) for all the blocks of a page whose functions chain
+ * into one another often (Jit.age), compiled again together.
  */
 interface Frag { slot: number; blocks: number[]; tags: number[]; bytes: number }
 
@@ -114,6 +128,8 @@ interface Page {
   frags: Frag[];
   bytes: number;
   owner: WeakRef<Jit>;
+  /** Its functions were merged once (its later hot blocks join the merged function). */
+  merged?: boolean;
 }
 
 // Installed code of every hart of the process, bounded in bytes: the coldest pages go first.
@@ -163,7 +179,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 13;
+const CODEGEN_VERSION = 14;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -188,7 +204,7 @@ function keyOf(parts: Uint8Array[], tags: number[]): string {
   return `${len}:${(a >>> 0).toString(16)}:${(b >>> 0).toString(16)}`;
 }
 
-interface Pending { page: number; blocks: number[]; key: string; blockKeys: string[] }
+interface Pending { page: number; blocks: number[]; merged: boolean; key: string; blockKeys: string[] }
 
 // run() slices, and guest instructions at least, between two looks at which pages ran (their
 // order for eviction) and which functions lost all their blocks: a container's system calls
@@ -208,6 +224,12 @@ export const DEFAULT_SHARED_THRESHOLD = 64;
 // and stores every one they write, however few of its blocks run: small functions keep that
 // cost near what the blocks run need; within one, blocks chain without a lookup.
 export const DEFAULT_MAX_BLOCKS = 8;
+// Most blocks of a page in the one function a merge makes (Jit mergeBlocks).
+export const DEFAULT_MERGE_BLOCKS = 64;
+// A page's functions are merged when, between two looks (age), they chained to one another's
+// blocks at least MERGE_CHAINS_MIN times and once every MERGE_CHAIN_STEPS instructions.
+const MERGE_CHAINS_MIN = 4096;
+const MERGE_CHAIN_STEPS = 64;
 // Uncompiled blocks of a page entered this share of the threshold times are compiled with its
 // hot ones: the blocks of a loop reach the threshold within a few passes of each other.
 const WARM_SHARE = 0.25;
@@ -239,11 +261,13 @@ export class Jit {
   private disabled = false;
   private background = 0;
   private readonly inFlight = new Set<number>(); // blocks compiling in the background
+  private mergeWanted = new Set<number>(); // pages whose functions are to be merged (age)
   private readonly maxPages: number;
   private readonly maxBlocks: number;
+  private readonly mergeBlocks: number;
   private readonly threshold: number;
   private readonly sharedThreshold: number;
-  private readonly counts = { modules: 0, sharedFunctions: 0, compiledBlocks: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0 };
+  private readonly counts = { modules: 0, sharedFunctions: 0, compiledBlocks: 0, compiledBytes: 0, compileMs: 0, evictions: 0, recompiles: 0, merges: 0 };
 
   /**
    * `refill` is the core's export jitRefill (a Wasm function, not a JS wrapper of one: compiled
@@ -260,6 +284,9 @@ export class Jit {
     this.threshold = t;
     this.sharedThreshold = st > 0 && st < t ? st : 0;
     this.maxBlocks = mb;
+    const mg = options.mergeBlocks ?? DEFAULT_MERGE_BLOCKS;
+    if (!Number.isInteger(mg) || mg < 0 || mg > 2048) throw new RangeError(`jit mergeBlocks must be an integer in 0..2048, got ${mg}`);
+    this.mergeBlocks = mg;
     this.maxPages = options.maxPages ?? 4096;
     this.async = options.async ?? false;
     this.view = new DataView(memory.buffer);
@@ -277,18 +304,30 @@ export class Jit {
   afterRun(): void {
     if (++this.runs >= AGE_EVERY_RUNS) {
       const steps = this.u32(L.S_STEPS);
-      if (((steps - this.agedAt) >>> 0) >= AGE_MIN_STEPS) { this.runs = 0; this.agedAt = steps; this.age(); }
+      const window = (steps - this.agedAt) >>> 0;
+      if (window >= AGE_MIN_STEPS) { this.runs = 0; this.agedAt = steps; this.age(window); }
     }
-    if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch) this.flush();
+    if (this.u32(L.JIT_QUEUED) !== 0 || this.u32(L.JIT_EPOCH) !== this.epoch || this.mergeWanted.size) this.flush();
   }
 
   /**
    * Moves the pages whose code ran since the last look to the back of the eviction order, and
    * frees the functions none of whose blocks names them any more (the core dropped them).
    */
-  private age(): void {
+  private age(window: number): void {
     if (this.u32(L.JIT_EPOCH) !== this.epoch) return; // flush() forgets them all
     for (const p of [...this.pages.values()]) if (this.prune(p)) this.tookSecondChance(p); // (a copy: both reorder the map)
+    // Pages whose functions chained to one another's blocks at least once every
+    // MERGE_CHAIN_STEPS instructions since the last look: merged at the next flush.
+    const chains = new Uint32Array(this.memory.buffer, L.JIT_CHAINS, L.JIT_CHAIN_PAGES);
+    if (this.mergeBlocks && !this.async) {
+      for (const p of this.pages.values()) {
+        if (p.frags.length < 2) continue;
+        const c = chains[(p.page >>> 12) % L.JIT_CHAIN_PAGES];
+        if (c >= MERGE_CHAINS_MIN && c * MERGE_CHAIN_STEPS >= window) this.mergeWanted.add(p.page);
+      }
+    }
+    chains.fill(0);
   }
 
   /** Guest physical addresses of the pages with compiled code, coldest first. */
@@ -306,10 +345,10 @@ export class Jit {
   }
 
   stats(): JitStats {
-    let blocks = 0, bytes = 0;
-    for (const p of this.pages.values()) { for (const f of p.frags) blocks += f.blocks.length; bytes += p.bytes; }
+    let blocks = 0, bytes = 0, functions = 0;
+    for (const p of this.pages.values()) { for (const f of p.frags) blocks += f.blocks.length; functions += p.frags.length; bytes += p.bytes; }
     return {
-      pages: this.pages.size, blocks, installedBytes: bytes, ...this.counts,
+      pages: this.pages.size, functions, blocks, installedBytes: bytes, ...this.counts,
       steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
     };
   }
@@ -335,24 +374,42 @@ export class Jit {
       if (list) { if (!list.includes(b)) list.push(b); } else hot.set(page, [b]);
     }
     this.setU32(L.JIT_QUEUED, 0);
+    const merging = this.mergeWanted;
+    this.mergeWanted = new Set();
+    for (const page of merging) if (!hot.has(page) && this.pages.has(page)) hot.set(page, []);
     if (!hot.size) return;
 
     const pending: Pending[] = [];
     for (const [page, queuedBlocks] of hot) {
       const prev = this.pages.get(page);
-      if (prev) this.prune(prev);
-      const blocks: number[] = [];
+      const compiled = prev !== undefined && this.prune(prev) ? this.liveBlocks(prev) : [];
+      let blocks: number[] = [];
       const all = [...queuedBlocks, ...this.warmBlocks(page, queuedBlocks)];
-      for (const b of all.sort((x, y) => this.u32(x) - this.u32(y))) {
+      for (const b of all) {
         // A block compiles from its first instruction on if at all (codegen.ts compiledLength).
         if (compiles(readInsn(this.view, b + BLOCK.HEADER))) blocks.push(b); else this.markDone(b);
       }
-      for (let i = 0; i < blocks.length; i += this.maxBlocks) {
-        const group = blocks.slice(i, i + this.maxBlocks);
+      // A page whose functions chain to one another's blocks often (age) gets one function for
+      // all its blocks (up to mergeBlocks), which replaces them: blocks of one function go on
+      // to each other without leaving it. Not while compiling in the background, which installs
+      // only blocks that were uncompiled when it started.
+      let size = this.maxBlocks, merged = false;
+      const merge = merging.has(page) ? compiled.length > 1 : prev?.merged === true && compiled.length > 0;
+      if (merge && !this.async && compiled.length + blocks.length <= this.mergeBlocks) {
+        blocks = [...compiled, ...blocks];
+        size = this.mergeBlocks;
+        merged = prev!.merged = true;
+        this.counts.merges++;
+      }
+      if (!blocks.length) continue;
+      blocks.sort((x, y) => this.u32(x) - this.u32(y));
+      for (let i = 0; i < blocks.length; i += size) {
+        const group = blocks.slice(i, i + size);
         // The code is a function of the blocks' addresses and decoded entries alone (and of the
-        // memory's sharedness): hashing those finds another hart's module without generating it.
-        const key = keyOf([this.codeFlags, ...group.map((b) => this.blockBytes(b))], group.map((b) => this.u32(b)));
-        pending.push({ page, blocks: group, key, blockKeys: group.map((b) => this.blockKey(b)) });
+        // memory's sharedness, and whether it is a merge's): hashing those finds another hart's
+        // module without generating it.
+        const key = keyOf([this.codeFlags, Uint8Array.of(merged ? 1 : 0, 0, 0, 0), ...group.map((b) => this.blockBytes(b))], group.map((b) => this.u32(b)));
+        pending.push({ page, blocks: group, merged, key, blockKeys: group.map((b) => this.blockKey(b)) });
       }
     }
     // One module for every function no hart of the process has compiled yet.
@@ -360,7 +417,7 @@ export class Jit {
     if (fresh.length) {
       this.counts.modules++;
       for (const p of fresh) this.counts.compiledBlocks += p.blocks.length;
-      const bytes = encodePages(fresh.map((p) => p.blocks.map((b) => readBlock(this.view, b))), this.isShared());
+      const bytes = encodePages(fresh.map((p) => ({ code: p.blocks.map((b) => readBlock(this.view, b)), merged: p.merged })), this.isShared());
       let module: WebAssembly.Module | undefined;
       if (!this.async) {
         try {
@@ -489,6 +546,13 @@ export class Jit {
     return tag >= L.RAM_OFF && this.u32(this.slotOf(tag)) === b;
   }
 
+  /** The blocks page `p`'s functions hold that are still there, compiled in them. */
+  private liveBlocks(p: Page): number[] {
+    const out: number[] = [];
+    for (const f of p.frags) f.blocks.forEach((b, j) => { if (this.names(f, j) && this.reachable(b, f.tags[j])) out.push(b); });
+    return out;
+  }
+
   /**
    * The uncompiled blocks of the page at host address `page`, other than `hot`, entered at
    * least WARM_SHARE of the threshold times: a loop's other blocks when its first became hot.
@@ -546,6 +610,7 @@ export class Jit {
     p.frags.push({ slot, blocks, tags: blocks.map((b) => this.u32(b)), bytes });
     p.bytes += bytes;
     installedBytes += bytes;
+    this.prune(p); // the functions a merge replaced name no block now
     evictColdest(this.pages.values(), this.pages.size, () => this.pages.size > this.maxPages, p);
     trimProcess(p);
   }

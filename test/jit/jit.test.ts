@@ -4,7 +4,7 @@
 // encodes like the spec's examples.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BITMANIP } from "../../src/core/abi.gen.js";
+import { BITMANIP, L } from "../../src/core/abi.gen.js";
 import { compilesBitmanip } from "../../src/jit/bitmanip-codegen.js";
 import { describe, expect, it } from "vitest";
 import { Hart, DRAM_BASE } from "../../src/core/hart.js";
@@ -628,6 +628,85 @@ describe("JIT", () => {
     // of the 31 rewrites, while the code installed stays within a few compiles' worth.
     expect(s.modules + s.sharedFunctions).toBeGreaterThanOrEqual(20);
     expect(most).toBeLessThan(5 * first);
+  });
+
+  /**
+   * A state machine in one page: a jump table (JALR) picks one of four 16-byte states per pass.
+   * The first half of the passes uses states 0 and 1 only, so states 2 and 3 become hot later
+   * and get a function of their own, which the loop's function then jumps into on every other
+   * pass (a chain through the lookup each time).
+   */
+  function stateMachine(passes: number): Asm {
+    const a = new Asm();
+    a.li("a0", 0).li("s1", passes).li("s5", passes / 2).la("s4", "states");
+    a.label("loop").andi("t0", "s1", 3).bltu("s1", "s5", "go").andi("t0", "t0", 1);
+    a.label("go").slli("t0", "t0", 4).add("t1", "s4", "t0").jalr(0, "t1", 0);
+    a.align(16).label("states");
+    a.addi("a0", "a0", 1).addi("a1", "a1", 1).j("next").insn(0x13);
+    a.xori("a0", "a0", 5).addi("a2", "a2", 1).j("next").insn(0x13);
+    a.addi("a0", "a0", 7).addi("a3", "a3", 1).j("next").insn(0x13);
+    a.slli("a0", "a0", 1).addi("a4", "a4", 1).j("next").insn(0x13);
+    a.label("next").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("spin").j("spin");
+    return a;
+  }
+  /** Lookups from the page's compiled code into its own blocks since the JIT last looked. */
+  const pageChains = (h: Hart) => new DataView(h.memory.buffer).getUint32(L.JIT_CHAINS + ((L.RAM_OFF >>> 12) % L.JIT_CHAIN_PAGES) * 4, true);
+
+  it("merges the functions of a page that chain into one another into one, where jump tables go on without a lookup", () => {
+    const passes = 400_000;
+    const a = stateMachine(passes);
+    const run = (h: Hart) => {
+      let most = 0; // lookups into the page between two looks, at most, over the last 100 runs
+      for (let i = 0; i < 5000 && h.pc !== BigInt(a.addr("spin")); i++) {
+        h.run(1000);
+        if (h.x(9) < BigInt(passes / 4) && i % 2 === 0) most = Math.max(most, pageChains(h));
+      }
+      expect(h.pc).toBe(BigInt(a.addr("spin")));
+      return most;
+    };
+    const plain = hartWith(a, false);
+    const merged = hartWith(a, { threshold: 50 });
+    const apart = hartWith(a, { threshold: 50, mergeBlocks: 0 });
+    run(plain);
+    const mergedChains = run(merged), apartChains = run(apart);
+    expect(state(merged)).toBe(state(plain));
+    expect(state(apart)).toBe(state(plain));
+    const m = merged.jit!.stats(), s = apart.jit!.stats();
+    expect(s.merges).toBe(0);
+    expect(s.functions).toBeGreaterThanOrEqual(2);
+    expect(apartChains).toBeGreaterThan(1000); // the loop's jumps into the later function
+    expect(m.merges).toBeGreaterThanOrEqual(1);
+    expect(m.functions).toBe(1);
+    expect(m.compiledBlocks).toBeGreaterThan(m.blocks); // the merge compiled the page's blocks again
+    // In one function the table's jumps go on through its dispatch loop, not the lookup.
+    expect(mergedChains).toBeLessThan(10);
+    expect(Number(m.steps)).toBeGreaterThan(0.9 * Number(merged.steps));
+  });
+
+  it("a jump table into code the guest rewrites runs the new code, compiled again", () => {
+    // One function holds the loop and both states; the loop rewrites state 1's first instruction
+    // every 1,024 passes (compiled code leaves at a store to a code page, and the interpreter's
+    // store drops the page's blocks): the jumps after it must run the new code.
+    const a = new Asm();
+    a.li("a0", 0).li("s1", 20_000).la("s4", "states").li("t3", 0x00150513).li("t4", 0x00350513);
+    a.label("loop").andi("t0", "s1", 1).slli("t0", "t0", 4).add("t1", "s4", "t0").jalr(0, "t1", 0);
+    a.align(16).label("states");
+    a.addi("a1", "a1", 1).addi("a2", "a2", 2).j("next").insn(0x13);
+    a.insn(0x00150513).addi("a3", "a3", 1).j("next").insn(0x13); // addi a0, a0, 1 (or 3)
+    a.label("next").addi("s1", "s1", -1).andi("t2", "s1", 0x3ff).bnez("t2", "same");
+    a.andi("t2", "s1", 0x400).beqz("t2", "one").sw("t4", 16, "s4").j("same");
+    a.label("one").sw("t3", 16, "s4");
+    a.label("same").bnez("s1", "loop");
+    a.label("spin").j("spin");
+    const plain = hartWith(a, false);
+    const h = hartWith(a, { threshold: 20 });
+    for (const x of [plain, h]) {
+      for (let i = 0; i < 5000 && x.pc !== BigInt(a.addr("spin")); i++) x.run(500);
+      expect(x.pc).toBe(BigInt(a.addr("spin")));
+    }
+    expect(state(h)).toBe(state(plain));
+    expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.5 * Number(h.steps));
   });
 
   it("--no-jit harts never compile", () => {
