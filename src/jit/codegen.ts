@@ -334,7 +334,7 @@ function staticTargets(b: BlockCode): number[] {
 
 /**
  * Loads (or stores) of one block through one base register that is not written between them,
- * close enough to lie in one page: one TLB check before the first covers them all (the stores
+ * each within GROUP_GAP_MAX bytes of the next by offset and all within GROUP_SPAN_MAX: one TLB check before the first covers them all (the stores
  * and loads of a stack frame, the fields of a structure). The check fails, and the block leaves
  * at the first of them, unless the whole range has TLB hits in pages that lie one after the
  * other in the host's memory (one page, or two the guest maps to adjacent physical pages); an
@@ -351,17 +351,16 @@ interface AccessGroup {
   local: number;
 }
 const GROUP_SPAN_MAX = 512;
+const GROUP_GAP_MAX = 64; // bytes between two accesses of one group, at most
 
 /** The access groups of a block's instructions: instruction index → its group. */
 function accessGroups(insns: Insn[]): Map<number, AccessGroup> {
   const out = new Map<number, AccessGroup>();
   const open = new Map<string, number[]>(); // base:kind → candidate accesses
   let groups = 0;
-  const close = (key: string) => {
-    const ks = open.get(key);
-    open.delete(key);
-    if (!ks || ks.length < 2 || groups === MAX_GROUPS) return;
-    const size = (k: number) => (LOADS.get(insns[k].op) ?? STORES.get(insns[k].op))![0];
+  const size = (k: number) => (LOADS.get(insns[k].op) ?? STORES.get(insns[k].op))![0];
+  const group = (ks: number[]) => { // accesses in program order
+    if (ks.length < 2 || groups === MAX_GROUPS) return;
     const minOff = Math.min(...ks.map((k) => insns[k].imm));
     const span = Math.max(...ks.map((k) => insns[k].imm + size(k))) - minOff;
     if (span > GROUP_SPAN_MAX) return;
@@ -369,6 +368,21 @@ function accessGroups(insns: Insn[]): Map<number, AccessGroup> {
       first: ks[0], base: insns[ks[0]].rs1, minOff, span, tlb: LOADS.has(insns[ks[0]].op) ? P_TL : P_TS, local: groupLocal(groups++),
     };
     for (const k of ks) out.set(k, g);
+  };
+  // Accesses far apart from the others through the same base (a frame's saved registers at its
+  // top and an argument at its bottom) make groups of their own: the narrower a group's range,
+  // the fewer of the addresses it runs at make it cross a page.
+  const close = (key: string) => {
+    const ks = open.get(key);
+    open.delete(key);
+    if (!ks) return;
+    const byOff = [...ks].sort((x, y) => insns[x].imm - insns[y].imm);
+    let from = 0;
+    for (let j = 1; j <= byOff.length; j++) {
+      if (j < byOff.length && insns[byOff[j]].imm - (insns[byOff[j - 1]].imm + size(byOff[j - 1])) <= GROUP_GAP_MAX) continue;
+      group(byOff.slice(from, j).sort((x, y) => x - y));
+      from = j;
+    }
   };
   insns.forEach((i, k) => {
     const kind = LOADS.has(i.op) ? "l" : STORES.has(i.op) ? "s" : undefined;
