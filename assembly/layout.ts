@@ -115,10 +115,10 @@ export const TLB_SET_BYTES: u32 = 3 * TLB_KIND_BYTES;
 export const TLB_END: u32 = TLB_BASE + 3 * TLB_SET_BYTES;
 export const TLB_INVALID: u64 = 0xfff; // never equals (va & (~0xfff | (size - 1)))
 
-// u32 per RAM page number modulo JIT_CHAIN_PAGES: compiled calls that went on from a function
-// to a block of its own page through a lookup (not a direct branch), counted by the compiled
-// code and read and cleared by the JIT (src/jit/jit.ts), which merges a page's functions into
-// one when they chain among themselves often. Pages that share a counter only merge sooner.
+// u32 per RAM page number modulo JIT_CHAIN_PAGES: lookups compiled code made for a jump into its
+// own page that no direct branch covers (src/jit/codegen.ts chainCounter), read and cleared by
+// the JIT (src/jit/jit.ts), which merges a page's functions into one when they chain among
+// themselves often. Pages that share a counter only merge sooner.
 // (Below 0x30000, asconfig.json's memoryBase, where the core's own static data begins.)
 export const JIT_CHAINS: u32 = 0x20000;
 export const JIT_CHAIN_PAGES: u32 = 2048;

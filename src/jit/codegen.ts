@@ -334,8 +334,9 @@ function staticTargets(b: BlockCode): number[] {
 
 /**
  * Loads (or stores) of one block through one base register that is not written between them,
- * each within GROUP_GAP_MAX bytes of the next by offset and all within GROUP_SPAN_MAX: one TLB check before the first covers them all (the stores
- * and loads of a stack frame, the fields of a structure). The check fails, and the block leaves
+ * each within GROUP_GAP_MAX bytes of the next by offset and all within GROUP_SPAN_MAX: one TLB
+ * check before the first covers them all (the stores and loads of a stack frame, the fields of
+ * a structure). The check fails, and the block leaves
  * at the first of them, unless the whole range has TLB hits in pages that lie one after the
  * other in the host's memory (one page, or two the guest maps to adjacent physical pages); an
  * access that would miss on its own makes it fail, so the interpreter takes that access at the
@@ -407,6 +408,22 @@ function tlbEntry(f: Body, va: number, tlb: number): void {
   f.get(tlb).op(Op.i32Add).tee(V_E);
 }
 
+/** Address of the counter of lookups into the page at host address `page` (layout.ts JIT_CHAINS). */
+export function chainCounter(page: number): number {
+  return L.JIT_CHAINS + ((page >>> 12) % L.JIT_CHAIN_PAGES) * 4;
+}
+
+/**
+ * Leaves in V_K, and on the stack, the block the lookup table holds for the host address in
+ * V_E (its slot array by PAGE_SLOTS, its slot by halfword): 0 if none, whose "tag" (memory at 0
+ * holds x0 = 0) matches no address; the caller compares the block's tag with V_E.
+ */
+function blockAt(f: Body): void {
+  f.get(V_E).i32(L.RAM_OFF).op(Op.i32Sub).i32(12).op(Op.i32ShrU).i32(1).op(Op.i32Shl).mem(Op.i32Load16U, 1, L.PAGE_SLOTS);
+  f.i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
+  f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K);
+}
+
 /**
  * Goes on at P_PC in compiled code if there is some: the fetch TLB gives its host address,
  * the lookup its block, the block's header its function, called as a tail call (the callee
@@ -417,12 +434,10 @@ function emitChain(f: Body, out: Label, page: number): void {
   f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
   f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
   // A chain within the page counts for the JIT's merges (layout.ts JIT_CHAINS).
-  const counter = L.JIT_CHAINS + ((page >>> 12) % L.JIT_CHAIN_PAGES) * 4;
+  const counter = chainCounter(page);
   f.get(V_E).i32(~0xfff).op(Op.i32And).i32(page).op(Op.i32Eq);
   f.if(); f.i32(counter).i32(counter).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2); f.end();
-  f.get(V_E).i32(L.RAM_OFF).op(Op.i32Sub).i32(12).op(Op.i32ShrU).i32(1).op(Op.i32Shl).mem(Op.i32Load16U, 1, L.PAGE_SLOTS);
-  f.i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).get(V_E).i32(0xfff).op(Op.i32And).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add);
-  f.mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K); // the block (0: none; memory at 0 holds x0 = 0)
+  blockAt(f);
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
   f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
@@ -441,21 +456,15 @@ function emitChain(f: Body, out: Label, page: number): void {
  * needs them.
  */
 function emitSelfChain(f: Body, first: number, dispatch: Label): void {
-  const page = first & ~0xfff;
   f.get(P_PC).i64(-4096).op(Op.i64And).get(V_VBASE).op(Op.i64Eq);
   f.if();
-  f.get(P_PC).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).set(V_OFF);
-  // The page's slot array (its index is the hart's; the page's entry in PAGE_SLOTS is fixed).
-  f.i32(0).mem(Op.i32Load16U, 1, L.PAGE_SLOTS + ((page - L.RAM_OFF) >>> 12) * 2).i32(L.SLOT_ARRAY_SHIFT).op(Op.i32Shl).set(V_E);
-  f.get(V_E).get(V_OFF).i32(1).op(Op.i32ShrU).i32(2).op(Op.i32Shl).op(Op.i32Add).mem(Op.i32Load, 2, L.SLOT_POOL).tee(V_K);
-  f.mem(Op.i32Load, 2).get(V_OFF).i32(page).op(Op.i32Add).op(Op.i32Eq); // its tag (no block: memory at 0 holds 0)
-  f.if();
-  f.get(V_E).mem(Op.i32Load, 2, L.SLOT_POOL + (((first & 0xfff) >>> 1) << 2)).set(V_E); // the first block
-  f.get(V_E).mem(Op.i32Load, 2).i32(first).op(Op.i32Eq);
-  f.get(V_E).mem(Op.i32Load, 2, 12).get(V_K).mem(Op.i32Load, 2, 12).op(Op.i32Eq).op(Op.i32And);
+  f.i32(first).set(V_E); blockAt(f); f.set(V_OFF); // the function's first block
+  f.get(P_PC).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(first & ~0xfff).op(Op.i32Add).set(V_E); // the target's host address
+  blockAt(f); f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Eq);
+  f.get(V_OFF).mem(Op.i32Load, 2).i32(first).op(Op.i32Eq).op(Op.i32And);
+  f.get(V_OFF).mem(Op.i32Load, 2, 12).get(V_K).mem(Op.i32Load, 2, 12).op(Op.i32Eq).op(Op.i32And);
   f.get(V_K).mem(Op.i32Load, 2, 12).i32(0).op(Op.i32Ne).op(Op.i32And);
   f.if(); f.get(V_K).mem(Op.i32Load, 2, 8).set(V_NEXT).br(dispatch); f.end();
-  f.end();
   f.end();
 }
 

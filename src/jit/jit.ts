@@ -15,7 +15,7 @@
 // (blocks.ts uncompilePage); a function no block names any more is freed at the next look
 // (prune), and a flush of every block bumps JIT_EPOCH and frees every function.
 import { BLOCK, L } from "../core/abi.gen.js";
-import { compiles, encodePages, readBlock, readInsn } from "./codegen.js";
+import { chainCounter, compiles, encodePages, readBlock, readInsn } from "./codegen.js";
 
 export interface JitOptions {
   /** Entries into a block before it is compiled; 0 compiles every block at its first entry. */
@@ -179,7 +179,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 15;
+const CODEGEN_VERSION = 16;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -319,15 +319,14 @@ export class Jit {
     for (const p of [...this.pages.values()]) if (this.prune(p)) this.tookSecondChance(p); // (a copy: both reorder the map)
     // Pages whose functions chained to one another's blocks at least once every
     // MERGE_CHAIN_STEPS instructions since the last look: merged at the next flush.
-    const chains = new Uint32Array(this.memory.buffer, L.JIT_CHAINS, L.JIT_CHAIN_PAGES);
     if (this.mergeBlocks && !this.async) {
       for (const p of this.pages.values()) {
         if (p.frags.length < 2) continue;
-        const c = chains[(p.page >>> 12) % L.JIT_CHAIN_PAGES];
+        const c = this.u32(chainCounter(p.page));
         if (c >= MERGE_CHAINS_MIN && c * MERGE_CHAIN_STEPS >= window) this.mergeWanted.add(p.page);
       }
     }
-    chains.fill(0);
+    new Uint32Array(this.memory.buffer, L.JIT_CHAINS, L.JIT_CHAIN_PAGES).fill(0);
   }
 
   /** Guest physical addresses of the pages with compiled code, coldest first. */

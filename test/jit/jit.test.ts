@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BITMANIP, L } from "../../src/core/abi.gen.js";
 import { compilesBitmanip } from "../../src/jit/bitmanip-codegen.js";
+import { chainCounter } from "../../src/jit/codegen.js";
 import { describe, expect, it } from "vitest";
 import { Hart, DRAM_BASE } from "../../src/core/hart.js";
 import { loadCoreModule } from "../../src/node/core-module.js";
@@ -657,7 +658,7 @@ describe("JIT", () => {
     return a;
   }
   /** Lookups from the page's compiled code into its own blocks since the JIT last looked. */
-  const pageChains = (h: Hart) => new DataView(h.memory.buffer).getUint32(L.JIT_CHAINS + ((L.RAM_OFF >>> 12) % L.JIT_CHAIN_PAGES) * 4, true);
+  const pageChains = (h: Hart) => new DataView(h.memory.buffer).getUint32(chainCounter(L.RAM_OFF), true);
 
   it("merges the functions of a page that chain into one another into one, where jump tables go on without a lookup", () => {
     const passes = 400_000;
