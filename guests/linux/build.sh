@@ -163,6 +163,13 @@ echo "images: kernel built in $(( $(date +%s) - start )) s" >&2
 # ---------------------------------------------------------------------------------------------
 step "initramfs"
 LIST="$CACHE/initramfs.list"
+# gen_init_cpio stores a regular file's own mtime (-t sets only the others'): stage the files
+# with the epoch as theirs, so the archive does not depend on when they were checked out or built.
+STAGE="$CACHE/initramfs-files"
+rm -rf "$STAGE"; mkdir -p "$STAGE"
+cp "$BB_OUT/busybox" "$STAGE/busybox"
+cp -R "$HERE/rootfs" "$STAGE/rootfs"
+find "$STAGE" -exec touch -h -d @0 {} +
 {
   echo "dir /dev 0755 0 0"
   echo "nod /dev/console 0600 0 0 c 5 1"
@@ -170,7 +177,7 @@ LIST="$CACHE/initramfs.list"
   for d in bin sbin usr usr/bin usr/sbin proc sys tmp mnt root etc etc/init.d var var/run; do
     echo "dir /$d 0755 0 0"
   done
-  echo "file /bin/busybox $BB_OUT/busybox 0755 0 0"
+  echo "file /bin/busybox $STAGE/busybox 0755 0 0"
   echo "slink /init /bin/busybox 0777 0 0" # busybox init, run as the initramfs's /init
   # One symlink per applet, as `busybox --install -s` would make.
   sed 's|^/||' "$BB_OUT/busybox.links" | sort -u | while IFS= read -r applet; do
@@ -180,7 +187,7 @@ LIST="$CACHE/initramfs.list"
     f="${f#./}"
     [[ -d "$HERE/rootfs/$f" ]] && continue # directories: the fixed list above
     mode=0644; [[ -x "$HERE/rootfs/$f" ]] && mode=0755
-    echo "file /$f $HERE/rootfs/$f $mode 0 0"
+    echo "file /$f $STAGE/rootfs/$f $mode 0 0"
   done
 } > "$LIST"
 "$K_OUT/usr/gen_init_cpio" -t 0 "$LIST" > "$CACHE/rootfs.cpio"
