@@ -75,6 +75,8 @@ export const PARA_ISA_STRING = ISA_STRING.replace("_sstc", "");
 export type BoardMode = "full" | "para";
 
 const PH_CPU_INTC = 1, PH_PLIC = 2, PH_TEST = 3;
+/** /chosen/rng-seed length: 512 bits, twice what Linux needs to call its RNG ready. */
+const RNG_SEED_BYTES = 64;
 // menvcfg CBIE = 01 (flush), CBCFE, CBZE, PBMTE.
 const MENVCFG_PARA = (1n << 4n) | (1n << 6n) | (1n << 7n) | (1n << 62n);
 
@@ -125,7 +127,7 @@ export interface BoardOptions {
   keyboard?: boolean;
   /** Add a virtio-rng. Default true. */
   rng?: boolean;
-  /** Random bytes for virtio-rng; default Web Crypto. */
+  /** Random bytes for virtio-rng and the device tree's /chosen/rng-seed; default Web Crypto. */
   random?: (buf: Uint8Array) => void;
   /** Wall clock for the RTC, ms since the epoch; default Date.now. */
   wallClock?: () => number;
@@ -171,6 +173,8 @@ export class Board {
   readonly memSize: number;
   readonly ram: GuestRam;
   readonly mode: BoardMode;
+  /** The host's random source (virtio-rng, the boot seed). */
+  private readonly random: (buf: Uint8Array) => void;
   /** The SBI of para mode. */
   readonly sbi: SbiHost | undefined;
   private readonly hypercalls: "import" | "exit";
@@ -187,6 +191,7 @@ export class Board {
     }
     this.memSize = options.memSize ?? 128 << 20;
     this.mode = options.mode ?? "full";
+    this.random = options.random ?? ((b) => { globalThis.crypto.getRandomValues(b); });
     if (this.mode !== "full" && this.mode !== "para") throw new RangeError(`mode must be "full" or "para", got ${String(options.mode)}`);
     this.hypercalls = options.hypercalls ?? "import";
     const sink = options.output ?? (() => {});
@@ -312,7 +317,7 @@ export class Board {
       this.console = new VirtioConsole((bytes) => out.pushBytes(bytes));
       backends.push(this.console);
     }
-    if (options.rng ?? true) backends.push(new VirtioRng(options.random));
+    if (options.rng ?? true) backends.push(new VirtioRng(this.random));
     if ((options.keyboard ?? true) && backends.length < VIRTIO_SLOTS) {
       this.keyboard = new VirtioInput();
       backends.push(this.keyboard);
@@ -357,7 +362,7 @@ export class Board {
 
   /**
    * The flattened device tree of this board: every entry of the address table, the CPU, and
-   * /chosen with the kernel command line and the initrd (if any).
+   * /chosen with the kernel command line, the initrd (if any) and a fresh rng-seed.
    */
   deviceTree(chosen: { bootargs?: string; initrd?: { start: number; end: number } } = {}): Uint8Array {
     const soc = this.table.filter((e) => e.name !== "ram").map((e) => e.fdt());
@@ -379,7 +384,14 @@ export class Board {
       ["compatible", str("riscv,cpu-intc")],
       ["phandle", u32(PH_CPU_INTC)],
     ])]);
-    const chosenProps: [string, Uint8Array][] = [["stdout-path", str(`/soc/serial@${hex(UART_BASE)}`)]];
+    // rng-seed (DT spec 3.6, /chosen): entropy from the host for the kernel's pool before any
+    // driver runs, as firmware on real boards gives it, fresh at every boot. Linux mixes it in
+    // at its first look at /chosen and, trusting the bootloader (the bundled kernel does),
+    // counts it: its RNG is ready at once. Without it Linux 6.1 gathers jitter entropy, a loop
+    // credited per timer tick that lasts as long in wall time however fast the hart runs.
+    const seed = new Uint8Array(RNG_SEED_BYTES);
+    this.random(seed);
+    const chosenProps: [string, Uint8Array][] = [["stdout-path", str(`/soc/serial@${hex(UART_BASE)}`)], ["rng-seed", seed]];
     if (chosen.bootargs !== undefined) chosenProps.unshift(["bootargs", str(chosen.bootargs)]);
     if (chosen.initrd) {
       chosenProps.push(["linux,initrd-start", u64(chosen.initrd.start)], ["linux,initrd-end", u64(chosen.initrd.end)]);

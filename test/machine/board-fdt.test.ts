@@ -36,6 +36,22 @@ describe("board address table and device tree", () => {
     expect(board.table.map((e) => e.name)).toEqual(["test", "rtc", "clint", "plic", "uart", "virtio0-blk", "virtio1-console", "virtio2-rng", "virtio3-input", "ram"]);
   });
 
+  it("puts a fresh rng-seed from the board's random source in /chosen, every tree its own", () => {
+    let calls = 0;
+    const counting = new Board(loadCoreModule(), { memSize: 16 << 20, rng: false, random: (b) => { calls++; b.fill(0xa5); } });
+    const dts = execFileSync(dtc(), ["-I", "dtb", "-O", "dts", "-q", "-"], { input: counting.deviceTree() }).toString();
+    // dtc shows 64 bytes as 16 cells.
+    const seed = /chosen \{[^}]*rng-seed = <([0-9a-fx ]+)>;/.exec(dts);
+    expect(seed?.[1].split(" ")).toEqual(Array(16).fill("0xa5a5a5a5"));
+    expect(calls).toBe(1);
+    // The default source is the host's crypto RNG: two trees (a boot and a reboot) differ.
+    const board = new Board(loadCoreModule(), { memSize: 16 << 20 });
+    const seeds = [board.deviceTree(), board.deviceTree()].map((t) => execFileSync(dtc(), ["-I", "dtb", "-O", "dts", "-q", "-"], { input: t }).toString())
+      .map((t) => /rng-seed = <([0-9a-fx ]+)>;/.exec(t)![1]);
+    expect(seeds[0].split(" ")).toHaveLength(16);
+    expect(seeds[0]).not.toBe(seeds[1]);
+  });
+
   it("routes MMIO through the same table: every device answers at its base", () => {
     const board = new Board(loadCoreModule(), { memSize: 64 << 20 });
     for (const e of board.table.filter((x) => x.device)) expect(board.bus.find(e.base)?.name).toBe(e.name);

@@ -37,7 +37,11 @@ describe.each(["full", "para"] as const)("Linux in %s virtualization (Linux 6.1 
     if (mode === "full") expect(s.out).toMatch(firmware); else expect(s.out).not.toMatch(firmware);
     expect(s.out).toMatch(new RegExp(`wasmvisor virtual server - Linux 6\\.1\\.\\d+ \\(${mode} virtualization\\)`));
     expect(s.out).toMatch(mode === "full" ? /virtio: +blk rng input/ : /virtio: +blk console rng input/);
+    // The board's /chosen/rng-seed, counted by the kernel (RANDOM_TRUST_BOOTLOADER): the RNG is
+    // ready while the kernel reads the device tree, before it prints its command line.
+    const seeded = /random: crng init done[\s\S]*Kernel command line:/;
 
+    expect(await s.sh("dmesg")).toMatch(seeded);
     expect(await s.sh("uname -a")).toMatch(/^Linux wasmvisor 6\.1\.\d+ .* riscv64 GNU\/Linux$/);
     const cpuinfo = await s.sh("cat /proc/cpuinfo");
     // Linux 6.1 names only the multi-letter extensions it knows (of the hart's: Sstc, Svinval,
@@ -68,6 +72,7 @@ describe.each(["full", "para"] as const)("Linux in %s virtualization (Linux 6.1 
     s.send("reboot\n");
     await s.until(mode === "full" ? /OpenSBI v1\.\d[\s\S]*root@wasmvisor:~# $/ : /wasmvisor virtual server[\s\S]*root@wasmvisor:~# $/, mark, 90_000);
     expect(s.machine.reboots).toBe(1);
+    expect(await s.sh("dmesg")).toMatch(seeded);
     await s.sh("mount -t ext2 /dev/vda /mnt");
     expect(await s.sh("cat /mnt/guest.txt")).toBe("written by the guest");
     await s.sh("umount /mnt");
