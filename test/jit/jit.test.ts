@@ -49,7 +49,7 @@ describe("LEB128", () => {
 
 describe("JIT", () => {
   const bin = join(import.meta.dirname, "../../guests/bench/bin");
-  for (const name of ["arith", "memcpy", "sort", "crc32", "nbody"]) {
+  for (const name of ["arith", "memcpy", "sort", "crc32", "calls", "nbody"]) {
     it(`${name}: the same final state compiled as interpreted`, () => {
       const bytes = readFileSync(join(bin, `${name}-quick.elf`));
       const module = loadCoreModule();
