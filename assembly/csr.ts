@@ -7,8 +7,8 @@ import {
 } from "./layout";
 import {
   MIP_SEIP, MIP_SSIP, MIP_STIP, MS_FS, MS_MIE, MS_MPIE, MS_MPP, MS_MPP_SHIFT, MS_MPRV,
-  MS_MXR, MS_SD, MS_SIE, MS_SPIE, MS_SPP, MS_SUM, MS_TSR, MS_TVM, MS_TW, MS_UBE,
-  MS_UXL, MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow, ENVCFG_FIOM, ENVCFG_STCE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, ENVCFG_PBMTE,
+  MS_MXR, MS_SD, MS_SIE, MS_SPIE, MS_SPP, MS_SSTATUS_VISIBLE, MS_SUM, MS_TSR, MS_TVM, MS_TW,
+  MS_VS, MS_XS, PRIV_M, PRIV_S, PRIV_U, mipValue, mtimeNow, ENVCFG_FIOM, ENVCFG_STCE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, ENVCFG_PBMTE,
   updateTimerLine,
 } from "./state";
 import { pmpReadAddr, pmpReadCfg, pmpWriteAddr, pmpWriteCfg } from "./pmp";
@@ -31,8 +31,6 @@ function envcfgFields(old: u64, v: u64, writable: u64): u64 {
 
 const MSTATUS_WRITABLE: u64 = MS_SIE | MS_MIE | MS_SPIE | MS_MPIE | MS_SPP | MS_MPP | MS_FS |
   MS_MPRV | MS_SUM | MS_MXR | MS_TVM | MS_TW | MS_TSR;
-const SSTATUS_VISIBLE: u64 = MS_SIE | MS_SPIE | MS_UBE | MS_SPP | MS_VS | MS_FS | MS_XS | MS_SUM |
-  MS_MXR | MS_UXL | MS_SD;
 const SSTATUS_WRITABLE: u64 = MS_SIE | MS_SPIE | MS_SPP | MS_FS | MS_SUM | MS_MXR;
 /** Fixed fields of mstatus: UXL = SXL = 2 (64-bit U and S modes). */
 export const MSTATUS_FIXED: u64 = (<u64>2 << 32) | (<u64>2 << 34);
@@ -105,7 +103,7 @@ export function csrRead(csr: u32): u64 {
     case 0x002: return fpOff() ? illegal() : (load<u64>(S_FCSR) >> 5) & 7;
     case 0x003: return fpOff() ? illegal() : load<u64>(S_FCSR) & 0xff;
     // Supervisor
-    case 0x100: return withSd(load<u64>(S_MSTATUS)) & SSTATUS_VISIBLE;
+    case 0x100: return withSd(load<u64>(S_MSTATUS)) & MS_SSTATUS_VISIBLE;
     case 0x104: return load<u64>(S_MIE) & load<u64>(S_MIDELEG) & S_INTS;
     case 0x105: return load<u64>(S_STVEC);
     case 0x106: return load<u64>(S_SCOUNTEREN);

@@ -9,7 +9,7 @@
 // the decoded fields it uses where it uses them, for the same reason.
 import {
   S_INSTRET, S_STEPS, S_MSTATUS, S_PC, S_PRIV, S_FCSR, S_WFI, SCRATCH_BLOCK, FP_MODE, F_BASE, TLB_INVALID, STATS_BASE, JIT_NEXT_PC, JIT_THRESHOLD,
-  JIT_STEPS, JIT_CALLS, JIT_DECLINED,
+  JIT_STEPS, JIT_CALLS, JIT_DECLINED, JIT_NO_RETURN,
 } from "./layout";
 import * as O from "./ops";
 import {
@@ -195,7 +195,8 @@ export function interpret(budget: u32): u32 {
       const jf = load<u32>(b, 12);
       if (jf != 0) {
         if (!fetchOne) {
-          const k = call_indirect<u32>(jf, pc, avail, mmu.tlbLoad, mmu.tlbStore, load<u32>(b, 8), 0, mmu.tlbFetch);
+          // (no compiled caller waits for its return: JIT_NO_RETURN, call depth 0)
+          const k = call_indirect<u32>(jf, pc, avail, mmu.tlbLoad, mmu.tlbStore, load<u32>(b, 8), 0, mmu.tlbFetch, JIT_NO_RETURN, <u32>0);
           if (k != 0) {
             n += k;
             pc = load<u64>(JIT_NEXT_PC);

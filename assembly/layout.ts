@@ -89,6 +89,10 @@ export const JIT_DECLINED: u32 = JIT_CTL + 0x24; // u32: compiled calls that cou
 // u32: entries at which a block is also queued, uncounted, for the host to look for its compiled
 // code in the process's cache (another hart compiled it); 0: never
 export const JIT_PROBE: u32 = JIT_CTL + 0x28;
+export const JIT_RETURNS: u32 = JIT_CTL + 0x2c; // u32: compiled calls that came back to their compiled caller (wraps)
+// The return address a compiled function is called with by the interpreter, where no compiled
+// caller waits for its return (src/jit/codegen.ts emitCall): odd, so no jump target equals it.
+export const JIT_NO_RETURN: u64 = 1;
 export const JIT_QUEUE: u32 = 0x0980; // u32 block addresses
 export const JIT_QUEUE_MAX: u32 = 32;
 

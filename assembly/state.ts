@@ -29,6 +29,9 @@ export const MS_TSR: u64 = 1 << 22;
 export const MS_UXL: u64 = 3 << 32;
 export const MS_SXL: u64 = 3 << 34;
 export const MS_SD: u64 = 1 << 63;
+// The mstatus fields sstatus shows (4.1.1; SD as withSd() in csr.ts computes it).
+export const MS_SSTATUS_VISIBLE: u64 = MS_SIE | MS_SPIE | MS_UBE | MS_SPP | MS_VS | MS_FS | MS_XS | MS_SUM |
+  MS_MXR | MS_UXL | MS_SD;
 
 // Interrupt numbers / mip bits (privileged spec 3.1.9).
 export const IRQ_SSI: u64 = 1;

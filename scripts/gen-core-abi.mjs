@@ -93,6 +93,7 @@ function constants(file, filter) {
 const layout = constants(join(asm, "layout.ts"));
 const exits = constants(join(asm, "state.ts"), (n) => n.startsWith("EXIT_"));
 const sbiFlags = constants(join(asm, "state.ts"), (n) => n.startsWith("SBI_"));
+const mstatus = constants(join(asm, "state.ts"), (n) => n.startsWith("MS_"));
 const paraModes = constants(join(asm, "state.ts"), (n) => n.startsWith("PARA_"));
 const ops = constants(join(asm, "ops.ts"), (n) => n.startsWith("OP_"));
 const amoFunctions = constants(join(asm, "ops.ts"), (n) => n.startsWith("AMO_"));
@@ -138,6 +139,7 @@ export const SOURCE_HASH = ${hex8};
 ${group("assembly/layout.ts", "L", layout)}
 ${group("assembly/state.ts: exit reasons of run().", "EXIT", exits, "EXIT_")}
 ${group("assembly/state.ts: what the host's sbiCall() returns to the core (bit flags).", "SBI", sbiFlags, "SBI_")}
+${group("assembly/state.ts: mstatus fields, and those sstatus shows (the JIT compiles sstatus accesses).", "MS", mstatus, "MS_")}
 ${group("assembly/state.ts: S_PARA values.", "PARA", paraModes, "PARA_", (c) => `${Number(c.value)}`)}
 ${group("assembly/ops.ts: the decoded operation numbers the JIT reads from block entries.", "OP", ops, "OP_")}
 ${group("assembly/ops.ts: the AMO function (funct5) an OP.AMO_W / OP.AMO_D entry holds as immediate.", "AMO", amoFunctions, "AMO_")}

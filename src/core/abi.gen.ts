@@ -2,7 +2,7 @@
 // The core's state layout, exit codes, decoded operations and exports, as the host uses them.
 
 /** Hash of the assembly/ sources this interface (and a matching build/core.wasm) came from. */
-export const SOURCE_HASH = 0xe3fc5a10;
+export const SOURCE_HASH = 0x7c818630;
 
 /** assembly/layout.ts */
 export const L = {
@@ -70,6 +70,8 @@ export const L = {
   JIT_BAILS: 2400,
   JIT_DECLINED: 2404,
   JIT_PROBE: 2408,
+  JIT_RETURNS: 2412,
+  JIT_NO_RETURN: 1n,
   JIT_QUEUE: 2432,
   JIT_QUEUE_MAX: 32,
   STATS_BASE: 2560,
@@ -131,6 +133,31 @@ export const SBI = {
   END_BLOCK: 2,
   EXIT: 4,
   JUMP: 8,
+} as const;
+
+/** assembly/state.ts: mstatus fields, and those sstatus shows (the JIT compiles sstatus accesses). */
+export const MS = {
+  SIE: 2n,
+  MIE: 8n,
+  SPIE: 32n,
+  UBE: 64n,
+  MPIE: 128n,
+  SPP: 256n,
+  VS: 1536n,
+  MPP_SHIFT: 11n,
+  MPP: 6144n,
+  FS: 24576n,
+  XS: 98304n,
+  MPRV: 131072n,
+  SUM: 262144n,
+  MXR: 524288n,
+  TVM: 1048576n,
+  TW: 2097152n,
+  TSR: 4194304n,
+  UXL: 12884901888n,
+  SXL: 51539607552n,
+  SD: 9223372036854775808n,
+  SSTATUS_VISIBLE: 9223372049740588898n,
 } as const;
 
 /** assembly/state.ts: S_PARA values. */

@@ -28,6 +28,7 @@
 import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, encodeModule, I32, I64, Op, type FuncDef, type ImportedFunc, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
+import { compilesCsr, emitSstatus, isCsrImm } from "./csr-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
 export interface Insn {
@@ -145,16 +146,19 @@ export function helpers(): FuncDef[] {
 
 // Locals of a page function.
 // Parameters: pc, budget, the load and store TLBs, the entry block's ordinal, the instructions
-// run so far (a chained call continues the caller's count), the fetch TLB, and the function's
-// own index in the core's table (the same code may sit at other indices in other harts).
-const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6;
-const V_VBASE = 7, V_VA = 8, V_E = 9, V_T = 10, V_NEXT = 11, V_K = 12, V_OFF = 13;
-const xLocal = (r: number) => 13 + r; // x1..x31 in locals 14..44
-// Host addresses of the access groups of a block (accessGroups), in locals 45..
+// run so far (a chained call continues the caller's count), the fetch TLB, the return address
+// a compiled caller waits for (emitCall; L.JIT_NO_RETURN from the interpreter) and how many compiled
+// calls deep this one is.
+const P_PC = 0, P_BUDGET = 1, P_TL = 2, P_TS = 3, P_ENTRY = 4, V_N = 5, P_TF = 6, P_RET = 7, P_DEPTH = 8;
+const V_VBASE = 9, V_VA = 10, V_E = 11, V_T = 12, V_NEXT = 13, V_K = 14, V_OFF = 15;
+const xLocal = (r: number) => 15 + r; // x1..x31 in locals 16..46
+// Host addresses of the access groups of a block (accessGroups), in locals 47..
 const MAX_GROUPS = 16;
-const groupLocal = (g: number) => 45 + g;
+const groupLocal = (g: number) => 47 + g;
 const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fill(I64), ...new Array(MAX_GROUPS).fill(I32)];
-export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32];
+export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32, I64, I32];
+// Compiled calls nest at most this deep on the Wasm stack (emitCall); deeper calls chain.
+const MAX_CALL_DEPTH = 32;
 // The page functions' type index in a module: helpers() come first (type 0), then the pages.
 // Modules import the core's table to tail-call the next block's function straight from it.
 // (V8 copies an imported table into each instance, so an instantiation costs time in proportion
@@ -220,14 +224,15 @@ export function compiles(i: Insn): boolean {
   const { op } = i;
   if (usesFflags(op)) return (i.imm & 7) === 0 || (i.imm & 7) === 7; // RNE, or DYN (frm is checked)
   return LOADS.has(op) || STORES.has(op) || ALU_RR.has(op) || ALU_RI.has(op) || HELPER_OPS.has(op) ||
-    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || ATOMIC.has(op) || compilesBitmanip(op);
+    W_RR.has(op) || BRANCH.has(op) || OTHER.has(op) || FP_PLAIN.has(op) || ATOMIC.has(op) || compilesBitmanip(op) ||
+    compilesCsr(i);
 }
 
 /** The integer registers an instruction reads. */
 function reads(i: Insn): number[] {
   if (isFp(i.op)) return FP_FROM_X.has(i.op) ? [i.rs1] : [];
   if (isBitmanip(i.op)) return bitmanipReads(i.op, i.rs1, i.rs2);
-  if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP) return [];
+  if (i.op === OP.LUI || i.op === OP.AUIPC || i.op === OP.JAL || i.op === OP.FENCE || i.op === OP.NOP || isCsrImm(i.op)) return [];
   if (STORES.has(i.op) || BRANCH.has(i.op) || ALU_RR.has(i.op) || HELPER_OPS.has(i.op) || W_RR.has(i.op) ||
       i.op === OP.AMO_W || i.op === OP.AMO_D || i.op === OP.SC_W || i.op === OP.SC_D ||
       i.op === OP.SLT || i.op === OP.SLTU || i.op === OP.ADDW || i.op === OP.SUBW || i.op === OP.MULW) return [i.rs1, i.rs2];
@@ -292,7 +297,7 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, out, bail, chain, dispatch, resident ? used : undefined, merged ? blocks[0].h : 0);
+    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? { used, writeBack } : undefined, merged ? blocks[0].h : 0);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
@@ -440,8 +445,38 @@ function emitChain(f: Body, out: Label, page: number): void {
   blockAt(f);
   f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
   f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
-  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(V_OFF);
+  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(P_RET).get(P_DEPTH).get(V_OFF);
   f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
+}
+
+/**
+ * A call (JAL with a link register) to code outside this function, made a Wasm call rather
+ * than a tail call, so that the callee's return comes back here: the callee returns (instead
+ * of chaining) when it jumps to `ret`, its P_RET, and this function goes on at `ret` without a
+ * lookup, through the host's own return prediction. Whatever else the callee did (it bailed,
+ * ran out of budget, jumped elsewhere) it left the registers in memory and the pc in
+ * JIT_NEXT_PC, and this function leaves with them, so going on here is right whenever the pc
+ * is `ret`, however the guest got there. Emitted with P_PC the target and the registers in
+ * memory; falls through (V_N the instructions run, registers in memory) when the callee came
+ * back to `ret`. Deeper than MAX_CALL_DEPTH it chains, as any jump out of the function does.
+ */
+function emitCall(f: Body, ret: () => void, out: Label, exit: Label, chain: Label): void {
+  f.get(P_DEPTH).i32(MAX_CALL_DEPTH - 1).op(Op.i32GtU).brIf(chain);
+  tlbEntry(f, P_PC, P_TF);
+  f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
+  f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
+  blockAt(f);
+  f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
+  f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
+  f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF);
+  ret();
+  f.get(P_DEPTH).i32(1).op(Op.i32Add).get(V_OFF);
+  f.code.byte(Op.callIndirect).u32(PAGE_TYPE).u32(0);
+  f.set(V_N);
+  f.i32(0).mem(Op.i64Load, 3, L.JIT_NEXT_PC).tee(P_PC);
+  ret();
+  f.op(Op.i64Ne).brIf(exit);
+  f.i32(L.JIT_RETURNS).i32(L.JIT_RETURNS).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2);
 }
 
 /**
@@ -468,14 +503,26 @@ function emitSelfChain(f: Body, first: number, dispatch: Label): void {
   f.end();
 }
 
+/** Whether `rd` is a link register (a JAL or JALR that writes one is a call). */
+const isLink = (rd: number) => rd !== 0 && rd !== L.X_SINK;
+
+/** The labels a block's code branches to (pageFunction). */
+interface Labels { exit: Label; out: Label; bail: Label; chain: Label; dispatch: Label }
+
 /**
  * Emits block `b`. With `resident`, the function holds those registers in locals for the whole
  * call; without, the block loads what it reads and stores what it wrote at each of its exits.
  * `first`: the host address of the function's first block if computed jumps may go on within
  * it (emitSelfChain), else 0.
  */
-function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Label, bail: Label, chain: Label,
-  dispatch: Label, resident: Set<number> | undefined, first: number): void {
+function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: Labels,
+  residentRegs: { used: Set<number>; writeBack: () => void } | undefined, first: number): void {
+  const { exit, out, bail, chain, dispatch } = labels;
+  const resident = residentRegs?.used;
+  // Calls are Wasm calls (emitCall) except in merged functions: a call anywhere in one (a
+  // page's whole state machine, up to 64 blocks, its registers in locals) slowed it 1.5x,
+  // though never taken (branchy's lexer); there a call chains, as any jump out of it does.
+  const calls = first === 0;
   const pageOff = b.h & 0xfff;
   const n = compiledLength(b);
   const insns = b.insns.slice(0, n);
@@ -488,6 +535,19 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     const j = pageOff + off >= 0 && pageOff + off < 4096 ? ordinal.get(pageOff + off) : undefined;
     if (j === undefined) { f.br(chain); return; }
     f.i32(j).set(V_NEXT).br(dispatch);
+  };
+  /**
+   * A call to P_PC (the link register written) whose return is at block-relative offset `ret`:
+   * a Wasm call (emitCall), after which the function goes on at `ret` if the callee came back
+   * there. Where the return's block is the next one of the function, its code follows this block's:
+   * it goes on there without the dispatch's indirect jump.
+   */
+  const call = (ret: number) => {
+    storeDirty(); dirty.clear();
+    residentRegs?.writeBack();
+    emitCall(f, () => pcAt(ret), out, exit, chain);
+    if (resident) for (const r of resident) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
+    if (pageOff + ret >= 4096 || ordinal.get(pageOff + ret) !== ordinal.get(pageOff)! + 1) goTo(ret);
   };
   // Entry: the budget covers the block.
   f.get(P_BUDGET).get(V_N).op(Op.i32Sub).i32(n).op(Op.i32LtU);
@@ -651,12 +711,19 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.AUIPC: pcAt(i.imm); setReg(i.rd); break;
         case OP.JAL:
           pcAt(i.fall); setReg(i.rd);
-          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); goTo(i.imm);
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
+          // A call into this function's own blocks is a jump (its return comes back through the
+          // dispatch of a merged function, or the chain); one out of it, a Wasm call.
+          if (calls && isLink(i.rd) && !ordinal.has(pageOff + i.imm)) { pcAt(i.imm); f.set(P_PC); call(i.fall); } else goTo(i.imm);
           jumped = true; break;
-        case OP.JALR: // a computed target: leave with it (returns and indirect calls)
+        case OP.JALR: // a computed target: an indirect call, a return, a jump through a table
           reg(i.rs1); f.i64(imm).op(Op.i64Add).i64(-2).op(Op.i64And).set(V_T);
           pcAt(i.fall); setReg(i.rd);
-          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC); storeDirty();
+          f.get(V_N).i32(n).op(Op.i32Add).set(V_N); f.get(V_T).set(P_PC);
+          if (calls && isLink(i.rd)) { call(i.fall); jumped = true; break; }
+          storeDirty();
+          // The return a compiled caller waits for (emitCall): back to it.
+          f.get(P_PC).get(P_RET).op(Op.i64Eq).brIf(out);
           if (first) emitSelfChain(f, first, dispatch);
           f.br(chain);
           jumped = true; break;
@@ -672,6 +739,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
         case OP.SUBW: reg(i.rs1); reg(i.rs2); f.op(Op.i64Sub).op(Op.i64Extend32S); setReg(i.rd); break;
         case OP.MULW: reg(i.rs1); reg(i.rs2); f.op(Op.i64Mul).op(Op.i64Extend32S); setReg(i.rd); break;
         case OP.FENCE: case OP.NOP: break;
+        case OP.CSRRS: case OP.CSRRSI: case OP.CSRRC: case OP.CSRRCI: emitSstatus(f, i, k, { reg, setReg, leaveAt }, V_VA); break;
         default: throw new Error(`jit: op ${op} marked compilable without code`);
       }
     }
@@ -681,7 +749,8 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, out: Lab
     f.get(V_N).i32(n).op(Op.i32Add).set(V_N);
     goTo(insns[n - 1].fall);
   }
-  // Every path has branched away (to the next block, out of the function, or to `bail`).
+  // Every path has branched away (to the next block, out of the function, or to `bail`), or
+  // falls through into the next block's code after a call that came back (call).
 }
 
 /**

@@ -67,6 +67,8 @@ export interface JitStats {
   calls: number;
   /** Compiled calls that stopped at an instruction left to the interpreter (wraps at 2^32). */
   bails: number;
+  /** Calls from compiled code to another function that came back to it, the return predicted (wraps at 2^32). */
+  returns: number;
   /** Compiled calls that could not start (the budget did not cover the block, or it was dropped). */
   declined: number;
 }
@@ -179,7 +181,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 16;
+const CODEGEN_VERSION = 17;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -348,7 +350,7 @@ export class Jit {
     for (const p of this.pages.values()) { for (const f of p.frags) blocks += f.blocks.length; functions += p.frags.length; bytes += p.bytes; }
     return {
       pages: this.pages.size, functions, blocks, installedBytes: bytes, ...this.counts,
-      steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), declined: this.u32(L.JIT_DECLINED),
+      steps: this.view.getBigUint64(L.JIT_STEPS, true), calls: this.u32(L.JIT_CALLS), bails: this.u32(L.JIT_BAILS), returns: this.u32(L.JIT_RETURNS), declined: this.u32(L.JIT_DECLINED),
     };
   }
 

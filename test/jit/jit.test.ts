@@ -457,6 +457,90 @@ describe("JIT", () => {
     }
   });
 
+  it("calls out of a compiled function come back to it, and anything else a callee does leaves exactly", () => {
+    // Each function in a page of its own, called from the loop's page: a leaf; one that returns
+    // past the caller's next instruction (ra + 4); a recursion 40 deep through two pages
+    // (beyond the nesting limit: deeper calls chain); one that leaves compiled code at a CSR
+    // access, and one that calls the leaf itself (a call two deep that returns through both).
+    const a = new Asm();
+    a.la("sp", "stack").li("s1", 120).li("s2", 0);
+    a.label("loop").call("leaf").call("twist").addi("s2", "s2", 1000); // the addi is skipped
+    a.li("a0", 40).call("reca").add("s2", "s2", "a0");
+    a.call("withcsr").call("outer").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("spin").j("spin");
+    a.align(4096).label("leaf").addi("s2", "s2", 3).xori("s2", "s2", 0x55).ret();
+    a.align(4096).label("twist").addi("s2", "s2", 7).addi("ra", "ra", 4).ret();
+    for (const [name, next] of [["reca", "recb"], ["recb", "reca"]]) { // a0 + rec(a0 - 1), 0 at 0
+      a.align(4096).label(name).beqz("a0", `${name}done`).addi("sp", "sp", -16).sd("ra", 8, "sp").sd("a0", 0, "sp");
+      a.addi("a0", "a0", -1).call(next).ld("t0", 0, "sp").add("a0", "a0", "t0").ld("ra", 8, "sp").addi("sp", "sp", 16);
+      a.label(`${name}done`).ret();
+    }
+    a.align(4096).label("withcsr").csrr("t0", 0x340).addi("t0", "t0", 1).csrw(0x340, "t0").add("s2", "s2", "t0").ret(); // mscratch
+    a.align(4096).label("outer").mv("s3", "ra").call("leaf").addi("s2", "s2", 11).mv("ra", "s3").ret();
+    a.align(4096).space(2048).label("stack");
+    const reference = hartWith(a, false);
+    const seen = [state(reference)];
+    for (let k = 0; k < 60_000 && reference.pc !== BigInt(a.addr("spin")); k++) { reference.run(1); seen.push(state(reference)); }
+    expect(reference.pc).toBe(BigInt(a.addr("spin")));
+    for (const jit of [ALL, { threshold: 20 }] as const) {
+      // Budgets that end inside callees, at every depth of the recursion, and across returns.
+      const h = hartWith(a, jit);
+      let done = 0;
+      for (let i = 0; done + 700 < seen.length; i++) {
+        const k = [1, 7, 40, 3, 250, 13, 99, 2, 600][i % 9];
+        h.run(k); done += k;
+        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
+      }
+      expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.8 * done);
+    }
+    // Run in long slices, most calls come back to their caller: in each pass after the first
+    // slice (interpreted, ~20 passes: the JIT compiles after a run) the leaf's, the recursion's
+    // down to the nesting limit (31 of 40), outer's and the leaf's within it; not twist's, nor
+    // withcsr's, which bails at its CSR accesses.
+    const h = hartWith(a, ALL);
+    for (let left = seen.length - 1; left > 0; left -= 10_000) h.run(Math.min(left, 10_000)); // compiles after each run
+    expect(state(h)).toBe(seen.at(-1));
+    expect(h.jit!.stats().returns).toBeGreaterThan(90 * 34);
+  });
+
+  it("interrupt disables and enables through sstatus run compiled; an enable with one pending leaves, and it is taken there", () => {
+    // S-mode code that saves and disables interrupts (csrrci a5, sstatus, SIE), works, and
+    // restores them (csrs sstatus, a5 & SIE), as the kernel does around its locks. Every 16th
+    // pass raises a supervisor software interrupt while they are off (csrsi sip): the restore
+    // must leave compiled code so the interrupt is taken right after it, as interpreted.
+    const a = new Asm();
+    a.li("t0", -1).csrw(0x3b0, "t0").li("t0", 0x1f).csrw(0x3a0, "t0"); // PMP: S may use all memory
+    a.li("t0", 2).csrw(0x303, "t0").csrw(0x304, "t0"); // mideleg, mie: SSI to S, enabled
+    a.la("t0", "handler").csrw(0x105, "t0").la("t0", "smain").csrw(0x341, "t0"); // stvec, mepc
+    a.li("t0", 0x802).csrw(0x300, "t0").mret(); // MPP = S, SIE
+    a.label("smain").li("s1", 3000).li("s2", 0).li("s3", 0);
+    a.label("loop").csrrci("a5", 0x100, 2).addi("s2", "s2", 1).andi("t1", "s1", 15).bnez("t1", "quiet");
+    a.csrsi(0x144, 2); // sip.SSIP: pending, not taken while SIE is clear
+    a.label("quiet").andi("a5", "a5", 2).csrs(0x100, "a5").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("spin").j("spin");
+    a.align(4096).label("handler").csrci(0x144, 2).addi("s3", "s3", 1).sret();
+    const reference = hartWith(a, false);
+    const seen = [state(reference)];
+    for (let k = 0; k < 40_000 && reference.pc !== BigInt(a.addr("spin")); k++) { reference.run(1); seen.push(state(reference)); }
+    expect(reference.pc).toBe(BigInt(a.addr("spin")));
+    expect(reference.x(19)).toBe(187n); // s3: the handler ran once per raise (s1 = 16, 32, .. 2992)
+    for (const jit of [ALL, { threshold: 20 }] as const) {
+      const h = hartWith(a, jit);
+      let done = 0;
+      for (let i = 0; done + 700 < seen.length; i++) {
+        const k = [5, 1, 13, 200, 7, 2, 99, 400, 3, 31][i % 10];
+        h.run(k); done += k;
+        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
+      }
+      const st = h.jit!.stats();
+      expect(Number(st.steps)).toBeGreaterThan(0.8 * done);
+      // A raise leaves compiled code a few times (at the csrsi sip, at the restore, around the
+      // handler); the passes without one do not: interpreted, their 2 x 2,813 sstatus accesses
+      // would be as many bails.
+      expect(st.bails).toBeLessThan(187 * 5);
+    }
+  });
+
   it("compiles in the background (async) and installs what is still valid", async () => {
     const bytes = readFileSync(join(bin, "sort-quick.elf"));
     const module = loadCoreModule();
