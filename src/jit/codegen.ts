@@ -29,6 +29,7 @@ import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, encodeModule, I32, I64, Op, type FuncDef, type ImportedFunc, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 import { compilesCsr, emitSstatus, isCsrImm } from "./csr-codegen.js";
+import { H, helpers, M32 } from "./helpers-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
 export interface Insn {
@@ -74,76 +75,6 @@ export function readBlock(view: DataView, b: number): BlockCode {
 // on a TLB miss; function index 0.
 export const IMPORTS: ImportedFunc[] = [{ name: "refill", params: [I64, I32, I32], results: [I32] }];
 const REFILL = 0;
-// Helper functions every module defines first (indices into the module's function space).
-const H = { mulhu: 1, mulh: 2, mulhsu: 3, div: 4, divu: 5, rem: 6, remu: 7, divw: 8, divuw: 9, remw: 10, remuw: 11 } as const;
-const M32 = 0xffffffffn;
-
-function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
-  const body = new Body();
-  build(body);
-  return { params: [I64, I64], results: [I64], locals, body };
-}
-
-/** M-extension helpers with the spec's results for division by zero and overflow (7.2). */
-export function helpers(): FuncDef[] {
-  const sext32 = (b: Body) => b.op(Op.i64Extend32S);
-  return [
-    // mulhu: the high half from 32-bit partial products (locals 2..4: p01, p10, mid).
-    helper((b) => {
-      b.get(0).i64(M32).op(Op.i64And).get(1).i64(32).op(Op.i64ShrU).op(Op.i64Mul).set(2);
-      b.get(0).i64(32).op(Op.i64ShrU).get(1).i64(M32).op(Op.i64And).op(Op.i64Mul).set(3);
-      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64Mul).i64(32).op(Op.i64ShrU);
-      b.get(2).i64(M32).op(Op.i64And).op(Op.i64Add).get(3).i64(M32).op(Op.i64And).op(Op.i64Add).set(4);
-      b.get(0).i64(32).op(Op.i64ShrU).get(1).i64(32).op(Op.i64ShrU).op(Op.i64Mul);
-      b.get(2).i64(32).op(Op.i64ShrU).op(Op.i64Add).get(3).i64(32).op(Op.i64ShrU).op(Op.i64Add);
-      b.get(4).i64(32).op(Op.i64ShrU).op(Op.i64Add);
-    }, [I64, I64, I64]),
-    helper((b) => {
-      b.get(0).get(1).call(H.mulhu);
-      b.get(1).i64(0).get(0).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
-      b.get(0).i64(0).get(1).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
-    }),
-    helper((b) => {
-      b.get(0).get(1).call(H.mulhu);
-      b.get(1).i64(0).get(0).i64(0).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
-    }),
-    helper((b) => { // div
-      b.get(1).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
-      b.get(1).i64(-1).op(Op.i64Eq); b.if(); b.i64(0).get(0).op(Op.i64Sub).op(Op.return); b.end();
-      b.get(0).get(1).op(Op.i64DivS);
-    }),
-    helper((b) => { // divu
-      b.get(1).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
-      b.get(0).get(1).op(Op.i64DivU);
-    }),
-    helper((b) => { // rem
-      b.get(1).op(Op.i64Eqz); b.if(); b.get(0).op(Op.return); b.end();
-      b.get(1).i64(-1).op(Op.i64Eq); b.if(); b.i64(0).op(Op.return); b.end();
-      b.get(0).get(1).op(Op.i64RemS);
-    }),
-    helper((b) => { // remu
-      b.get(1).op(Op.i64Eqz); b.if(); b.get(0).op(Op.return); b.end();
-      b.get(0).get(1).op(Op.i64RemU);
-    }),
-    helper((b) => { // divw: 64-bit division of the sign-extended words cannot overflow
-      b.get(1); sext32(b); b.op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
-      b.get(0); sext32(b); b.get(1); sext32(b); b.op(Op.i64DivS); sext32(b);
-    }),
-    helper((b) => { // divuw
-      b.get(1).i64(M32).op(Op.i64And).op(Op.i64Eqz); b.if(); b.i64(-1).op(Op.return); b.end();
-      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64DivU); sext32(b);
-    }),
-    helper((b) => { // remw
-      b.get(1); sext32(b); b.op(Op.i64Eqz); b.if(); b.get(0); sext32(b); b.op(Op.return); b.end();
-      b.get(0); sext32(b); b.get(1); sext32(b); b.op(Op.i64RemS); sext32(b);
-    }),
-    helper((b) => { // remuw
-      b.get(1).i64(M32).op(Op.i64And).op(Op.i64Eqz); b.if(); b.get(0); sext32(b); b.op(Op.return); b.end();
-      b.get(0).i64(M32).op(Op.i64And).get(1).i64(M32).op(Op.i64And).op(Op.i64RemU); sext32(b);
-    }),
-  ];
-}
-
 // Locals of a page function.
 // Parameters: pc, budget, the load and store TLBs, the entry block's ordinal, the instructions
 // run so far (a chained call continues the caller's count), the fetch TLB, the return address
@@ -278,12 +209,13 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
     }
   }
   const writeBack = () => { for (const r of written) f.i32(0).get(xLocal(r)).mem(Op.i64Store, 3, r * 8); };
+  const reload = () => { for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r)); };
   f.get(P_PC).i64(-4096).op(Op.i64And).set(V_VBASE);
   f.get(P_ENTRY).set(V_NEXT);
   // The page's code ran: PAGE_RAN in its flags (the JIT evicts pages that did not run first).
   const flags = L.PAGE_FLAGS + ((blocks[0].h - L.RAM_OFF) >>> 12);
   f.i32(flags).i32(flags).mem(Op.i32Load8U, 0).i32(L.PAGE_RAN).op(0x72 /* i32.or */).mem(Op.i32Store8, 0);
-  for (const r of used) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
+  reload();
   const exit = f.block(); // P_PC and V_N set, registers in memory
   const out = f.block(); // P_PC and V_N set
   // Every block leaves at an instruction it does not run through here: V_OFF its page offset,
@@ -297,7 +229,7 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? { used, writeBack } : undefined, merged ? blocks[0].h : 0);
+    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? { used, writeBack, reload } : undefined, merged ? blocks[0].h : 0);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
@@ -430,21 +362,32 @@ function blockAt(f: Body): void {
 }
 
 /**
+ * The compiled code for P_PC, or a branch to `out` if there is none: the fetch TLB gives its
+ * host address (V_E), the lookup its block (V_K), the block's header its function's table
+ * index (V_OFF). With `page` (a chain), a target in that host page counts for the JIT's merges
+ * (layout.ts JIT_CHAINS).
+ */
+function compiledAt(f: Body, out: Label, page?: number): void {
+  tlbEntry(f, P_PC, P_TF);
+  f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
+  f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
+  if (page !== undefined) {
+    const counter = chainCounter(page);
+    f.get(V_E).i32(~0xfff).op(Op.i32And).i32(page).op(Op.i32Eq);
+    f.if(); f.i32(counter).i32(counter).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2); f.end();
+  }
+  blockAt(f);
+  f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
+  f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
+}
+
+/**
  * Goes on at P_PC in compiled code if there is some: the fetch TLB gives its host address,
  * the lookup its block, the block's header its function, called as a tail call (the callee
  * checks validity and budget as every entry does). Anything missing leaves to the interpreter.
  */
 function emitChain(f: Body, out: Label, page: number): void {
-  tlbEntry(f, P_PC, P_TF);
-  f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
-  f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
-  // A chain within the page counts for the JIT's merges (layout.ts JIT_CHAINS).
-  const counter = chainCounter(page);
-  f.get(V_E).i32(~0xfff).op(Op.i32And).i32(page).op(Op.i32Eq);
-  f.if(); f.i32(counter).i32(counter).mem(Op.i32Load, 2).i32(1).op(Op.i32Add).mem(Op.i32Store, 2); f.end();
-  blockAt(f);
-  f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
-  f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
+  compiledAt(f, out, page);
   f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF).get(P_RET).get(P_DEPTH).get(V_OFF);
   f.code.byte(Op.returnCallIndirect).u32(PAGE_TYPE).u32(0);
 }
@@ -462,12 +405,7 @@ function emitChain(f: Body, out: Label, page: number): void {
  */
 function emitCall(f: Body, ret: () => void, out: Label, exit: Label, chain: Label): void {
   f.get(P_DEPTH).i32(MAX_CALL_DEPTH - 1).op(Op.i32GtU).brIf(chain);
-  tlbEntry(f, P_PC, P_TF);
-  f.mem(Op.i64Load, 3).get(P_PC).i64(-4096).op(Op.i64And).op(Op.i64Ne).brIf(out);
-  f.get(P_PC).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(V_E); // host address
-  blockAt(f);
-  f.mem(Op.i32Load, 2).get(V_E).op(Op.i32Ne).brIf(out);
-  f.get(V_K).mem(Op.i32Load, 2, 12).tee(V_OFF).op(Op.i32Eqz).brIf(out);
+  compiledAt(f, out);
   f.get(P_PC).get(P_BUDGET).get(P_TL).get(P_TS).get(V_K).mem(Op.i32Load, 2, 8).get(V_N).get(P_TF);
   ret();
   f.get(P_DEPTH).i32(1).op(Op.i32Add).get(V_OFF);
@@ -516,7 +454,7 @@ interface Labels { exit: Label; out: Label; bail: Label; chain: Label; dispatch:
  * it (emitSelfChain), else 0.
  */
 function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: Labels,
-  residentRegs: { used: Set<number>; writeBack: () => void } | undefined, first: number): void {
+  residentRegs: { used: Set<number>; writeBack: () => void; reload: () => void } | undefined, first: number): void {
   const { exit, out, bail, chain, dispatch } = labels;
   const resident = residentRegs?.used;
   // Calls are Wasm calls (emitCall) except in merged functions: a call anywhere in one (a
@@ -546,7 +484,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
     storeDirty(); dirty.clear();
     residentRegs?.writeBack();
     emitCall(f, () => pcAt(ret), out, exit, chain);
-    if (resident) for (const r of resident) f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r));
+    residentRegs?.reload();
     if (pageOff + ret >= 4096 || ordinal.get(pageOff + ret) !== ordinal.get(pageOff)! + 1) goTo(ret);
   };
   // Entry: the budget covers the block.

@@ -26,7 +26,7 @@ import { type VirtioBackend, VirtioTransport, VIRTIO_MMIO_SIZE } from "../device
 import { KEY_DELETE, KEY_LEFTALT, KEY_LEFTCTRL, KEY_POWER, VirtioInput } from "../devices/virtio/input.js";
 import { VirtioNet } from "../devices/virtio/net.js";
 import type { RateLimiterConfig } from "../devices/rate-limiter.js";
-import { VirtioRng } from "../devices/virtio/rng.js";
+import { VirtioRng, webCryptoRandom } from "../devices/virtio/rng.js";
 import { Bus } from "./bus.js";
 import { InputQueue, OutputBuffer } from "./console.js";
 import { encodeFdt, empty, node, str, u32, u64, type FdtNode } from "./fdt.js";
@@ -191,7 +191,7 @@ export class Board {
     }
     this.memSize = options.memSize ?? 128 << 20;
     this.mode = options.mode ?? "full";
-    this.random = options.random ?? ((b) => { globalThis.crypto.getRandomValues(b); });
+    this.random = options.random ?? webCryptoRandom;
     if (this.mode !== "full" && this.mode !== "para") throw new RangeError(`mode must be "full" or "para", got ${String(options.mode)}`);
     this.hypercalls = options.hypercalls ?? "import";
     const sink = options.output ?? (() => {});

@@ -6,6 +6,9 @@ import type { VirtioBackend, VirtioTransport } from "./mmio.js";
 export const VIRTIO_ID_RNG = 4;
 export const RNG_MAX_REQUEST = 64 * 1024;
 
+/** The host's cryptographic generator (Web Crypto, in a browser and in Node). */
+export const webCryptoRandom = (b: Uint8Array): void => { globalThis.crypto.getRandomValues(b); };
+
 export class VirtioRng implements VirtioBackend {
   readonly name = "rng";
   readonly deviceId = VIRTIO_ID_RNG;
@@ -14,7 +17,7 @@ export class VirtioRng implements VirtioBackend {
   private readonly buf = new Uint8Array(RNG_MAX_REQUEST);
   bytesServed = 0;
 
-  constructor(private readonly random: (buf: Uint8Array) => void = (b) => { globalThis.crypto.getRandomValues(b); }) {}
+  constructor(private readonly random: (buf: Uint8Array) => void = webCryptoRandom) {}
 
   config(): Uint8Array { return new Uint8Array(0); }
   reset(): void {}
