@@ -195,9 +195,13 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   const f = new Body();
   const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
   // A function whose blocks loop among themselves keeps registers in locals for the whole call
-  // (loaded at entry, stored at its exits); one without a loop is entered for a few blocks at a
-  // time, and each block loads and stores only what it uses (emitBlock).
-  const resident = blocks.some((b) => staticTargets(b).some((t) => ordinal.has(t) && t <= (b.h & 0xfff)));
+  // (loaded at entry, stored at its exits), unless it makes calls and is not a merge; any other
+  // is entered for a few blocks at a time, and each block loads and stores only what it uses
+  // (emitBlock). Around a call a resident function would store and reload every register it
+  // holds, and its callers' entries load and store them all for a few blocks: kernel-shaped code
+  // (the `calls` bench) ran 1.25-1.45x faster without. A merge holds a page's whole state machine
+  // (branchy's lexer), where calls are rare and the loop is what runs: it stays resident.
+  const resident = loops(blocks, ordinal) && (merged || !blocks.some((b) => callsOut(b, ordinal)));
   const used = new Set<number>(), written = new Set<number>();
   if (resident) {
     for (const b of blocks) {
@@ -229,7 +233,7 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? { used, writeBack, reload } : undefined, merged ? blocks[0].h : 0);
+    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? used : undefined, merged ? blocks[0].h : 0);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
@@ -254,6 +258,17 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
  */
 export function encodePages(pages: { code: BlockCode[]; merged: boolean }[], sharedMemory: boolean): Uint8Array<ArrayBuffer> {
   return encodeModule([...helpers(), ...pages.map((p, i) => pageFunction(p.code, `p${i}`, p.merged))], sharedMemory, IMPORTS);
+}
+
+/** Whether some block of a function goes on at a block of it at or before its own start. */
+function loops(blocks: BlockCode[], ordinal: Map<number, number>): boolean {
+  return blocks.some((b) => staticTargets(b).some((t) => ordinal.has(t) && t <= (b.h & 0xfff)));
+}
+
+/** Whether block `b` makes a call (a JAL or JALR that writes a link register) out of its function. */
+function callsOut(b: BlockCode, ordinal: Map<number, number>): boolean {
+  return b.insns.slice(0, compiledLength(b)).some((i) => isLink(i.rd) &&
+    (i.op === OP.JALR || (i.op === OP.JAL && !ordinal.has((b.h & 0xfff) + i.imm))));
 }
 
 /** Page offsets block `b` may go on at without a computed jump: branch and JAL targets, fall-through. */
@@ -454,9 +469,8 @@ interface Labels { exit: Label; out: Label; bail: Label; chain: Label; dispatch:
  * it (emitSelfChain), else 0.
  */
 function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: Labels,
-  residentRegs: { used: Set<number>; writeBack: () => void; reload: () => void } | undefined, first: number): void {
+  resident: Set<number> | undefined, first: number): void {
   const { exit, out, bail, chain, dispatch } = labels;
-  const resident = residentRegs?.used;
   // Calls are Wasm calls (emitCall) except in merged functions: a call anywhere in one (a
   // page's whole state machine, up to 64 blocks, its registers in locals) slowed it 1.5x,
   // though never taken (branchy's lexer); there a call chains, as any jump out of it does.
@@ -482,9 +496,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
    */
   const call = (ret: number) => {
     storeDirty(); dirty.clear();
-    residentRegs?.writeBack();
     emitCall(f, () => pcAt(ret), out, exit, chain);
-    residentRegs?.reload();
     if (pageOff + ret >= 4096 || ordinal.get(pageOff + ret) !== ordinal.get(pageOff)! + 1) goTo(ret);
   };
   // Entry: the budget covers the block.
@@ -561,7 +573,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
   let jumped = false;
   insns.forEach((i, k) => {
     const { op } = i;
-    const imm = BigInt(i.imm);
+    const imm = i.imm; // an i32: i64.const sign-extends it, as the ISA does
     for (const r of reads(i)) {
       if (r > 0 && r !== L.X_SINK && !loaded.has(r)) { f.i32(0).mem(Op.i64Load, 3, r * 8).set(xLocal(r)); loaded.add(r); }
     }
@@ -720,7 +732,7 @@ const SIGN = -(2n ** 63n);
 
 function emitFp(f: Body, i: Insn, k: number, e: Emit): void {
   const { op } = i;
-  const imm = BigInt(i.imm);
+  const imm = i.imm;
   switch (op) {
     case OP.FLD: case OP.FLW: {
       const size = op === OP.FLD ? 8 : 4;

@@ -14,8 +14,17 @@ function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
   return { params: [I64, I64], results: [I64], locals, body };
 }
 
-/** M-extension helpers with the spec's results for division by zero and overflow (7.2). */
+let made: FuncDef[] | undefined;
+
+/**
+ * M-extension helpers with the spec's results for division by zero and overflow (7.2). Made
+ * once: every module has the same (encodeModule only reads them).
+ */
 export function helpers(): FuncDef[] {
+  return made ??= makeHelpers();
+}
+
+function makeHelpers(): FuncDef[] {
   const sext32 = (b: Body) => b.op(Op.i64Extend32S);
   return [
     // mulhu: the high half from 32-bit partial products (locals 2..4: p01, p10, mid).

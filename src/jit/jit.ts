@@ -181,7 +181,7 @@ function trimProcess(keep: Page | undefined): void {
 }
 
 // Bumped whenever codegen.ts changes what it emits for the same blocks (keys name code).
-const CODEGEN_VERSION = 17;
+const CODEGEN_VERSION = 18;
 
 /**
  * A stable key for a page's compiled blocks: two 32-bit hashes (FNV-1a-like and a
@@ -235,6 +235,9 @@ const MERGE_CHAIN_STEPS = 64;
 // Uncompiled blocks of a page entered this share of the threshold times are compiled with its
 // hot ones: the blocks of a loop reach the threshold within a few passes of each other.
 const WARM_SHARE = 0.25;
+
+// Slots the function table grows by at least (growTable).
+const TABLE_GROWTH = 64;
 
 /** Puts a module's functions in the process's cache (their blocks' tags as they were compiled). */
 function rememberModule(fresh: Pending[], tags: number[][], module: WebAssembly.Module, bytes: number): void {
@@ -597,7 +600,7 @@ export class Jit {
   private markDone(b: number): void { this.setU32(b + 8, BLOCK.QUEUED); }
 
   private install(page: number, blocks: number[], fn: Function, bytes: number): void {
-    const slot = this.free.pop() ?? this.table.grow(1);
+    const slot = this.free.pop() ?? this.growTable();
     this.table.set(slot, fn as never);
     // +8 (the hotness count while uncompiled) becomes the block's ordinal in the function.
     blocks.forEach((b, j) => { this.setU32(b + 12, slot); this.setU32(b + 8, j); });
@@ -614,6 +617,17 @@ export class Jit {
     this.prune(p); // the functions a merge replaced name no block now
     evictColdest(this.pages.values(), this.pages.size, () => this.pages.size > this.maxPages, p);
     trimProcess(p);
+  }
+
+  /**
+   * A new slot of the function table, which grows by half its size at a time (at least
+   * TABLE_GROWTH): V8 updates every instance that imports the table on each grow, so one slot
+   * at a time costs in proportion to the modules installed, for every function installed.
+   */
+  private growTable(): number {
+    const at = this.table.grow(Math.max(TABLE_GROWTH, this.table.length >>> 1));
+    for (let i = this.table.length - 1; i > at; i--) this.free.push(i); // handed out lowest first
+    return at;
   }
 
   /**
