@@ -90,14 +90,15 @@ const LOCALS: number[] = [I64, I64, I32, I64, I32, I32, I32, ...new Array(31).fi
 export const PAGE_PARAMS = [I64, I32, I32, I32, I32, I32, I32, I64, I32];
 // Compiled calls nest at most this deep on the Wasm stack (emitCall); deeper calls chain.
 const MAX_CALL_DEPTH = 32;
-// The page functions' type index in a module: helpers() come first (type 0), then the pages.
+// The page functions' type index in a module: helpers() come first, and encodeModule numbers
+// types in the order functions first use them, so the pages' type is the next after the helpers'.
 // Modules import the core's table to tail-call the next block's function straight from it.
 // (V8 copies an imported table into each instance, so an instantiation costs time in proportion
 // to the table's size: 130 us at 2,000 entries, 2 us without a table. A per-hart module that
 // imported it once and did the tail call for all was measured too: branchy and sort ran 5-10 %
 // slower through the extra call, which costs more than the instantiations at the default
 // threshold.)
-const PAGE_TYPE = 1;
+const PAGE_TYPE = new Set(helpers().map((h) => `${h.params}>${h.results}`)).size;
 
 const LOADS = new Map<number, [number, number]>([ // op → [size, wasm load]
   [OP.LB, [1, Op.i64Load8S]], [OP.LH, [2, Op.i64Load16S]], [OP.LW, [4, Op.i64Load32S]], [OP.LD, [8, Op.i64Load]],
@@ -562,11 +563,8 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
     f.get(V_VA).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).set(g.local);
     f.get(V_VA).op(Op.i32WrapI64).i32(0xfff).op(Op.i32And).i32(4096 - g.span).op(Op.i32GtU);
     f.if();
-    f.get(V_VA).i64(g.span - 1).op(Op.i64Add).set(V_T); // the range's last byte, in the next page
-    tlbEntry(f, V_T, g.tlb);
-    f.mem(Op.i64Load, 3).get(V_T).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
-    f.get(V_T).get(V_E).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64);
-    f.get(g.local).i32(g.span - 1).op(Op.i32Add).op(Op.i32Ne).op(0x72 /* i32.or */);
+    f.get(V_VA).i64(g.span - 1).op(Op.i64Add); // the range's last byte, in the next page
+    f.get(g.tlb).get(g.local).i32(g.span - 1).op(Op.i32Add).call(H.spanOk).op(Op.i32Eqz);
     f.if(); leaveAt(k); f.end();
     f.end();
   };

@@ -1,11 +1,13 @@
-// The M-extension helper functions every compiled module defines first (after the imported
-// refill, function 0): the operations Wasm has no single instruction for (the high half of a
-// 64x64 multiply) or whose results for division by zero and overflow differ from Wasm's traps
-// (unprivileged spec 7.2).
-import { Body, I64, Op, type FuncDef } from "./wasm.js";
+// The helper functions every compiled module defines first (after the imported refill, function
+// 0): the M-extension operations Wasm has no single instruction for (the high half of a 64x64
+// multiply) or whose results for division by zero and overflow differ from Wasm's traps
+// (unprivileged spec 7.2), and the check of an access group's second page (spanOk), out of line
+// because it is rare and its code would be in every group's.
+import { L } from "../core/abi.gen.js";
+import { Body, I32, I64, Op, type FuncDef } from "./wasm.js";
 
 // Helper functions every module defines first (indices into the module's function space).
-export const H = { mulhu: 1, mulh: 2, mulhsu: 3, div: 4, divu: 5, rem: 6, remu: 7, divw: 8, divuw: 9, remw: 10, remuw: 11 } as const;
+export const H = { mulhu: 1, mulh: 2, mulhsu: 3, div: 4, divu: 5, rem: 6, remu: 7, divw: 8, divuw: 9, remw: 10, remuw: 11, spanOk: 12 } as const;
 export const M32 = 0xffffffffn;
 
 function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
@@ -26,6 +28,27 @@ export function helpers(): FuncDef[] {
 
 function makeHelpers(): FuncDef[] {
   const sext32 = (b: Body) => b.op(Op.i64Extend32S);
+  return [...mHelpers(sext32), spanOk()];
+}
+
+/**
+ * spanOk(va, tlb, host) -> i32: whether the TLB at `tlb` (a load or store TLB of the core) maps
+ * the page of `va` so that `va` is at host address `host` (codegen.ts groupCheck: the last byte of
+ * a group of accesses that crosses into the next page, where the group's one host base must
+ * still cover it). The entry as assembly/mmu.ts indexes it: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16.
+ * Its type is the imported refill's: (i64, i32, i32) -> i32.
+ */
+function spanOk(): FuncDef {
+  const b = new Body();
+  b.get(0).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And).i32(4).op(Op.i32Shl);
+  b.get(1).op(Op.i32Add).set(3);
+  b.get(3).mem(Op.i64Load, 3).get(0).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
+  b.if(); b.i32(0).op(Op.return); b.end();
+  b.get(0).get(3).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).get(2).op(Op.i32Eq);
+  return { params: [I64, I32, I32], results: [I32], locals: [I32], body: b };
+}
+
+function mHelpers(sext32: (b: Body) => Body): FuncDef[] {
   return [
     // mulhu: the high half from 32-bit partial products (locals 2..4: p01, p10, mid).
     helper((b) => {
