@@ -196,13 +196,15 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   const f = new Body();
   const ordinal = new Map<number, number>(blocks.map((b, j) => [b.h & 0xfff, j]));
   // A function whose blocks loop among themselves keeps registers in locals for the whole call
-  // (loaded at entry, stored at its exits), unless it makes calls and is not a merge; any other
-  // is entered for a few blocks at a time, and each block loads and stores only what it uses
-  // (emitBlock). Around a call a resident function would store and reload every register it
-  // holds, and its callers' entries load and store them all for a few blocks: kernel-shaped code
-  // (the `calls` bench) ran 1.25-1.45x faster without. A merge holds a page's whole state machine
-  // (branchy's lexer), where calls are rare and the loop is what runs: it stays resident.
-  const resident = loops(blocks, ordinal) && (merged || !blocks.some((b) => callsOut(b, ordinal)));
+  // (loaded at entry, stored at its exits, and around its calls), unless a block on one of its
+  // loops makes a call: then every pass would store and reload them all around the call, and its
+  // callers' entries load and store them all for a few blocks; such a function keeps registers
+  // per block (emitBlock), as one without a loop does. Kernel-shaped code (the `calls` bench) ran
+  // 1.14x faster for it; keeping registers per block in any function that calls was 1.25x there
+  // but 1.4x slower on busybox sh's loop (its loops call out of their functions only around them).
+  // A merge holds a page's whole state machine (branchy's lexer), where calls are rare and the
+  // loop is what runs: it stays resident.
+  const resident = loops(blocks, ordinal) && (merged || !callsInLoop(blocks, ordinal));
   const used = new Set<number>(), written = new Set<number>();
   if (resident) {
     for (const b of blocks) {
@@ -234,7 +236,7 @@ export function pageFunction(blocks: BlockCode[], name: string, merged = false):
   f.get(V_NEXT).brTable(blocks.map((_, j) => labels[k - 1 - j]), out);
   for (let j = 0; j < k; j++) {
     f.end();
-    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? used : undefined, merged ? blocks[0].h : 0);
+    emitBlock(f, blocks[j], ordinal, { exit, out, bail, chain, dispatch }, resident ? { used, writeBack, reload } : undefined, merged ? blocks[0].h : 0);
   }
   f.end(); // dispatch loop
   f.end(); // chain: the guest went on at P_PC, outside this function's blocks
@@ -264,6 +266,32 @@ export function encodePages(pages: { code: BlockCode[]; merged: boolean }[], sha
 /** Whether some block of a function goes on at a block of it at or before its own start. */
 function loops(blocks: BlockCode[], ordinal: Map<number, number>): boolean {
   return blocks.some((b) => staticTargets(b).some((t) => ordinal.has(t) && t <= (b.h & 0xfff)));
+}
+
+/**
+ * Whether a block that makes a call out of the function lies on a cycle of its blocks (through
+ * branches, jumps, fall-throughs and the returns of calls): a loop that calls at each pass.
+ */
+function callsInLoop(blocks: BlockCode[], ordinal: Map<number, number>): boolean {
+  const next = blocks.map((b) => {
+    const out = staticTargets(b).map((t) => ordinal.get(t)).filter((j): j is number => j !== undefined);
+    const n = compiledLength(b), last = b.insns[n - 1];
+    if (n === b.insns.length && isLink(last.rd) && (last.op === OP.JAL || last.op === OP.JALR)) {
+      const r = ordinal.get((b.h & 0xfff) + last.fall); // where the call returns
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  });
+  const onCycle = (j: number) => {
+    const seen = new Set<number>(), todo = [...next[j]];
+    while (todo.length) {
+      const x = todo.pop()!;
+      if (x === j) return true;
+      if (!seen.has(x)) { seen.add(x); todo.push(...next[x]); }
+    }
+    return false;
+  };
+  return blocks.some((b, j) => callsOut(b, ordinal) && onCycle(j));
 }
 
 /** Whether block `b` makes a call (a JAL or JALR that writes a link register) out of its function. */
@@ -470,8 +498,9 @@ interface Labels { exit: Label; out: Label; bail: Label; chain: Label; dispatch:
  * it (emitSelfChain), else 0.
  */
 function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: Labels,
-  resident: Set<number> | undefined, first: number): void {
+  residentRegs: { used: Set<number>; writeBack: () => void; reload: () => void } | undefined, first: number): void {
   const { exit, out, bail, chain, dispatch } = labels;
+  const resident = residentRegs?.used;
   // Calls are Wasm calls (emitCall) except in merged functions: a call anywhere in one (a
   // page's whole state machine, up to 64 blocks, its registers in locals) slowed it 1.5x,
   // though never taken (branchy's lexer); there a call chains, as any jump out of it does.
@@ -497,7 +526,9 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
    */
   const call = (ret: number) => {
     storeDirty(); dirty.clear();
+    residentRegs?.writeBack(); // a resident function's registers are in memory for the callee, and reloaded after
     emitCall(f, () => pcAt(ret), out, exit, chain);
+    residentRegs?.reload();
     if (pageOff + ret >= 4096 || ordinal.get(pageOff + ret) !== ordinal.get(pageOff)! + 1) goTo(ret);
   };
   // Entry: the budget covers the block.

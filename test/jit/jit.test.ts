@@ -503,6 +503,41 @@ describe("JIT", () => {
     expect(h.jit!.stats().returns).toBeGreaterThan(90 * 34);
   });
 
+  it("a function whose loop makes no calls keeps its registers in locals, and stores and reloads them around its other calls", () => {
+    // work (a page of its own, called from the driver's page) calls `before`, loops 50 times
+    // without a call (its registers resident in Wasm locals), then calls `after`, which reads
+    // and rewrites the registers the loop holds: both must see each other's values.
+    const a = new Asm();
+    a.la("sp", "stack").li("s1", 200).li("s2", 0).li("s4", 0);
+    a.label("loop").call("work").addi("s1", "s1", -1).bnez("s1", "loop");
+    a.label("spin").j("spin");
+    a.align(4096).label("work").mv("s3", "ra").call("before").li("t0", 50);
+    // (the jump ends the loop's block: a branch does not, and the call would be in it)
+    a.label("inner").add("s2", "s2", "t1").xori("s2", "s2", 0x5a).addi("t1", "t1", 1).addi("t0", "t0", -1).bnez("t0", "inner").j("cont");
+    a.label("cont").call("after").add("s4", "s4", "s2").mv("ra", "s3").ret();
+    a.align(4096).label("before").addi("t1", "s4", 3).ret();
+    a.align(4096).label("after").slli("s2", "s2", 1).addi("t1", "t1", 7).add("s4", "s4", "t1").ret();
+    a.align(4096).space(2048).label("stack");
+    const reference = hartWith(a, false);
+    const seen = [state(reference)];
+    for (let k = 0; k < 200_000 && reference.pc !== BigInt(a.addr("spin")); k++) { reference.run(1); seen.push(state(reference)); }
+    expect(reference.pc).toBe(BigInt(a.addr("spin")));
+    for (const jit of [ALL, { threshold: 20 }] as const) {
+      const h = hartWith(a, jit);
+      let done = 0;
+      for (let i = 0; done + 700 < seen.length; i++) {
+        const k = [1, 7, 40, 3, 250, 13, 99, 2, 600][i % 9];
+        h.run(k); done += k;
+        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
+      }
+      expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.8 * done);
+    }
+    const h = hartWith(a, ALL);
+    for (let left = seen.length - 1; left > 0; left -= 10_000) h.run(Math.min(left, 10_000));
+    expect(state(h)).toBe(seen.at(-1));
+    expect(h.jit!.stats().returns).toBeGreaterThan(150 * 2); // before's and after's returns come back to work
+  });
+
   it("interrupt disables and enables through sstatus run compiled; an enable with one pending leaves, and it is taken there", () => {
     // S-mode code that saves and disables interrupts (csrrci a5, sstatus, SIE), works, and
     // restores them (csrs sstatus, a5 & SIE), as the kernel does around its locks. Every 16th
