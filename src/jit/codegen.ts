@@ -29,7 +29,8 @@ import { AMO, BLOCK, L, OP } from "../core/abi.gen.js";
 import { Body, encodeModule, I32, I64, Op, type FuncDef, type ImportedFunc, type Label } from "./wasm.js";
 import { bitmanipReads, compilesBitmanip, emitBitmanip, isBitmanip } from "./bitmanip-codegen.js";
 import { compilesCsr, emitSstatus, isCsrImm } from "./csr-codegen.js";
-import { H, helpers, M32 } from "./helpers-codegen.js";
+import { H, helpers, M32, tlbEntryAddress } from "./helpers-codegen.js";
+import { emitFp, FP_FROM_X, FP_PLAIN, FP_READS_ONLY, isFp, usesFflags } from "./fp-codegen.js";
 
 /** One decoded instruction of a block entry (assembly/blocks.ts entry layout). */
 export interface Insn {
@@ -123,26 +124,6 @@ const W_RR = new Map<number, number>([[OP.SLLW, Op.i32Shl], [OP.SRLW, Op.i32ShrU
 const BRANCH = new Map<number, number>([
   [OP.BEQ, Op.i64Eq], [OP.BNE, Op.i64Ne], [OP.BLT, Op.i64LtS], [OP.BGE, Op.i64GeS], [OP.BLTU, Op.i64LtU], [OP.BGEU, Op.i64GeU],
 ]);
-// Double-precision arithmetic on Wasm's native operations, taken when only NX could be raised
-// and it already is (the block checks FS = Dirty, fflags.NX set, frm = RNE at its entry; the
-// op needs rm RNE or DYN) and the result lands where the exact path would raise nothing else
-// (assembly/interp.ts fastD): [wasm op, result check].
-type FpCheck = "finite" | "notTiny" | "positive";
-const FP_ARITH = new Map<number, [number, FpCheck]>([
-  [OP.FADD_D, [Op.f64Add, "finite"]], [OP.FSUB_D, [Op.f64Sub, "finite"]], [OP.FMUL_D, [Op.f64Mul, "notTiny"]],
-  [OP.FDIV_D, [Op.f64Div, "notTiny"]], [OP.FSQRT_D, [Op.f64Sqrt, "positive"]],
-]);
-const FP_CVT = new Map<number, number>([[OP.FCVT_D_W, Op.f64ConvertI32S], [OP.FCVT_D_L, Op.f64ConvertI64S]]);
-// FP loads/stores and bit moves: no flags, only FS = Dirty needed.
-const FP_PLAIN = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FSGNJ_D, OP.FSGNJN_D, OP.FSGNJX_D, OP.FMV_X_D, OP.FMV_D_X]);
-// The FP instructions that read an integer register (rs1: an address or a source value).
-const FP_FROM_X = new Set<number>([OP.FLW, OP.FLD, OP.FSW, OP.FSD, OP.FMV_D_X, OP.FCVT_D_W, OP.FCVT_D_L]);
-// The FP instructions that only read FP state (an F register): FS must not be Off, and need not
-// be Dirty (setjmp stores the callee-saved F registers of processes that never wrote them).
-const FP_READS_ONLY = new Set<number>([OP.FSW, OP.FSD, OP.FMV_X_D]);
-const usesFflags = (op: number) => FP_ARITH.has(op) || FP_CVT.has(op);
-const isFp = (op: number) => usesFflags(op) || FP_PLAIN.has(op);
-
 const ATOMIC = new Set<number>([OP.AMO_W, OP.AMO_D, OP.LR_W, OP.LR_D, OP.SC_W, OP.SC_D]);
 // Host address to physical: RAM at host RAM_OFF is physical DRAM_BASE (reservations are physical).
 const HOST_TO_PA = L.DRAM_BASE - BigInt(L.RAM_OFF);
@@ -380,13 +361,10 @@ function accessGroups(insns: Insn[]): Map<number, AccessGroup> {
   return out;
 }
 
-/**
- * Leaves in V_E, and on the stack, the entry of TLB `tlb` (a parameter) for the address in local
- * `va`: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16, as assembly/mmu.ts indexes it.
- */
+/** Leaves in V_E, and on the stack, the entry of TLB `tlb` (a parameter) for the address in local `va`. */
 function tlbEntry(f: Body, va: number, tlb: number): void {
-  f.get(va).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And).i32(4).op(Op.i32Shl);
-  f.get(tlb).op(Op.i32Add).tee(V_E);
+  tlbEntryAddress(f, va, tlb);
+  f.tee(V_E);
 }
 
 /** Address of the counter of lookups into the page at host address `page` (layout.ts JIT_CHAINS). */
@@ -629,7 +607,7 @@ function emitBlock(f: Body, b: BlockCode, ordinal: Map<number, number>, labels: 
     } else if (wrr !== undefined) {
       reg(i.rs1); f.op(Op.i32WrapI64); reg(i.rs2); f.op(Op.i32WrapI64); f.op(wrr); f.op(Op.i64ExtendI32S); setReg(i.rd);
     } else if (isFp(op)) {
-      emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt });
+      emitFp(f, i, k, { reg, setReg, tlbHost, leaveAt, va: V_VA, t: V_T, tlbLoad: P_TL, tlbStore: P_TS });
     } else if (compilesBitmanip(op)) {
       emitBitmanip(f, op, { reg, setReg, imm: i.imm, rd: i.rd, rs1: i.rs1, rs2: i.rs2 });
     } else if (op === OP.AMO_W || op === OP.AMO_D) {
@@ -747,68 +725,4 @@ function emitAmo(f: Body, fn: number, d: boolean, rs2: () => void): void {
   a(); b(); a(); b();
   f.op(fn === AMO.MIN ? Op.i64LtS : fn === AMO.MAX ? Op.i64GeS : fn === AMO.MINU ? Op.i64LtU : Op.i64GeU);
   f.op(Op.select); // a if it is the one kept, else b
-}
-
-interface Emit {
-  reg(r: number): void;
-  setReg(r: number): void;
-  tlbHost(k: number, tlb: number, size: number): void;
-  leaveAt(k: number): void;
-}
-
-const fAddr = (r: number) => L.F_BASE + r * 8;
-const SIGN = -(2n ** 63n);
-
-function emitFp(f: Body, i: Insn, k: number, e: Emit): void {
-  const { op } = i;
-  const imm = i.imm;
-  switch (op) {
-    case OP.FLD: case OP.FLW: {
-      const size = op === OP.FLD ? 8 : 4;
-      f.i32(0); // the F register's address, under the loaded value
-      e.reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
-      e.tlbHost(k, P_TL, size);
-      if (size === 8) f.mem(Op.i64Load, 3);
-      else f.mem(Op.i64Load32U, 2).i64(-(2n ** 32n)).op(Op.i64Or); // NaN-boxed
-      f.mem(Op.i64Store, 3, fAddr(i.rd));
-      return;
-    }
-    case OP.FSD: case OP.FSW: {
-      e.reg(i.rs1); f.i64(imm).op(Op.i64Add).set(V_VA);
-      e.tlbHost(k, P_TS, op === OP.FSD ? 8 : 4);
-      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs2));
-      f.mem(op === OP.FSD ? Op.i64Store : Op.i64Store32, op === OP.FSD ? 3 : 2);
-      return;
-    }
-    case OP.FSGNJ_D: case OP.FSGNJN_D: case OP.FSGNJX_D:
-      f.i32(0);
-      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs1));
-      if (op !== OP.FSGNJX_D) f.i64(~SIGN).op(Op.i64And);
-      f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs2));
-      if (op === OP.FSGNJN_D) f.i64(-1).op(Op.i64Xor);
-      f.i64(SIGN).op(Op.i64And);
-      f.op(op === OP.FSGNJX_D ? Op.i64Xor : Op.i64Or);
-      f.mem(Op.i64Store, 3, fAddr(i.rd));
-      return;
-    case OP.FMV_X_D: f.i32(0).mem(Op.i64Load, 3, fAddr(i.rs1)); e.setReg(i.rd); return;
-    case OP.FMV_D_X: f.i32(0); e.reg(i.rs1); f.mem(Op.i64Store, 3, fAddr(i.rd)); return;
-  }
-  const cvt = FP_CVT.get(op);
-  if (cvt !== undefined) { // exact but for NX, already set
-    f.i32(0);
-    e.reg(i.rs1);
-    if (op === OP.FCVT_D_W) f.op(Op.i32WrapI64);
-    f.op(cvt).op(Op.i64ReinterpretF64).mem(Op.i64Store, 3, fAddr(i.rd));
-    return;
-  }
-  const [wop, check] = FP_ARITH.get(op)!;
-  f.i32(0).mem(Op.f64Load, 3, fAddr(i.rs1));
-  if (op !== OP.FSQRT_D) f.i32(0).mem(Op.f64Load, 3, fAddr(i.rs2));
-  f.op(wop).op(Op.i64ReinterpretF64).set(V_T);
-  const EXP = 0x7ff0000000000000n, ABS = 0x7fffffffffffffffn, NOT_TINY = 0x0020000000000000n;
-  if (check === "finite") f.get(V_T).i64(ABS).op(Op.i64And).i64(EXP).op(Op.i64GeU);
-  else if (check === "notTiny") f.get(V_T).i64(ABS).op(Op.i64And).i64(NOT_TINY).op(Op.i64Sub).i64(EXP - NOT_TINY).op(Op.i64GeU);
-  else f.get(V_T).i64(1).op(Op.i64Sub).i64(EXP - 1n).op(Op.i64GeU);
-  f.if(); e.leaveAt(k); f.end();
-  f.i32(0).get(V_T).mem(Op.i64Store, 3, fAddr(i.rd));
 }

@@ -16,39 +16,41 @@ function helper(build: (b: Body) => void, locals: number[] = []): FuncDef {
   return { params: [I64, I64], results: [I64], locals, body };
 }
 
-let made: FuncDef[] | undefined;
-
 /**
- * M-extension helpers with the spec's results for division by zero and overflow (7.2). Made
- * once: every module has the same (encodeModule only reads them).
+ * Pushes the address of the entry of TLB `tlb` (a local: a load, store or fetch TLB of the core)
+ * for the address in local `va`: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16, as assembly/mmu.ts
+ * indexes it.
  */
-export function helpers(): FuncDef[] {
-  return made ??= makeHelpers();
+export function tlbEntryAddress(b: Body, va: number, tlb: number): void {
+  b.get(va).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And).i32(4).op(Op.i32Shl);
+  b.get(tlb).op(Op.i32Add);
 }
 
-function makeHelpers(): FuncDef[] {
-  const sext32 = (b: Body) => b.op(Op.i64Extend32S);
-  return [...mHelpers(sext32), spanOk()];
+let made: FuncDef[] | undefined;
+
+/** The helpers, made once: every module has the same (encodeModule only reads them). */
+export function helpers(): FuncDef[] {
+  return made ??= [...mHelpers(), spanOk()];
 }
 
 /**
  * spanOk(va, tlb, host) -> i32: whether the TLB at `tlb` (a load or store TLB of the core) maps
  * the page of `va` so that `va` is at host address `host` (codegen.ts groupCheck: the last byte of
  * a group of accesses that crosses into the next page, where the group's one host base must
- * still cover it). The entry as assembly/mmu.ts indexes it: tlb + ((va >> 12) & (TLB_ENTRIES - 1)) * 16.
- * Its type is the imported refill's: (i64, i32, i32) -> i32.
+ * still cover it). Its type is the imported refill's: (i64, i32, i32) -> i32.
  */
 function spanOk(): FuncDef {
   const b = new Body();
-  b.get(0).i64(12).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And).i32(4).op(Op.i32Shl);
-  b.get(1).op(Op.i32Add).set(3);
+  tlbEntryAddress(b, 0, 1); b.set(3);
   b.get(3).mem(Op.i64Load, 3).get(0).i64(~0xfff).op(Op.i64And).op(Op.i64Ne);
   b.if(); b.i32(0).op(Op.return); b.end();
   b.get(0).get(3).mem(Op.i64Load, 3, 8).op(Op.i64Add).op(Op.i32WrapI64).get(2).op(Op.i32Eq);
   return { params: [I64, I32, I32], results: [I32], locals: [I32], body: b };
 }
 
-function mHelpers(sext32: (b: Body) => Body): FuncDef[] {
+/** M-extension helpers with the spec's results for division by zero and overflow (7.2). */
+function mHelpers(): FuncDef[] {
+  const sext32 = (b: Body) => b.op(Op.i64Extend32S);
   return [
     // mulhu: the high half from 32-bit partial products (locals 2..4: p01, p10, mid).
     helper((b) => {

@@ -248,7 +248,7 @@ describe("processes in a busybox container", () => {
     expect(rows.slice(4, 10)).toEqual(["1", "2", "4", "meminfo", "self", "uptime"]); // ls was pid 4
     expect(rows[10]).toBe("cat /proc/self/cmdline ");
     expect(got.err).toMatch(/can't create \/proc\/1\/comm: Read-only file system/);
-  }, 20_000); // two busybox containers: 2.5 s alone, 5.4 s in the whole suite with every block compiled (WASMVISOR_JIT=0)
+  });
 
   it("a timed wait (read -t: ppoll with a timeout) ends at its time, before the data comes", async () => {
     const got = await sh('{ sleep 0.5; echo late; } | { read -t 0.2 x; echo "read: $? [$x]"; read y; echo "then [$y]"; }');

@@ -30,6 +30,24 @@ function hartWith(a: Asm, jit: JitOptions | false): Hart {
   return hart;
 }
 
+/**
+ * Runs `a` compiled (every block at its first entry, and at threshold 20) in budgets of mixed
+ * sizes, and expects the state after each budget to be `seen`'s after as many single steps; most
+ * of the run compiled.
+ */
+function stepsAsInterpreted(a: Asm, seen: string[]): void {
+  for (const jit of [ALL, { threshold: 20 }] as const) {
+    const h = hartWith(a, jit);
+    let done = 0;
+    for (let i = 0; done + 700 < seen.length; i++) {
+      const k = [1, 7, 40, 3, 250, 13, 99, 2, 600][i % 9];
+      h.run(k); done += k;
+      expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
+    }
+    expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.8 * done);
+  }
+}
+
 describe("LEB128", () => {
   it("encodes unsigned and signed values as the spec's examples do", () => {
     const u = (v: number) => [...new Bytes().u32(v).view()];
@@ -482,17 +500,8 @@ describe("JIT", () => {
     const seen = [state(reference)];
     for (let k = 0; k < 60_000 && reference.pc !== BigInt(a.addr("spin")); k++) { reference.run(1); seen.push(state(reference)); }
     expect(reference.pc).toBe(BigInt(a.addr("spin")));
-    for (const jit of [ALL, { threshold: 20 }] as const) {
-      // Budgets that end inside callees, at every depth of the recursion, and across returns.
-      const h = hartWith(a, jit);
-      let done = 0;
-      for (let i = 0; done + 700 < seen.length; i++) {
-        const k = [1, 7, 40, 3, 250, 13, 99, 2, 600][i % 9];
-        h.run(k); done += k;
-        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
-      }
-      expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.8 * done);
-    }
+    // Budgets that end inside callees, at every depth of the recursion, and across returns.
+    stepsAsInterpreted(a, seen);
     // Run in long slices, most calls come back to their caller: in each pass after the first
     // slice (interpreted, ~20 passes: the JIT compiles after a run) the leaf's, the recursion's
     // down to the nesting limit (31 of 40), outer's and the leaf's within it; not twist's, nor
@@ -522,16 +531,7 @@ describe("JIT", () => {
     const seen = [state(reference)];
     for (let k = 0; k < 200_000 && reference.pc !== BigInt(a.addr("spin")); k++) { reference.run(1); seen.push(state(reference)); }
     expect(reference.pc).toBe(BigInt(a.addr("spin")));
-    for (const jit of [ALL, { threshold: 20 }] as const) {
-      const h = hartWith(a, jit);
-      let done = 0;
-      for (let i = 0; done + 700 < seen.length; i++) {
-        const k = [1, 7, 40, 3, 250, 13, 99, 2, 600][i % 9];
-        h.run(k); done += k;
-        expect(state(h), `${JSON.stringify(jit)} after ${done}`).toBe(seen[done]);
-      }
-      expect(Number(h.jit!.stats().steps)).toBeGreaterThan(0.8 * done);
-    }
+    stepsAsInterpreted(a, seen);
     const h = hartWith(a, ALL);
     for (let left = seen.length - 1; left > 0; left -= 10_000) h.run(Math.min(left, 10_000));
     expect(state(h)).toBe(seen.at(-1));
